@@ -1,0 +1,48 @@
+package org.ddlab.cli;
+
+import org.ddlab.engine.EngineInfo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar lib/target/ddlab.jar <command>}: scripted runs of what the notebooks teach.
+ */
+@Command(name = "ddlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Dataset distillation lab: FRePo, DREAM, matching, evaluation.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        EngineInfo.offlineByDefault();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    // A user error gets one clear line, not a stack trace; DDLAB_DEBUG=1 shows the trace.
+                    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+                    if (System.getenv("DDLAB_DEBUG") != null) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                });
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command; try 'ddlab --help'.");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"ddlab " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
