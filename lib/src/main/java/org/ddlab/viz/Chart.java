@@ -21,6 +21,11 @@ public record Chart(JFreeChart chart, int width, int height) {
         }
     }
 
+    /** The same chart drawn at another size. */
+    public Chart withSize(int width, int height) {
+        return new Chart(chart, width, height);
+    }
+
     public BufferedImage toImage() {
         return chart.createBufferedImage(width, height);
     }

@@ -1,0 +1,106 @@
+"""Executes the course's notebooks headless with the ddlab kernel and fails loudly when a cell raises.
+
+Used by the kernel module's NotebooksIT (quick profile, in `environment/test`) and by
+`environment/render` (executed HTML with images embedded). Run with Debian's python3:
+
+    /usr/bin/python3 environment/execute_notebooks.py [--out DIR] [--html] [--timeout S] NOTEBOOK...
+
+Prints one line per notebook (time, and the kernel's peak resident memory when it can be read)
+and exits non-zero when any notebook fails, after showing the failing cell and its error.
+"""
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+
+def peak_rss_mb(pid):
+    """Peak resident memory (VmHWM) of a live process, in MB, or None."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        return None
+    return None
+
+
+class PeakWatcher(threading.Thread):
+    """Samples the kernel's VmHWM until stopped, since the process is gone when execution ends."""
+
+    def __init__(self, client):
+        super().__init__(daemon=True)
+        self.client = client
+        self.peak = None
+        self.stop = threading.Event()
+
+    def run(self):
+        while not self.stop.wait(0.5):
+            km = getattr(self.client, "km", None)
+            proc = getattr(getattr(km, "provisioner", None), "process", None) if km else None
+            pid = getattr(proc, "pid", None)
+            if pid:
+                v = peak_rss_mb(pid)
+                if v is not None:
+                    self.peak = v if self.peak is None else max(self.peak, v)
+
+
+def execute(path, out_dir, html, timeout, kernel):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel,
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    watcher = PeakWatcher(client)
+    watcher.start()
+    start = time.monotonic()
+    error = None
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as e:
+        error = e
+    finally:
+        watcher.stop.set()
+        watcher.join()
+    seconds = time.monotonic() - start
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        target = out_dir / Path(path).name
+        nbformat.write(nb, target)
+        if html:
+            from nbconvert import HTMLExporter
+            body, _ = HTMLExporter().from_notebook_node(nb)
+            target.with_suffix(".html").write_text(body, encoding="utf-8")
+    return seconds, watcher.peak, error
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("notebooks", nargs="+")
+    ap.add_argument("--out", type=Path, help="write executed notebooks (and HTML) here")
+    ap.add_argument("--html", action="store_true", help="also export HTML with images embedded")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds one cell may take")
+    ap.add_argument("--kernel", default="ddlab")
+    args = ap.parse_args()
+
+    failed = []
+    for nb in args.notebooks:
+        seconds, peak, error = execute(nb, args.out, args.html, args.timeout, args.kernel)
+        mem = f"{peak:.0f} MB peak" if peak else "peak memory unknown"
+        status = "FAILED" if error else "ok"
+        print(f"{status:6} {Path(nb).name:40} {seconds:7.1f} s  {mem}  "
+              f"(profile {os.environ.get('DDLAB_PROFILE', 'default')})", flush=True)
+        if error:
+            print(str(error), file=sys.stderr, flush=True)
+            failed.append(nb)
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

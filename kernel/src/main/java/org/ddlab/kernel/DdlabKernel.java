@@ -1,0 +1,200 @@
+package org.ddlab.kernel;
+
+import org.ddlab.kernel.eval.JShellEvaluator;
+import org.ddlab.kernel.eval.KernelException;
+import org.ddlab.kernel.render.Renderers;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.HelpLink;
+import org.dflib.jjava.jupyter.kernel.JupyterIO;
+import org.dflib.jjava.jupyter.kernel.LanguageInfo;
+import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.comm.CommManager;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.kernel.util.TextColor;
+import org.dflib.jjava.jupyter.messages.Header;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
+import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The Jupyter side of the ddlab kernel: jjava's {@link BaseKernel} does the messaging, a
+ * {@link JShellEvaluator} runs the cells.
+ *
+ * <p>JShell is started on a background thread as soon as the kernel object exists, so the
+ * kernel answers kernel_info at once and the first cell waits only for what is left of it.
+ */
+public final class DdlabKernel extends BaseKernel {
+
+    public static final String NAME = "ddlab";
+
+    private final CompletableFuture<JShellEvaluator> evaluator;
+
+    public DdlabKernel() {
+        this(CompletableFuture.supplyAsync(JShellEvaluator::new, DdlabKernel::daemon));
+    }
+
+    /** With a ready evaluator (tests). */
+    public DdlabKernel(JShellEvaluator evaluator) {
+        this(CompletableFuture.completedFuture(evaluator));
+    }
+
+    private DdlabKernel(CompletableFuture<JShellEvaluator> evaluator) {
+        super(NAME, version(), languageInfo(),
+                List.of(new HelpLink("ddlab README", "https://github.com/ddlab/ddlab#readme"),
+                        new HelpLink("DJL documentation", "https://docs.djl.ai/"),
+                        new HelpLink("DJL NDArray API", "https://javadoc.io/doc/ai.djl/api/latest/ai/djl/ndarray/NDArray.html"),
+                        new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/" + Runtime.version().feature() + "/docs/api/")),
+                new InMemoryHistory(),
+                new JupyterIO(StandardCharsets.UTF_8),
+                new CommManager(),
+                Renderers.registerAll(new Renderer()),
+                null, null, false,
+                new StringStyler.Builder()
+                        .addPrimaryStyle(TextColor.BOLD_RED_FG)
+                        .addSecondaryStyle(TextColor.RED_FG)
+                        .addHighlightStyle(TextColor.BOLD_BLACK_FG)
+                        .build());
+        this.evaluator = evaluator;
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "ddlab-jshell-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    static String version() {
+        String v = DdlabKernel.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+
+    static LanguageInfo languageInfo() {
+        return new LanguageInfo.Builder("java")
+                .version(Runtime.version().toString())
+                .mimetype("text/x-java-source")
+                .fileExtension(".jshell")
+                .pygments("java")
+                .codemirror("text/x-java")
+                .build();
+    }
+
+    /** Waits for JShell's start; an error starting it becomes the error of the cell. */
+    public JShellEvaluator evaluator() {
+        try {
+            return evaluator.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException("interrupted while JShell was starting");
+        } catch (ExecutionException e) {
+            throw new KernelException("JShell failed to start: " + e.getCause());
+        }
+    }
+
+    @Override
+    public String getBanner() {
+        return "ddlab — Java " + Runtime.version() + " (JShell) with DJL, Tablesaw and JFreeChart\n"
+                + "Magics: %classpath, %jars, %maven, %load, %time, %%time. Notebook API: display, render, updateDisplay.";
+    }
+
+    @Override
+    public Object evalRaw(String source) {
+        return evaluator().eval(source);
+    }
+
+    /** Adds history keeping to {@link BaseKernel#eval}: the cell and the text of its result. */
+    @Override
+    public DisplayData eval(String code) {
+        int count = executionCount.get() - 1;
+        String output = "";
+        try {
+            DisplayData out = super.eval(code);
+            if (out != null && out.hasDataForType(MIMEType.TEXT_PLAIN)) {
+                output = String.valueOf(out.getData(MIMEType.TEXT_PLAIN));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            output = e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw e;
+        } finally {
+            ((InMemoryHistory) historyManager).add(count, code, output);
+        }
+    }
+
+    /**
+     * Runs on the control channel's thread, while the shell thread is inside the synchronized
+     * handleExecuteRequest: so this must not synchronize on the kernel, and it does not.
+     */
+    @Override
+    public void interrupt() {
+        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
+            evaluator.join().interrupt();
+        }
+    }
+
+    @Override
+    public List<String> formatError(Throwable e) {
+        if (e instanceof KernelException ke) {
+            List<String> lines = new ArrayList<>();
+            List<String> tb = ke.traceback();
+            for (int i = 0; i < tb.size(); i++) {
+                lines.add(i == 0 ? errorStyler.primary(tb.get(i)) : errorStyler.secondary(tb.get(i)));
+            }
+            return lines;
+        }
+        return super.formatError(e);
+    }
+
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        String doc = evaluator().inspect(code, at);
+        return doc == null ? null : new DisplayData(doc);
+    }
+
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        JShellEvaluator.Completion c = evaluator().complete(code, at);
+        return new ReplacementOptions(c.matches(), c.start(), c.end());
+    }
+
+    @Override
+    public String isComplete(String code) {
+        return evaluator().isComplete(code);
+    }
+
+    /** jjava's reply lacks {@code "status": "ok"}, which the protocol (and jupyter_kernel_test) require. */
+    static final class KernelInfoReplyWithStatus extends KernelInfoReply {
+        @SuppressWarnings("unused") // serialised by Gson
+        private final String status = "ok";
+
+        KernelInfoReplyWithStatus(String protocolVersion, String implementation, String implementationVersion,
+                                  LanguageInfo languageInfo, String banner, List<HelpLink> helpLinks) {
+            super(protocolVersion, implementation, implementationVersion, languageInfo, banner, helpLinks);
+        }
+    }
+
+    @Override
+    protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> request) {
+        env.setBusyDeferIdle();
+        KernelInfoReply reply = new KernelInfoReplyWithStatus(Header.PROTOCOL_VERISON, NAME, getVersion(),
+                getLanguageInfo(), getBanner(), getHelpLinks());
+        env.reply(reply);
+    }
+
+    @Override
+    public void onShutdown(boolean isRestarting) {
+        super.onShutdown(isRestarting);
+        if (evaluator.isDone() && !evaluator.isCompletedExceptionally()) {
+            evaluator.join().close();
+        }
+    }
+}

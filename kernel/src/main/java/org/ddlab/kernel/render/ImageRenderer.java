@@ -1,0 +1,22 @@
+package org.ddlab.kernel.render;
+
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+
+import java.awt.image.BufferedImage;
+
+/** {@link BufferedImage} → image/png, with its size as the text form. */
+final class ImageRenderer {
+    private ImageRenderer() {
+    }
+
+    static void register(Renderer renderer) {
+        renderer.createRegistration(BufferedImage.class)
+                .preferring(MIMEType.IMAGE_PNG)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((img, ctx) -> {
+                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Png.base64(img));
+                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "BufferedImage " + img.getWidth() + "x" + img.getHeight());
+                });
+    }
+}

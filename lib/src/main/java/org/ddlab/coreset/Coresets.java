@@ -1,0 +1,100 @@
+package org.ddlab.coreset;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import org.ddlab.data.ImageSet;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Class-balanced coresets: {@code ipc} real images per class chosen by a {@link Selection}, the
+ * baselines every distillation method is measured against.
+ */
+public final class Coresets {
+
+    /** The known selections by name, for the CLI and notebooks. */
+    public static final String[] NAMES = {"random", "herding", "kcenter"};
+
+    private Coresets() {
+    }
+
+    public static Selection byName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
+            case "random" -> new RandomSelection();
+            case "herding" -> new Herding();
+            case "kcenter" -> new KCenter();
+            default -> throw new IllegalArgumentException("unknown coreset method '" + name + "'; known: "
+                    + String.join(", ", NAMES));
+        };
+    }
+
+    /**
+     * Chooses {@code ipc} images of every class. Returns indices into {@code set}, class by class.
+     *
+     * @param embedder maps images to features; unused (may be null) for random selection
+     * @param batch    images embedded at once (bounds memory on a 6000-image class)
+     */
+    public static int[] select(Selection selection, ImageSet set, int ipc, Embedder embedder, long seed,
+                               NDManager manager, int batch) {
+        if (ipc < 1) {
+            throw new IllegalArgumentException("IPC must be at least 1, got " + ipc);
+        }
+        int largest = Arrays.stream(set.classCounts()).min().orElse(0);
+        if (ipc > largest) {
+            int smallest = 0;
+            for (int c = 0; c < set.numClasses(); c++) {
+                if (set.classCounts()[c] == largest) {
+                    smallest = c;
+                    break;
+                }
+            }
+            throw new IllegalArgumentException("IPC " + ipc + " is larger than class '" + set.classNames().get(smallest)
+                    + "', which has " + largest + " images; the largest possible IPC for this set is " + largest + ".");
+        }
+        Random random = new Random(seed);
+        int[] out = new int[ipc * set.numClasses()];
+        for (int c = 0; c < set.numClasses(); c++) {
+            int[] members = set.indicesOf(c);
+            int[] local;
+            if (selection instanceof RandomSelection) {
+                local = RandomSelection.sample(members.length, ipc, random);
+            } else {
+                if (embedder == null) {
+                    throw new IllegalArgumentException(selection + " selects in feature space and needs an embedder");
+                }
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray features = embed(set, members, embedder, scope, batch);
+                    local = selection.select(features, ipc, random);
+                }
+            }
+            for (int j = 0; j < ipc; j++) {
+                out[c * ipc + j] = members[local[j]];
+            }
+        }
+        return out;
+    }
+
+    private static NDArray embed(ImageSet set, int[] members, Embedder embedder, NDManager scope, int batch) {
+        NDList parts = new NDList();
+        for (int from = 0; from < members.length; from += batch) {
+            int[] idx = Arrays.copyOfRange(members, from, Math.min(members.length, from + batch));
+            try (NDManager step = scope.newSubManager()) {
+                NDArray f = embedder.embed(set.images(step, idx));
+                NDArray flat = f.reshape(f.getShape().get(0), -1);
+                flat.attach(scope);
+                parts.add(flat);
+            }
+        }
+        return parts.size() == 1 ? parts.singletonOrThrow() : NDArrays.concat(parts, 0);
+    }
+
+    static void checkSize(int n, int k) {
+        if (k < 1 || k > n) {
+            throw new IllegalArgumentException("cannot choose " + k + " of " + n + " samples");
+        }
+    }
+}

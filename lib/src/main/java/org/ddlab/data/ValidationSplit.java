@@ -1,0 +1,83 @@
+package org.ddlab.data;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A class-stratified validation split carved out of the training set, so that hyper-parameters
+ * (learning rates, distillation steps, ...) are chosen without ever looking at the test set. Every
+ * class gives the same share to validation; the same seed gives the same split on any machine
+ * ({@link Random} is specified bit-for-bit). Both parts keep the original order of the images.
+ *
+ * @param train      the remaining training images
+ * @param validation the held-out images
+ */
+public record ValidationSplit(ImageSet train, ImageSet validation) {
+
+    /** Holds out {@code perClass} images of every class. */
+    public static ValidationSplit split(ImageSet train, int perClass, long seed) {
+        if (perClass <= 0) {
+            throw new IllegalArgumentException("validation images per class must be positive, got " + perClass);
+        }
+        int[] counts = train.classCounts();
+        int[] take = new int[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0 && perClass >= counts[c]) {
+                throw new IllegalArgumentException("class " + c + " (" + train.className(c) + ") has only " + counts[c]
+                        + " images, cannot hold out " + perClass + " and keep some for training; use fewer per class");
+            }
+            take[c] = Math.min(perClass, counts[c]);
+        }
+        return carve(train, take, seed);
+    }
+
+    /** Holds out {@code fraction} (0 &lt; fraction &lt; 1) of every class, rounded, at least one image. */
+    public static ValidationSplit split(ImageSet train, double fraction, long seed) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be between 0 and 1 (exclusive), got " + fraction);
+        }
+        int[] counts = train.classCounts();
+        int[] take = new int[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                continue;
+            }
+            if (counts[c] < 2) {
+                throw new IllegalArgumentException("class " + c + " (" + train.className(c) + ") has only " + counts[c]
+                        + " image; a stratified split needs at least 2 per class");
+            }
+            take[c] = (int) Math.max(1, Math.min(counts[c] - 1, Math.round(counts[c] * fraction)));
+        }
+        return carve(train, take, seed);
+    }
+
+    private static ValidationSplit carve(ImageSet set, int[] take, long seed) {
+        Random random = new Random(seed);
+        int total = Arrays.stream(take).sum();
+        boolean[] held = new boolean[set.size()];
+        for (int c = 0; c < take.length; c++) {
+            int[] ix = set.indicesOf(c);
+            // Partial Fisher-Yates: the first take[c] positions end up a uniform random sample.
+            for (int k = 0; k < take[c]; k++) {
+                int j = k + random.nextInt(ix.length - k);
+                int t = ix[k];
+                ix[k] = ix[j];
+                ix[j] = t;
+                held[ix[k]] = true;
+            }
+        }
+        int[] val = new int[total];
+        int[] rest = new int[set.size() - total];
+        int v = 0;
+        int r = 0;
+        for (int i = 0; i < held.length; i++) {
+            if (held[i]) {
+                val[v++] = i;
+            } else {
+                rest[r++] = i;
+            }
+        }
+        return new ValidationSplit(set.subset(rest, set.name() + " (minus validation)"),
+                set.subset(val, set.name() + " validation"));
+    }
+}

@@ -1,0 +1,139 @@
+package org.ddlab.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import org.ddlab.augment.DsaAugment;
+import org.ddlab.data.ImageSet;
+import org.ddlab.engine.Devices;
+import org.ddlab.engine.Profile;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.ddlab.train.Augmentation;
+import org.ddlab.train.LabeledSet;
+import org.ddlab.train.Trainer;
+import org.ddlab.train.TrainingReport;
+import org.ddlab.train.TrainingSchedule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The yardstick of the course: train a fresh network on a set (synthetic or a coreset) with a fixed
+ * schedule, then measure accuracy on the full real test split; repeat with different seeds and report
+ * mean ± std with the per-run numbers. Nothing here looks at the test split before the end of training
+ * — no early stopping, no checkpoint choice — so the test split is only ever a final measurement.
+ */
+public final class EvaluationProtocol {
+
+    /** Told as training advances: epochs done over all runs, out of the total. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = (done, total, status) -> { };
+
+        void onProgress(long done, long total, String status);
+    }
+
+    private final TrainingSchedule schedule;
+    private final int repeats;
+    private final Augmentation augmentation;
+    private final Device device;
+    private final int testBatch;
+
+    private EvaluationProtocol(TrainingSchedule schedule, int repeats, Augmentation augmentation, Device device,
+                               int testBatch) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+        }
+        this.schedule = Objects.requireNonNull(schedule);
+        this.repeats = repeats;
+        this.augmentation = Objects.requireNonNull(augmentation);
+        this.device = Objects.requireNonNull(device);
+        this.testBatch = testBatch;
+    }
+
+    /**
+     * The protocol of a profile: its {@link TrainingSchedule#forProfile schedule}, DSA augmentation,
+     * and 1 / 3 / 5 repeats for quick / default / full, on the preferred device.
+     */
+    public static EvaluationProtocol forProfile(Profile profile) {
+        return new EvaluationProtocol(TrainingSchedule.forProfile(profile), profile.pick(1, 3, 5),
+                DsaAugment.reference()::apply, Devices.preferred(), 1000);
+    }
+
+    public EvaluationProtocol withSchedule(TrainingSchedule s) {
+        return new EvaluationProtocol(s, repeats, augmentation, device, testBatch);
+    }
+
+    public EvaluationProtocol withRepeats(int r) {
+        return new EvaluationProtocol(schedule, r, augmentation, device, testBatch);
+    }
+
+    public EvaluationProtocol withAugmentation(Augmentation a) {
+        return new EvaluationProtocol(schedule, repeats, a, device, testBatch);
+    }
+
+    public EvaluationProtocol withDevice(Device d) {
+        return new EvaluationProtocol(schedule, repeats, augmentation, d, testBatch);
+    }
+
+    public TrainingSchedule schedule() {
+        return schedule;
+    }
+
+    public int repeats() {
+        return repeats;
+    }
+
+    public EvalResult evaluate(String architecture, ImageSet train, ImageSet test, long seed) {
+        return evaluate(architecture, LabeledSet.hard(train), test, seed, Listener.NONE);
+    }
+
+    /**
+     * Trains {@link #repeats()} fresh {@code architecture} networks on {@code train} (run r seeded with
+     * {@code seed + r}) and tests each on {@code test}.
+     */
+    public EvalResult evaluate(String architecture, LabeledSet train, ImageSet test, long seed, Listener listener) {
+        if (!train.images().shape().slice(1).equals(test.shape().slice(1))
+                || train.images().numClasses() != test.numClasses()) {
+            throw new IllegalArgumentException("training images " + train.images().shape().slice(1) + " with "
+                    + train.images().numClasses() + " classes do not match test images " + test.shape().slice(1)
+                    + " with " + test.numClasses() + " classes");
+        }
+        double[] acc = new double[repeats];
+        double[] secs = new double[repeats];
+        double images = 0;
+        long total = (long) repeats * schedule.epochs();
+        for (int r = 0; r < repeats; r++) {
+            int run = r;
+            try (NDManager manager = NDManager.newBaseManager(device)) {
+                Network net = Architectures.create(architecture, test.shape().slice(1), test.numClasses())
+                        .initialize(manager, seed + r);
+                TrainingReport report = Trainer.train(net, train, schedule, augmentation, seed + r,
+                        (epoch, epochs, loss) -> listener.onProgress((long) run * epochs + epoch, total,
+                                String.format(java.util.Locale.ROOT, "%s run %d/%d, loss %.3f", architecture,
+                                        run + 1, repeats, loss)));
+                acc[r] = Accuracy.of(net, test, testBatch);
+                secs[r] = report.seconds();
+                images += report.images();
+            }
+        }
+        double seconds = java.util.Arrays.stream(secs).sum();
+        return new EvalResult(train.images().name(), architecture, acc, secs, images / seconds);
+    }
+
+    /** The same evaluation over several architectures (cross-architecture generalisation). */
+    public List<EvalResult> crossArchitecture(List<String> architectures, LabeledSet train, ImageSet test, long seed,
+                                              Listener listener) {
+        List<EvalResult> out = new ArrayList<>();
+        for (String a : architectures) {
+            out.add(evaluate(a, train, test, seed, listener));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return repeats + " run(s) of: " + schedule + "; test on the full test split, on " + device;
+    }
+}

@@ -1,0 +1,93 @@
+package org.ddlab.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import org.ddlab.nn.Network;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Trains a network on a labelled set with a {@link TrainingSchedule}: the inner workhorse of the
+ * evaluation protocol (and of the model pools and inner loops of the distillation methods).
+ * Deterministic for a seed on the CPU: the shuffling and the augmentation draws come from it.
+ */
+public final class Trainer {
+
+    private Trainer() {
+    }
+
+    public static TrainingReport train(Network net, LabeledSet set, TrainingSchedule schedule, Augmentation augmentation,
+                                       long seed, TrainingListener listener) {
+        checkShapes(net, set);
+        Loss loss = set.defaultLoss();
+        Sgd sgd = new Sgd(net.parameters(), schedule.learningRate(), schedule.momentum(), schedule.weightDecay());
+        Random order = new Random(seed);
+        Random draws = new Random(seed ^ 0x5DEECE66DL);
+        Augmentation augment = schedule.augment() ? augmentation : Augmentation.NONE;
+        int n = set.size();
+        int[] perm = new int[n];
+        Arrays.setAll(perm, i -> i);
+        long steps = 0;
+        double epochLoss = Double.NaN;
+        long start = System.nanoTime();
+        for (int epoch = 1; epoch <= schedule.epochs(); epoch++) {
+            shuffle(perm, order);
+            double sum = 0;
+            for (int from = 0; from < n; from += schedule.batchSize()) {
+                int[] idx = Arrays.copyOfRange(perm, from, Math.min(n, from + schedule.batchSize()));
+                sum += step(net, set, idx, loss, augment, draws) * idx.length;
+                sgd.step();
+                net.zeroGradients();
+                steps++;
+            }
+            epochLoss = sum / n;
+            if (!Double.isFinite(epochLoss)) {
+                throw new ArithmeticException("training loss became " + epochLoss + " in epoch " + epoch + " of "
+                        + net.spec() + "; lower the learning rate (" + sgd.learningRate() + ") or check the set for NaN/Inf.");
+            }
+            // The reference drops the rate after epoch Epoch//2 + 1 (its loop counts epochs from 0).
+            if (epoch == schedule.decayEpoch()) {
+                sgd.setLearningRate(sgd.learningRate() * 0.1);
+            }
+            listener.onEpoch(epoch, schedule.epochs(), epochLoss);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new TrainingReport(schedule.epochs(), steps, (long) schedule.epochs() * n, epochLoss, seconds);
+    }
+
+    /** One forward/backward pass; gradients are left on the parameters. Returns the batch loss. */
+    static float step(Network net, LabeledSet set, int[] idx, Loss loss, Augmentation augment, Random draws) {
+        try (NDManager step = net.manager().newSubManager()) {
+            NDArray x = augment.apply(set.images().images(step, idx), draws);
+            NDArray y = set.targets(step, idx, loss.wantsVectors());
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray value = loss.compute(net.logits(x, true), y);
+                gc.backward(value);
+                return value.getFloat();
+            }
+        }
+    }
+
+    private static void shuffle(int[] a, Random random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static void checkShapes(Network net, LabeledSet set) {
+        var s = set.images().shape().slice(1);
+        if (!s.equals(net.inputShape())) {
+            throw new IllegalArgumentException(net.spec() + " takes images " + net.inputShape() + " but the set has " + s);
+        }
+        if (set.images().numClasses() != net.numClasses()) {
+            throw new IllegalArgumentException(net.spec() + " has " + net.numClasses() + " classes but the set has "
+                    + set.images().numClasses());
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.ddlab.viz;
+
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChartsTest {
+
+    private static boolean contains(BufferedImage img, int rgb) {
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if ((img.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void lineChartRendersAtTheRequestedSizeInThePalette() throws IOException {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("DC", new double[][] {{0, 100, 200}, {0.1, 0.6, 0.7}});
+        series.put("DSA", new double[][] {{0, 100, 200}, {0.1, 0.65, 0.75}});
+        Chart chart = Charts.line("Accuracy", "iteration", "accuracy", series);
+        assertEquals(2, chart.chart().getXYPlot().getDataset().getSeriesCount());
+        assertNotNull(chart.chart().getLegend(), "two series get a legend");
+
+        BufferedImage img = chart.toImage();
+        assertEquals(Charts.WIDTH, img.getWidth());
+        assertEquals(Charts.HEIGHT, img.getHeight());
+        assertEquals(0xFFFFFF, img.getRGB(1, 1) & 0xFFFFFF, "white background");
+        assertTrue(contains(img, Charts.color(0).getRGB() & 0xFFFFFF), "first series in palette colour 0");
+        assertTrue(contains(img, Charts.color(1).getRGB() & 0xFFFFFF), "second series in palette colour 1");
+
+        BufferedImage small = ImageIO.read(new ByteArrayInputStream(chart.withSize(300, 200).toPng()));
+        assertEquals(300, small.getWidth());
+        assertEquals(200, small.getHeight());
+    }
+
+    @Test
+    void lineBuilderOptions() {
+        Chart chart = Charts.lines("Loss").xLabel("step").yLabel("loss").series("train", new double[] {3, 2, 1.5})
+                .yRange(0, 4).markers(true).size(400, 300).build();
+        assertEquals(400, chart.toImage().getWidth());
+        assertEquals(4.0, chart.chart().getXYPlot().getRangeAxis().getUpperBound());
+        assertNull(chart.chart().getLegend(), "one series needs no legend");
+        assertEquals(2.0, chart.chart().getXYPlot().getDataset().getXValue(0, 2));
+    }
+
+    @Test
+    void badSeriesAreExplained() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.line("t", "x", "y", Map.of("s", new double[][] {{1, 2}, {1}})));
+        assertTrue(e.getMessage().contains("'s' has 2 x values but 1 y values"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.line("t", "x", "y", Map.of("s", new double[][] {{1, 2}})));
+        assertTrue(e.getMessage().contains("{xs, ys}"), e.getMessage());
+    }
+
+    @Test
+    void barChartsSingleGroupedAndFromATable() {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("ConvNet", 0.82);
+        values.put("MLP", 0.71);
+        Chart bar = Charts.bar("Test accuracy", "architecture", "accuracy", values);
+        assertEquals(List.of("ConvNet", "MLP"), bar.chart().getCategoryPlot().getDataset().getColumnKeys());
+        assertEquals(Charts.WIDTH, bar.toImage().getWidth());
+
+        Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
+        groups.put("ConvNet", Map.of("DC", 0.8));
+        groups.put("MLP", Map.of("DC", 0.7));
+        groups.get("ConvNet");
+        Chart grouped = Charts.groupedBar("t", "arch", "acc", groups);
+        assertEquals(0.7, grouped.chart().getCategoryPlot().getDataset().getValue("DC", "MLP").doubleValue());
+
+        Table t = Table.create("results", StringColumn.create("method", "DC", "DM"),
+                DoubleColumn.create("ConvNet", 0.8, 0.75), DoubleColumn.create("MLP", 0.7, 0.72));
+        Chart fromTable = Charts.bar(null, t, "method");
+        var data = fromTable.chart().getCategoryPlot().getDataset();
+        assertEquals(List.of("ConvNet", "MLP"), data.getRowKeys());
+        assertEquals(0.72, data.getValue("MLP", "DM").doubleValue());
+        assertEquals("results", fromTable.chart().getTitle().getText());
+        BufferedImage img = fromTable.toImage();
+        assertTrue(contains(img, Charts.color(1).getRGB() & 0xFFFFFF));
+    }
+
+    @Test
+    void heatMapWritesEveryCellAndColoursByValue() throws IOException {
+        double[][] values = {{0.9, 0.5}, {0.4, Double.NaN}};
+        BufferedImage img = Charts.heatMap("Cross-architecture", List.of("ConvNet", "ResNet-18"),
+                List.of("ConvNet", "MLP"), values);
+        assertTrue(img.getWidth() >= 2 * 56 && img.getHeight() >= 2 * 28);
+        assertTrue(contains(img, 0x08306B), "the maximum gets the darkest colour");
+        assertTrue(contains(img, 0xF7FBFF), "the minimum gets the lightest colour");
+        assertTrue(contains(img, 0xEEEEEE), "the missing cell is grey");
+        assertEquals(img.getWidth(), ImageIO.read(new ByteArrayInputStream(Images.toPng(img))).getWidth());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.heatMap("x", List.of("a"), List.of("b", "c"), new double[][] {{1}}));
+        assertTrue(e.getMessage().contains("row 0 (a) has 1 values but there are 2 column labels"), e.getMessage());
+    }
+
+    @Test
+    void heatMapFromTableUsesFirstColumnAsRowNames() {
+        Table t = Table.create("acc", StringColumn.create("trained on", "ConvNet", "MLP"),
+                DoubleColumn.create("ConvNet", 80.0, 60.0), DoubleColumn.create("MLP", 70.0, 65.0));
+        BufferedImage img = Charts.heatMap(t, "%.1f%%");
+        assertFalse(img.getWidth() < 100);
+        assertTrue(contains(img, 0x08306B));
+    }
+}
