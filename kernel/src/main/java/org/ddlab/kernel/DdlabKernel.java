@@ -17,11 +17,17 @@ import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.kernel.util.TextColor;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
+import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -187,6 +193,52 @@ public final class DdlabKernel extends BaseKernel {
         env.setBusyDeferIdle();
         KernelInfoReply reply = new KernelInfoReplyWithStatus(Header.PROTOCOL_VERISON, NAME, getVersion(),
                 getLanguageInfo(), getBanner(), getHelpLinks());
+        env.reply(reply);
+    }
+
+    /**
+     * The history_reply content. jjava's own HistoryReply lacks {@code "status"} and its entries
+     * go out as JSON objects (its tuple adapter is only registered for reading), so we build
+     * the {@code [session, line, input]} / {@code [session, line, [input, output]]} tuples here.
+     */
+    record HistoryReplyContent(String status, List<List<Object>> history) {
+        static HistoryReplyContent of(List<HistoryEntry> entries) {
+            List<List<Object>> tuples = new ArrayList<>();
+            for (HistoryEntry e : entries) {
+                tuples.add(List.of(e.getSession(), e.getCellNumber(),
+                        e.hasOutput() ? List.of(e.getInput(), e.getOutput()) : e.getInput()));
+            }
+            return new HistoryReplyContent("ok", tuples);
+        }
+    }
+
+    @Override
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> message) {
+        HistoryRequest request = message.getContent();
+        env.setBusyDeferIdle();
+        Set<HistoryManager.ResultFlag> flags = EnumSet.noneOf(HistoryManager.ResultFlag.class);
+        if (request.includeOutput()) {
+            flags.add(HistoryManager.ResultFlag.INCLUDE_OUTPUT);
+        }
+        if (!request.useRaw()) {
+            flags.add(HistoryManager.ResultFlag.TRANSFORMED_INPUT);
+        }
+        List<HistoryEntry> entries = switch (request.getAccessType()) {
+            case TAIL -> historyManager.lookupTail(((HistoryRequest.Tail) request).getMaxReturnLength(), flags);
+            case RANGE -> {
+                HistoryRequest.Range r = (HistoryRequest.Range) request;
+                yield historyManager.lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
+            }
+            case SEARCH -> {
+                HistoryRequest.Search r = (HistoryRequest.Search) request;
+                if (r.filterUnique()) {
+                    flags.add(HistoryManager.ResultFlag.UNIQUE);
+                }
+                yield historyManager.search(r.getPattern(), r.getMaxReturnLength(), flags);
+            }
+        };
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Message<?> reply = new Message(message, MessageType.HISTORY_REPLY, HistoryReplyContent.of(entries == null ? List.of() : entries));
         env.reply(reply);
     }
 

@@ -53,4 +53,31 @@ class MainTest {
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("frobnicate"), bad.err());
     }
+
+    @Test
+    void baselineThenEvaluateRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
+                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        Run base = run("baseline", "--method", "random", "--ipc", "2", "--out", dir.toString(), "--seed", "3");
+        assertEquals(0, base.code(), base.err());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("synthetic.npz")) && java.nio.file.Files.exists(dir.resolve("grid.png")));
+        Run eval = run("evaluate", "--set", dir.resolve("synthetic.npz").toString(), "--arch", "mlp", "--epochs", "40",
+                "--repeats", "2", "--json", "--profile", "quick");
+        assertEquals(0, eval.code(), eval.err());
+        JsonObject o = JsonParser.parseString(eval.out().trim()).getAsJsonObject();
+        assertEquals("random IPC 2", o.get("set").getAsString());
+        assertEquals(2, o.get("accuracies").getAsJsonArray().size());
+        double mean = o.get("mean").getAsDouble();
+        assertTrue(mean > 0.2 && mean < 1, "20 images, 40 epochs: better than chance, got " + mean);
+    }
+
+    @Test
+    void badArgumentsAreClearErrors() {
+        Run r = run("baseline", "--method", "best", "--ipc", "1", "--out", "/tmp/x");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("unknown coreset method 'best'"), r.err());
+        Run both = run("evaluate", "--set", "a.npz", "--whole");
+        assertNotEquals(0, both.code());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+    }
 }

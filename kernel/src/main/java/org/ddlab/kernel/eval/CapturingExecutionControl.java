@@ -18,9 +18,12 @@ final class CapturingExecutionControl extends LocalExecutionControl {
 
     private volatile String lastInvokedClass;
 
-    /** Parent-first loading from the system class loader: cells and renderers share classes. */
+    /**
+     * The default loader delegate: a class loader for snippets (and %classpath additions) whose
+     * parent is the system class loader, parent first, so cells and renderers share classes.
+     */
     CapturingExecutionControl() {
-        super(ClassLoader.getSystemClassLoader());
+        super();
     }
 
     @Override

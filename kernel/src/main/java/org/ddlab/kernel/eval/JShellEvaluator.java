@@ -64,8 +64,10 @@ public final class JShellEvaluator implements AutoCloseable {
     public JShellEvaluator(List<String> extraImports, MavenResolver maven) {
         shell = JShell.builder()
                 .executionEngine(engine, Map.of())
-                .compilerOptions("--class-path", compilerClassPath())
                 .build();
+        // Not "--class-path" in compilerOptions: that would hide later addToClasspath (%jars) from
+        // javac. The loader delegate gets these too, harmlessly: it asks the system loader first.
+        shell.addToClasspath(compilerClassPath());
         analysis = shell.sourceCodeAnalysis();
         magics = new Magics(this, maven);
         List<String> imports = new ArrayList<>(DEFAULT_IMPORTS);
@@ -152,9 +154,13 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             String source = info.source();
             int consumed = remaining.length() - info.remaining().length();
-            int start = offset + snippetStart(remaining, source);
+            // JShell's snippet source keeps the blank lines before it, so it starts right at offset.
+            int start = offset;
             int startLine = firstLine + lineOf(code, start) - 1;
             last = evalSnippet(source, startLine);
+            if (info.completeness() == SourceCodeAnalysis.Completeness.COMPLETE && source.strip().endsWith(";")) {
+                last = null; // "display(x);": a trailing semicolon hides the value, as in IPython
+            }
             if (interrupted) {
                 throw new EvaluationInterruptedException();
             }
@@ -169,18 +175,6 @@ public final class JShellEvaluator implements AutoCloseable {
             i++;
         }
         return i;
-    }
-
-    /** Where JShell's snippet text begins in the remaining source (it drops leading blanks). */
-    private static int snippetStart(String remaining, String source) {
-        String head = source.strip();
-        int nl = head.indexOf('\n');
-        head = nl > 0 ? head.substring(0, nl) : head;
-        if (head.length() > 40) {
-            head = head.substring(0, 40);
-        }
-        int i = remaining.indexOf(head);
-        return i >= 0 ? i : leadingSpace(remaining);
     }
 
     /** 1-based line of a character offset. */
@@ -363,7 +357,7 @@ public final class JShellEvaluator implements AutoCloseable {
             if (file != null && file.startsWith("#")) {
                 // JShell names snippet frames "#<id>" with the line inside the snippet.
                 String where = f.getLineNumber() > 0 ? "cell line " + (startLine + f.getLineNumber() - 1) : "cell";
-                String method = f.getMethodName().equals("do_it$") ? "<cell>" : f.getMethodName();
+                String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$") ? "<cell>" : f.getMethodName();
                 lines.add("    at " + method + " (" + where + ", snippet " + file + ")");
             } else {
                 lines.add("    at " + f);
@@ -465,8 +459,9 @@ public final class JShellEvaluator implements AutoCloseable {
         int start = snippetStartBefore(code, end);
         String snippet = code.substring(start, end);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
-        if (docs.isEmpty() && end < code.length() && code.charAt(end) == '(') {
-            snippet = code.substring(start, end + 1);
+        if (docs.isEmpty()) {
+            // JShell documents a method only with its '(' typed: "Math.abs" -> "Math.abs("
+            snippet = code.substring(start, end) + "(";
             docs = analysis.documentation(snippet, snippet.length(), true);
         }
         if (docs.isEmpty()) {

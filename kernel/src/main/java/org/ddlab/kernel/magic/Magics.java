@@ -189,7 +189,7 @@ public final class Magics {
     // ---- %maven --------------------------------------------------------------------------
 
     private Object addMaven(String args) throws IOException, InterruptedException {
-        List<String> coords = splitArgs(args);
+        List<String> coords = List.of(args.trim().split("[\\s,]+")).stream().filter(c -> !c.isBlank()).toList();
         if (coords.isEmpty()) {
             throw new KernelException("usage: %maven group:artifact:version [group:artifact:version ...]");
         }

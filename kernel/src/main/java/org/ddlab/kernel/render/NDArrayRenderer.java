@@ -39,7 +39,7 @@ public final class NDArrayRenderer {
             }
             if (size <= MAX_VALUES && a.getDataType() != DataType.STRING) {
                 sb.append(": ").append(values(a));
-            } else if (a.getDataType().isNumeric() || a.getDataType() == DataType.BOOLEAN) {
+            } else if (a.getDataType().isFloating() || a.getDataType().isInteger() || a.getDataType().isBoolean()) {
                 try (NDArray d = a.toType(DataType.FLOAT64, false);
                      NDArray min = d.min(); NDArray mean = d.mean(); NDArray max = d.max()) {
                     sb.append(String.format(Locale.ROOT, ": min %.4g, mean %.4g, max %.4g",

@@ -1,0 +1,132 @@
+package org.ddlab.kernel;
+
+import com.google.gson.GsonBuilder;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the Jupyter kernelspec {@code <dir>/ddlab/kernel.json}.
+ *
+ * <pre>
+ * java -cp ddlab-kernel.jar:lib/* org.ddlab.kernel.KernelSpecInstaller --dir ~/.local/share/jupyter/kernels
+ *      [--java /abs/path/java] [--classpath CP] [--jvm-opt OPT]...
+ * </pre>
+ * Defaults: this JVM's java, and the class path {@code <jar dir>/ddlab-kernel.jar:<jar dir>/lib/*}.
+ */
+public final class KernelSpecInstaller {
+
+    /**
+     * JVM options of the kernel. DJL keeps tensors off the Java heap, so the heap only holds
+     * tables, images and bookkeeping: 2 GB is plenty and leaves memory to PyTorch. Serial GC starts
+     * fastest and runs no GC threads, which suits a single-user notebook in a small container.
+     * -Xss4m: deep recursion in javac when JShell compiles large cells. Headless: charts render
+     * off-screen. Offline DJL: the PyTorch natives come from the jar on the class path.
+     */
+    static final List<String> DEFAULT_JVM_OPTS = List.of(
+            "-Dai.djl.offline=true",
+            "-Djava.awt.headless=true",
+            "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC",
+            "-Xms256m",
+            "-Xmx2g",
+            "-Xss4m");
+
+    private KernelSpecInstaller() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = null;
+        String java = null;
+        String classpath = null;
+        List<String> jvmOpts = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length && !a.equals("--help")) {
+                fail("missing value after " + a);
+            }
+            switch (a) {
+                case "--dir" -> dir = Path.of(args[++i]);
+                case "--java" -> java = args[++i];
+                case "--classpath", "--cp" -> classpath = args[++i];
+                case "--jvm-opt" -> jvmOpts.add(args[++i]);
+                case "--help" -> {
+                    System.out.println("usage: KernelSpecInstaller --dir <jupyter kernels dir> [--java PATH] "
+                            + "[--classpath CP] [--jvm-opt OPT]...");
+                    return;
+                }
+                default -> fail("unknown option " + a);
+            }
+        }
+        if (dir == null) {
+            fail("--dir <jupyter kernels dir> is required");
+        }
+        Path spec = install(dir, java != null ? java : currentJava(), classpath != null ? classpath : defaultClasspath(), jvmOpts);
+        System.out.println("Installed kernelspec " + spec);
+    }
+
+    private static void fail(String message) {
+        System.err.println("KernelSpecInstaller: " + message);
+        System.exit(2);
+    }
+
+    /** The java binary running this installer, absolute. */
+    static String currentJava() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** {@code <dir of ddlab-kernel.jar>/ddlab-kernel.jar:<dir>/lib/*}. */
+    static String defaultClasspath() {
+        try {
+            Path jar = Path.of(KernelSpecInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jarDir = Files.isDirectory(jar) ? jar.getParent() : jar.getParent(); // classes dir in a dev build: target/
+            return jarDir.resolve("ddlab-kernel.jar").toAbsolutePath() + java.io.File.pathSeparator
+                    + jarDir.resolve("lib").toAbsolutePath() + "/*";
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code <kernelsDir>/ddlab/kernel.json} atomically; returns its path. */
+    public static Path install(Path kernelsDir, String java, String classpath, List<String> extraJvmOpts) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(java).toAbsolutePath().toString());
+        argv.addAll(DEFAULT_JVM_OPTS);
+        argv.addAll(extraJvmOpts);
+        argv.add("-cp");
+        argv.add(classpath);
+        argv.add(Main.class.getName());
+        argv.add("{connection_file}");
+
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("argv", argv);
+        spec.put("display_name", "Java (ddlab)");
+        spec.put("language", "java");
+        spec.put("interrupt_mode", "message");
+        spec.put("env", Map.of());
+        spec.put("metadata", Map.of("debugger", false));
+
+        Path dir = kernelsDir.resolve(DdlabKernel.NAME);
+        Files.createDirectories(dir);
+        Path target = dir.resolve("kernel.json");
+        Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");
+        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n",
+                StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+}

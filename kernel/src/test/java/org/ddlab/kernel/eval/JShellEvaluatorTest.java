@@ -1,0 +1,166 @@
+package org.ddlab.kernel.eval;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JShellEvaluatorTest {
+
+    static JShellEvaluator ev;
+
+    @BeforeAll
+    static void start() {
+        ev = new JShellEvaluator();
+    }
+
+    @AfterAll
+    static void stop() {
+        ev.close();
+    }
+
+    @Test
+    void expressionValueIsTheJavaObject() {
+        assertEquals(2, ev.eval("1+1"));
+        Object list = ev.eval("List.of(1, 2, 3)");
+        assertEquals(java.util.List.of(1, 2, 3), list);
+    }
+
+    @Test
+    void lastSnippetOfAMultiSnippetCellIsTheResult() {
+        Object v = ev.eval("int a = 20;\nint b = 22;\na + b");
+        assertEquals(42, v);
+        assertNull(ev.eval("int c = 1;"));
+        assertNull(ev.eval("Math.abs(-3);"), "a trailing semicolon hides the value");
+        assertEquals(42, ev.eval("a + b"));
+    }
+
+    @Test
+    void bareVariableGivesItsObject() {
+        ev.eval("var sb = new StringBuilder(\"abc\");");
+        Object v = ev.eval("sb");
+        assertInstanceOf(StringBuilder.class, v);
+        assertEquals("abc", v.toString());
+    }
+
+    @Test
+    void methodsAndClassesCanBeDeclared() {
+        ev.eval("int twice(int x) { return 2 * x; }\nrecord P(int x, int y) {}");
+        assertEquals(14, ev.eval("twice(7)"));
+        assertEquals("P[x=1, y=2]", ev.eval("new P(1, 2)").toString());
+    }
+
+    @Test
+    void defaultImportsAreActive() {
+        assertTrue(ev.activeImports().contains("import java.util.stream.*;"));
+        assertTrue(ev.activeImports().contains("import ai.djl.ndarray.*;"), ev.activeImports().toString());
+        assertEquals("a,b", ev.eval("Stream.of(\"a\", \"b\").collect(Collectors.joining(\",\"))"));
+    }
+
+    @Test
+    void compileErrorShowsCellLineAndCaret() {
+        CompilationException e = assertThrows(CompilationException.class,
+                () -> ev.eval("int ok = 1;\n\nint bad = undefinedThing + 1;"));
+        assertTrue(e.getMessage().contains("line 3"), e.getMessage());
+        String tb = String.join("\n", e.traceback());
+        assertTrue(tb.contains("undefinedThing"), tb);
+        assertTrue(tb.contains("^"), tb);
+        assertEquals(2, ev.eval("1 + 1"));
+    }
+
+    @Test
+    void runtimeExceptionIsReportedAndKernelStaysUsable() {
+        CellException e = assertThrows(CellException.class,
+                () -> ev.eval("int zero = 0;\nint boom() {\n  return 1 / zero;\n}\nboom()"));
+        assertEquals("java.lang.ArithmeticException", e.exceptionClassName());
+        assertTrue(e.getMessage().contains("/ by zero"), e.getMessage());
+        String tb = String.join("\n", e.traceback());
+        assertTrue(tb.contains("boom"), tb);
+        assertFalse(tb.contains("jdk.jshell"), tb);
+        assertEquals(3, ev.eval("1 + 2"));
+    }
+
+    @Test
+    void incompleteCodeIsAnError() {
+        assertThrows(CompilationException.class, () -> ev.eval("int x = (1 + "));
+    }
+
+    @Test
+    void stdoutGoesToSystemOut() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            ev.eval("System.out.print(\"hello from a cell\");");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals("hello from a cell", buf.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void interruptStopsATightLoop() throws Exception {
+        CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> ev.eval("while (true) { }"));
+        Thread.sleep(700);
+        assertFalse(running.isDone());
+        long t0 = System.nanoTime();
+        ev.interrupt();
+        Exception e = assertThrows(Exception.class, () -> running.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(EvaluationInterruptedException.class, e.getCause(), String.valueOf(e));
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+        assertEquals(2, ev.eval("1+1"));
+    }
+
+    @Test
+    void interruptStopsASleep() throws Exception {
+        CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> ev.eval("Thread.sleep(60_000);"));
+        Thread.sleep(700);
+        ev.interrupt();
+        Exception e = assertThrows(Exception.class, () -> running.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(EvaluationInterruptedException.class, e.getCause(), String.valueOf(e));
+        assertEquals(4, ev.eval("2+2"));
+    }
+
+    @Test
+    void isComplete() {
+        assertEquals("complete", ev.isComplete("1 + 1"));
+        assertEquals("complete", ev.isComplete("int x = 1;"));
+        assertEquals("complete", ev.isComplete("%time 1+1"));
+        assertEquals("    ", ev.isComplete("for (int i = 0; i < 3; i++) {"));
+        assertEquals("", ev.isComplete("int y ="));
+        assertEquals("invalid", ev.isComplete("}"));
+    }
+
+    @Test
+    void completion() {
+        ev.eval("String s = \"x\";");
+        String code = "int unused = 1;\ns.toUpp";
+        JShellEvaluator.Completion c = ev.complete(code, code.length());
+        assertTrue(c.matches().contains("toUpperCase("), c.matches().toString());
+        assertEquals(code.length() - "toUpp".length(), c.start());
+        assertEquals(code.length(), c.end());
+        JShellEvaluator.Completion m = ev.complete("%cla", 4);
+        assertEquals(java.util.List.of("%classpath"), m.matches());
+    }
+
+    @Test
+    void inspection() {
+        String doc = ev.inspect("Math.max(", "Math.max(".length());
+        assertNotNull(doc);
+        assertTrue(doc.contains("max("), doc);
+        assertNotNull(ev.inspect("Math.abs", 6));
+    }
+}

@@ -1,0 +1,165 @@
+package org.ddlab.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.distill.SyntheticSet;
+import org.ddlab.distill.SyntheticSetFile;
+import org.ddlab.engine.Devices;
+import org.ddlab.engine.Profile;
+import org.ddlab.eval.EvalResult;
+import org.ddlab.eval.EvalTables;
+import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.train.LabeledSet;
+import org.ddlab.train.TrainingSchedule;
+import org.ddlab.viz.Progress;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ddlab evaluate}: the evaluation protocol on a saved set, or on the whole training set. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Train fresh networks on a saved set and test them on the full test split.",
+                "The schedule is the profile's (see --profile); --epochs and --repeats override it."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    static final class Target {
+        @Option(names = "--set", description = "A saved set (.npz with its .json sidecar).")
+        Path set;
+
+        @Option(names = "--whole", description = "Train on the whole real training set instead (the upper reference).")
+        boolean whole;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--arch", split = ",", defaultValue = "convnet",
+            description = "Architectures, comma-separated (convnet, mlp, lenet, alexnet, vgg11, resnet18, with options "
+                    + "like convnet:norm=batch). Default: ${DEFAULT-VALUE}.")
+    List<String> architectures;
+
+    @Option(names = "--repeats", description = "Runs per architecture (default: the profile's: 1/3/5).")
+    Integer repeats;
+
+    @Option(names = "--epochs", description = "Training epochs (default: the profile's).")
+    Integer epochs;
+
+    @Option(names = "--no-augment", description = "Train without DSA augmentation.")
+    boolean noAugment;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of run 1 (run r uses seed + r - 1). Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object per architecture instead of a table.")
+    boolean json;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ProfileOption profileOption;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Profile profile = profileOption.get();
+        ImageSet rawTrain = data.train();
+        Normalization norm = rawTrain.normalization();
+        ImageSet test = data.test().normalized(norm);
+
+        TrainingSchedule schedule = target.whole ? TrainingSchedule.wholeDataset(profile) : TrainingSchedule.forProfile(profile);
+        if (epochs != null) {
+            schedule = schedule.withEpochs(epochs);
+        }
+        if (noAugment) {
+            schedule = schedule.withAugment(false);
+        }
+        EvaluationProtocol protocol = EvaluationProtocol.forProfile(profile).withSchedule(schedule);
+        if (repeats != null) {
+            protocol = protocol.withRepeats(repeats);
+        }
+        err.println("protocol: " + protocol);
+
+        List<EvalResult> results = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
+            LabeledSet train = target.whole ? LabeledSet.hard(rawTrain.normalized(norm))
+                    : load(target.set, manager, norm, rawTrain);
+            long total = (long) architectures.size() * protocol.repeats() * schedule.epochs();
+            TerminalProgress bar = new TerminalProgress(new Progress("evaluate", total), err);
+            for (String arch : architectures) {
+                long offset = (long) results.size() * protocol.repeats() * schedule.epochs();
+                EvalResult r = protocol.evaluate(arch, train, test, seed, (done, t, status) -> bar.update(offset + done, status));
+                results.add(r);
+                if (json) {
+                    out.println(new Gson().toJson(asJson(r, protocol)));
+                    out.flush();
+                }
+            }
+        }
+        if (!json) {
+            // DataFramePrinter directly: Table.print() scans the classpath for writers (slow, and noisy on JDK 24+).
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            new tech.tablesaw.io.string.DataFramePrinter(100, text).print(EvalTables.of("test accuracy", results));
+            out.print(text.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** A saved set, in pixel space, brought into the normalised space the protocol trains in. */
+    private static LabeledSet load(Path npz, NDManager manager, Normalization norm, ImageSet real) throws java.io.IOException {
+        try (SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(manager, npz)) {
+            SyntheticSet set = loaded.set();
+            if (!set.classNames().equals(real.classNames())) {
+                throw new IllegalArgumentException(npz + " has classes " + set.classNames() + ", but the dataset has "
+                        + real.classNames());
+            }
+            if (!set.imageShape().equals(real.shape().slice(1))) {
+                throw new IllegalArgumentException(npz + " has images " + set.imageShape() + ", but the dataset's are "
+                        + real.shape().slice(1));
+            }
+            String name = npz.getFileName().toString();
+            if (loaded.metadata().isPresent()) {
+                var m = loaded.metadata().get();
+                name = m.method() + " IPC " + m.ipc();
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray normalised = norm.apply(set.images());
+                ImageSet images = ImageSet.fromNDArray(name, normalised, set.labelsNDArray(scope), set.classNames());
+                float[] soft = set.softLabels().map(NDArray::toFloatArray).orElse(null);
+                return new LabeledSet(images, soft);
+            }
+        }
+    }
+
+    private static Map<String, Object> asJson(EvalResult r, EvaluationProtocol p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("set", r.set());
+        m.put("architecture", r.architecture());
+        m.put("mean", r.mean());
+        m.put("std", r.std());
+        m.put("accuracies", r.accuracies());
+        m.put("train_seconds", r.trainSeconds());
+        m.put("train_images_per_second", r.imagesPerSecond());
+        m.put("protocol", p.toString());
+        return m;
+    }
+}

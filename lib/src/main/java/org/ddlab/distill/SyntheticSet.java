@@ -1,0 +1,361 @@
+package org.ddlab.distill;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.ddlab.data.ImageSet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * A distilled training set: images float32 [N,C,H,W], a hard label per image, optionally a soft
+ * (learned) label matrix float32 [N,K], and the class names. The factories lay images out class by
+ * class, {@code ipc} each, which is what every method here produces and what a grid plot expects.
+ *
+ * <p>The images (and soft labels) are NDArrays so a distillation method can optimise them in
+ * place: {@link #setLearnable} turns on their gradients. This class knows nothing of training; it
+ * is the thing methods produce, evaluations consume and {@link SyntheticSetFile} stores.
+ *
+ * <p>It owns its arrays: {@link #close()} frees them.
+ */
+public final class SyntheticSet implements AutoCloseable {
+
+    private final NDArray images;
+    private final int[] labels;
+    private final List<String> classNames;
+    private final int ipc;
+    private NDArray softLabels;
+
+    private SyntheticSet(NDArray images, int[] labels, NDArray softLabels, List<String> classNames) {
+        Shape s = images.getShape();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException("synthetic images must be [N,C,H,W], got " + s);
+        }
+        if (images.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("synthetic images must be float32, got " + images.getDataType());
+        }
+        if (s.get(0) != labels.length) {
+            throw new IllegalArgumentException(s.get(0) + " synthetic images but " + labels.length + " labels");
+        }
+        if (classNames.isEmpty()) {
+            throw new IllegalArgumentException("a synthetic set needs at least one class name");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is not a class index in [0, "
+                        + classNames.size() + ") for classes " + classNames);
+            }
+        }
+        this.images = images;
+        this.labels = labels.clone();
+        this.classNames = List.copyOf(classNames);
+        this.ipc = balancedCount(this.labels, this.classNames.size());
+        setSoftLabels(softLabels);
+    }
+
+    /** Images per class when every class has the same count, else -1. */
+    private static int balancedCount(int[] labels, int classes) {
+        int[] counts = new int[classes];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        for (int c : counts) {
+            if (c != counts[0]) {
+                return -1;
+            }
+        }
+        return counts[0];
+    }
+
+    /**
+     * Wraps existing arrays; the set takes ownership of {@code images} and {@code softLabels}.
+     *
+     * @param softLabels [N, classes] float32, or null
+     */
+    public static SyntheticSet of(NDArray images, int[] labels, NDArray softLabels, List<String> classNames) {
+        return new SyntheticSet(images, labels, softLabels, classNames);
+    }
+
+    /**
+     * Initialises from real images: {@code ipc} random images of each class (seeded), class by class.
+     *
+     * @param images     real images, each C·H·W floats in CHW order
+     * @param labels     their classes, in [0, classNames.size())
+     * @param imageShape (C, H, W)
+     */
+    public static SyntheticSet fromReal(NDManager manager, float[][] images, int[] labels, Shape imageShape,
+                                        List<String> classNames, int ipc, long seed) {
+        if (images.length != labels.length) {
+            throw new IllegalArgumentException(images.length + " real images but " + labels.length + " labels");
+        }
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int k = 0; k < classNames.size(); k++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException("real label " + labels[i] + " of image " + i + " is outside [0, "
+                        + classNames.size() + ")");
+            }
+            byClass.get(labels[i]).add(i);
+        }
+        int[] picks = pick(byClass.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toList(),
+                ipc, seed, classNames);
+        return fromSelected(manager, images, labels, picks, imageShape, classNames);
+    }
+
+    /** As {@link #fromReal(NDManager, float[][], int[], Shape, List, int, long)} from an {@link ImageSet}. */
+    public static SyntheticSet fromReal(NDManager manager, ImageSet real, int ipc, long seed) {
+        List<int[]> byClass = new ArrayList<>();
+        for (int k = 0; k < real.numClasses(); k++) {
+            byClass.add(real.indicesOf(k));
+        }
+        int[] picks = pick(byClass, ipc, seed, real.classNames());
+        int[] labels = new int[picks.length];
+        for (int i = 0; i < picks.length; i++) {
+            labels[i] = real.label(picks[i]);
+        }
+        return new SyntheticSet(real.images(manager, picks), labels, null, real.classNames());
+    }
+
+    /** Seeded choice of {@code ipc} indices per class, class by class. */
+    private static int[] pick(List<int[]> byClass, int ipc, long seed, List<String> classNames) {
+        if (ipc < 1) {
+            throw new IllegalArgumentException("images per class must be at least 1, got " + ipc);
+        }
+        Random rng = new Random(seed);
+        int[] out = new int[byClass.size() * ipc];
+        for (int k = 0; k < byClass.size(); k++) {
+            int[] idx = byClass.get(k).clone();
+            if (idx.length < ipc) {
+                throw new IllegalArgumentException("class " + k + " (" + classNames.get(k) + ") has " + idx.length
+                        + " real images, fewer than the " + ipc + " per class asked for");
+            }
+            for (int i = 0; i < ipc; i++) { // partial Fisher–Yates: the first ipc of a random permutation
+                int j = i + rng.nextInt(idx.length - i);
+                int t = idx[i];
+                idx[i] = idx[j];
+                idx[j] = t;
+                out[k * ipc + i] = idx[i];
+            }
+        }
+        return out;
+    }
+
+    /** The real images at {@code indices}, in that order (e.g. chosen by k-means or herding). */
+    public static SyntheticSet fromSelected(NDManager manager, float[][] images, int[] labels, int[] indices,
+                                            Shape imageShape, List<String> classNames) {
+        int size = checkImageShape(imageShape);
+        float[] flat = new float[indices.length * size];
+        int[] picked = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            float[] img = images[indices[i]];
+            if (img.length != size) {
+                throw new IllegalArgumentException("real image " + indices[i] + " has " + img.length
+                        + " values, but shape " + imageShape + " needs " + size);
+            }
+            System.arraycopy(img, 0, flat, i * size, size);
+            picked[i] = labels[indices[i]];
+        }
+        return new SyntheticSet(manager.create(flat, batchShape(indices.length, imageShape)), picked, null, classNames);
+    }
+
+    /** Gaussian noise N(0, 1), {@code ipc} images per class, seeded (same seed → same pixels on any engine). */
+    public static SyntheticSet fromNoise(NDManager manager, List<String> classNames, int ipc, Shape imageShape, long seed) {
+        return fromNoise(manager, classNames, ipc, imageShape, seed, 0, 1);
+    }
+
+    /** Gaussian noise N(mean, std²), {@code ipc} images per class, seeded. */
+    public static SyntheticSet fromNoise(NDManager manager, List<String> classNames, int ipc, Shape imageShape,
+                                         long seed, double mean, double std) {
+        if (ipc < 1) {
+            throw new IllegalArgumentException("images per class must be at least 1, got " + ipc);
+        }
+        int size = checkImageShape(imageShape);
+        int n = classNames.size() * ipc;
+        // java.util.Random rather than the engine's RNG: reproducible across engines and devices.
+        Random rng = new Random(seed);
+        float[] flat = new float[n * size];
+        for (int i = 0; i < flat.length; i++) {
+            flat[i] = (float) (mean + std * rng.nextGaussian());
+        }
+        return new SyntheticSet(manager.create(flat, batchShape(n, imageShape)), classMajorLabels(classNames.size(), ipc),
+                null, classNames);
+    }
+
+    /**
+     * From given centres, e.g. k-means centres per class (DREAM): {@code centres.get(k)} holds the
+     * images of class k, each C·H·W floats. Every class must have the same number.
+     */
+    public static SyntheticSet fromCentres(NDManager manager, List<float[][]> centres, Shape imageShape,
+                                           List<String> classNames) {
+        if (centres.size() != classNames.size()) {
+            throw new IllegalArgumentException(centres.size() + " classes of centres but " + classNames.size()
+                    + " class names");
+        }
+        int size = checkImageShape(imageShape);
+        int ipc = centres.get(0).length;
+        float[] flat = new float[classNames.size() * ipc * size];
+        for (int k = 0; k < centres.size(); k++) {
+            float[][] c = centres.get(k);
+            if (c.length != ipc) {
+                throw new IllegalArgumentException("class " + k + " has " + c.length + " centres, class 0 has " + ipc
+                        + "; give every class the same number");
+            }
+            for (int i = 0; i < ipc; i++) {
+                if (c[i].length != size) {
+                    throw new IllegalArgumentException("centre " + i + " of class " + k + " has " + c[i].length
+                            + " values, but shape " + imageShape + " needs " + size);
+                }
+                System.arraycopy(c[i], 0, flat, (k * ipc + i) * size, size);
+            }
+        }
+        return new SyntheticSet(manager.create(flat, batchShape(classNames.size() * ipc, imageShape)),
+                classMajorLabels(classNames.size(), ipc), null, classNames);
+    }
+
+    private static int checkImageShape(Shape imageShape) {
+        if (imageShape.dimension() != 3) {
+            throw new IllegalArgumentException("image shape must be (C, H, W), got " + imageShape);
+        }
+        return Math.toIntExact(imageShape.size());
+    }
+
+    private static Shape batchShape(int n, Shape imageShape) {
+        return new Shape(n, imageShape.get(0), imageShape.get(1), imageShape.get(2));
+    }
+
+    private static int[] classMajorLabels(int classes, int ipc) {
+        int[] l = new int[classes * ipc];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = i / ipc;
+        }
+        return l;
+    }
+
+    /** The images, [N,C,H,W] float32: the live array, not a copy, so optimisers can update it. */
+    public NDArray images() {
+        return images;
+    }
+
+    /** The hard labels (a copy). */
+    public int[] labels() {
+        return labels.clone();
+    }
+
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** The hard labels as an int32 [N] array on {@code manager}. */
+    public NDArray labelsNDArray(NDManager manager) {
+        return manager.create(labels);
+    }
+
+    /** The soft label matrix [N, classes] float32, if the set has one: the live array. */
+    public Optional<NDArray> softLabels() {
+        return Optional.ofNullable(softLabels);
+    }
+
+    /**
+     * Sets (or with null, removes) the soft labels; the set takes ownership and closes the previous
+     * matrix. Shape must be [N, classes].
+     */
+    public void setSoftLabels(NDArray soft) {
+        if (soft != null) {
+            Shape s = soft.getShape();
+            if (s.dimension() != 2 || s.get(0) != size() || s.get(1) != classNames.size()) {
+                throw new IllegalArgumentException("soft labels must be [" + size() + ", " + classNames.size()
+                        + "] (images × classes), got " + s);
+            }
+            if (soft.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException("soft labels must be float32, got " + soft.getDataType());
+            }
+        }
+        if (softLabels != null && softLabels != soft) {
+            softLabels.close();
+        }
+        softLabels = soft;
+    }
+
+    /**
+     * Soft labels from the hard ones: {@code on} at the label, {@code off} elsewhere (one-hot is
+     * 1/0; FRePo starts from a centred one-hot). Created on the images' manager and device.
+     */
+    public void initSoftLabels(float on, float off) {
+        int k = classNames.size();
+        float[] m = new float[size() * k];
+        Arrays.fill(m, off);
+        for (int i = 0; i < labels.length; i++) {
+            m[i * k + labels[i]] = on;
+        }
+        setSoftLabels(images.getManager().create(m, new Shape(size(), k)));
+    }
+
+    /**
+     * Marks the images and/or soft labels as trainable (gradients recorded) or not. Learning labels
+     * needs soft labels: call {@link #initSoftLabels} first.
+     */
+    public void setLearnable(boolean learnImages, boolean learnLabels) {
+        if (learnLabels && softLabels == null) {
+            throw new IllegalStateException("cannot learn labels: the set has no soft labels; call initSoftLabels first");
+        }
+        images.setRequiresGradient(learnImages);
+        if (softLabels != null) {
+            softLabels.setRequiresGradient(learnLabels);
+        }
+    }
+
+    /** Whether the images record gradients. */
+    public boolean imagesLearnable() {
+        return images.hasGradient();
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** Images per class, or -1 when the classes have different counts. */
+    public int ipc() {
+        return ipc;
+    }
+
+    /** Number of images N. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** (C, H, W). */
+    public Shape imageShape() {
+        Shape s = images.getShape();
+        return new Shape(s.get(1), s.get(2), s.get(3));
+    }
+
+    /** All pixels as a fresh float array, [N,C,H,W] row-major (for plotting or saving). */
+    public float[] pixels() {
+        return images.toFloatArray();
+    }
+
+    @Override
+    public void close() {
+        images.close();
+        if (softLabels != null) {
+            softLabels.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SyntheticSet[" + size() + " images " + imageShape() + ", " + numClasses() + " classes, ipc "
+                + (ipc < 0 ? "unbalanced" : ipc) + (softLabels != null ? ", soft labels" : "") + "]";
+    }
+}

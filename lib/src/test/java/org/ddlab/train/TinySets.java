@@ -1,0 +1,40 @@
+package org.ddlab.train;
+
+import org.ddlab.data.ImageSet;
+
+import java.util.List;
+import java.util.Random;
+
+/** Small synthetic image sets for fast tests: class c lights up row c of an 8×8 image, plus noise. */
+public final class TinySets {
+
+    private TinySets() {
+    }
+
+    public static ImageSet stripes(int perClass, int classes, long seed) {
+        Random r = new Random(seed);
+        int n = perClass * classes;
+        int h = 8;
+        int w = 8;
+        float[] px = new float[n * h * w];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % classes;
+            labels[i] = c;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float v = (float) (0.1 * r.nextGaussian());
+                    if (y == c) {
+                        v += 1f;
+                    }
+                    px[i * h * w + y * w + x] = v;
+                }
+            }
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add("row" + c);
+        }
+        return ImageSet.of("stripes", px, labels, 1, h, w, names);
+    }
+}

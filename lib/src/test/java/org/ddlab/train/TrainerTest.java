@@ -1,0 +1,113 @@
+package org.ddlab.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.ddlab.data.ImageSet;
+import org.ddlab.eval.Accuracy;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+
+    private static final TrainingSchedule SHORT = new TrainingSchedule(30, 16, 0.05, 0.9, 5e-4, 0.5, false);
+
+    @Test
+    void trainingLearnsASeparableSet() {
+        ImageSet set = TinySets.stripes(8, 4, 1);
+        ImageSet test = TinySets.stripes(20, 4, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            double before = Accuracy.of(net, test, 32);
+            List<Double> losses = new ArrayList<>();
+            TrainingReport report = Trainer.train(net, LabeledSet.hard(set), SHORT, Augmentation.NONE, 0,
+                    (epoch, epochs, loss) -> losses.add(loss));
+            assertEquals(30, losses.size());
+            assertTrue(losses.get(29) < losses.get(0) / 5, "loss fell from " + losses.get(0) + " to " + losses.get(29));
+            assertEquals(30L * 2, report.steps(), "32 images in batches of 16 for 30 epochs");
+            assertEquals(30L * 32, report.images());
+            double after = Accuracy.of(net, test, 32);
+            assertTrue(after > 0.95 && after > before, "accuracy " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void softLabelsTrainToo() {
+        ImageSet set = TinySets.stripes(8, 4, 1);
+        float[] soft = new float[set.size() * 4];
+        for (int i = 0; i < set.size(); i++) {
+            soft[i * 4 + set.label(i)] = 0.9f;
+            for (int c = 0; c < 4; c++) {
+                soft[i * 4 + c] += 0.025f;
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Trainer.train(net, new LabeledSet(set, soft), SHORT, Augmentation.NONE, 0, TrainingListener.NONE);
+            assertTrue(Accuracy.of(net, TinySets.stripes(20, 4, 2), 32) > 0.95);
+        }
+    }
+
+    @Test
+    void sameSeedSameNetwork() {
+        ImageSet set = TinySets.stripes(8, 4, 1);
+        float[][] finals = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4).initialize(m, 3);
+                Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(5), Augmentation.NONE, 7, TrainingListener.NONE);
+                finals[run] = net.parameters().get(0).getArray().toFloatArray();
+            }
+        }
+        assertArrayEquals(finals[0], finals[1]);
+    }
+
+    @Test
+    void nanInTheSetStopsWithAClearMessage() {
+        ImageSet good = TinySets.stripes(4, 2, 1);
+        float[] px = new float[good.size() * good.imageSize()];
+        good.pixels().get(px);
+        px[3] = Float.NaN;
+        ImageSet bad = ImageSet.of("bad", px, good.labels(), 1, 8, 8, good.classNames());
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp:width=8", new Shape(1, 8, 8), 2).initialize(m, 0);
+            ArithmeticException e = assertThrows(ArithmeticException.class, () ->
+                    Trainer.train(net, LabeledSet.hard(bad), SHORT, Augmentation.NONE, 0, TrainingListener.NONE));
+            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        }
+    }
+
+    @Test
+    void memoryStaysFlatOverManySteps() {
+        ImageSet set = TinySets.stripes(4, 4, 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(2), Augmentation.NONE, 0, TrainingListener.NONE);
+            int afterWarmUp = m.getManagedArrays().size();
+            // 200 epochs of one step each: any per-step leak into the network's manager shows up.
+            Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(200), Augmentation.NONE, 0, TrainingListener.NONE);
+            int optimizerState = (int) net.parameters().stream().filter(p -> p.requiresGradient()).count();
+            assertEquals(afterWarmUp + optimizerState, m.getManagedArrays().size(),
+                    "only the new optimizer's velocity arrays may remain");
+        }
+    }
+
+    @Test
+    void wrongShapeIsRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp", new Shape(1, 28, 28), 4).initialize(m, 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                    Trainer.train(net, LabeledSet.hard(TinySets.stripes(2, 4, 0)), SHORT, Augmentation.NONE, 0,
+                            TrainingListener.NONE));
+            assertTrue(e.getMessage().contains("(1, 8, 8)"), e.getMessage());
+        }
+    }
+}
