@@ -47,6 +47,9 @@ def bench(kernel_name, repeats, timeout):
             if reply["msg_type"] == "kernel_info_reply":
                 break
         startup = time.perf_counter() - t0
+        # IOPub is a PUB/SUB socket: until the subscription is through, a cell's output (and
+        # its idle status) can be lost. wait_for_ready repeats kernel_info until IOPub answers.
+        kc.wait_for_ready(timeout=timeout)
 
         def roundtrip():
             t = time.perf_counter()

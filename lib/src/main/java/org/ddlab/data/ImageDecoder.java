@@ -31,8 +31,8 @@ import java.nio.file.Path;
  *       grey colour space, which changes 73 of the 256 grey levels by up to 6/255 (dark tones
  *       collapse). We therefore call the parser directly with a {@link BufferedImageFactory} that
  *       always builds RGB images: then every level comes back exactly.</li>
- *   <li>An 8-bit palette BMP whose colour table is shorter than 256 entries (as javax.imageio writes
- *       it): refused ("Not a Valid BMP File, name: ColorTable"); javax.imageio reads it.</li>
+ *   <li>BMP (24-bit, 8-bit grey palette, 4-bit with a short palette), GIF and TIFF (RGB, palette),
+ *       PNG (RGB, palette, alpha): read fine.</li>
  * </ul>
  * The fallback is tried for every format, not only JPEG: javax.imageio reads PNG, JPEG (incl.
  * progressive), BMP, GIF and TIFF, so it can only turn a failure into a success. When both fail the

@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  *   <li>Classes are the non-hidden sub-folders of root, sorted by name; label i = i-th name.</li>
  *   <li>Images are the non-hidden files below a class folder (sub-folders included, as
  *       torchvision) with an accepted extension (case-insensitive; default png, jpg, jpeg, bmp, gif,
- *       tif, tiff), in sorted relative-path order. Other files are ignored.</li>
+ *       tif, tiff), in sorted relative-path order (plain string order: "10.png" before "9.png").
+ *       Other files are ignored.</li>
  *   <li>Each is decoded (Commons Imaging, javax.imageio as fallback: see {@link ImageDecoder}),
  *       converted to grey (0.299 R + 0.587 G + 0.114 B) or RGB with alpha dropped, resized to
  *       height x width (area averaging when shrinking, bilinear when enlarging; aspect ratio not
