@@ -1,5 +1,7 @@
 package org.ddlab.kernel;
 
+import java.io.InputStream;
+import java.io.PrintStream;
 import org.ddlab.kernel.eval.JShellEvaluator;
 import org.ddlab.kernel.eval.KernelException;
 import org.ddlab.kernel.render.Renderers;
@@ -158,6 +160,26 @@ public final class DdlabKernel extends BaseKernel {
             return lines;
         }
         return super.formatError(e);
+    }
+
+    /** As jjava's, but line-buffered (see {@link LineBufferedStream}); what is left is flushed when the cell ends. */
+    @Override
+    protected void replaceOutputStreams(ShellReplyEnvironment env) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        InputStream oldIn = System.in;
+        PrintStream out = new PrintStream(new LineBufferedStream(io.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new LineBufferedStream(io.err), false, StandardCharsets.UTF_8);
+        System.setOut(out);
+        System.setErr(err);
+        System.setIn(io.in);
+        env.defer(() -> {
+            out.flush();
+            err.flush();
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            System.setIn(oldIn);
+        });
     }
 
     @Override

@@ -115,10 +115,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         if (!json) {
-            // DataFramePrinter directly: Table.print() scans the classpath for writers (slow, and noisy on JDK 24+).
-            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
-            new tech.tablesaw.io.string.DataFramePrinter(100, text).print(EvalTables.of("test accuracy", results));
-            out.print(text.toString(java.nio.charset.StandardCharsets.UTF_8));
+            out.print(org.ddlab.viz.Tables.toText(EvalTables.of("test accuracy", results), 1000));
         }
         out.flush();
         return 0;

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import org.ddlab.data.ImageSet;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Interrupts;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -58,6 +60,7 @@ public final class Coresets {
         Random random = new Random(seed);
         int[] out = new int[ipc * set.numClasses()];
         for (int c = 0; c < set.numClasses(); c++) {
+            Interrupts.check();
             int[] members = set.indicesOf(c);
             int[] local;
             if (selection instanceof RandomSelection) {
@@ -82,7 +85,7 @@ public final class Coresets {
         NDList parts = new NDList();
         for (int from = 0; from < members.length; from += batch) {
             int[] idx = Arrays.copyOfRange(members, from, Math.min(members.length, from + batch));
-            try (NDManager step = scope.newSubManager()) {
+            try (NDManager step = scope.newSubManager(); GradMode.Scope off = GradMode.off()) {
                 NDArray f = embedder.embed(set.images(step, idx));
                 NDArray flat = f.reshape(f.getShape().get(0), -1);
                 flat.attach(scope);

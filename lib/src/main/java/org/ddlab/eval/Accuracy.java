@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.ddlab.data.ImageSet;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Interrupts;
 import org.ddlab.nn.Network;
 
 import java.util.Arrays;
@@ -20,8 +22,9 @@ public final class Accuracy {
         int[] all = new int[n];
         Arrays.setAll(all, i -> i);
         for (int from = 0; from < n; from += batchSize) {
+            Interrupts.check();
             int[] idx = Arrays.copyOfRange(all, from, Math.min(n, from + batchSize));
-            try (NDManager step = net.manager().newSubManager()) {
+            try (NDManager step = net.manager().newSubManager(); GradMode.Scope off = GradMode.off()) {
                 NDArray predicted = net.logits(set.images(step, idx), false).argMax(1);
                 NDArray labels = set.labels(step, idx).toType(DataType.INT64, false);
                 correct += predicted.eq(labels).sum().getLong();

@@ -2,6 +2,7 @@ package org.ddlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import org.ddlab.engine.GradMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,12 @@ public final class Sgd {
 
     /** One update from the gradients the last backward pass left on the parameters. */
     public void step() {
+        try (GradMode.Scope off = GradMode.off()) {
+            update();
+        }
+    }
+
+    private void update() {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray p = parameters.get(i).getArray();
             if (!p.hasGradient()) {

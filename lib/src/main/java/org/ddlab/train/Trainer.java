@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import org.ddlab.engine.Interrupts;
 import org.ddlab.nn.Network;
 
 import java.util.Arrays;
@@ -37,6 +38,7 @@ public final class Trainer {
             shuffle(perm, order);
             double sum = 0;
             for (int from = 0; from < n; from += schedule.batchSize()) {
+                Interrupts.check();
                 int[] idx = Arrays.copyOfRange(perm, from, Math.min(n, from + schedule.batchSize()));
                 sum += step(net, set, idx, loss, augment, draws) * idx.length;
                 sgd.step();

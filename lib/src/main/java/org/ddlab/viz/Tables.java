@@ -103,4 +103,15 @@ public final class Tables {
         }
         return out.toString();
     }
+
+    /**
+     * Plain text of the first {@code maxRows} rows, as Tablesaw prints it. Through DataFramePrinter
+     * directly: {@code Table.print()} first scans the class path for writers, which is slow and, on
+     * JDK 24+, prints warnings from that scanner.
+     */
+    public static String toText(Table table, int maxRows) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        new tech.tablesaw.io.string.DataFramePrinter(maxRows, out).print(table);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

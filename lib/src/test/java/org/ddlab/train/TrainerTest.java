@@ -110,4 +110,27 @@ class TrainerTest {
             assertTrue(e.getMessage().contains("(1, 8, 8)"), e.getMessage());
         }
     }
+
+    /** PyTorch's grad mode is per thread and on by default: training must not depend on which thread runs it. */
+    @Test
+    void trainsOnAFreshThreadToo() throws Exception {
+        ImageSet set = TinySets.stripes(8, 4, 1);
+        Throwable[] failure = {null};
+        double[] accuracy = {0};
+        Thread worker = new Thread(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+                Trainer.train(net, LabeledSet.hard(set), SHORT, Augmentation.NONE, 0, TrainingListener.NONE);
+                accuracy[0] = Accuracy.of(net, TinySets.stripes(20, 4, 2), 32);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        worker.start();
+        worker.join();
+        if (failure[0] != null) {
+            throw new AssertionError("training on a new thread failed", failure[0]);
+        }
+        assertTrue(accuracy[0] > 0.95, "accuracy " + accuracy[0]);
+    }
 }

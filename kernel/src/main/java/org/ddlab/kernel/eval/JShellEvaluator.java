@@ -15,7 +15,6 @@ import org.ddlab.kernel.magic.Magics;
 import org.ddlab.kernel.magic.MavenResolver;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,11 +42,19 @@ public final class JShellEvaluator implements AutoCloseable {
             "import java.util.stream.*;",
             "import java.nio.file.*;",
             "import java.io.*;",
+            "import java.awt.image.BufferedImage;",
             "import ai.djl.ndarray.*;",
             "import ai.djl.ndarray.types.*;",
-            "import org.ddlab.data.*;",
-            "import org.ddlab.viz.*;",
+            "import tech.tablesaw.api.*;",
             "import org.ddlab.engine.*;",
+            "import org.ddlab.data.*;",
+            "import org.ddlab.augment.*;",
+            "import org.ddlab.nn.*;",
+            "import org.ddlab.train.*;",
+            "import org.ddlab.eval.*;",
+            "import org.ddlab.coreset.*;",
+            "import org.ddlab.distill.*;",
+            "import org.ddlab.viz.*;",
             "import static org.ddlab.kernel.Notebook.*;");
 
     private final CapturingExecutionControlProvider engine = new CapturingExecutionControlProvider();
@@ -488,9 +495,5 @@ public final class JShellEvaluator implements AutoCloseable {
     @Override
     public void close() {
         shell.close();
-    }
-
-    static String pathSeparator() {
-        return File.pathSeparator;
     }
 }
