@@ -134,6 +134,10 @@ public final class DdlabKernel extends BaseKernel {
             output = e.getClass().getSimpleName() + ": " + e.getMessage();
             throw e;
         } finally {
+            // Output without a trailing newline is still in the line buffer: send it while the
+            // reply environment is attached (the deferred clean-up detaches it first).
+            System.out.flush();
+            System.err.flush();
             ((InMemoryHistory) historyManager).add(count, code, output);
         }
     }

@@ -31,6 +31,9 @@ public final class KernelSpecInstaller {
      * fastest and runs no GC threads, which suits a single-user notebook in a small container.
      * -Xss4m: deep recursion in javac when JShell compiles large cells. Headless: charts render
      * off-screen. Offline DJL: the PyTorch natives come from the jar on the class path.
+     * -Xmx1g and MaxDirectMemorySize: Binder gives a notebook 2 GB in all, and PyTorch's own memory
+     * comes on top of the heap; the direct-memory cap makes the GC return DJL's zero-copy input
+     * buffers (small tensors made from Java arrays) before they add up.
      */
     static final List<String> DEFAULT_JVM_OPTS = List.of(
             "-Dai.djl.offline=true",
@@ -38,7 +41,8 @@ public final class KernelSpecInstaller {
             "--enable-native-access=ALL-UNNAMED",
             "-XX:+UseSerialGC",
             "-Xms256m",
-            "-Xmx2g",
+            "-Xmx1g",
+            "-XX:MaxDirectMemorySize=256m",
             "-Xss4m");
 
     private KernelSpecInstaller() {
@@ -113,7 +117,9 @@ public final class KernelSpecInstaller {
         spec.put("display_name", "Java (ddlab)");
         spec.put("language", "java");
         spec.put("interrupt_mode", "message");
-        spec.put("env", Map.of());
+        // glibc gives every thread its own malloc arena; PyTorch's thread pools plus one JShell thread
+        // per cell fragment native memory across them. Two arenas keep the kernel's footprint small.
+        spec.put("env", Map.of("MALLOC_ARENA_MAX", "2"));
         spec.put("metadata", Map.of("debugger", false));
 
         Path dir = kernelsDir.resolve(DdlabKernel.NAME);

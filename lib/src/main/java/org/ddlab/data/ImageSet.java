@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +19,8 @@ import java.util.Objects;
  * set native; the garbage collector frees a heap array as soon as a notebook drops the set, while a
  * direct buffer is freed late and counts against {@code -XX:MaxDirectMemorySize}; and a float[] holds
  * up to 2^31 values (8 GB), plenty for MNIST/CIFAR-sized sets. Tensors are made per batch
- * ({@link #images(NDManager, int[])}) so only the batch is ever in native memory; {@link
+ * ({@link #images(NDManager, int[])}, through {@link TensorStaging}) so only the batch is ever in native
+ * memory, and only while its manager is open; {@link
  * #toNDArray(NDManager)} exists for small (e.g. distilled) sets.
  *
  * <p><b>Immutability.</b> Nothing handed out aliases the internal arrays: accessors return copies or
@@ -243,25 +242,25 @@ public final class ImageSet {
 
     /** The whole set as one float32 [N,C,H,W] tensor. For big sets prefer batches via {@link #images(NDManager, int[])}. */
     public NDArray toNDArray(NDManager manager) {
-        return manager.create(directFloats(pixels, 0, pixels.length), shape(), DataType.FLOAT32);
+        return TensorStaging.floats(manager, shape(), view -> view.put(pixels));
     }
 
     /** All labels as an int32 [N] tensor. */
     public NDArray labelsNDArray(NDManager manager) {
-        return manager.create(labels);
+        return TensorStaging.ints(manager, labels);
     }
 
     /** A batch: float32 [B,C,H,W] of the images at {@code idx}, copied straight into the tensor. */
     public NDArray images(NDManager manager, int[] idx) {
         int n = imageSize();
-        ByteBuffer buf = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(idx.length, n), Float.BYTES))
-                .order(ByteOrder.nativeOrder());
-        FloatBuffer view = buf.asFloatBuffer();
         for (int i : idx) {
             Objects.checkIndex(i, size());
-            view.put(pixels, i * n, n);
         }
-        return manager.create(buf, new Shape(idx.length, channels, height, width), DataType.FLOAT32);
+        return TensorStaging.floats(manager, new Shape(idx.length, channels, height, width), view -> {
+            for (int i : idx) {
+                view.put(pixels, i * n, n);
+            }
+        });
     }
 
     /** The labels at {@code idx} as an int32 [B] tensor, matching {@link #images(NDManager, int[])}. */
@@ -270,7 +269,7 @@ public final class ImageSet {
         for (int k = 0; k < idx.length; k++) {
             y[k] = labels[Objects.checkIndex(idx[k], size())];
         }
-        return manager.create(y);
+        return TensorStaging.ints(manager, y);
     }
 
     /** Per-channel mean and (population) standard deviation of this set, accumulated in double. */
@@ -333,12 +332,6 @@ public final class ImageSet {
             hi = Math.max(hi, v);
         }
         return new float[] {lo, hi};
-    }
-
-    private static ByteBuffer directFloats(float[] src, int from, int len) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(Math.multiplyExact(len, Float.BYTES)).order(ByteOrder.nativeOrder());
-        buf.asFloatBuffer().put(src, from, len);
-        return buf;
     }
 
     @Override
