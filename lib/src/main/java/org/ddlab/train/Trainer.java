@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Interrupts;
 import org.ddlab.nn.Network;
 
@@ -22,6 +23,14 @@ public final class Trainer {
 
     public static TrainingReport train(Network net, LabeledSet set, TrainingSchedule schedule, Augmentation augmentation,
                                        long seed, TrainingListener listener) {
+        // Autograd records only inside each step's GradientCollector, on whichever thread this runs.
+        try (GradMode.Scope off = GradMode.off()) {
+            return run(net, set, schedule, augmentation, seed, listener);
+        }
+    }
+
+    private static TrainingReport run(Network net, LabeledSet set, TrainingSchedule schedule, Augmentation augmentation,
+                                      long seed, TrainingListener listener) {
         checkShapes(net, set);
         Loss loss = set.defaultLoss();
         Sgd sgd = new Sgd(net.parameters(), schedule.learningRate(), schedule.momentum(), schedule.weightDecay());
