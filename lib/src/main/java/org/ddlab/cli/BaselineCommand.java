@@ -75,7 +75,7 @@ final class BaselineCommand implements Callable<Integer> {
             if (!(selection instanceof RandomSelection)) {
                 embedder = trainFeatureNetwork(train, profile, manager, err);
             }
-            int[] idx = Coresets.select(selection, train, ipc, embedder, seed, manager, 500);
+            int[] idx = Coresets.select(selection, train, ipc, embedder, seed, manager, org.ddlab.eval.EvaluationProtocol.TEST_BATCH);
             Files.createDirectories(out);
             Path npz = out.resolve("synthetic.npz");
             try (NDManager scope = manager.newSubManager()) {

@@ -2,6 +2,7 @@ package org.ddlab.coreset;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 
 import java.util.Random;
@@ -25,9 +26,15 @@ public final class KCenter implements Selection {
             chosen[0] = (int) toMean.argMin().getLong();
             NDArray minDist = distancesTo(x, chosen[0]);
             for (int t = 1; t < k; t++) {
-                int far = (int) minDist.argMax().getLong();
-                chosen[t] = far;
-                minDist = minDist.minimum(distancesTo(x, far));
+                // Free each iteration's [n, F] temporaries at once (see Herding).
+                try (NDScope iteration = new NDScope()) {
+                    int far = (int) minDist.argMax().getLong();
+                    chosen[t] = far;
+                    NDArray closer = minDist.minimum(distancesTo(x, far));
+                    NDScope.unregister(closer);
+                    minDist.close();
+                    minDist = closer;
+                }
             }
         }
         return chosen;
