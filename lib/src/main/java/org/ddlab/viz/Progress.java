@@ -87,7 +87,7 @@ public final class Progress {
                         + "<span>%s</span> "
                         + "<progress value=\"%d\" max=\"%d\" style=\"width:40%%;vertical-align:middle\"></progress> "
                         + "<span>%.0f%% (%d/%d) %s&lt;%s %s</span></div>",
-                escape(label), done, total, pct, done, total, clock(elapsed()), clock(remaining()), escape(status));
+                Tables.escape(label), done, total, pct, done, total, clock(elapsed()), clock(remaining()), Tables.escape(status));
     }
 
     private static String clock(Duration d) {
@@ -97,9 +97,5 @@ public final class Progress {
         long s = d.toSeconds();
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
