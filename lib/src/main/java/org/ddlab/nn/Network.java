@@ -130,6 +130,22 @@ public final class Network {
         return parameterStore;
     }
 
+    /**
+     * A parameter store that hands out detached views of the weights (no copies): a forward pass
+     * through it records gradients for the input only. A meta-gradient with respect to synthetic
+     * images needs no weight gradients, and skipping them saves about a third of the backward pass.
+     * The views are new handles; create them inside an {@code NDScope} or close the step's manager.
+     */
+    public ParameterStore frozenParameters() {
+        requireInitialized();
+        return new ParameterStore(manager, false) {
+            @Override
+            public NDArray getValue(Parameter parameter, ai.djl.Device device, boolean training) {
+                return parameter.getArray().stopGradient();
+            }
+        };
+    }
+
     /** Embedding [N, F] of images [N, C, H, W]; {@code training} selects batch statistics in batch norm. */
     public NDArray features(NDArray x, boolean training) {
         return features(parameterStore(), x, training);

@@ -35,9 +35,29 @@ public record LabeledSet(ImageSet images, float[] softLabels) {
         return images.size();
     }
 
-    /** Loss that fits the targets. */
+    /**
+     * Loss that fits the targets: cross-entropy for hard labels and for soft labels that are
+     * distributions (rows ≥ 0 summing to 1); MSE for any other target vectors, such as FRePo's
+     * learned labels, which are regression targets (centred one-hot at the start, negative entries).
+     */
     public Loss defaultLoss() {
-        return isSoft() ? Loss.SOFT_CROSS_ENTROPY : Loss.CROSS_ENTROPY;
+        if (!isSoft()) {
+            return Loss.CROSS_ENTROPY;
+        }
+        int k = images.numClasses();
+        for (int i = 0; i < softLabels.length; i += k) {
+            double sum = 0;
+            for (int j = i; j < i + k; j++) {
+                if (softLabels[j] < 0) {
+                    return Loss.MSE;
+                }
+                sum += softLabels[j];
+            }
+            if (Math.abs(sum - 1) > 1e-3) {
+                return Loss.MSE;
+            }
+        }
+        return Loss.SOFT_CROSS_ENTROPY;
     }
 
     /** Targets of rows {@code idx}: labels [B] for hard targets, vectors [B, K] for soft or when {@code vectors}. */

@@ -72,6 +72,31 @@ class MainTest {
     }
 
     @Test
+    void distillStopsResumesAndEvaluates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
+                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        String out = dir.resolve("run").toString();
+        Run first = run("distill", "--ipc", "1", "--steps", "4", "--arch", "convnet:width=8,depth=2", "--real-batch", "20",
+                "--pool", "2", "--checkpoint-every", "2", "--out", out);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("4/4 steps"), first.out());
+        Run again = run("distill", "--out", out);
+        assertNotEquals(0, again.code());
+        assertTrue(again.err().contains("--resume"), again.err());
+        Run changed = run("distill", "--resume", out, "--ipc", "2");
+        assertNotEquals(0, changed.code());
+        assertTrue(changed.err().contains("own settings"), changed.err());
+        Run longer = run("distill", "--resume", out, "--steps", "6");
+        assertEquals(0, longer.code(), longer.err());
+        assertTrue(longer.err().contains("resumed from step 4"), longer.err());
+        assertTrue(longer.out().contains("6/6 steps"), longer.out());
+        Run eval = run("evaluate", "--set", out + "/synthetic.npz", "--arch", "mlp", "--epochs", "5", "--repeats", "1",
+                "--json", "--profile", "quick");
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals("frepo IPC 1", JsonParser.parseString(eval.out().trim()).getAsJsonObject().get("set").getAsString());
+    }
+
+    @Test
     void badArgumentsAreClearErrors() {
         Run r = run("baseline", "--method", "best", "--ipc", "1", "--out", "/tmp/x");
         assertNotEquals(0, r.code());

@@ -72,4 +72,14 @@ class SgdAndLossTest {
             }
         }
     }
+
+    @Test
+    void theDefaultLossFitsTheTargets() {
+        var set = TinySets.stripes(1, 2, 0);
+        assertEquals(Loss.CROSS_ENTROPY, LabeledSet.hard(set).defaultLoss());
+        assertEquals(Loss.SOFT_CROSS_ENTROPY, new LabeledSet(set, new float[]{0.9f, 0.1f, 0.2f, 0.8f}).defaultLoss());
+        // FRePo's learned labels are regression targets: negative entries, rows not summing to one.
+        assertEquals(Loss.MSE, new LabeledSet(set, new float[]{0.5f, -0.5f, -0.5f, 0.5f}).defaultLoss());
+        assertEquals(Loss.MSE, new LabeledSet(set, new float[]{2f, 0f, 0f, 1f}).defaultLoss());
+    }
 }

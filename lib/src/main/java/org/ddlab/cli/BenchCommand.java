@@ -1,0 +1,259 @@
+package org.ddlab.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.engine.Devices;
+import org.ddlab.engine.EngineInfo;
+import org.ddlab.frepo.FrepoConfig;
+import org.ddlab.frepo.FrepoDistiller;
+import org.ddlab.sampling.RandomSampler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/** {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures for the README).",
+        subcommands = {BenchCommand.FrepoStep.class})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /**
+     * One FRePo outer step (meta-gradient through the kernel regression, Adam on images and labels,
+     * one online step of the model) with ConvNet, timed here and in {@code bench/frepo_step.py}
+     * (the same step in plain PyTorch) with the same sizes and threads, one after the other so they
+     * never share the cores.
+     */
+    @Command(name = "frepo-step", mixinStandardHelpOptions = true,
+            description = "ms per FRePo outer step, GFLOP/s and peak memory, against the same step in PyTorch.")
+    static final class FrepoStep implements Callable<Integer> {
+
+        @Option(names = "--width", defaultValue = "128", description = "ConvNet width. Default: ${DEFAULT-VALUE}.")
+        int width;
+
+        @Option(names = "--depth", defaultValue = "3", description = "ConvNet depth. Default: ${DEFAULT-VALUE}.")
+        int depth;
+
+        @Option(names = "--real-batch", defaultValue = "256", description = "Real images per step. Default: ${DEFAULT-VALUE}.")
+        int realBatch;
+
+        @Option(names = "--ipc", defaultValue = "10", description = "Synthetic images per class. Default: ${DEFAULT-VALUE}.")
+        int ipc;
+
+        @Option(names = "--steps", defaultValue = "20", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(names = "--reference", description = "The PyTorch script (default: bench/frepo_step.py of this checkout).")
+        Path reference;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (Debian python3-torch). Default: ${DEFAULT-VALUE}.")
+        String python;
+
+        @Option(names = "--no-reference", description = "Time ddlab only.")
+        boolean noReference;
+
+        @Option(names = "--json", description = "Print one JSON object instead of a table.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        private static final int CLASSES = 10;
+        private static final int SIZE = 28;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            EngineInfo engine = EngineInfo.current();
+            Map<String, Object> ours = measureOurs(err);
+            Map<String, Object> theirs = null;
+            if (!noReference) {
+                err.println("timing the same step in PyTorch (" + python + ") ...");
+                theirs = runReference(engine.threads());
+            }
+            double flops = flopsPerStep();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("setting", String.format(Locale.ROOT, "ConvNet width %d depth %d, %dx%d grey, real batch %d, IPC %d (%d images), %d timed steps after %d warm-up, %d threads",
+                    width, depth, SIZE, SIZE, realBatch, ipc, ipc * CLASSES, steps, warmup, engine.threads()));
+            result.put("gflop_per_step", flops / 1e9);
+            result.put("ddlab", withGflops(ours, flops));
+            if (theirs != null) {
+                result.put("pytorch", withGflops(theirs, flops));
+                result.put("ratio_ms_ddlab_over_pytorch", (double) ours.get("ms_per_step_median") / ((Number) theirs.get("ms_per_step_median")).doubleValue());
+            }
+            if (json) {
+                out.println(new Gson().toJson(result));
+            } else {
+                out.println(result.get("setting") + String.format(Locale.ROOT, "; %.1f GFLOP per step", flops / 1e9));
+                out.printf(Locale.ROOT, "%-22s %12s %10s %14s %14s%n", "implementation", "ms/step", "GFLOP/s", "peak RSS MB", "RSS growth MB");
+                row(out, ours, flops);
+                if (theirs != null) {
+                    row(out, theirs, flops);
+                    out.printf(Locale.ROOT, "ddlab / pytorch time per step: %.2f%n", result.get("ratio_ms_ddlab_over_pytorch"));
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        private Map<String, Object> measureOurs(PrintWriter err) {
+            ImageSet real = randomImages(6000, new Random(0));
+            FrepoConfig config = FrepoConfig.defaults(ipc, warmup + steps).withRealBatch(realBatch)
+                    .withArchitecture("convnet:width=" + width + ",depth=" + depth);
+            double baseline = procStatusMb("VmRSS");
+            List<Double> ms = new ArrayList<>();
+            try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
+                 FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(real, 0), Normalization.identity(1), "random", manager)) {
+                for (int i = 0; i < warmup + steps; i++) {
+                    double s = d.step().seconds();
+                    if (i >= warmup) {
+                        ms.add(s * 1000);
+                    }
+                }
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("implementation", "ddlab (DJL " + ai.djl.engine.Engine.getDjlVersion() + ", libtorch " + ai.djl.engine.Engine.getInstance().getVersion() + ")");
+            m.put("ms_per_step_median", median(ms));
+            m.put("ms_per_step_mean", ms.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+            m.put("peak_rss_mb", procStatusMb("VmHWM"));
+            m.put("rss_growth_mb", procStatusMb("VmHWM") - baseline);
+            return m;
+        }
+
+        private Map<String, Object> runReference(int threads) throws IOException, InterruptedException {
+            Path script = reference != null ? reference : defaultScript();
+            if (!Files.isRegularFile(script)) {
+                throw new IllegalArgumentException("the PyTorch reference script " + script + " is missing; pass --reference FILE or --no-reference");
+            }
+            List<String> cmd = List.of(python, script.toString(), "--width", "" + width, "--depth", "" + depth,
+                    "--real-batch", "" + realBatch, "--ipc", "" + ipc, "--steps", "" + steps, "--warmup", "" + warmup,
+                    "--threads", "" + threads);
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            int code = p.waitFor();
+            if (code != 0 || !stdout.startsWith("{")) {
+                throw new IllegalStateException("the PyTorch reference failed (exit " + code + "): " + stdout
+                        + (stdout.contains("No module named 'torch'") ? " — install it with environment/setup (Debian package python3-torch)" : ""));
+            }
+            JsonObject o = new Gson().fromJson(stdout, JsonObject.class);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("implementation", o.get("implementation").getAsString());
+            m.put("ms_per_step_median", o.get("ms_per_step_median").getAsDouble());
+            m.put("ms_per_step_mean", o.get("ms_per_step_mean").getAsDouble());
+            m.put("peak_rss_mb", o.get("peak_rss_mb").getAsDouble());
+            m.put("rss_growth_mb", o.get("rss_growth_mb").getAsDouble());
+            return m;
+        }
+
+        /** bench/frepo_step.py next to lib/target/ddlab.jar's checkout, or under the working directory. */
+        private static Path defaultScript() {
+            try {
+                Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path root = jar.getParent() != null && jar.getParent().getParent() != null ? jar.getParent().getParent().getParent() : null;
+                if (root != null && Files.isRegularFile(root.resolve("bench/frepo_step.py"))) {
+                    return root.resolve("bench/frepo_step.py");
+                }
+            } catch (Exception ignored) {
+                // fall through to the working directory
+            }
+            return Path.of("bench/frepo_step.py");
+        }
+
+        /**
+         * Multiply-adds × 2 of the convolutions and the linear layer (norms, activations, pooling and the
+         * n×n solve are comparatively free): the real batch's forward, the synthetic forward and its
+         * input-gradient backward (≈ one forward), and the online step's forward and full backward (≈ two).
+         */
+        double flopsPerStep() {
+            double body = 0;
+            int size = SIZE;
+            int in = 1;
+            for (int d = 0; d < depth; d++) {
+                body += 2.0 * in * width * 9 * size * size;
+                in = width;
+                size /= 2;
+            }
+            double head = 2.0 * width * size * size * CLASSES;
+            int n = ipc * CLASSES;
+            return realBatch * body + n * 2 * body + n * 3 * (body + head);
+        }
+
+        private static Map<String, Object> withGflops(Map<String, Object> m, double flops) {
+            Map<String, Object> c = new LinkedHashMap<>(m);
+            c.put("gflops", flops / 1e9 / (((Number) m.get("ms_per_step_median")).doubleValue() / 1000));
+            return c;
+        }
+
+        private static void row(PrintWriter out, Map<String, Object> m, double flops) {
+            double ms = ((Number) m.get("ms_per_step_median")).doubleValue();
+            out.printf(Locale.ROOT, "%-22s %12.0f %10.1f %14.0f %14.0f%n", shorten((String) m.get("implementation")), ms,
+                    flops / 1e9 / (ms / 1000), ((Number) m.get("peak_rss_mb")).doubleValue(), ((Number) m.get("rss_growth_mb")).doubleValue());
+        }
+
+        private static String shorten(String s) {
+            return s.length() <= 22 ? s : s.substring(0, 22);
+        }
+
+        private static ImageSet randomImages(int n, Random r) {
+            float[] px = new float[n * SIZE * SIZE];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (float) r.nextGaussian();
+            }
+            int[] labels = new int[n];
+            Arrays.setAll(labels, i -> i % CLASSES);
+            List<String> names = new ArrayList<>();
+            for (int c = 0; c < CLASSES; c++) {
+                names.add("class " + c);
+            }
+            return ImageSet.of("random", px, labels, 1, SIZE, SIZE, names);
+        }
+
+        private static double median(List<Double> xs) {
+            double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+        }
+
+        /** A /proc/self/status field (VmRSS, VmHWM) in MB, NaN where there is no /proc. */
+        static double procStatusMb(String field) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith(field + ":")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return Double.NaN;
+            }
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.ddlab.sampling;
+
+import org.ddlab.data.ImageSet;
+import org.ddlab.engine.Seeds;
+import org.ddlab.nn.Network;
+
+import java.util.SplittableRandom;
+
+/** Uniformly random real images of a class, without replacement within a draw: the usual baseline. */
+public final class RandomSampler implements RealSampler {
+
+    private final ImageSet real;
+    private final long seed;
+    private final int[][] byClass;
+
+    public RandomSampler(ImageSet real, long seed) {
+        this.real = real;
+        this.seed = seed;
+        this.byClass = new int[real.numClasses()][];
+        for (int c = 0; c < byClass.length; c++) {
+            byClass[c] = real.indicesOf(c);
+        }
+    }
+
+    @Override
+    public ImageSet real() {
+        return real;
+    }
+
+    @Override
+    public String name() {
+        return "random";
+    }
+
+    @Override
+    public int[] sample(int cls, int count, long step, Network embedder) {
+        int[] pool = byClass[cls];
+        if (count > pool.length) {
+            throw new IllegalArgumentException("cannot draw " + count + " distinct images of class '" + real.className(cls)
+                    + "': it has only " + pool.length + " in " + real.name() + "; use a smaller real batch");
+        }
+        // Partial Fisher-Yates on a copy: the first `count` slots are a uniform sample without replacement.
+        int[] a = pool.clone();
+        SplittableRandom rng = Seeds.at(seed, step, cls);
+        for (int i = 0; i < count; i++) {
+            int j = i + rng.nextInt(a.length - i);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return java.util.Arrays.copyOf(a, count);
+    }
+}

@@ -1,0 +1,176 @@
+package org.ddlab.frepo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.distill.Checkpoint;
+import org.ddlab.distill.DistillationRun;
+import org.ddlab.distill.Distiller;
+import org.ddlab.distill.DivergenceException;
+import org.ddlab.distill.SyntheticSetFile;
+import org.ddlab.sampling.RandomSampler;
+import org.ddlab.train.TinySets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FrepoDistillerTest {
+
+    private static final ImageSet REAL = TinySets.stripes(30, 4, 3);
+    private static final Normalization NORM = Normalization.identity(1);
+    private static final FrepoConfig TINY = FrepoConfig.defaults(2, 12).withRealBatch(16).withPool(3, 4)
+            .withArchitecture("convnet:width=8,depth=2").withLearningRates(0.01, 0.01).withOnlineLr(1e-3);
+
+    @Test
+    void poolStartsStaggeredAndResetsPastTheLimit() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelPool pool = new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 4, 8, 1e-3, 0);
+            assertArrayEquals(new int[]{0, 2, 4, 6}, new int[]{pool.steps(0), pool.steps(1), pool.steps(2), pool.steps(3)});
+            NDArray x = REAL.images(m, new int[]{0, 1, 2, 3});
+            NDArray y = FrepoDistiller.targets(REAL.labels(m, new int[]{0, 1, 2, 3}), 4);
+            float[] before = pool.network(3).parameters().get(0).getArray().toFloatArray();
+            List<Boolean> resets = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                resets.add(pool.advance(3, x, y)); // 6→7→8→9, then 9 > 8: reset
+            }
+            assertEquals(List.of(false, false, false, true), resets);
+            assertEquals(0, pool.steps(3));
+            assertEquals(1, pool.resets());
+            float[] after = pool.network(3).parameters().get(0).getArray().toFloatArray();
+            assertFalse(java.util.Arrays.equals(before, after), "a reset draws new weights");
+            // Members are picked uniformly: over many steps every one is used.
+            int[] counts = new int[4];
+            for (long t = 1; t <= 400; t++) {
+                counts[pool.pick(t)]++;
+            }
+            for (int c : counts) {
+                assertTrue(c > 60 && c < 140, java.util.Arrays.toString(counts));
+            }
+        }
+    }
+
+    @Test
+    void labelsStartCentredAndTheMarginRewardsOneClearClass() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray init = FrepoDistiller.initialLabels(m.create(new int[]{0, 2}), 10);
+            assertArrayEquals(new float[]{0.9f, -0.1f, -0.1f}, java.util.Arrays.copyOf(init.toFloatArray(), 3), 1e-6f);
+            // Margin term: -min(top1 - top2, 1/C), averaged over rows.
+            NDArray labels = m.create(new float[]{0.5f, 0.45f, 0f, 1f, 0f, 0f}, new Shape(2, 3));
+            assertEquals(-(0.05f + 1f / 3) / 2, FrepoDistiller.labelMargin(labels).getFloat(), 1e-6);
+        }
+    }
+
+    @Test
+    void distillationLowersTheRegressionLossAndSavesPixels(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(40), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            List<Double> losses = new ArrayList<>();
+            new DistillationRun(dir, 20, 2, null).run(d, r -> losses.add(r.figures().get("kernel_loss")) || true);
+            double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double last = losses.subList(35, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertTrue(last < first, "loss " + first + " -> " + last);
+            assertEquals(40, d.stepsDone());
+            try (SyntheticSetFile.Loaded saved = SyntheticSetFile.load(m, dir.resolve("synthetic.npz"))) {
+                assertEquals(8, saved.set().size());
+                assertTrue(saved.set().softLabels().isPresent());
+                assertEquals("frepo", saved.metadata().orElseThrow().method());
+                assertEquals(40L, saved.metadata().orElseThrow().steps());
+            }
+            assertEquals(2, Checkpoint.list(dir).size(), "checkpoints at 20 and 40");
+        }
+    }
+
+    @Test
+    void aResumedRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        float[] straight;
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
+            straight = d.synthetic().images().stopGradient().toFloatArray();
+        }
+        Path b = dir.resolve("b");
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            // Interrupted: the listener stops after step 5 (a checkpoint is written on stop).
+            DistillationRun.Outcome o = new DistillationRun(b, 100, 1, null).run(d, r -> r.step() < 5);
+            assertFalse(o.finished());
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            DistillationRun run = new DistillationRun(b, 100, 1, null);
+            assertEquals(5L, run.resume(d).orElseThrow());
+            assertTrue(run.run(d, r -> true).finished());
+            assertArrayEquals(straight, d.synthetic().images().stopGradient().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void resumeRefusesADifferentConfiguration(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(2), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            new DistillationRun(dir, 1, 1, null).run(d, r -> true);
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY.withRidge(1e-3), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DistillationRun(dir, 1, 1, null).resume(d));
+            assertTrue(e.getMessage().contains("ridge"), e.getMessage());
+        }
+    }
+
+    @Test
+    void divergenceStopsTheRunAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(10), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            DivergenceException e = assertThrows(DivergenceException.class, () -> new DistillationRun(dir, 2, 5, null).run(d, r -> {
+                if (r.step() == 5) {
+                    d.synthetic().images().stopGradient().set(new ai.djl.ndarray.index.NDIndex("0, 0, 0, 0"), Float.NaN);
+                }
+                return true;
+            }));
+            assertTrue(e.getMessage().contains("step 6") || e.getMessage().contains("step 5"), e.getMessage());
+            assertTrue(e.getMessage().contains("step 4"), "names the last good checkpoint: " + e.getMessage());
+            assertEquals(4, Checkpoint.latest(dir).orElseThrow().step());
+            assertFalse(Files.exists(dir.resolve("synthetic.npz")));
+        }
+    }
+
+    @Test
+    void memoryStaysFlatOverManySteps(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(220), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            for (int i = 0; i < 20; i++) {
+                d.step();
+            }
+            int warm = countArrays(m);
+            for (int i = 0; i < 200; i++) {
+                d.step();
+            }
+            assertEquals(warm, countArrays(m), "arrays alive after 20 and after 220 steps");
+        }
+    }
+
+    private static int countArrays(NDManager m) {
+        int n = 0;
+        for (var r : m.getManagedArrays()) {
+            n += r instanceof NDManager sub ? countArrays(sub) : 1;
+        }
+        return n;
+    }
+
+    @SuppressWarnings("unused")
+    private static Distiller.StepResult unused() {
+        return null;
+    }
+}
