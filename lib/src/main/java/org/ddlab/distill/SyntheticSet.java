@@ -257,6 +257,27 @@ public final class SyntheticSet implements AutoCloseable {
         return manager.create(labels);
     }
 
+    /**
+     * A copy on the heap as a training set for the evaluation protocol: the images as they are (if
+     * they are pixels, normalise them first, as the protocol trains in normalised space) with the
+     * soft labels when the set has them, so the protocol picks the loss that fits.
+     */
+    public org.ddlab.train.LabeledSet toLabeledSet(String name) {
+        float[] soft = null;
+        if (softLabels != null) {
+            try (NDArray s = softLabels.stopGradient()) {
+                soft = s.toFloatArray();
+            }
+        }
+        float[] px;
+        try (NDArray x = images.stopGradient()) {
+            px = x.toFloatArray();
+        }
+        Shape s = images.getShape();
+        ImageSet set = ImageSet.of(name, px, labels, (int) s.get(1), (int) s.get(2), (int) s.get(3), classNames);
+        return new org.ddlab.train.LabeledSet(set, soft);
+    }
+
     /** The soft label matrix [N, classes] float32, if the set has one: the live array. */
     public Optional<NDArray> softLabels() {
         return Optional.ofNullable(softLabels);

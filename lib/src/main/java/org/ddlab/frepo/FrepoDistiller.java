@@ -85,9 +85,8 @@ public final class FrepoDistiller implements Distiller {
         return oneHot.sub(1f / classes).div((float) Math.sqrt(classes / 10.0));
     }
 
-    /** Centred one-hot targets of real labels: 1 − 1/C on the class, −1/C elsewhere. */
     static NDArray targets(NDArray labels, int classes) {
-        return labels.toType(DataType.INT64, false).oneHot(classes).sub(1f / classes);
+        return KernelRegression.centredOneHot(labels, classes);
     }
 
     /** −min(top1 − top2, 1/C), averaged: rewards learned labels for keeping one clear class, up to 1/C. */

@@ -1,8 +1,14 @@
 package org.ddlab.frepo;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.ddlab.data.ImageSet;
+import org.ddlab.engine.GradMode;
+
+import java.util.function.UnaryOperator;
 
 /**
  * Kernel ridge regression with the linear kernel on network features — FRePo's replacement for
@@ -75,6 +81,39 @@ public final class KernelRegression {
             }
             escalations++;
         }
+    }
+
+    /** Centred one-hot regression targets [N, K] of class labels [N]: 1 − 1/K on the class, −1/K elsewhere. */
+    public static NDArray centredOneHot(NDArray labels, int classes) {
+        return labels.toType(DataType.INT64, false).oneHot(classes).sub(1f / classes);
+    }
+
+    /**
+     * Classification accuracy on {@code query} of the regression fitted to a support set: each query
+     * batch is embedded with {@code features} and assigned the class of its largest prediction.
+     * Nothing is learned here; it is how well the support set, seen through those features,
+     * describes the data.
+     *
+     * @param supportFeatures [n, F] features of the support images
+     * @param supportTargets  [n, K] their regression targets (centred one-hot, or learned labels)
+     * @param features        images [B, C, H, W] → features [B, F] (e.g. {@code x -> net.features(x, false)},
+     *                        or {@code x -> x.reshape(x.getShape().get(0), -1)} for raw pixels)
+     */
+    public double accuracy(NDArray supportFeatures, NDArray supportTargets, UnaryOperator<NDArray> features,
+                           ImageSet query, int batch) {
+        long correct = 0;
+        try (GradMode.Scope off = GradMode.off()) {
+            for (int from = 0; from < query.size(); from += batch) {
+                try (NDScope scope = new NDScope()) {
+                    int[] idx = java.util.stream.IntStream.range(from, Math.min(query.size(), from + batch)).toArray();
+                    NDManager m = supportFeatures.getManager();
+                    NDArray prediction = predict(supportFeatures, features.apply(query.images(m, idx)), supportTargets);
+                    correct += prediction.argMax(1).toType(DataType.INT32, false)
+                            .eq(query.labels(m, idx).toType(DataType.INT32, false)).sum().toType(DataType.INT64, false).getLong();
+                }
+            }
+        }
+        return (double) correct / query.size();
     }
 
     private static boolean isFinite(NDArray a) {

@@ -92,6 +92,34 @@ class FrepoDistillerTest {
         }
     }
 
+    /** Real data: 50 steps on a Fashion-MNIST subset must beat the real images the set started from. */
+    @Test
+    void fiftyStepsOnFashionMnistBeatTheirRealStart() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
+                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        ImageSet raw = org.ddlab.data.FashionMnist.train();
+        Normalization norm = raw.normalization();
+        ImageSet train = raw.subset(raw.firstPerClass(300), "train (3000)").normalized(norm);
+        ImageSet test = org.ddlab.data.FashionMnist.test();
+        test = test.subset(test.firstPerClass(100), "test (1000)").normalized(norm);
+        FrepoConfig config = FrepoConfig.defaults(1, 50).withRealBatch(100).withArchitecture("convnet:width=32")
+                .withLearningRates(0.01, 0.01);
+        var protocol = org.ddlab.eval.EvaluationProtocol.forProfile(org.ddlab.engine.Profile.QUICK)
+                .withSchedule(org.ddlab.train.TrainingSchedule.forProfile(org.ddlab.engine.Profile.QUICK).withEpochs(100).withAugment(false))
+                .withRepeats(2);
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(train, 0), norm, "fashion-mnist", m)) {
+            double before = protocol.evaluate("convnet:width=32", org.ddlab.train.LabeledSet.hard(
+                    d.synthetic().toLabeledSet("start").images()), test, 0, (a, b, c) -> { }).mean();
+            while (d.stepsDone() < d.totalSteps()) {
+                d.step();
+            }
+            double after = protocol.evaluate("convnet:width=32", d.synthetic().toLabeledSet("frepo"), test, 0, (a, b, c) -> { }).mean();
+            System.out.printf("IPC 1 on a subset: random real %.3f -> FRePo %.3f%n", before, after);
+            assertTrue(after > before + 0.03, "IPC 1: random real " + before + " -> FRePo " + after);
+        }
+    }
+
     @Test
     void aResumedRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
         float[] straight;

@@ -102,6 +102,23 @@ class KernelRegressionTest {
     }
 
     @Test
+    void classifiesFromAFewSupportImages() {
+        var support = org.ddlab.train.TinySets.stripes(2, 4, 1);
+        var query = org.ddlab.train.TinySets.stripes(25, 4, 2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            int[] all = java.util.stream.IntStream.range(0, support.size()).toArray();
+            NDArray pixels = support.images(m, all).reshape(support.size(), -1);
+            NDArray targets = KernelRegression.centredOneHot(support.labels(m, all), 4);
+            double acc = new KernelRegression(1e-3).accuracy(pixels, targets, x -> x.reshape(x.getShape().get(0), -1), query, 7);
+            assertTrue(acc > 0.95, "stripes are linearly separable from two examples each; got " + acc);
+            // Scrambled targets must not classify: the accuracy comes from the support's labels.
+            NDArray wrong = KernelRegression.centredOneHot(support.labels(m, all).add(1).mod(4), 4);
+            double bad = new KernelRegression(1e-3).accuracy(pixels, wrong, x -> x.reshape(x.getShape().get(0), -1), query, 7);
+            assertTrue(bad < 0.1, "shifted labels give shifted predictions; got " + bad);
+        }
+    }
+
+    @Test
     void refusesABadRidge() {
         assertThrows(IllegalArgumentException.class, () -> new KernelRegression(0));
         assertThrows(IllegalArgumentException.class, () -> new KernelRegression(1));

@@ -39,6 +39,7 @@ public final class JShellEvaluator implements AutoCloseable {
     /** Imports every cell starts with. One that does not compile (a package missing) is dropped. */
     public static final List<String> DEFAULT_IMPORTS = List.of(
             "import java.util.*;",
+            "import java.util.function.*;",
             "import java.util.stream.*;",
             "import java.nio.file.*;",
             "import java.io.*;",
@@ -54,6 +55,8 @@ public final class JShellEvaluator implements AutoCloseable {
             "import org.ddlab.eval.*;",
             "import org.ddlab.coreset.*;",
             "import org.ddlab.distill.*;",
+            "import org.ddlab.sampling.*;",
+            "import org.ddlab.frepo.*;",
             "import org.ddlab.viz.*;",
             "import static org.ddlab.kernel.Notebook.*;");
 
