@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures for the README).",
-        subcommands = {BenchCommand.FrepoStep.class})
+        subcommands = {BenchCommand.FrepoStep.class, BenchCommand.MetaGradient.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -41,6 +41,108 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
         return 0;
+    }
+
+    /** bench/NAME of the checkout lib/target/ddlab.jar was built in, or under the working directory. */
+    static Path script(String name) {
+        try {
+            Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path d = jar.getParent(); d != null; d = d.getParent()) {
+                if (Files.isRegularFile(d.resolve("bench").resolve(name))) {
+                    return d.resolve("bench").resolve(name);
+                }
+            }
+        } catch (Exception ignored) {
+            // fall through to the working directory
+        }
+        return Path.of("bench", name);
+    }
+
+    /** Runs a bench/*.py script and returns the JSON object on its last output line. */
+    static JsonObject runScript(String python, Path script, List<String> args) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalArgumentException("the PyTorch script " + script + " is missing; run from a ddlab checkout");
+        }
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        int code = p.waitFor();
+        String last = stdout.substring(stdout.lastIndexOf('\n') + 1);
+        if (code != 0 || !last.startsWith("{")) {
+            throw new IllegalStateException(script.getFileName() + " failed (exit " + code + "): " + stdout
+                    + (stdout.contains("No module named 'torch'") ? " — install it with environment/setup (Debian package python3-torch)" : ""));
+        }
+        return new Gson().fromJson(last, JsonObject.class);
+    }
+
+    /**
+     * The paper's central claim: the memory and time of one meta-gradient by FRePo's kernel regression
+     * against back-propagation through K unrolled inner steps, both in Debian's PyTorch
+     * ({@code bench/meta_gradient.py}; DJL has no autograd.grad for intermediate weights), one process
+     * per measurement so each peak (VmHWM) is that computation's own.
+     */
+    @Command(name = "meta-gradient", mixinStandardHelpOptions = true,
+            description = "Peak memory and time of one meta-gradient: FRePo vs unrolling K inner steps (PyTorch).")
+    static final class MetaGradient implements Callable<Integer> {
+
+        @Option(names = "--width", defaultValue = "128", description = "ConvNet width. Default: ${DEFAULT-VALUE}.")
+        int width;
+
+        @Option(names = "--ipc", defaultValue = "10", description = "Synthetic images per class. Default: ${DEFAULT-VALUE}.")
+        int ipc;
+
+        @Option(names = "--k", split = ",", defaultValue = "1,5,10,20", description = "Unrolled inner steps. Default: ${DEFAULT-VALUE}.")
+        List<Integer> ks;
+
+        @Option(names = "--repeats", defaultValue = "2", description = "Timed repetitions per measurement (median). Default: ${DEFAULT-VALUE}.")
+        int repeats;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch. Default: ${DEFAULT-VALUE}.")
+        String python;
+
+        @Option(names = "--json", description = "One JSON object per measurement.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            int threads = EngineInfo.current().threads();
+            Path script = script("meta_gradient.py");
+            List<String> common = List.of("--width", "" + width, "--ipc", "" + ipc, "--repeats", "" + repeats, "--threads", "" + threads);
+            List<JsonObject> rows = new ArrayList<>();
+            List<String> frepoArgs = new ArrayList<>(common);
+            frepoArgs.addAll(List.of("--method", "frepo"));
+            JsonObject frepo = runScript(python, script, frepoArgs);
+            for (int k : ks) {
+                List<String> a = new ArrayList<>(common);
+                a.addAll(List.of("--method", "unrolled", "--k", "" + k));
+                rows.add(runScript(python, script, a));
+            }
+            rows.add(frepo);
+            if (json) {
+                rows.forEach(r -> out.println(r));
+            } else {
+                out.printf(Locale.ROOT, "ConvNet width %d, IPC %d, real batch 256, 28x28, %d threads, %s%n", width, ipc, threads,
+                        frepo.get("torch").getAsString());
+                // "working" = peak minus the process's resident size before the computation (Python + torch
+                // + data): the memory the meta-gradient itself needs, which is what the ratio compares.
+                out.printf(Locale.ROOT, "%-14s %10s %12s %12s %10s %10s%n", "method", "ms", "peak RSS MB", "working MB",
+                        "time/FRePo", "mem/FRePo");
+                for (JsonObject r : rows) {
+                    String name = r.get("method").getAsString().equals("frepo") ? "FRePo" : "unrolled K=" + r.get("k").getAsInt();
+                    out.printf(Locale.ROOT, "%-14s %10.0f %12.0f %12.0f %9.1fx %9.1fx%n", name, r.get("ms").getAsDouble(),
+                            r.get("peak_rss_mb").getAsDouble(), r.get("growth_mb").getAsDouble(),
+                            r.get("ms").getAsDouble() / frepo.get("ms").getAsDouble(),
+                            r.get("growth_mb").getAsDouble() / frepo.get("growth_mb").getAsDouble());
+                }
+            }
+            out.flush();
+            return 0;
+        }
     }
 
     /**
@@ -150,21 +252,9 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         private Map<String, Object> runReference(int threads) throws IOException, InterruptedException {
-            Path script = reference != null ? reference : defaultScript();
-            if (!Files.isRegularFile(script)) {
-                throw new IllegalArgumentException("the PyTorch reference script " + script + " is missing; pass --reference FILE or --no-reference");
-            }
-            List<String> cmd = List.of(python, script.toString(), "--width", "" + width, "--depth", "" + depth,
-                    "--real-batch", "" + realBatch, "--ipc", "" + ipc, "--steps", "" + steps, "--warmup", "" + warmup,
-                    "--threads", "" + threads);
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            int code = p.waitFor();
-            if (code != 0 || !stdout.startsWith("{")) {
-                throw new IllegalStateException("the PyTorch reference failed (exit " + code + "): " + stdout
-                        + (stdout.contains("No module named 'torch'") ? " — install it with environment/setup (Debian package python3-torch)" : ""));
-            }
-            JsonObject o = new Gson().fromJson(stdout, JsonObject.class);
+            JsonObject o = runScript(python, reference != null ? reference : defaultScript(), List.of("--width", "" + width,
+                    "--depth", "" + depth, "--real-batch", "" + realBatch, "--ipc", "" + ipc, "--steps", "" + steps,
+                    "--warmup", "" + warmup, "--threads", "" + threads));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("implementation", o.get("implementation").getAsString());
             m.put("ms_per_step_median", o.get("ms_per_step_median").getAsDouble());
@@ -174,18 +264,8 @@ final class BenchCommand implements Callable<Integer> {
             return m;
         }
 
-        /** bench/frepo_step.py next to lib/target/ddlab.jar's checkout, or under the working directory. */
         private static Path defaultScript() {
-            try {
-                Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                Path root = jar.getParent() != null && jar.getParent().getParent() != null ? jar.getParent().getParent().getParent() : null;
-                if (root != null && Files.isRegularFile(root.resolve("bench/frepo_step.py"))) {
-                    return root.resolve("bench/frepo_step.py");
-                }
-            } catch (Exception ignored) {
-                // fall through to the working directory
-            }
-            return Path.of("bench/frepo_step.py");
+            return script("frepo_step.py");
         }
 
         /**

@@ -96,6 +96,26 @@ class MainTest {
         assertEquals("frepo IPC 1", JsonParser.parseString(eval.out().trim()).getAsJsonObject().get("set").getAsString());
     }
 
+    /** The benchmarks run end to end, both sides (the PyTorch scripts need Debian's python3-torch, from setup). */
+    @Test
+    void benchmarksRunBothSides() {
+        Run step = run("bench", "frepo-step", "--width", "8", "--depth", "2", "--real-batch", "20", "--steps", "2",
+                "--warmup", "1", "--json");
+        assertEquals(0, step.code(), step.err());
+        JsonObject o = JsonParser.parseString(step.out().trim()).getAsJsonObject();
+        assertTrue(o.getAsJsonObject("ddlab").get("ms_per_step_median").getAsDouble() > 0, step.out());
+        assertTrue(o.getAsJsonObject("pytorch").get("ms_per_step_median").getAsDouble() > 0, step.out());
+        assertTrue(o.get("ratio_ms_ddlab_over_pytorch").getAsDouble() > 0, step.out());
+
+        Run meta = run("bench", "meta-gradient", "--width", "4", "--k", "1,3", "--repeats", "1", "--json");
+        assertEquals(0, meta.code(), meta.err());
+        String[] lines = meta.out().trim().split("\n");
+        assertEquals(3, lines.length, meta.out());
+        JsonObject k3 = JsonParser.parseString(lines[1]).getAsJsonObject();
+        assertEquals(3, k3.get("k").getAsInt());
+        assertTrue(k3.get("grad_norm").getAsDouble() > 0, "the unrolled meta-gradient reaches the images: " + lines[1]);
+    }
+
     @Test
     void badArgumentsAreClearErrors() {
         Run r = run("baseline", "--method", "best", "--ipc", "1", "--out", "/tmp/x");
