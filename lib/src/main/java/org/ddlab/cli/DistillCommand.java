@@ -1,10 +1,14 @@
 package org.ddlab.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.DistillationRun;
+import org.ddlab.distill.Metadata;
+import org.ddlab.distill.SyntheticSet;
+import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Devices;
 import org.ddlab.engine.Profile;
 import org.ddlab.frepo.FrepoConfig;
@@ -20,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,7 +36,8 @@ import java.util.concurrent.Callable;
 
 /** {@code ddlab distill}: learn a synthetic set, with checkpoints and resume. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = {"Distil Fashion-MNIST into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png).",
+        description = {"Distil Fashion-MNIST into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png);",
+                "DIR/start.npz holds the real images the run started from.",
                 "Checkpoints go to DIR/checkpoints; an interrupted run continues with --resume DIR."})
 final class DistillCommand implements Callable<Integer> {
 
@@ -127,7 +134,11 @@ final class DistillCommand implements Callable<Integer> {
         err.println("frepo: " + config.toMap() + ", sampler " + real.name());
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
              FrepoDistiller distiller = new FrepoDistiller(config, real, norm, "fashion-mnist", manager)) {
-            run.resume(distiller).ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
+            Optional<Long> resumed = run.resume(distiller);
+            resumed.ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
+            if (resumed.isEmpty()) {
+                saveStart(distiller, dir);
+            }
             TerminalProgress bar = new TerminalProgress(new Progress("distill", config.steps()), err);
             bar.update(distiller.stepsDone(), "");
             DistillationRun.Outcome o = run.run(distiller, r -> {
@@ -143,6 +154,22 @@ final class DistillCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The real images the run starts from, with their hard labels, as DIR/start.npz: the baseline a
+     * distilled set has to beat ("random real" at the same seed).
+     */
+    private static void saveStart(FrepoDistiller distiller, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (SyntheticSet exported = distiller.exportSet();
+             NDArray pixels = exported.images().duplicate()) {
+            SyntheticSet start = SyntheticSet.of(pixels, exported.labels(), null, exported.classNames());
+            SyntheticSetFile.save(start, dir.resolve("start.npz"),
+                    Metadata.of("random", "fashion-mnist", distiller.config().seed(), 0L)
+                            .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
+                            .withExtra("note", "the real images FRePo started from (hard labels)"));
+        }
     }
 
     private FrepoConfig configure(Map<String, Object> saved) {
