@@ -66,6 +66,32 @@ class GroupNormTest {
         }
     }
 
+    /** The fused batch-norm route of instance norm against the formula, with several samples and a gradient. */
+    @Test
+    void instanceNormMatchesTheFormulaForABatchAndItsGammaGradient() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GroupNorm norm = GroupNorm.instance(2);
+            norm.initialize(m, DataType.FLOAT32, new Shape(1, 2, 3, 3));
+            NDArray gamma = norm.getParameters().get("gamma").getArray();
+            gamma.set(new float[]{2f, 3f});
+            norm.getParameters().get("beta").getArray().set(new float[]{-1f, 4f});
+            NDArray x = m.randomNormal(new Shape(3, 2, 3, 3)).mul(4).add(1);
+            NDArray y;
+            try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                y = norm.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                gc.backward(y.sum());
+            }
+            NDArray rows = x.reshape(6, 9);
+            NDArray mean = rows.mean(new int[]{1}).reshape(6, 1);
+            NDArray normalised = rows.sub(mean).div(rows.sub(mean).square().mean(new int[]{1}).add(1e-5f).sqrt().reshape(6, 1));
+            NDArray expected = normalised.reshape(3, 2, 9).mul(m.create(new float[]{2f, 3f}).reshape(1, 2, 1))
+                    .add(m.create(new float[]{-1f, 4f}).reshape(1, 2, 1)).reshape(3, 2, 3, 3);
+            assertArrayEquals(expected.toFloatArray(), y.toFloatArray(), 1e-4f);
+            // d(sum y)/d gamma_c = sum of the normalised values of channel c, which is zero per sample.
+            assertArrayEquals(new float[]{0f, 0f}, gamma.getGradient().toFloatArray(), 1e-4f);
+        }
+    }
+
     @Test
     void groupsMustDivideChannels() {
         assertThrows(IllegalArgumentException.class, () -> new GroupNorm(3, 4));
