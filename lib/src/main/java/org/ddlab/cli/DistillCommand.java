@@ -86,10 +86,10 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--fixed-labels", description = "Keep the labels fixed instead of learning them.")
     boolean fixedLabels;
 
-    @Option(names = "--lr-images", description = "Adam rate of the images (default 3e-3, cosine to 10%).")
+    @Option(names = "--lr-images", description = "Adam rate of the images (default 3e-2, cosine to 10%).")
     Double lrImages;
 
-    @Option(names = "--lr-labels", description = "Adam rate of the labels (default 3e-3).")
+    @Option(names = "--lr-labels", description = "Adam rate of the labels (default 3e-2).")
     Double lrLabels;
 
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints. Default: ${DEFAULT-VALUE}.")
