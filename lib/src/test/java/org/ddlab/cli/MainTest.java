@@ -117,6 +117,17 @@ class MainTest {
     }
 
     @Test
+    void budgetsParse() {
+        assertEquals(java.time.Duration.ofMinutes(30), DistillCommand.parseDuration("30m"));
+        assertEquals(java.time.Duration.ofSeconds(90), DistillCommand.parseDuration("90s"));
+        assertEquals(java.time.Duration.ofSeconds(45), DistillCommand.parseDuration("45"));
+        assertEquals(java.time.Duration.ofHours(2), DistillCommand.parseDuration(" 2H "));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DistillCommand.parseDuration("half an hour"));
+        assertTrue(e.getMessage().contains("30m"), e.getMessage());
+    }
+
+    @Test
     void badArgumentsAreClearErrors() {
         Run r = run("baseline", "--method", "best", "--ipc", "1", "--out", "/tmp/x");
         assertNotEquals(0, r.code());
