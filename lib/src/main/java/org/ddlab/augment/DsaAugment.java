@@ -102,7 +102,9 @@ public final class DsaAugment {
                 };
             }
             if (y == x) {
-                y = x.duplicate(); // keep the contract "a new array", so closing the result never closes x
+                // Keep the contract "a new array", so closing the result never closes x. Not duplicate():
+                // in DJL that is a detached copy, which would cut the gradient to the synthetic images.
+                y = x.mul(1f);
             }
             return scope.ret(y);
         }

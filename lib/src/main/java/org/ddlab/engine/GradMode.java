@@ -23,6 +23,13 @@ public final class GradMode {
     private GradMode() {
     }
 
+    /** Records graphs in the block: for backward passes taken outside a GradientCollector (second order). */
+    public static Scope on() {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        return () -> JniUtils.setGradMode(previous);
+    }
+
     public static Scope off() {
         boolean previous = JniUtils.isGradMode();
         JniUtils.setGradMode(false);

@@ -146,6 +146,22 @@ public final class Network {
         };
     }
 
+    /**
+     * A parameter store that hands out {@code values.get(p)} for the parameters in the map and the
+     * network's own arrays for the rest: a forward pass with substituted weights, e.g. fresh leaf
+     * copies whose gradients (and the graphs those may carry) belong to one computation only.
+     */
+    public ParameterStore substitute(java.util.Map<Parameter, NDArray> values) {
+        requireInitialized();
+        return new ParameterStore(manager, false) {
+            @Override
+            public NDArray getValue(Parameter parameter, ai.djl.Device device, boolean training) {
+                NDArray v = values.get(parameter);
+                return v != null ? v : parameter.getArray();
+            }
+        };
+    }
+
     /** Embedding [N, F] of images [N, C, H, W]; {@code training} selects batch statistics in batch norm. */
     public NDArray features(NDArray x, boolean training) {
         return features(parameterStore(), x, training);

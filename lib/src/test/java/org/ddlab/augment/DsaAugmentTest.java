@@ -246,6 +246,24 @@ class DsaAugmentTest {
         }
     }
 
+    /** A draw that changes nothing (a flip that did not fire) must still pass gradient, not a detached copy. */
+    @Test
+    void aDrawThatChangesNothingStillPassesGradient() {
+        try (NDManager m = manager.newSubManager()) {
+            DsaAugment flipNever = only(Operation.FLIP, DsaParams.builder().flipProbability(0));
+            NDArray x = random(m, 9, 2, 1, 6, 6);
+            x.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray y = flipNever.apply(x, flipNever.sampleShared(3));
+                assertTrue(y != x, "a new array");
+                gc.backward(y.sum());
+            }
+            for (float v : x.getGradient().toFloatArray()) {
+                assertEquals(1f, v, 1e-6f);
+            }
+        }
+    }
+
     @Test
     void gradientsFlowToTheInput() {
         try (NDManager m = manager.newSubManager()) {

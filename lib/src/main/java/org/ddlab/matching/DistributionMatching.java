@@ -1,0 +1,66 @@
+package org.ddlab.matching;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import org.ddlab.augment.Draw;
+import org.ddlab.data.Normalization;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Seeds;
+import org.ddlab.sampling.RealSampler;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Distribution matching (DM; Zhao &amp; Bilen, WACV 2023): per class, pull the mean embedding of the
+ * synthetic images towards the mean embedding of a real batch, under a network with random weights
+ * drawn afresh every iteration, with the same DSA augmentation on both sides. First-order only — no
+ * network training, no second-order gradients — which makes it the cheap method on a CPU.
+ */
+public final class DistributionMatching extends MatchingDistiller {
+
+    public DistributionMatching(MatchingConfig config, RealSampler sampler, Normalization normalization, String dataset,
+                                NDManager parent) {
+        super(config.method() == MatchingConfig.Method.DM ? config : failNotDm(config), sampler, normalization, dataset, parent);
+    }
+
+    private static MatchingConfig failNotDm(MatchingConfig c) {
+        throw new IllegalArgumentException("DistributionMatching runs method DM, got " + c.method());
+    }
+
+    @Override
+    boolean augments() {
+        return true; // DM always uses DSA
+    }
+
+    @Override
+    double iterate(long t, Map<String, Double> figures) {
+        NDArray images = synthetic.images();
+        double total = 0;
+        int classes = synthetic.numClasses();
+        for (int c = 0; c < classes; c++) {
+            try (NDScope scope = new NDScope()) {
+                int[] idx = sampler.sample(c, config.realBatch(), t, net);
+                Draw draw = dsa.sampleShared(Seeds.mix(config.seed(), t, c, 0xD5A));
+                NDArray realMean;
+                try (GradMode.Scope off = GradMode.off()) {
+                    NDArray real = dsa.apply(sampler.real().images(manager, idx), draw);
+                    realMean = net.features(real, true).mean(new int[]{0});
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray syn = dsa.apply(classImages(images, c), draw);
+                    NDArray loss = net.features(net.frozenParameters(), syn, true).mean(new int[]{0}).sub(realMean).square().sum();
+                    gc.backward(loss);
+                    total += loss.getFloat();
+                }
+            }
+        }
+        optimizer.step();
+        Gradients.zero(List.of(images));
+        figures.put("loss_per_class", total / classes);
+        return total;
+    }
+}

@@ -1,0 +1,120 @@
+package org.ddlab.matching;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import org.ddlab.augment.Draw;
+import org.ddlab.data.Normalization;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Seeds;
+import org.ddlab.sampling.RealSampler;
+import org.ddlab.train.Augmentation;
+import org.ddlab.train.LabeledSet;
+import org.ddlab.train.Loss;
+import org.ddlab.train.Trainer;
+import org.ddlab.train.TrainingListener;
+import org.ddlab.train.TrainingSchedule;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradient matching (DC; Zhao, Mopuri &amp; Bilen, ICLR 2021), and with siamese augmentation DSA (Zhao
+ * &amp; Bilen, ICML 2021). Every iteration takes a freshly initialised network and repeats
+ * {@code outerLoop} times: for each class, the distance between the weight gradients of the loss on a
+ * real batch and on the class's synthetic images, back-propagated to the pixels (a second-order
+ * gradient), then an SGD step on the images; then {@code innerLoop} epochs of training the network on
+ * the synthetic set, so later matchings see a network further along its training.
+ */
+public final class GradientMatching extends MatchingDistiller {
+
+    private final List<Parameter> weights;
+
+    public GradientMatching(MatchingConfig config, RealSampler sampler, Normalization normalization, String dataset,
+                            NDManager parent) {
+        super(config, sampler, normalization, dataset, parent);
+        if (config.method() == MatchingConfig.Method.DM) {
+            throw new IllegalArgumentException("GradientMatching runs DC or DSA; use DistributionMatching for DM");
+        }
+        this.weights = net.parameters().stream().filter(Parameter::requiresGradient).toList();
+    }
+
+    @Override
+    double iterate(long t, Map<String, Double> figures) {
+        int classes = synthetic.numClasses();
+        double total = 0;
+        for (int ol = 0; ol < config.outerLoop(); ol++) {
+            // Real batches are drawn per matching, as the reference does: the sampler's step counts matchings.
+            long matching = (t - 1) * config.outerLoop() + ol + 1;
+            try (NDScope scope = new NDScope(); GradMode.Scope on = GradMode.on()) {
+                List<NDArray> perClass = new ArrayList<>();
+                for (int c = 0; c < classes; c++) {
+                    double[] distance = new double[1];
+                    perClass.add(classGradient(c, matching, distance));
+                    total += distance[0];
+                }
+                optimizer.stepWith(List.of(NDArrays.concat(new NDList(perClass.toArray(NDArray[]::new)))));
+            }
+            if (ol < config.outerLoop() - 1 && config.innerLoop() > 0) {
+                trainNetwork(t, ol);
+            }
+        }
+        double mean = total / (classes * config.outerLoop());
+        figures.put("distance_per_class", mean);
+        return mean;
+    }
+
+    /**
+     * d(distance)/d(images of class c). The weights and the class's images enter as fresh leaf copies,
+     * so every gradient (and the graph a second-order one carries) belongs to this computation alone;
+     * the second-order backward also deposits d(loss_syn)/d(images) on the image leaf, which is read
+     * before and subtracted after.
+     */
+    private NDArray classGradient(int c, long matching, double[] distance) {
+        Map<Parameter, NDArray> leaves = new java.util.LinkedHashMap<>();
+        for (Parameter p : weights) {
+            NDArray copy = p.getArray().stopGradient().duplicate();
+            copy.setRequiresGradient(true);
+            leaves.put(p, copy);
+        }
+        List<NDArray> w = List.copyOf(leaves.values());
+        ai.djl.training.ParameterStore store = net.substitute(leaves);
+        int[] idx = sampler.sample(c, config.realBatch(), matching, net);
+        Draw draw = augments() ? dsa.sampleShared(Seeds.mix(config.seed(), matching, c, 0xD5A)) : null;
+        NDArray real = sampler.real().images(manager, idx);
+        if (draw != null) {
+            real = dsa.apply(real, draw);
+        }
+        NDArray realLabels = manager.full(new ai.djl.ndarray.types.Shape(idx.length), c, ai.djl.ndarray.types.DataType.INT32);
+        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(store, real, true), realLabels), w);
+
+        NDArray leaf = classImages(synthetic.images(), c).stopGradient().duplicate();
+        leaf.setRequiresGradient(true);
+        NDArray syn = draw != null ? dsa.apply(leaf, draw) : leaf;
+        NDArray synLabels = manager.full(new ai.djl.ndarray.types.Shape(config.ipc()), c, ai.djl.ndarray.types.DataType.INT32);
+        List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(store, syn, true), synLabels), w);
+        NDArray firstOrder = leaf.getGradient().stopGradient().duplicate();
+        NDArray d = config.distance().between(synGrad, realGrad);
+        distance[0] = d.getFloat();
+        Gradients.backward(d);
+        return leaf.getGradient().stopGradient().sub(firstOrder);
+    }
+
+    /** The inner loop: the network trains on the current synthetic set (SGD, no decay, DSA as the method says). */
+    private void trainNetwork(long t, int ol) {
+        LabeledSet set = synthetic.toLabeledSet("synthetic");
+        TrainingSchedule schedule = new TrainingSchedule(config.innerLoop(), 256, config.netLr(), 0, 0, 1.0, augments());
+        Augmentation augmentation = dsa::apply;
+        Trainer.train(net, set, schedule, augmentation, Seeds.mix(config.seed(), t, ol, 0x1AA), TrainingListener.NONE);
+    }
+
+    @Override
+    public String toString() {
+        return "GradientMatching" + Arrays.toString(new Object[]{config.toMap()});
+    }
+}

@@ -1,0 +1,150 @@
+package org.ddlab.matching;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.distill.DistillationRun;
+import org.ddlab.engine.GradMode;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.ddlab.sampling.RandomSampler;
+import org.ddlab.train.Loss;
+import org.ddlab.train.TinySets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MatchingTest {
+
+    private static final ImageSet REAL = TinySets.stripes(40, 4, 5);
+    private static final Normalization NORM = Normalization.identity(1);
+
+    /**
+     * The second-order adapter against finite differences: F(x) = Σ (∂L(x, w)/∂w)² for a tiny network,
+     * dF/dx from back-propagating through the differentiable gradients vs central differences.
+     */
+    @Test
+    void secondOrderGradientsMatchFiniteDifferences() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp:width=6", new Shape(1, 8, 8), 4).initialize(m, 1);
+            List<NDArray> w = net.parameters().stream().filter(Parameter::requiresGradient).map(Parameter::getArray).toList();
+            NDArray labels = m.create(new int[]{0, 2});
+            float[] x0 = REAL.images(m, new int[]{0, 2}).toFloatArray();
+            NDArray x = m.create(x0, new Shape(2, 1, 8, 8));
+            x.setRequiresGradient(true);
+            try (GradMode.Scope on = GradMode.on()) {
+                List<NDArray> g = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(x, true), labels), w);
+                NDArray f = null;
+                for (NDArray gi : g) {
+                    f = f == null ? gi.square().sum() : f.add(gi.square().sum());
+                }
+                Gradients.zero(List.of(x)); // drop the first-order deposit on x before the second backward
+                Gradients.backward(f);
+            }
+            float[] analytic = x.getGradient().toFloatArray();
+            float eps = 1e-2f;
+            for (int i : new int[]{3, 17, 40, 64 + 9, 64 + 33}) {
+                float[] plus = x0.clone(), minus = x0.clone();
+                plus[i] += eps;
+                minus[i] -= eps;
+                double numeric = (value(net, w, m, plus, labels) - value(net, w, m, minus, labels)) / (2 * eps);
+                assertEquals(numeric, analytic[i], 1e-3 + 5e-2 * Math.abs(numeric), "pixel " + i);
+            }
+        }
+    }
+
+    private static double value(Network net, List<NDArray> w, NDManager m, float[] px, NDArray labels) {
+        NDArray x = m.create(px, new Shape(2, 1, 8, 8));
+        try (GradMode.Scope on = GradMode.on()) {
+            List<NDArray> g = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(x, true), labels), w);
+            double s = 0;
+            for (NDArray gi : g) {
+                s += gi.toType(DataType.FLOAT64, false).square().sum().getDouble();
+            }
+            return s;
+        }
+    }
+
+    @Test
+    void layerwiseCosineIsZeroForEqualAndCountsRowsForOpposite() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray conv = m.randomNormal(new Shape(3, 2, 3, 3));
+            NDArray bias = m.randomNormal(new Shape(3));
+            List<NDArray> a = List.of(conv, bias);
+            assertEquals(0f, GradientDistance.LAYERWISE_COSINE.between(a, a).getFloat(), 1e-5f);
+            // Opposite gradients: 1 - (-1) = 2 per output channel; the bias (1-D) is skipped.
+            assertEquals(6f, GradientDistance.LAYERWISE_COSINE.between(a, List.of(conv.neg(), bias.mul(5))).getFloat(), 1e-4f);
+            assertEquals(0f, GradientDistance.MSE.between(a, a).getFloat(), 1e-6f);
+            assertEquals(2f, GradientDistance.COSINE.between(a, List.of(conv.neg(), bias.neg())).getFloat(), 1e-4f);
+        }
+    }
+
+    @Test
+    void shortRunsLowerTheirMatchingLoss() {
+        for (MatchingConfig.Method method : MatchingConfig.Method.values()) {
+            MatchingConfig config = MatchingConfig.defaults(method, 2, 30).withArchitecture("convnet:width=8,depth=2")
+                    .withRealBatch(16).withLoops(2, 2);
+            if (method == MatchingConfig.Method.DM) {
+                config = config.withImageLr(5);
+            }
+            try (NDManager m = NDManager.newBaseManager();
+                 MatchingDistiller d = method == MatchingConfig.Method.DM
+                         ? new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)
+                         : new GradientMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+                List<Double> losses = new ArrayList<>();
+                float[] before = d.synthetic().images().stopGradient().toFloatArray();
+                while (d.stepsDone() < d.totalSteps()) {
+                    losses.add(d.step().loss());
+                }
+                double first = losses.subList(0, 8).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                double last = losses.subList(22, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                assertTrue(last < first, method + ": loss " + first + " -> " + last);
+                float[] after = d.synthetic().images().stopGradient().toFloatArray();
+                assertTrue(!java.util.Arrays.equals(before, after), method + " changed the images");
+            }
+        }
+    }
+
+    @Test
+    void aResumedDmRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 6).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(8);
+        float[] straight;
+        try (NDManager m = NDManager.newBaseManager();
+             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
+            straight = d.synthetic().images().stopGradient().toFloatArray();
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            new DistillationRun(dir.resolve("b"), 100, 1, null).run(d, r -> r.step() < 3);
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+            DistillationRun run = new DistillationRun(dir.resolve("b"), 100, 1, null);
+            assertEquals(3L, run.resume(d).orElseThrow());
+            run.run(d, r -> true);
+            assertArrayEquals(straight, d.synthetic().images().stopGradient().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void configsRefuseNonsense() {
+        assertThrows(IllegalArgumentException.class, () -> MatchingConfig.Method.parse("mtt"));
+        assertThrows(IllegalArgumentException.class, () -> MatchingConfig.defaults(MatchingConfig.Method.DC, 0, 10));
+        assertEquals(10, MatchingConfig.defaults(MatchingConfig.Method.DC, 10, 1).outerLoop());
+        assertEquals(50, MatchingConfig.defaults(MatchingConfig.Method.DC, 10, 1).innerLoop());
+    }
+}
