@@ -6,6 +6,7 @@ import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.DistillationRun;
+import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
@@ -13,6 +14,10 @@ import org.ddlab.engine.Devices;
 import org.ddlab.engine.Profile;
 import org.ddlab.frepo.FrepoConfig;
 import org.ddlab.frepo.FrepoDistiller;
+import org.ddlab.matching.DistributionMatching;
+import org.ddlab.matching.GradientDistance;
+import org.ddlab.matching.GradientMatching;
+import org.ddlab.matching.MatchingConfig;
 import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.viz.ImageGrid;
@@ -34,7 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code ddlab distill}: learn a synthetic set, with checkpoints and resume. */
+/** {@code ddlab distill}: learn a synthetic set with FRePo, DC, DSA or DM, with checkpoints and resume. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = {"Distil Fashion-MNIST into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png);",
                 "DIR/start.npz holds the real images the run started from.",
@@ -53,7 +58,7 @@ final class DistillCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--method", defaultValue = "frepo", description = "Distillation method: frepo. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--method", defaultValue = "frepo", description = "frepo, dc, dsa or dm. Default: ${DEFAULT-VALUE}.")
     String method;
 
     @Option(names = "--sampler", defaultValue = "random", description = "Real-batch sampler: random. Default: ${DEFAULT-VALUE}.")
@@ -62,35 +67,44 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--ipc", description = "Images per class (default 10).")
     Integer ipc;
 
-    @Option(names = "--steps", description = "Outer steps (default by profile: quick 20, default 1000, full 20000).")
+    @Option(names = "--steps", description = "Outer steps / iterations (default by profile: quick 20, default 1000, full 20000).")
     Long steps;
 
     @Option(names = "--seed", description = "Seed of every random choice (default 0).")
     Long seed;
 
-    @Option(names = "--arch", description = "Network of the model pool (default convnet).")
+    @Option(names = "--arch", description = "Network (default convnet).")
     String arch;
 
-    @Option(names = "--real-batch", description = "Real images per step (default 256).")
+    @Option(names = "--real-batch", description = "Real images per step (FRePo, default 256) or per class (matching, default 256).")
     Integer realBatch;
 
-    @Option(names = "--pool", description = "Models in the pool (default 10).")
-    Integer pool;
-
-    @Option(names = "--max-online-steps", description = "Online steps before a pool model is reset (default 100).")
-    Integer maxOnline;
-
-    @Option(names = "--ridge", description = "Kernel ridge λ relative to tr(K)/n (default 1e-6).")
-    Double ridge;
-
-    @Option(names = "--fixed-labels", description = "Keep the labels fixed instead of learning them.")
-    boolean fixedLabels;
-
-    @Option(names = "--lr-images", description = "Adam rate of the images (default 3e-2, cosine to 10%).")
+    @Option(names = "--lr-images", description = "Learning rate of the images (FRePo Adam 3e-2; DC/DSA SGD 0.1; DM SGD 1.0).")
     Double lrImages;
 
-    @Option(names = "--lr-labels", description = "Adam rate of the labels (default 3e-2).")
+    @Option(names = "--pool", description = "FRePo: models in the pool (default 10).")
+    Integer pool;
+
+    @Option(names = "--max-online-steps", description = "FRePo: online steps before a pool model is reset (default 100).")
+    Integer maxOnline;
+
+    @Option(names = "--ridge", description = "FRePo: kernel ridge λ relative to tr(K)/n (default 1e-6).")
+    Double ridge;
+
+    @Option(names = "--fixed-labels", description = "FRePo: keep the labels fixed instead of learning them.")
+    boolean fixedLabels;
+
+    @Option(names = "--lr-labels", description = "FRePo: Adam rate of the labels (default 3e-2).")
     Double lrLabels;
+
+    @Option(names = "--outer-loop", description = "DC/DSA: matchings per iteration (default by IPC, as the reference).")
+    Integer outerLoop;
+
+    @Option(names = "--inner-loop", description = "DC/DSA: network epochs on the synthetic set between matchings.")
+    Integer innerLoop;
+
+    @Option(names = "--distance", description = "DC/DSA: layerwise_cosine (default), mse or cosine.")
+    String distance;
 
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints. Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
@@ -111,9 +125,6 @@ final class DistillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        if (!method.equalsIgnoreCase("frepo")) {
-            throw new IllegalArgumentException("unknown --method '" + method + "'; known: frepo");
-        }
         Path dir = target.out != null ? target.out : target.resume;
         Optional<Checkpoint> latest = Checkpoint.latest(dir);
         if (target.out != null && latest.isPresent()) {
@@ -124,74 +135,75 @@ final class DistillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no checkpoint to resume in " + Checkpoint.directoryOf(dir)
                     + "; start a run there with --out " + dir);
         }
-        FrepoConfig config = configure(latest.map(c -> asMap(c.state().get("config"))).orElse(null));
+        Map<String, Object> saved = latest.map(c -> asMap(c.state().get("config"))).orElse(null);
+        if (saved != null && (ipc != null || seed != null || arch != null || realBatch != null || lrImages != null || pool != null
+                || maxOnline != null || ridge != null || fixedLabels || lrLabels != null || outerLoop != null
+                || innerLoop != null || distance != null)) {
+            throw new IllegalArgumentException("--resume continues with the run's own settings " + saved
+                    + "; only --steps, --budget and --checkpoint-every may change");
+        }
+        String chosen = saved != null ? String.valueOf(saved.getOrDefault("method", "frepo")) : method.toLowerCase(Locale.ROOT);
         ImageSet raw = data.train();
         Normalization norm = raw.normalization();
         ImageSet train = raw.normalized(norm);
-        RealSampler real = sampler(train, config.seed());
         Duration limit = budget == null ? null : parseDuration(budget);
         DistillationRun run = new DistillationRun(dir, checkpointEvery, 2, limit);
-        err.println("frepo: " + config.toMap() + ", sampler " + real.name());
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             FrepoDistiller distiller = new FrepoDistiller(config, real, norm, "fashion-mnist", manager)) {
+             Distiller distiller = create(chosen, saved, train, norm, manager)) {
+            err.println(distiller.method() + ": " + distiller.metadata().extra().get("config") + ", sampler "
+                    + distiller.metadata().extra().get("sampler"));
             Optional<Long> resumed = run.resume(distiller);
             resumed.ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
             if (resumed.isEmpty()) {
                 saveStart(distiller, dir);
             }
-            TerminalProgress bar = new TerminalProgress(new Progress("distill", config.steps()), err);
+            TerminalProgress bar = new TerminalProgress(new Progress("distill", distiller.totalSteps()), err);
             bar.update(distiller.stepsDone(), "");
             DistillationRun.Outcome o = run.run(distiller, r -> {
-                bar.update(r.step(), String.format(Locale.ROOT, "loss %.4f, batch acc %.2f, %.2f s/step",
-                        r.loss(), r.figures().get("batch_accuracy"), r.seconds()));
+                Double acc = r.figures().get("batch_accuracy");
+                bar.update(r.step(), String.format(Locale.ROOT, "loss %.4f%s, %.2f s/step", r.loss(),
+                        acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc), r.seconds()));
                 return true;
             });
-            try (var set = distiller.exportSet()) {
+            try (SyntheticSet set = distiller.exportSet()) {
                 ImageGrid.of(set.images(), set.labels(), set.classNames()).savePng(dir.resolve("grid.png"));
             }
-            out.printf(Locale.ROOT, "frepo IPC %d: %d/%d steps in %.0f s -> %s%s%n", config.ipc(), o.stepsDone(),
-                    config.steps(), o.seconds(), o.set(), o.finished() ? "" : " (stopped early: --resume " + dir + " to go on)");
+            int perClass = distiller.synthetic().ipc();
+            out.printf(Locale.ROOT, "%s IPC %d: %d/%d steps in %.0f s -> %s%s%n", distiller.method(), perClass, o.stepsDone(),
+                    distiller.totalSteps(), o.seconds(), o.set(), o.finished() ? "" : " (stopped early: --resume " + dir + " to go on)");
             out.flush();
         }
         return 0;
     }
 
-    /**
-     * The real images the run starts from, with their hard labels, as DIR/start.npz: the baseline a
-     * distilled set has to beat ("random real" at the same seed).
-     */
-    private static void saveStart(FrepoDistiller distiller, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        try (SyntheticSet exported = distiller.exportSet();
-             NDArray pixels = exported.images().duplicate()) {
-            SyntheticSet start = SyntheticSet.of(pixels, exported.labels(), null, exported.classNames());
-            SyntheticSetFile.save(start, dir.resolve("start.npz"),
-                    Metadata.of("random", "fashion-mnist", distiller.config().seed(), 0L)
-                            .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
-                            .withExtra("note", "the real images FRePo started from (hard labels)"));
+    private Distiller create(String name, Map<String, Object> saved, ImageSet train, Normalization norm, NDManager manager) {
+        if (name.equals("frepo")) {
+            FrepoConfig c = saved != null ? FrepoConfig.fromMap(saved) : frepoOptions();
+            if (steps != null) {
+                c = c.withSteps(steps);
+            }
+            return new FrepoDistiller(c, sampler(train, c.seed()), norm, "fashion-mnist", manager);
         }
+        MatchingConfig c = saved != null ? MatchingConfig.fromMap(saved) : matchingOptions(MatchingConfig.Method.parse(name));
+        if (steps != null) {
+            c = c.withIterations(steps);
+        }
+        RealSampler real = sampler(train, c.seed());
+        return c.method() == MatchingConfig.Method.DM
+                ? new DistributionMatching(c, real, norm, "fashion-mnist", manager)
+                : new GradientMatching(c, real, norm, "fashion-mnist", manager);
     }
 
-    private FrepoConfig configure(Map<String, Object> saved) {
+    private long defaultSteps() {
         Profile profile = profileOption.get();
-        FrepoConfig c = saved == null
-                ? FrepoConfig.defaults(10, profile.pick(20, 1000, 20000))
-                : new FrepoConfig(num(saved, "ipc").intValue(), num(saved, "steps").longValue(), num(saved, "real_batch").intValue(),
-                num(saved, "pool_size").intValue(), num(saved, "max_online_steps").intValue(), num(saved, "ridge").doubleValue(),
-                (Boolean) saved.get("learn_labels"), num(saved, "image_lr").doubleValue(), num(saved, "label_lr").doubleValue(),
-                num(saved, "online_lr").doubleValue(), (String) saved.get("architecture"), num(saved, "seed").longValue());
-        if (saved != null && (ipc != null || seed != null || arch != null || realBatch != null || pool != null
-                || maxOnline != null || ridge != null || fixedLabels || lrImages != null || lrLabels != null)) {
-            throw new IllegalArgumentException("--resume continues with the run's own settings " + c.toMap()
-                    + "; only --steps, --budget and --checkpoint-every may change");
+        return profile.pick(20, 1000, 20000);
+    }
+
+    private FrepoConfig frepoOptions() {
+        if (outerLoop != null || innerLoop != null || distance != null) {
+            throw new IllegalArgumentException("--outer-loop, --inner-loop and --distance are for dc/dsa, not frepo");
         }
-        if (ipc != null) {
-            c = new FrepoConfig(ipc, c.steps(), c.realBatch(), c.poolSize(), c.maxOnlineSteps(), c.ridge(), c.learnLabels(),
-                    c.imageLr(), c.labelLr(), c.onlineLr(), c.architecture(), c.seed());
-        }
-        if (steps != null) {
-            c = c.withSteps(steps);
-        }
+        FrepoConfig c = FrepoConfig.defaults(ipc != null ? ipc : 10, defaultSteps());
         if (seed != null) {
             c = c.withSeed(seed);
         }
@@ -216,11 +228,58 @@ final class DistillCommand implements Callable<Integer> {
         return c;
     }
 
+    private MatchingConfig matchingOptions(MatchingConfig.Method m) {
+        if (pool != null || maxOnline != null || ridge != null || fixedLabels || lrLabels != null) {
+            throw new IllegalArgumentException("--pool, --max-online-steps, --ridge, --fixed-labels and --lr-labels are for frepo, not "
+                    + m.id());
+        }
+        MatchingConfig c = MatchingConfig.defaults(m, ipc != null ? ipc : 10, defaultSteps());
+        if (seed != null) {
+            c = c.withSeed(seed);
+        }
+        if (arch != null) {
+            c = c.withArchitecture(arch);
+        }
+        if (realBatch != null) {
+            c = c.withRealBatch(realBatch);
+        }
+        if (lrImages != null) {
+            c = c.withImageLr(lrImages);
+        }
+        if (outerLoop != null || innerLoop != null) {
+            c = c.withLoops(outerLoop != null ? outerLoop : c.outerLoop(), innerLoop != null ? innerLoop : c.innerLoop());
+        }
+        if (distance != null) {
+            try {
+                c = c.withDistance(GradientDistance.valueOf(distance.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown --distance '" + distance + "'; known: layerwise_cosine, mse, cosine");
+            }
+        }
+        return c;
+    }
+
     private RealSampler sampler(ImageSet train, long seed) {
         return switch (sampler.toLowerCase(Locale.ROOT)) {
             case "random" -> new RandomSampler(train, seed);
             default -> throw new IllegalArgumentException("unknown --sampler '" + sampler + "'; known: random");
         };
+    }
+
+    /**
+     * The real images the run starts from, with their hard labels, as DIR/start.npz: the baseline a
+     * distilled set has to beat ("random real" at the same seed).
+     */
+    private static void saveStart(Distiller distiller, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (SyntheticSet exported = distiller.exportSet();
+             NDArray pixels = exported.images().duplicate()) {
+            SyntheticSet start = SyntheticSet.of(pixels, exported.labels(), null, exported.classNames());
+            SyntheticSetFile.save(start, dir.resolve("start.npz"),
+                    Metadata.of("random", "fashion-mnist", distiller.metadata().seed(), 0L)
+                            .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
+                            .withExtra("note", "the real images " + distiller.method() + " started from (hard labels)"));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -229,14 +288,6 @@ final class DistillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the checkpoint has no run configuration; it was not written by 'ddlab distill'");
         }
         return (Map<String, Object>) o;
-    }
-
-    private static Number num(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("the checkpoint's configuration lacks '" + key + "': " + m);
-        }
-        return n;
     }
 
     static Duration parseDuration(String s) {

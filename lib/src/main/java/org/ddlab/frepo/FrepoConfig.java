@@ -86,9 +86,25 @@ public record FrepoConfig(int ipc, long steps, int realBatch, int poolSize, int 
         return new FrepoConfig(ipc, steps, realBatch, poolSize, maxOnlineSteps, ridge, learnLabels, imageLr, labelLr, onlineLr, architecture, s);
     }
 
+    /** Back from {@link #toMap()} (as JSON gives it: numbers may come back as doubles). */
+    public static FrepoConfig fromMap(Map<String, Object> m) {
+        return new FrepoConfig(num(m, "ipc").intValue(), num(m, "steps").longValue(), num(m, "real_batch").intValue(),
+                num(m, "pool_size").intValue(), num(m, "max_online_steps").intValue(), num(m, "ridge").doubleValue(),
+                Boolean.TRUE.equals(m.get("learn_labels")), num(m, "image_lr").doubleValue(), num(m, "label_lr").doubleValue(),
+                num(m, "online_lr").doubleValue(), String.valueOf(m.get("architecture")), num(m, "seed").longValue());
+    }
+
+    static Number num(Map<String, Object> m, String key) {
+        if (!(m.get(key) instanceof Number n)) {
+            throw new IllegalArgumentException("the saved FRePo configuration lacks '" + key + "': " + m);
+        }
+        return n;
+    }
+
     /** As a JSON-friendly map, for metadata and the checkpoint's configuration check. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", "frepo");
         m.put("ipc", ipc);
         m.put("steps", steps);
         m.put("real_batch", realBatch);

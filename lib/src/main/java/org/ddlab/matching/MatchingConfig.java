@@ -98,6 +98,26 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
         return new MatchingConfig(method, ipc, iterations, architecture, realBatch, imageLr, imageMomentum, netLr, outerLoop, innerLoop, distance, s);
     }
 
+    /** Back from {@link #toMap()} (as JSON gives it: numbers may come back as doubles). */
+    public static MatchingConfig fromMap(Map<String, Object> m) {
+        Method method = Method.parse(String.valueOf(m.get("method")));
+        MatchingConfig d = defaults(method, num(m, "ipc").intValue(), num(m, "iterations").longValue());
+        return new MatchingConfig(method, d.ipc(), d.iterations(), String.valueOf(m.get("architecture")),
+                num(m, "real_batch").intValue(), num(m, "image_lr").doubleValue(), num(m, "image_momentum").doubleValue(),
+                m.containsKey("net_lr") ? num(m, "net_lr").doubleValue() : d.netLr(),
+                m.containsKey("outer_loop") ? num(m, "outer_loop").intValue() : d.outerLoop(),
+                m.containsKey("inner_loop") ? num(m, "inner_loop").intValue() : d.innerLoop(),
+                m.containsKey("distance") ? GradientDistance.valueOf(String.valueOf(m.get("distance")).toUpperCase(Locale.ROOT)) : d.distance(),
+                num(m, "seed").longValue());
+    }
+
+    private static Number num(Map<String, Object> m, String key) {
+        if (!(m.get(key) instanceof Number n)) {
+            throw new IllegalArgumentException("the saved matching configuration lacks '" + key + "': " + m);
+        }
+        return n;
+    }
+
     /** As a JSON-friendly map, for metadata and the checkpoint's configuration check. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -94,6 +94,29 @@ class MainTest {
                 "--json", "--profile", "quick");
         assertEquals(0, eval.code(), eval.err());
         assertEquals("frepo IPC 1", JsonParser.parseString(eval.out().trim()).getAsJsonObject().get("set").getAsString());
+        Run start = run("evaluate", "--set", out + "/start.npz", "--arch", "mlp", "--epochs", "5", "--repeats", "1",
+                "--json", "--profile", "quick");
+        assertEquals(0, start.code(), start.err());
+        assertEquals("random IPC 1", JsonParser.parseString(start.out().trim()).getAsJsonObject().get("set").getAsString());
+    }
+
+    @Test
+    void distillRunsTheMatchingMethods(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
+                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        for (String m : new String[]{"dc", "dsa", "dm"}) {
+            String out = dir.resolve(m).toString();
+            Run r = run("distill", "--method", m, "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
+                    "--real-batch", "8", "--checkpoint-every", "1", "--out", out);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith(m + " IPC 1: 2/2 steps"), r.out());
+            Run more = run("distill", "--resume", out, "--steps", "3");
+            assertEquals(0, more.code(), more.err());
+            assertTrue(more.out().contains("3/3 steps"), more.out());
+        }
+        Run bad = run("distill", "--method", "dm", "--pool", "3", "--out", dir.resolve("x").toString());
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("are for frepo"), bad.err());
     }
 
     /** The benchmarks run end to end, both sides (the PyTorch scripts need Debian's python3-torch, from setup). */
