@@ -18,15 +18,7 @@ import time
 import torch
 import torch.nn as nn
 
-
-def status_mb(field):
-    # /proc rather than getrusage: ru_maxrss survives execve, so a child of a big JVM would report
-    # the JVM's peak; VmHWM belongs to this process image alone.
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from common import krr, status_mb
 
 
 def rss_mb():
@@ -51,15 +43,6 @@ class ConvNet(nn.Module):
 
     def forward(self, x):
         return self.head(self.body(x))
-
-
-def krr(fs, ft, ys, ridge):
-    fs, ft, ys = fs.double(), ft.double(), ys.double()
-    kss = fs @ fs.T
-    kts = ft @ fs.T
-    n = kss.shape[0]
-    reg = kss + ridge * torch.trace(kss) / n * torch.eye(n, dtype=kss.dtype)
-    return kts @ torch.linalg.solve(reg, ys)
 
 
 def main():

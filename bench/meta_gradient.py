@@ -19,13 +19,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-
-def status_mb(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+from common import krr, status_mb
 
 
 def init_weights(channels, width, depth, size, classes, gen):
@@ -80,10 +74,7 @@ def main():
         if a.method == "frepo":
             with torch.no_grad():
                 ft = features(xt, ws0, a.depth).double()
-            fs = features(x, ws0, a.depth).double()
-            kss = fs @ fs.T
-            reg = kss + 1e-6 * torch.trace(kss) / n * torch.eye(n, dtype=kss.dtype)
-            pred = (ft @ fs.T) @ torch.linalg.solve(reg, y.double())
+            pred = krr(features(x, ws0, a.depth), ft, y, 1e-6)
             loss = 0.5 * ((pred - yt.double()) ** 2).sum(1).mean()
         else:
             ws = [w.clone().requires_grad_(True) for w in ws0]

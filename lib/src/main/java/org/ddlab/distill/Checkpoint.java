@@ -179,6 +179,32 @@ public final class Checkpoint {
         return SyntheticSetFile.load(manager, directory.resolve(SYNTHETIC), true);
     }
 
+    /** The named arrays of {@code optimizer.npz} as float32 values (what a distiller puts back). */
+    public Map<String, float[]> floatArrays() throws IOException {
+        Map<String, float[]> out = new java.util.HashMap<>();
+        for (Map.Entry<String, NpyArray> e : arrays().entrySet()) {
+            out.put(e.getKey(), e.getValue().floats());
+        }
+        return out;
+    }
+
+    /**
+     * Refuses to resume a run configured differently: every entry of {@code mine} except those in
+     * {@code mayChange} must equal the saved {@code config} entry (numbers compared as numbers, since
+     * JSON gives them back as doubles).
+     */
+    public void requireConfig(Map<String, Object> mine, java.util.Set<String> mayChange) {
+        Object saved = state.get("config");
+        boolean same = saved instanceof Map<?, ?> map && mine.entrySet().stream()
+                .filter(e -> !mayChange.contains(e.getKey()))
+                .allMatch(e -> map.get(e.getKey()) instanceof Number n && e.getValue() instanceof Number m
+                        ? n.doubleValue() == m.doubleValue() : e.getValue().equals(map.get(e.getKey())));
+        if (!same) {
+            throw new IllegalArgumentException("the checkpoint in " + directory + " was written with " + saved
+                    + ", this run is configured with " + mine + "; resume with the same settings or use a new --out");
+        }
+    }
+
     /** The named arrays of {@code optimizer.npz}; empty when none were saved. */
     public Map<String, NpyArray> arrays() throws IOException {
         Path p = directory.resolve(OPTIMIZER);

@@ -11,7 +11,6 @@ import org.ddlab.data.Normalization;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
-import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
 import org.ddlab.nn.Network;
@@ -20,7 +19,6 @@ import org.ddlab.train.Adam;
 import org.ddlab.train.Loss;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -224,15 +222,8 @@ public final class FrepoDistiller implements Distiller {
 
     @Override
     public void restore(Checkpoint checkpoint) throws IOException {
-        Object saved = checkpoint.state().get("config");
-        if (!sameConfig(saved)) {
-            throw new IllegalArgumentException("the checkpoint in " + checkpoint.directory() + " was written with " + saved
-                    + ", this run is configured with " + config.toMap() + "; resume with the same settings or use a new --out");
-        }
-        Map<String, float[]> arrays = new HashMap<>();
-        for (Map.Entry<String, NpyArray> e : checkpoint.arrays().entrySet()) {
-            arrays.put(e.getKey(), e.getValue().floats());
-        }
+        checkpoint.requireConfig(config.toMap(), java.util.Set.of("steps")); // a run may be extended
+        Map<String, float[]> arrays = checkpoint.floatArrays();
         synthetic.images().set(require(arrays, "images", synthetic.images()));
         synthetic.softLabels().orElseThrow().set(require(arrays, "labels", synthetic.softLabels().orElseThrow()));
         List<?> adamSteps = (List<?>) checkpoint.state().get("adam_steps");
@@ -242,24 +233,6 @@ public final class FrepoDistiller implements Distiller {
         Map<String, Object> counters = (Map<String, Object>) checkpoint.state().get("pool");
         pool.restore(arrays, counters);
         done = checkpoint.step();
-    }
-
-    private boolean sameConfig(Object saved) {
-        if (!(saved instanceof Map<?, ?> map)) {
-            return false;
-        }
-        for (Map.Entry<String, Object> e : config.toMap().entrySet()) {
-            if (e.getKey().equals("steps")) {
-                continue; // a run may be extended
-            }
-            Object s = map.get(e.getKey());
-            boolean same = s instanceof Number n && e.getValue() instanceof Number m
-                    ? n.doubleValue() == m.doubleValue() : e.getValue().equals(s);
-            if (!same) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static float[] require(Map<String, float[]> arrays, String name, NDArray like) {

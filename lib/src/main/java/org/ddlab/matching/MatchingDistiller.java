@@ -8,7 +8,6 @@ import org.ddlab.data.Normalization;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
-import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
@@ -18,7 +17,6 @@ import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.Sgd;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,17 +127,8 @@ abstract class MatchingDistiller implements Distiller {
 
     @Override
     public void restore(Checkpoint checkpoint) throws IOException {
-        Object saved = checkpoint.state().get("config");
-        Map<String, Object> mine = new LinkedHashMap<>(config.toMap());
-        mine.remove("iterations");
-        if (!(saved instanceof Map<?, ?> map) || !mine.entrySet().stream().allMatch(e -> same(map.get(e.getKey()), e.getValue()))) {
-            throw new IllegalArgumentException("the checkpoint in " + checkpoint.directory() + " was written with " + saved
-                    + ", this run is configured with " + config.toMap() + "; resume with the same settings or use a new --out");
-        }
-        Map<String, float[]> arrays = new HashMap<>();
-        for (Map.Entry<String, NpyArray> e : checkpoint.arrays().entrySet()) {
-            arrays.put(e.getKey(), e.getValue().floats());
-        }
+        checkpoint.requireConfig(config.toMap(), java.util.Set.of("iterations")); // a run may be extended
+        Map<String, float[]> arrays = checkpoint.floatArrays();
         float[] images = arrays.get("images");
         if (images == null || images.length != synthetic.images().size()) {
             throw new IllegalArgumentException("checkpoint array 'images' is missing or has the wrong size");
@@ -147,10 +136,6 @@ abstract class MatchingDistiller implements Distiller {
         synthetic.images().set(images);
         optimizer.load("sgd.images.", arrays);
         done = checkpoint.step();
-    }
-
-    private static boolean same(Object saved, Object mine) {
-        return saved instanceof Number n && mine instanceof Number m ? n.doubleValue() == m.doubleValue() : mine.equals(saved);
     }
 
     @Override
