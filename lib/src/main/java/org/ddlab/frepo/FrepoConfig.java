@@ -21,7 +21,7 @@ import java.util.Map;
  *                       over 500k steps (LAMB's step is relative to the weights' norm, Adam's is per
  *                       pixel). For CPU budgets of hundreds to a few thousand steps we measured, IPC 10,
  *                       300 steps, one protocol run: 3e-3 → 78.9 %, 1e-2 → 80.5 %, 3e-2 → 82.9 %,
- *                       1e-1 → 82.6 %; hence 3e-2.
+ *                       1e-1 → 82.6 % (test accuracy: to be redone on a validation split); hence 3e-2.
  * @param labelLr        Adam rate of the learned labels, same schedule
  * @param onlineLr       Adam rate of the pool's online steps (reference 3e-4)
  * @param architecture   network of the pool, e.g. {@code convnet} (the evaluation network: features
