@@ -84,6 +84,7 @@ final class BaselineCommand implements Callable<Integer> {
                         .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
                         .withExtra("normalization", java.util.Map.of("mean", norm.mean(), "std", norm.std()))
                         .withExtra("indices", idx)
+                        .withExtra("validation_per_class", data.describe().get("validation_per_class"))
                         .withExtra("profile", profile.toString());
                 if (embedder != null) {
                     meta = meta.withExtra("feature network", featureArch + ", " + TrainingSchedule.wholeDataset(profile));

@@ -2,9 +2,12 @@ package org.ddlab.cli;
 
 import org.ddlab.data.FashionMnist;
 import org.ddlab.data.ImageSet;
+import org.ddlab.data.ValidationSplit;
 import picocli.CommandLine.Option;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** The dataset options shared by the commands. */
 final class DataOptions {
@@ -13,9 +16,37 @@ final class DataOptions {
             description = "Dataset: fashion-mnist (Debian package dataset-fashion-mnist, or DDLAB_DATA). Default: ${DEFAULT-VALUE}.")
     String dataset;
 
+    @Option(names = "--validation", paramLabel = "N",
+            description = {"Hold out N training images per class (a seeded split, the same in every command): distill and",
+                    "baseline never see them, and evaluate scores on them instead of the test split, so settings are",
+                    "chosen without looking at the test set."})
+    Integer validation;
+
+    /** The seed of the validation split: fixed, so that distil and evaluate carve the same one. */
+    static final long VALIDATION_SEED = 0;
+
+    /** The training images a command may learn from: the training split, minus the validation images if held out. */
     ImageSet train() {
         check();
-        return FashionMnist.train();
+        ImageSet all = FashionMnist.train();
+        return validation == null ? all : ValidationSplit.split(all, validation, VALIDATION_SEED).train();
+    }
+
+    /** The held-out validation images ({@code --validation N}). */
+    ImageSet validation() {
+        check();
+        if (validation == null) {
+            throw new IllegalStateException("no --validation split was asked for");
+        }
+        return ValidationSplit.split(FashionMnist.train(), validation, VALIDATION_SEED).validation();
+    }
+
+    /** What a saved set records about the data it was made from. */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", dataset.toLowerCase(Locale.ROOT));
+        m.put("validation_per_class", validation == null ? 0 : validation);
+        return m;
     }
 
     ImageSet test() {

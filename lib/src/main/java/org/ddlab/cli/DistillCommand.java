@@ -29,7 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import com.google.gson.Gson;
+import org.ddlab.distill.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,11 +146,13 @@ final class DistillCommand implements Callable<Integer> {
                     + "; only --steps, --budget and --checkpoint-every may change");
         }
         String chosen = saved != null ? String.valueOf(saved.getOrDefault("method", "frepo")) : method.toLowerCase(Locale.ROOT);
+        adoptRunData(dir, saved != null);
         ImageSet raw = data.train();
         Normalization norm = raw.normalization();
         ImageSet train = raw.normalized(norm);
         Duration limit = budget == null ? null : parseDuration(budget);
-        DistillationRun run = new DistillationRun(dir, checkpointEvery, 2, limit);
+        DistillationRun run = new DistillationRun(dir, checkpointEvery, 2, limit)
+                .annotate("validation_per_class", data.describe().get("validation_per_class"));
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
              Distiller distiller = create(chosen, saved, train, norm, manager)) {
             err.println(distiller.method() + ": " + distiller.metadata().extra().get("config") + ", sampler "
@@ -155,7 +160,7 @@ final class DistillCommand implements Callable<Integer> {
             Optional<Long> resumed = run.resume(distiller);
             resumed.ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
             if (resumed.isEmpty()) {
-                saveStart(distiller, dir);
+                saveStart(distiller, dir, data.describe().get("validation_per_class"));
             }
             TerminalProgress bar = new TerminalProgress(new Progress("distill", distiller.totalSteps()), err);
             bar.update(distiller.stepsDone(), "");
@@ -267,10 +272,34 @@ final class DistillCommand implements Callable<Integer> {
     }
 
     /**
+     * A run directory records the data it learns from in DIR/data.json, so that --resume carves the
+     * same validation split; asking a resumed run for another one is an error, not a silent switch.
+     */
+    private void adoptRunData(Path dir, boolean resuming) throws IOException {
+        Path file = dir.resolve("data.json");
+        Gson gson = new Gson();
+        if (!resuming) {
+            Files.createDirectories(dir);
+            AtomicFiles.write(file, gson.toJson(data.describe()).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (!Files.exists(file)) {
+            return; // a run from before data.json: it used the whole training split
+        }
+        Map<?, ?> recorded = gson.fromJson(Files.readString(file), Map.class);
+        int held = ((Number) recorded.get("validation_per_class")).intValue();
+        if (data.validation != null && data.validation != held) {
+            throw new IllegalArgumentException(dir + " was distilled with --validation " + held + " (see " + file
+                    + "); resume it without --validation or with the same value");
+        }
+        data.validation = held == 0 ? null : held;
+    }
+
+    /**
      * The real images the run starts from, with their hard labels, as DIR/start.npz: the baseline a
      * distilled set has to beat ("random real" at the same seed).
      */
-    private static void saveStart(Distiller distiller, Path dir) throws IOException {
+    private static void saveStart(Distiller distiller, Path dir, Object validationPerClass) throws IOException {
         Files.createDirectories(dir);
         try (SyntheticSet exported = distiller.exportSet();
              NDArray pixels = exported.images().duplicate()) {
@@ -278,7 +307,8 @@ final class DistillCommand implements Callable<Integer> {
             SyntheticSetFile.save(start, dir.resolve("start.npz"),
                     Metadata.of("random", "fashion-mnist", distiller.metadata().seed(), 0L)
                             .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
-                            .withExtra("note", "the real images " + distiller.method() + " started from (hard labels)"));
+                            .withExtra("note", "the real images " + distiller.method() + " started from (hard labels)")
+                            .withExtra("validation_per_class", validationPerClass));
         }
     }
 

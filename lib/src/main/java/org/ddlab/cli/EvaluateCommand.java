@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 
 /** {@code ddlab evaluate}: the evaluation protocol on a saved set, or on the whole training set. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Train fresh networks on a saved set and test them on the full test split.",
+        description = {"Train fresh networks on a saved set and test them on the full test split",
+                "(or, with --validation N, on N held-out training images per class).",
                 "The schedule is the profile's (see --profile); --epochs and --repeats override it."})
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -83,7 +84,9 @@ final class EvaluateCommand implements Callable<Integer> {
         Profile profile = profileOption.get();
         ImageSet rawTrain = data.train();
         Normalization norm = rawTrain.normalization();
-        ImageSet test = data.test().normalized(norm);
+        // With --validation the networks are scored on the held-out training images: that is the number
+        // to choose settings by. The test split is for final figures only.
+        ImageSet test = (data.validation != null ? data.validation() : data.test()).normalized(norm);
 
         TrainingSchedule schedule = target.whole ? TrainingSchedule.wholeDataset(profile) : TrainingSchedule.forProfile(profile);
         if (epochs != null) {
@@ -101,7 +104,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<EvalResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
             LabeledSet train = target.whole ? LabeledSet.hard(rawTrain.normalized(norm))
-                    : load(target.set, manager, norm, rawTrain);
+                    : load(target.set, manager, norm, rawTrain, data.validation);
             long total = (long) architectures.size() * protocol.repeats() * schedule.epochs();
             TerminalProgress bar = new TerminalProgress(new Progress("evaluate", total), err);
             for (String arch : architectures) {
@@ -122,7 +125,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** A saved set, in pixel space, brought into the normalised space the protocol trains in. */
-    private static LabeledSet load(Path npz, NDManager manager, Normalization norm, ImageSet real) throws java.io.IOException {
+    private static LabeledSet load(Path npz, NDManager manager, Normalization norm, ImageSet real, Integer validation)
+            throws java.io.IOException {
         try (SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(manager, npz)) {
             SyntheticSet set = loaded.set();
             if (!set.classNames().equals(real.classNames())) {
@@ -137,6 +141,15 @@ final class EvaluateCommand implements Callable<Integer> {
             if (loaded.metadata().isPresent()) {
                 var m = loaded.metadata().get();
                 name = m.method() + " IPC " + m.ipc();
+                if (validation != null) {
+                    Object held = m.extra().get("validation_per_class");
+                    int heldOut = held instanceof Number n ? n.intValue() : 0;
+                    if (heldOut != validation) {
+                        throw new IllegalArgumentException(npz + " was made " + (heldOut == 0 ? "from the whole training split"
+                                : "holding out " + heldOut + " images per class") + ", so scoring it on --validation " + validation
+                                + " would test on images it may have seen; make the set with --validation " + validation);
+                    }
+                }
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray normalised = norm.apply(set.images());

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +37,7 @@ public final class DistillationRun {
     private final int checkpointEvery;
     private final int keep;
     private final Duration budget;
+    private final Map<String, Object> annotations = new LinkedHashMap<>();
 
     /**
      * @param checkpointEvery steps between checkpoints (≥ 1)
@@ -50,6 +53,23 @@ public final class DistillationRun {
         this.checkpointEvery = checkpointEvery;
         this.keep = keep;
         this.budget = budget;
+    }
+
+    /**
+     * Adds {@code key: value} to the metadata of every set this run writes (checkpoints and
+     * synthetic.npz), for facts the distiller does not know, such as the validation split it was kept from.
+     */
+    public DistillationRun annotate(String key, Object value) {
+        annotations.put(key, value);
+        return this;
+    }
+
+    private Metadata metadata(Distiller distiller) {
+        Metadata m = distiller.metadata();
+        for (Map.Entry<String, Object> e : annotations.entrySet()) {
+            m = m.withExtra(e.getKey(), e.getValue());
+        }
+        return m;
     }
 
     /** Restores the distiller from the newest checkpoint in the run directory, if there is one. Returns its step. */
@@ -95,7 +115,7 @@ public final class DistillationRun {
         }
         Path npz = runDir.resolve("synthetic.npz");
         try (SyntheticSet out = distiller.exportSet()) {
-            SyntheticSetFile.save(out, npz, distiller.metadata());
+            SyntheticSetFile.save(out, npz, metadata(distiller));
         }
         return new Outcome(from, distiller.stepsDone(), distiller.stepsDone() >= distiller.totalSteps(), npz,
                 (System.nanoTime() - start) / 1e9);
@@ -103,7 +123,7 @@ public final class DistillationRun {
 
     private void checkpoint(Distiller distiller) {
         try (SyntheticSet out = distiller.exportSet()) {
-            Checkpoint.Writer w = Checkpoint.at(distiller.stepsDone()).synthetic(out, distiller.metadata());
+            Checkpoint.Writer w = Checkpoint.at(distiller.stepsDone()).synthetic(out, metadata(distiller));
             distiller.save(w);
             w.writeTo(runDir);
             Checkpoint.prune(runDir, keep);

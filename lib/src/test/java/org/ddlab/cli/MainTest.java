@@ -101,6 +101,39 @@ class MainTest {
     }
 
     @Test
+    void validationSplitFollowsTheRunAndGuardsTheScore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
+                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        String out = dir.resolve("run").toString();
+        Run first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
+                "--real-batch", "8", "--validation", "50", "--out", out);
+        assertEquals(0, first.code(), first.err());
+        JsonObject sidecar = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json"))).getAsJsonObject();
+        assertEquals(50, sidecar.getAsJsonObject("extra").get("validation_per_class").getAsInt(), sidecar.toString());
+        Run other = run("distill", "--resume", out, "--steps", "3", "--validation", "20");
+        assertNotEquals(0, other.code());
+        assertTrue(other.err().contains("--validation 50"), other.err());
+        Run resumed = run("distill", "--resume", out, "--steps", "3");
+        assertEquals(0, resumed.code(), resumed.err());
+        sidecar = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json"))).getAsJsonObject();
+        assertEquals(50, sidecar.getAsJsonObject("extra").get("validation_per_class").getAsInt(), "resume keeps the split");
+        Run scored = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "50", "--arch", "mlp", "--epochs", "2",
+                "--repeats", "1", "--json", "--profile", "quick");
+        assertEquals(0, scored.code(), scored.err());
+        Run mismatched = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "2",
+                "--repeats", "1", "--profile", "quick");
+        assertNotEquals(0, mismatched.code());
+        assertTrue(mismatched.err().contains("holding out 50"), mismatched.err());
+        String whole = dir.resolve("whole").toString();
+        assertEquals(0, run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=8,depth=2",
+                "--real-batch", "8", "--out", whole).code());
+        Run leaky = run("evaluate", "--set", whole + "/synthetic.npz", "--validation", "50", "--arch", "mlp", "--epochs", "2",
+                "--repeats", "1", "--profile", "quick");
+        assertNotEquals(0, leaky.code());
+        assertTrue(leaky.err().contains("whole training split"), leaky.err());
+    }
+
+    @Test
     void distillRunsTheMatchingMethods(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
                 || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
