@@ -73,7 +73,14 @@ def execute(path, out_dir, html, timeout, kernel):
         nbformat.write(nb, target)
         if html:
             from nbconvert import HTMLExporter
-            body, _ = HTMLExporter().from_notebook_node(nb)
+            exporter = HTMLExporter()
+            # Outputs are PNG and HTML tables, embedded in the page; the only script the page wants is
+            # MathJax for the formulas, taken from Debian's libjs-mathjax (installed with Jupyter) rather
+            # than a CDN, so the page renders with no network.
+            local_mathjax = Path("/usr/share/javascript/mathjax/MathJax.js")
+            if local_mathjax.exists():
+                exporter.mathjax_url = local_mathjax.as_uri() + "?config=TeX-AMS_HTML"
+            body, _ = exporter.from_notebook_node(nb)
             target.with_suffix(".html").write_text(body, encoding="utf-8")
     return seconds, watcher.peak, error
 

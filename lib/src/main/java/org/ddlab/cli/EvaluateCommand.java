@@ -99,7 +99,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (repeats != null) {
             protocol = protocol.withRepeats(repeats);
         }
-        err.println("protocol: " + protocol);
+        err.println("protocol: " + protocol + (data.validation == null ? "" : "; scored on " + scoredOn() + " instead"));
 
         List<EvalResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
@@ -112,7 +112,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 EvalResult r = protocol.evaluate(arch, train, test, seed, (done, t, status) -> bar.update(offset + done, status));
                 results.add(r);
                 if (json) {
-                    out.println(new Gson().toJson(asJson(r, protocol)));
+                    out.println(new Gson().toJson(asJson(r, protocol, scoredOn())));
                     out.flush();
                 }
             }
@@ -160,7 +160,11 @@ final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> asJson(EvalResult r, EvaluationProtocol p) {
+    private String scoredOn() {
+        return data.validation == null ? "test split" : "validation: " + data.validation + " training images per class held out";
+    }
+
+    private static Map<String, Object> asJson(EvalResult r, EvaluationProtocol p, String scoredOn) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("set", r.set());
         m.put("architecture", r.architecture());
@@ -170,6 +174,7 @@ final class EvaluateCommand implements Callable<Integer> {
         m.put("train_seconds", r.trainSeconds());
         m.put("train_images_per_second", r.imagesPerSecond());
         m.put("protocol", p.toString());
+        m.put("scored_on", scoredOn);
         return m;
     }
 }
