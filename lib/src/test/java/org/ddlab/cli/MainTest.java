@@ -134,6 +134,34 @@ class MainTest {
     }
 
     @Test
+    void ablateRunsAGridAndReusesFinishedCells(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
+                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        java.nio.file.Path grid = dir.resolve("grid.json");
+        java.nio.file.Files.writeString(grid, "{\"name\": \"dm lr\", \"base\": {\"method\": \"dm\", \"ipc\": 1, \"steps\": 2,"
+                + " \"architecture\": \"convnet:width=8,depth=2\", \"real_batch\": 8}, \"vary\": {\"image_lr\": [0.1, 1]}}");
+        String[] args = {"ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--validation", "20",
+                "--arch", "mlp", "--epochs", "2", "--repeats", "1", "--profile", "quick", "--json"};
+        Run first = run(args);
+        assertEquals(0, first.code(), first.err());
+        String[] lines = first.out().trim().split("\n");
+        assertEquals(2, lines.length, first.out());
+        for (String line : lines) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            assertTrue(!o.get("cached").getAsBoolean() && o.get("scored_on").getAsString().startsWith("validation"), line);
+        }
+        Run second = run(args);
+        assertEquals(0, second.code(), second.err());
+        for (String line : second.out().trim().split("\n")) {
+            assertTrue(JsonParser.parseString(line).getAsJsonObject().get("cached").getAsBoolean(), line);
+        }
+        java.nio.file.Files.writeString(grid, "{\"base\": {\"method\": \"dm\", \"pool_size\": 3}}");
+        Run bad = run(args);
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("option of frepo"), bad.err());
+    }
+
+    @Test
     void distillRunsTheMatchingMethods(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
                 || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");

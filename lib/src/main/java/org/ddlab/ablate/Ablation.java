@@ -1,0 +1,243 @@
+package org.ddlab.ablate;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.distill.AtomicFiles;
+import org.ddlab.distill.DistillationRun;
+import org.ddlab.distill.Distiller;
+import org.ddlab.engine.Devices;
+import org.ddlab.eval.EvalResult;
+import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.methods.Methods;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs an {@link AblationGrid}: each cell is distilled, then scored with the evaluation protocol,
+ * and its result is cached on disk under a directory named after everything that decides it (the
+ * complete configuration, the protocol, what it is scored on). Re-running a grid — a notebook
+ * re-executed, the same CLI command again, a grid grown by one value — re-uses finished cells, and
+ * a cell interrupted mid-distillation resumes from its checkpoint.
+ *
+ * <p>Cells are scored on {@code scoreOn}: a validation split held out of {@code train} when the
+ * ablation is used to choose settings, which is what ablations are for.
+ */
+public final class Ablation {
+
+    /** Progress of a running grid. */
+    public interface Listener {
+        Listener NONE = (cell, cells, status) -> { };
+
+        /** {@code cell} (0-based) of {@code cells} is at {@code status}. */
+        void update(int cell, int cells, String status);
+    }
+
+    /**
+     * One finished cell.
+     *
+     * @param options        the cell's options, as the grid gave them
+     * @param config         the complete configuration they stand for
+     * @param result         protocol result
+     * @param steps          distillation steps run
+     * @param distillSeconds distillation wall time of the invocation that finished the cell (a cell
+     *                       resumed after an interruption counts its last part only)
+     * @param dir            where the cell's run, set and result live
+     * @param cached         whether it was read back rather than computed now
+     */
+    public record Cell(Map<String, Object> options, Map<String, Object> config, EvalResult result, long steps,
+                       double distillSeconds, Path dir, boolean cached) {
+    }
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private final Path dir;
+    private final ImageSet train;
+    private final Normalization normalization;
+    private final ImageSet scoreOn;
+    private final String scoredOn;
+    private final EvaluationProtocol protocol;
+    private final long defaultSteps;
+    private String architecture = "convnet";
+
+    /**
+     * @param dir          cache directory (one sub-directory per cell)
+     * @param train        normalised real images the distillers learn from
+     * @param normalization the normalisation of {@code train}
+     * @param scoreOn      normalised images the cells are scored on (a validation split, not the test split)
+     * @param scoredOn     what {@code scoreOn} is, for the tables and the cache key
+     * @param protocol     the evaluation protocol
+     * @param defaultSteps steps of a cell whose options do not say
+     */
+    public Ablation(Path dir, ImageSet train, Normalization normalization, ImageSet scoreOn, String scoredOn,
+                    EvaluationProtocol protocol, long defaultSteps) {
+        this.dir = dir;
+        this.train = train;
+        this.normalization = normalization;
+        this.scoreOn = scoreOn;
+        this.scoredOn = scoredOn;
+        this.protocol = protocol;
+        this.defaultSteps = defaultSteps;
+    }
+
+    /** Evaluates with this network instead of {@code convnet}. */
+    public Ablation evaluatingWith(String arch) {
+        this.architecture = arch;
+        return this;
+    }
+
+    /** Runs (or reads back) every cell of {@code grid}, in order. */
+    public List<Cell> run(AblationGrid grid, Listener listener) throws IOException {
+        List<Map<String, Object>> cells = grid.cells();
+        // Configure every cell first: a typo in the last cell should fail now, not after an hour of the first ones.
+        List<Map<String, Object>> configs = new ArrayList<>();
+        for (Map<String, Object> options : cells) {
+            configs.add(Methods.configure(options, defaultSteps));
+        }
+        List<Cell> out = new ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            out.add(cell(i, cells.size(), cells.get(i), configs.get(i), listener));
+        }
+        return out;
+    }
+
+    private Cell cell(int index, int count, Map<String, Object> options, Map<String, Object> config, Listener listener)
+            throws IOException {
+        Map<String, Object> identity = new TreeMap<>();
+        identity.put("config", new TreeMap<>(config));
+        identity.put("protocol", protocol.toString());
+        identity.put("evaluated_with", architecture);
+        identity.put("scored_on", scoredOn);
+        identity.put("train", train.name() + ", " + train.size() + " images");
+        Path cellDir = dir.resolve(key(identity));
+        Path resultFile = cellDir.resolve("result.json");
+        if (Files.exists(resultFile)) {
+            Cell cached = read(resultFile, options, config, cellDir);
+            listener.update(index, count, "cached: " + String.format(Locale.ROOT, "%.2f %%", 100 * cached.result().mean()));
+            return cached;
+        }
+        Files.createDirectories(cellDir);
+        AtomicFiles.write(cellDir.resolve("cell.json"), GSON.toJson(identity).getBytes(StandardCharsets.UTF_8));
+        String label = label(options);
+        DistillationRun run = new DistillationRun(cellDir, 50, 1, null);
+        long steps;
+        double seconds;
+        EvalResult result;
+        try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
+             Distiller distiller = Methods.create(config, defaultSteps, train, normalization, "ablation", manager)) {
+            run.resume(distiller);
+            DistillationRun.Outcome o = run.run(distiller, r -> {
+                listener.update(index, count, String.format(Locale.ROOT, "%s: distilling %d/%d, loss %.4f", label, r.step(),
+                        distiller.totalSteps(), r.loss()));
+                return true;
+            });
+            steps = distiller.stepsDone();
+            seconds = o.seconds();
+            result = protocol.evaluate(architecture, distiller.synthetic().toLabeledSet(label), scoreOn, 0,
+                    (done, total, status) -> listener.update(index, count, label + ": evaluating, " + status));
+        }
+        Map<String, Object> saved = new LinkedHashMap<>();
+        saved.put("options", options);
+        saved.put("config", config);
+        saved.put("identity", identity);
+        saved.put("steps", steps);
+        saved.put("distill_seconds", seconds);
+        saved.put("accuracies", result.accuracies());
+        saved.put("train_seconds", result.trainSeconds());
+        saved.put("train_images_per_second", result.imagesPerSecond());
+        AtomicFiles.write(resultFile, GSON.toJson(saved).getBytes(StandardCharsets.UTF_8));
+        return new Cell(options, config, result, steps, seconds, cellDir, false);
+    }
+
+    private Cell read(Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir) throws IOException {
+        Map<String, Object> m = GSON.fromJson(Files.readString(file), new TypeToken<LinkedHashMap<String, Object>>() { }.getType());
+        try {
+            double[] acc = doubles(m.get("accuracies"));
+            double[] secs = doubles(m.get("train_seconds"));
+            EvalResult r = new EvalResult(label(options), architecture, acc, secs, ((Number) m.get("train_images_per_second")).doubleValue());
+            return new Cell(options, config, r, ((Number) m.get("steps")).longValue(), ((Number) m.get("distill_seconds")).doubleValue(),
+                    cellDir, true);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + " is not a finished cell's result (" + e.getMessage()
+                    + "); delete it to run the cell again");
+        }
+    }
+
+    private static double[] doubles(Object o) {
+        List<?> list = (List<?>) o;
+        return list.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+
+    /** A short name of a cell from its options, e.g. {@code frepo pool_size=5}. */
+    public static String label(Map<String, Object> options) {
+        StringBuilder b = new StringBuilder(String.valueOf(options.getOrDefault("method", "frepo")));
+        options.forEach((k, v) -> {
+            if (!k.equals("method")) {
+                b.append(' ').append(k).append('=').append(v);
+            }
+        });
+        return b.toString();
+    }
+
+    /**
+     * A tidy table of a grid's cells: one column per varied option, then mean and std of the score
+     * (in %), the runs, distillation steps and seconds, and whether the cell came from the cache.
+     */
+    public static Table table(AblationGrid grid, List<Cell> cells, String scoredOn) {
+        List<StringColumn> varied = new ArrayList<>();
+        for (String k : grid.vary().keySet()) {
+            varied.add(StringColumn.create(k));
+        }
+        DoubleColumn mean = DoubleColumn.create("mean %");
+        DoubleColumn std = DoubleColumn.create("std %");
+        IntColumn runs = IntColumn.create("runs");
+        DoubleColumn steps = DoubleColumn.create("steps");
+        DoubleColumn seconds = DoubleColumn.create("distill s");
+        StringColumn cached = StringColumn.create("cached");
+        for (Cell c : cells) {
+            int i = 0;
+            for (String k : grid.vary().keySet()) {
+                varied.get(i++).append(String.valueOf(c.options().get(k)));
+            }
+            mean.append(Math.round(10000 * c.result().mean()) / 100.0);
+            std.append(Math.round(10000 * c.result().std()) / 100.0);
+            runs.append(c.result().runs());
+            steps.append(c.steps());
+            seconds.append(Math.round(c.distillSeconds()));
+            cached.append(c.cached() ? "yes" : "no");
+        }
+        Table t = Table.create(grid.name() + " (" + scoredOn + ")");
+        varied.forEach(t::addColumns);
+        t.addColumns(mean, std, runs, steps, seconds, cached);
+        return t;
+    }
+
+    /** The cache directory of a cell: a hash of everything that decides its result. */
+    static String key(Map<String, Object> identity) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

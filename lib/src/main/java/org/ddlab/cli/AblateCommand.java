@@ -1,0 +1,111 @@
+package org.ddlab.cli;
+
+import com.google.gson.Gson;
+import org.ddlab.ablate.Ablation;
+import org.ddlab.ablate.AblationGrid;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.engine.Profile;
+import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.train.TrainingSchedule;
+import org.ddlab.viz.Progress;
+import org.ddlab.viz.Tables;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ddlab ablate}: a grid of distillation settings → runs → a table, with finished cells cached. */
+@Command(name = "ablate", mixinStandardHelpOptions = true,
+        description = {"Distil and score every cell of a grid of settings, e.g.",
+                "  {\"name\": \"pool size\", \"base\": {\"method\": \"frepo\", \"ipc\": 10, \"steps\": 300}, \"vary\": {\"pool_size\": [1, 5, 10]}}",
+                "Cells are scored on a validation split held out of training (--validation, 500 per class by default),",
+                "never on the test split. Finished cells are cached in DIR and re-used; an interrupted cell resumes."})
+final class AblateCommand implements Callable<Integer> {
+
+    @Option(names = "--grid", required = true, description = "The grid file (JSON).")
+    Path grid;
+
+    @Option(names = "--out", required = true, description = "Cache directory: one sub-directory per cell.")
+    Path out;
+
+    @Option(names = "--arch", defaultValue = "convnet", description = "Evaluation network. Default: ${DEFAULT-VALUE}.")
+    String arch;
+
+    @Option(names = "--repeats", description = "Evaluation runs per cell (default: the profile's: 1/3/5).")
+    Integer repeats;
+
+    @Option(names = "--epochs", description = "Evaluation epochs (default: the profile's).")
+    Integer epochs;
+
+    @Option(names = "--json", description = "Print one JSON object per cell instead of a table.")
+    boolean json;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ProfileOption profileOption;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AblationGrid g = AblationGrid.load(grid);
+        Profile profile = profileOption.get();
+        if (data.validation == null) {
+            data.validation = 500;
+        }
+        ImageSet raw = data.train();
+        Normalization norm = raw.normalization();
+        ImageSet train = raw.normalized(norm);
+        ImageSet validation = data.validation().normalized(norm);
+        TrainingSchedule schedule = TrainingSchedule.forProfile(profile);
+        if (epochs != null) {
+            schedule = schedule.withEpochs(epochs);
+        }
+        EvaluationProtocol protocol = EvaluationProtocol.forProfile(profile).withSchedule(schedule);
+        if (repeats != null) {
+            protocol = protocol.withRepeats(repeats);
+        }
+        String scoredOn = "validation, " + data.validation + " per class";
+        err.println(g.name() + ": " + g.cells().size() + " cells; protocol: " + protocol + "; scored on " + scoredOn);
+        Ablation ablation = new Ablation(out, train, norm, validation, scoredOn, protocol, profile.pick(20, 1000, 20000))
+                .evaluatingWith(arch);
+        int cells = g.cells().size();
+        TerminalProgress bar = new TerminalProgress(new Progress(g.name(), cells), err);
+        List<Ablation.Cell> done = ablation.run(g, (cell, count, status) -> bar.update(cell, "cell " + (cell + 1) + "/" + count + " " + status));
+        bar.update(cells, "done");
+        if (json) {
+            Gson gson = new Gson();
+            for (Ablation.Cell c : done) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("options", c.options());
+                m.put("mean", c.result().mean());
+                m.put("std", c.result().std());
+                m.put("accuracies", c.result().accuracies());
+                m.put("steps", c.steps());
+                m.put("distill_seconds", c.distillSeconds());
+                m.put("cached", c.cached());
+                m.put("scored_on", scoredOn);
+                m.put("dir", c.dir().toString());
+                stdout.println(gson.toJson(m));
+            }
+        } else {
+            stdout.print(Tables.toText(Ablation.table(g, done, scoredOn), 1000));
+        }
+        stdout.flush();
+        return 0;
+    }
+}

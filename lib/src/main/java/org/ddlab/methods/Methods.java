@@ -1,0 +1,146 @@
+package org.ddlab.methods;
+
+import ai.djl.ndarray.NDManager;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.distill.Distiller;
+import org.ddlab.frepo.FrepoConfig;
+import org.ddlab.frepo.FrepoDistiller;
+import org.ddlab.matching.DistributionMatching;
+import org.ddlab.matching.GradientMatching;
+import org.ddlab.matching.MatchingConfig;
+import org.ddlab.sampling.RandomSampler;
+import org.ddlab.sampling.RealSampler;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every distillation method by name, configured from a map of options: the one vocabulary the CLI's
+ * {@code distill}, ablation grids and checkpoints share. Keys are the configurations' own
+ * ({@link FrepoConfig#toMap()}, {@link MatchingConfig#toMap()}) plus the real-batch sampler's; a key
+ * left out takes the method's default, a key of another method is an error rather than silently
+ * ignored (an ablation over {@code pool_size} of DC would otherwise run five identical cells).
+ */
+public final class Methods {
+
+    /** Known method names. */
+    public static final List<String> NAMES = List.of("frepo", "dc", "dsa", "dm");
+
+    private static final Set<String> COMMON = Set.of("method", "ipc", "steps", "seed", "architecture", "real_batch", "image_lr");
+    private static final Set<String> SAMPLER = Set.of("sampler", "clusters", "interval");
+    private static final Set<String> FREPO = Set.of("pool_size", "max_online_steps", "ridge", "learn_labels", "label_lr", "online_lr");
+    private static final Set<String> MATCHING = Set.of("iterations", "image_momentum", "net_lr", "outer_loop", "inner_loop", "distance");
+    private static final Set<String> STRINGS = Set.of("method", "architecture", "distance", "sampler");
+    private static final Set<String> BOOLEANS = Set.of("learn_labels");
+
+    private Methods() {
+    }
+
+    /**
+     * The complete configuration {@code options} stand for: the method's defaults (for its IPC and
+     * {@code defaultSteps} when {@code steps} is not given) overridden by the options, as the method's
+     * own map, plus the sampler's keys. Two option maps that mean the same run give equal maps.
+     */
+    public static Map<String, Object> configure(Map<String, ?> options, long defaultSteps) {
+        check(options);
+        String method = method(options);
+        int ipc = options.containsKey("ipc") ? ((Number) options.get("ipc")).intValue() : 10;
+        Map<String, Object> m;
+        if (method.equals("frepo")) {
+            long steps = options.containsKey("steps") ? ((Number) options.get("steps")).longValue() : defaultSteps;
+            m = FrepoConfig.defaults(ipc, steps).toMap();
+            overlay(m, options, FREPO);
+            m = FrepoConfig.fromMap(m).toMap();
+        } else {
+            Object it = options.containsKey("iterations") ? options.get("iterations") : options.get("steps");
+            long iterations = it == null ? defaultSteps : ((Number) it).longValue();
+            MatchingConfig.Method mm = MatchingConfig.Method.parse(method);
+            m = MatchingConfig.defaults(mm, ipc, iterations).toMap();
+            overlay(m, options, MATCHING);
+            m.put("iterations", iterations);
+            m = MatchingConfig.fromMap(m).toMap();
+        }
+        m.put("sampler", String.valueOf(options.containsKey("sampler") ? options.get("sampler") : "random").toLowerCase(Locale.ROOT));
+        for (String k : List.of("clusters", "interval")) {
+            if (options.containsKey(k)) {
+                m.put(k, ((Number) options.get(k)).intValue());
+            }
+        }
+        return m;
+    }
+
+    /** A distiller for {@code options} (see {@link #configure}) on the normalised training images {@code train}. */
+    public static Distiller create(Map<String, ?> options, long defaultSteps, ImageSet train, Normalization norm, String dataset,
+                                   NDManager manager) {
+        Map<String, Object> c = configure(options, defaultSteps);
+        long seed = ((Number) c.get("seed")).longValue();
+        RealSampler sampler = sampler(c, train, seed);
+        if (c.get("method").equals("frepo")) {
+            return new FrepoDistiller(FrepoConfig.fromMap(c), sampler, norm, dataset, manager);
+        }
+        MatchingConfig mc = MatchingConfig.fromMap(c);
+        return mc.method() == MatchingConfig.Method.DM
+                ? new DistributionMatching(mc, sampler, norm, dataset, manager)
+                : new GradientMatching(mc, sampler, norm, dataset, manager);
+    }
+
+    /** The real-batch sampler a configuration names. */
+    public static RealSampler sampler(Map<String, ?> config, ImageSet train, long seed) {
+        String name = String.valueOf(config.containsKey("sampler") ? config.get("sampler") : "random");
+        if (name.equals("random")) {
+            if (config.containsKey("clusters") || config.containsKey("interval")) {
+                throw new IllegalArgumentException("clusters and interval are options of the dream sampler, not of random");
+            }
+            return new RandomSampler(train, seed);
+        }
+        throw new IllegalArgumentException("unknown sampler '" + name + "'; known: random");
+    }
+
+    private static String method(Map<String, ?> options) {
+        String method = String.valueOf(options.containsKey("method") ? options.get("method") : "frepo").toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(method)) {
+            throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", NAMES));
+        }
+        return method;
+    }
+
+    private static void check(Map<String, ?> options) {
+        String method = method(options);
+        Set<String> mine = method.equals("frepo") ? FREPO : MATCHING;
+        Set<String> theirs = method.equals("frepo") ? MATCHING : FREPO;
+        for (Map.Entry<String, ?> e : options.entrySet()) {
+            String k = e.getKey();
+            Object v = e.getValue();
+            if (theirs.contains(k) && !(method.equals("dm") && k.equals("iterations"))) {
+                throw new IllegalArgumentException("'" + k + "' is an option of " + (method.equals("frepo") ? "dc/dsa/dm" : "frepo")
+                        + ", not of " + method);
+            }
+            if (!COMMON.contains(k) && !SAMPLER.contains(k) && !mine.contains(k)) {
+                Set<String> known = new TreeSet<>(COMMON);
+                known.addAll(SAMPLER);
+                known.addAll(mine);
+                throw new IllegalArgumentException("unknown option '" + k + "' for " + method + "; known: " + String.join(", ", known));
+            }
+            boolean ok = STRINGS.contains(k) ? v instanceof String : BOOLEANS.contains(k) ? v instanceof Boolean : v instanceof Number;
+            if (!ok) {
+                throw new IllegalArgumentException("option '" + k + "' must be " + (STRINGS.contains(k) ? "a string"
+                        : BOOLEANS.contains(k) ? "true or false" : "a number") + ", got " + v);
+            }
+        }
+    }
+
+    private static void overlay(Map<String, Object> target, Map<String, ?> options, Set<String> own) {
+        for (Map.Entry<String, ?> e : options.entrySet()) {
+            if (COMMON.contains(e.getKey()) || own.contains(e.getKey())) {
+                target.put(e.getKey(), e.getValue());
+            }
+        }
+        if (own == MATCHING) {
+            target.remove("steps");
+        }
+    }
+}
