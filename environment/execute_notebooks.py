@@ -3,7 +3,7 @@
 Used by the kernel module's NotebooksIT (quick profile, in `environment/test`) and by
 `environment/render` (executed HTML with images embedded). Run with Debian's python3:
 
-    /usr/bin/python3 environment/execute_notebooks.py [--out DIR] [--html] [--timeout S] NOTEBOOK...
+    /usr/bin/python3 environment/execute_notebooks.py [--out DIR] [--html] [--timeout S] [--trace-memory] NOTEBOOK...
 
 Prints one line per notebook (time, and the kernel's peak resident memory when it can be read)
 and exits non-zero when any notebook fails, after showing the failing cell and its error.
@@ -51,11 +51,32 @@ class PeakWatcher(threading.Thread):
                     self.peak = v if self.peak is None else max(self.peak, v)
 
 
-def execute(path, out_dir, html, timeout, kernel):
+def rss_mb(pid):
+    """Current and peak resident memory (VmRSS, VmHWM) of a live process, in MB."""
+    values = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                values[line.split(":")[0]] = int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return values.get("VmRSS"), values.get("VmHWM")
+
+
+def execute(path, out_dir, html, timeout, kernel, trace_memory=False):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     watcher = PeakWatcher(client)
+    if trace_memory:
+        # Which cell raised the peak: the kernel's resident and peak memory after every code cell.
+        def after_cell(cell, cell_index, **_):
+            proc = getattr(getattr(client.km, "provisioner", None), "process", None)
+            rss, hwm = rss_mb(proc.pid) if proc else (None, None)
+            if rss is not None and cell.cell_type == "code":
+                first = next(iter(cell.source.splitlines()), "")[:60]
+                print(f"  cell {cell_index:3}  rss {rss:6.0f} MB  peak {hwm:6.0f} MB  {first}", flush=True)
+        client.on_cell_executed = after_cell
     watcher.start()
     start = time.monotonic()
     error = None
@@ -92,11 +113,13 @@ def main():
     ap.add_argument("--html", action="store_true", help="also export HTML with images embedded")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds one cell may take")
     ap.add_argument("--kernel", default="ddlab")
+    ap.add_argument("--trace-memory", action="store_true",
+                    help="print the kernel's resident and peak memory after every code cell")
     args = ap.parse_args()
 
     failed = []
     for nb in args.notebooks:
-        seconds, peak, error = execute(nb, args.out, args.html, args.timeout, args.kernel)
+        seconds, peak, error = execute(nb, args.out, args.html, args.timeout, args.kernel, args.trace_memory)
         mem = f"{peak:.0f} MB peak" if peak else "peak memory unknown"
         status = "FAILED" if error else "ok"
         print(f"{status:6} {Path(nb).name:40} {seconds:7.1f} s  {mem}  "
