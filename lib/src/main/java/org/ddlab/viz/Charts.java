@@ -186,6 +186,96 @@ public final class Charts {
         }
     }
 
+    /** A builder for scatter plots: 2-D projections of embeddings, one colour per group of points. */
+    public static Scatter scatter(String title) {
+        return new Scatter(title);
+    }
+
+    /**
+     * Builder for a scatter plot. Groups are drawn in the order added, so add the background cloud
+     * first and the points to look at last; each group has its own colour and dot size.
+     */
+    public static final class Scatter {
+        private final String title;
+        private String xLabel = "";
+        private String yLabel = "";
+        private final XYSeriesCollection data = new XYSeriesCollection();
+        private final List<Double> sizes = new ArrayList<>();
+        private final List<Color> colours = new ArrayList<>();
+        private int width = WIDTH;
+        private int height = HEIGHT;
+
+        private Scatter(String title) {
+            this.title = title;
+        }
+
+        public Scatter xLabel(String label) {
+            this.xLabel = label;
+            return this;
+        }
+
+        public Scatter yLabel(String label) {
+            this.yLabel = label;
+            return this;
+        }
+
+        /** Points (xs[i], ys[i]) in the next palette colour, dots of {@code size} pixels. */
+        public Scatter points(String name, double[] xs, double[] ys, double size) {
+            return points(name, xs, ys, size, color(data.getSeriesCount()));
+        }
+
+        /** Points in a given colour (e.g. light grey for the background cloud). */
+        public Scatter points(String name, double[] xs, double[] ys, double size, Color colour) {
+            if (xs.length != ys.length) {
+                throw new IllegalArgumentException("group '" + name + "' has " + xs.length + " x values but " + ys.length + " y values");
+            }
+            if (data.getSeriesIndex(name) >= 0) {
+                throw new IllegalArgumentException("group '" + name + "' was added twice; names must differ");
+            }
+            if (!(size > 0)) {
+                throw new IllegalArgumentException("dot size must be positive, got " + size);
+            }
+            XYSeries s = new XYSeries(name, false, true);
+            for (int i = 0; i < xs.length; i++) {
+                s.add(xs[i], ys[i]);
+            }
+            data.addSeries(s);
+            sizes.add(size);
+            colours.add(colour);
+            return this;
+        }
+
+        public Scatter size(int width, int height) {
+            this.width = width;
+            this.height = height;
+            return this;
+        }
+
+        public Chart build() {
+            JFreeChart chart = ChartFactory.createScatterPlot(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
+                    data.getSeriesCount() > 1, false, false);
+            XYPlot plot = chart.getXYPlot();
+            stylePlotArea(plot.getDomainAxis(), plot.getRangeAxis());
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setDomainGridlinePaint(GRID);
+            plot.setRangeGridlinePaint(GRID);
+            plot.setOutlineVisible(false);
+            plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+            ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+            XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+            // JFreeChart draws series in reverse order by default; forward order puts later groups on top.
+            plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
+            for (int i = 0; i < data.getSeriesCount(); i++) {
+                double d = sizes.get(i);
+                renderer.setSeriesPaint(i, colours.get(i));
+                renderer.setSeriesShape(i, new Ellipse2D.Double(-d / 2, -d / 2, d, d));
+            }
+            plot.setRenderer(renderer);
+            return new Chart(styleChart(chart), width, height);
+        }
+    }
+
     /** A bar per entry, in the map's order (use a LinkedHashMap), with the value written above each bar. */
     public static Chart bar(String title, String categoryLabel, String valueLabel, Map<String, Double> values) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();

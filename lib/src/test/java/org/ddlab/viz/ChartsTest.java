@@ -55,6 +55,28 @@ class ChartsTest {
     }
 
     @Test
+    void scatterDrawsEveryGroupInItsColourLaterGroupsOnTop() {
+        double[] cloudX = new double[400];
+        double[] cloudY = new double[400];
+        for (int i = 0; i < 400; i++) {
+            cloudX[i] = Math.cos(i) * (i % 20);
+            cloudY[i] = Math.sin(i) * (i % 20);
+        }
+        java.awt.Color grey = new java.awt.Color(0xBBBBBB);
+        Chart chart = Charts.scatter("one class, PCA").xLabel("PC 1").yLabel("PC 2")
+                .points("all images", cloudX, cloudY, 3, grey)
+                .points("K-Means picks", new double[] {0, 5, -5}, new double[] {0, 5, -5}, 9)
+                .build();
+        assertEquals(2, chart.chart().getXYPlot().getDataset().getSeriesCount());
+        BufferedImage img = chart.toImage();
+        assertTrue(contains(img, 0xBBBBBB), "the cloud is drawn");
+        assertTrue(contains(img, Charts.color(1).getRGB() & 0xFFFFFF), "the picks in the second palette colour, on top");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.scatter("x").points("a", new double[] {1}, new double[] {1, 2}, 3));
+        assertTrue(e.getMessage().contains("'a'"), e.getMessage());
+    }
+
+    @Test
     void lineBuilderOptions() {
         Chart chart = Charts.lines("Loss").xLabel("step").yLabel("loss").series("train", new double[] {3, 2, 1.5})
                 .yRange(0, 4).markers(true).size(400, 300).build();
