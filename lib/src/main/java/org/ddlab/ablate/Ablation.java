@@ -144,7 +144,9 @@ public final class Ablation {
         EvalResult result;
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
              Distiller distiller = Methods.create(config, defaultSteps, train, normalization, "ablation", manager)) {
-            run.resume(distiller);
+            if (run.resume(distiller).isEmpty()) {
+                Methods.initialise(distiller, config, train, manager);
+            }
             DistillationRun.Outcome o = run.run(distiller, r -> {
                 listener.update(index, count, String.format(Locale.ROOT, "%s: distilling %d/%d, loss %.4f", label, r.step(),
                         distiller.totalSteps(), r.loss()));

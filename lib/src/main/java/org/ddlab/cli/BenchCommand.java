@@ -1,5 +1,6 @@
 package org.ddlab.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures for the README).",
-        subcommands = {BenchCommand.FrepoStep.class, BenchCommand.MetaGradient.class})
+        subcommands = {BenchCommand.FrepoStep.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -74,6 +75,104 @@ final class BenchCommand implements Callable<Integer> {
                     + (stdout.contains("No module named 'torch'") ? " — install it with environment/setup (Debian package python3-torch)" : ""));
         }
         return new Gson().fromJson(last, JsonObject.class);
+    }
+
+    /**
+     * DREAM's cost on a CPU: embedding one Fashion-MNIST class (6000 images) with ConvNet-128 and
+     * clustering the embeddings into N centres, with our engine K-Means and, in the same run, Smile's
+     * (the library a Java user would reach for), so the speed-up is measured rather than claimed.
+     */
+    @Command(name = "kmeans", mixinStandardHelpOptions = true,
+            description = "Time to embed one class and cluster it (DREAM's re-clustering), ours vs Smile's K-Means.")
+    static final class KMeansBench implements Callable<Integer> {
+
+        @Option(names = "--clusters", defaultValue = "128", description = "Centres, N. Default: ${DEFAULT-VALUE}.")
+        int clusters;
+
+        @Option(names = "--iterations", defaultValue = "20", description = "Lloyd iterations at most. Default: ${DEFAULT-VALUE}.")
+        int iterations;
+
+        @Option(names = "--class", defaultValue = "0", description = "Fashion-MNIST class. Default: ${DEFAULT-VALUE}.")
+        int cls;
+
+        @Option(names = "--width", defaultValue = "128", description = "ConvNet width. Default: ${DEFAULT-VALUE}.")
+        int width;
+
+        @Option(names = "--no-reference", description = "Skip Smile (it takes minutes at N = 128).")
+        boolean noReference;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            ImageSet raw = org.ddlab.data.FashionMnist.train();
+            ImageSet train = raw.normalized(raw.normalization());
+            int[] idx = train.indicesOf(cls);
+            Map<String, Object> r = new java.util.LinkedHashMap<>();
+            try (NDManager m = NDManager.newBaseManager(org.ddlab.engine.Devices.preferred());
+                 org.ddlab.engine.GradMode.Scope off = org.ddlab.engine.GradMode.off()) {
+                org.ddlab.nn.Network net = org.ddlab.nn.Architectures.create("convnet:width=" + width, train.shape().slice(1),
+                        train.numClasses()).initialize(m, 0);
+                long t0 = System.nanoTime();
+                List<NDArray> parts = new ArrayList<>();
+                for (int from = 0; from < idx.length; from += 256) {
+                    int[] b = java.util.Arrays.copyOfRange(idx, from, Math.min(idx.length, from + 256));
+                    parts.add(net.features(train.images(m, b), false));
+                }
+                NDArray emb = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts));
+                double embedSeconds = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                org.ddlab.dream.KMeans.Result ours = org.ddlab.dream.KMeans.fit(emb, clusters, 0, iterations);
+                double oursSeconds = (System.nanoTime() - t1) / 1e9;
+                r.put("points", idx.length);
+                r.put("dimension", ours.dimension());
+                r.put("clusters", clusters);
+                r.put("max_iterations", iterations);
+                r.put("threads", EngineInfo.current().threads());
+                r.put("embed_seconds", embedSeconds);
+                r.put("ddlab_seconds", oursSeconds);
+                r.put("ddlab_iterations", ours.iterations());
+                r.put("ddlab_inertia", ours.inertia());
+                if (!noReference) {
+                    float[] flat = emb.toFloatArray();
+                    int d = ours.dimension();
+                    double[][] x = new double[idx.length][d];
+                    for (int i = 0; i < x.length; i++) {
+                        for (int t = 0; t < d; t++) {
+                            x[i][t] = flat[i * d + t];
+                        }
+                    }
+                    long t2 = System.nanoTime();
+                    var reference = smile.clustering.KMeans.fit(x, clusters, iterations);
+                    double smileSeconds = (System.nanoTime() - t2) / 1e9;
+                    r.put("smile_seconds", smileSeconds);
+                    r.put("smile_inertia", reference.distortion());
+                }
+            }
+            if (json) {
+                out.println(new Gson().toJson(r));
+            } else {
+                out.printf(Locale.ROOT, "class %d of Fashion-MNIST: %d images embedded by ConvNet-%d into %d dimensions in %.2f s (%d threads)%n",
+                        cls, r.get("points"), width, r.get("dimension"), (double) r.get("embed_seconds"), r.get("threads"));
+                out.printf(Locale.ROOT, "K-Means, k = %d, at most %d iterations:%n", clusters, iterations);
+                out.printf(Locale.ROOT, "  ddlab (engine matrix products)  %8.2f s  %d iterations  inertia %.4g%n",
+                        (double) r.get("ddlab_seconds"), r.get("ddlab_iterations"), (double) r.get("ddlab_inertia"));
+                if (r.containsKey("smile_seconds")) {
+                    out.printf(Locale.ROOT, "  Smile %s KMeans.fit          %8.2f s  distortion %.4g%n", "4.4.2",
+                            (double) r.get("smile_seconds"), (double) r.get("smile_inertia"));
+                    out.printf(Locale.ROOT, "  Smile / ddlab time: %.1fx%n", (double) r.get("smile_seconds") / (double) r.get("ddlab_seconds"));
+                }
+                out.printf(Locale.ROOT, "one DREAM re-clustering of all 10 classes: about %.1f s (embedding + K-Means)%n",
+                        10 * ((double) r.get("embed_seconds") + (double) r.get("ddlab_seconds")));
+            }
+            out.flush();
+            return 0;
+        }
     }
 
     /**

@@ -18,7 +18,7 @@ import org.ddlab.matching.DistributionMatching;
 import org.ddlab.matching.GradientDistance;
 import org.ddlab.matching.GradientMatching;
 import org.ddlab.matching.MatchingConfig;
-import org.ddlab.sampling.RandomSampler;
+import org.ddlab.methods.Methods;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.viz.ImageGrid;
 import org.ddlab.viz.Progress;
@@ -64,8 +64,22 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "frepo", description = "frepo, dc, dsa or dm. Default: ${DEFAULT-VALUE}.")
     String method;
 
-    @Option(names = "--sampler", defaultValue = "random", description = "Real-batch sampler: random. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--sampler", defaultValue = "random",
+            description = "Real-batch sampler: random, or dream (the real images nearest K-Means centres). Default: ${DEFAULT-VALUE}.")
     String sampler;
+
+    @Option(names = "--clusters", description = "DREAM: K-Means centres per class, N (default 128).")
+    Integer clusters;
+
+    @Option(names = "--interval", description = "DREAM: steps between re-clusterings (default 10).")
+    Integer interval;
+
+    @Option(names = "--candidates", description = "DREAM: images of a class embedded per clustering, a seeded subset (default 0 = all).")
+    Integer candidates;
+
+    @Option(names = "--init", defaultValue = "real",
+            description = "Starting images: real (random real images) or kmeans (nearest K-Means centres, k = IPC). Default: ${DEFAULT-VALUE}.")
+    String init;
 
     @Option(names = "--ipc", description = "Images per class (default 10).")
     Integer ipc;
@@ -124,6 +138,8 @@ final class DistillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private Map<String, Object> savedSampler;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -139,9 +155,13 @@ final class DistillCommand implements Callable<Integer> {
                     + "; start a run there with --out " + dir);
         }
         Map<String, Object> saved = latest.map(c -> asMap(c.state().get("config"))).orElse(null);
+        savedSampler = latest.map(c -> c.state().get("sampler_config")).filter(Map.class::isInstance).map(DistillCommand::asMap)
+                .orElse(null);
         if (saved != null && (ipc != null || seed != null || arch != null || realBatch != null || lrImages != null || pool != null
                 || maxOnline != null || ridge != null || fixedLabels || lrLabels != null || outerLoop != null
-                || innerLoop != null || distance != null)) {
+                || innerLoop != null || distance != null || clusters != null || interval != null || candidates != null
+                || spec.commandLine().getParseResult().hasMatchedOption("--sampler")
+                || spec.commandLine().getParseResult().hasMatchedOption("--init"))) {
             throw new IllegalArgumentException("--resume continues with the run's own settings " + saved
                     + "; only --steps, --budget and --checkpoint-every may change");
         }
@@ -152,7 +172,8 @@ final class DistillCommand implements Callable<Integer> {
         ImageSet train = raw.normalized(norm);
         Duration limit = budget == null ? null : parseDuration(budget);
         DistillationRun run = new DistillationRun(dir, checkpointEvery, 2, limit)
-                .annotate("validation_per_class", data.describe().get("validation_per_class"));
+                .annotate("validation_per_class", data.describe().get("validation_per_class"))
+                .annotate("init", init.toLowerCase(Locale.ROOT));
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
              Distiller distiller = create(chosen, saved, train, norm, manager)) {
             err.println(distiller.method() + ": " + distiller.metadata().extra().get("config") + ", sampler "
@@ -160,6 +181,9 @@ final class DistillCommand implements Callable<Integer> {
             Optional<Long> resumed = run.resume(distiller);
             resumed.ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
             if (resumed.isEmpty()) {
+                Map<String, Object> start = new java.util.LinkedHashMap<>(distillerConfig(distiller));
+                start.put("init", init.toLowerCase(Locale.ROOT));
+                Methods.initialise(distiller, start, train, manager);
                 saveStart(distiller, dir, data.describe().get("validation_per_class"));
             }
             TerminalProgress bar = new TerminalProgress(new Progress("distill", distiller.totalSteps()), err);
@@ -264,23 +288,45 @@ final class DistillCommand implements Callable<Integer> {
         return c;
     }
 
+    /** The sampler of a resumed run comes from its checkpoint; a new run's from --sampler and the DREAM options. */
     private RealSampler sampler(ImageSet train, long seed) {
-        return switch (sampler.toLowerCase(Locale.ROOT)) {
-            case "random" -> new RandomSampler(train, seed);
-            default -> throw new IllegalArgumentException("unknown --sampler '" + sampler + "'; known: random");
-        };
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        if (savedSampler != null) {
+            options.putAll(savedSampler);
+        } else {
+            options.put("sampler", sampler.toLowerCase(Locale.ROOT));
+            if (clusters != null) {
+                options.put("clusters", clusters);
+            }
+            if (interval != null) {
+                options.put("interval", interval);
+            }
+            if (candidates != null) {
+                options.put("candidates", candidates);
+            }
+            options = new java.util.LinkedHashMap<>(Methods.configure(options, 1));
+        }
+        return Methods.sampler(options, train, seed);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> distillerConfig(Distiller d) {
+        return asMap(d.metadata().extra().get("config"));
     }
 
     /**
-     * A run directory records the data it learns from in DIR/data.json, so that --resume carves the
-     * same validation split; asking a resumed run for another one is an error, not a silent switch.
+     * A run directory records the data it learns from and how its images started in DIR/data.json, so
+     * that --resume carves the same validation split and labels the set truthfully; asking a resumed run
+     * for another split is an error, not a silent switch.
      */
     private void adoptRunData(Path dir, boolean resuming) throws IOException {
         Path file = dir.resolve("data.json");
         Gson gson = new Gson();
         if (!resuming) {
             Files.createDirectories(dir);
-            AtomicFiles.write(file, gson.toJson(data.describe()).getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> record = new java.util.LinkedHashMap<>(data.describe());
+            record.put("init", init.toLowerCase(Locale.ROOT));
+            AtomicFiles.write(file, gson.toJson(record).getBytes(StandardCharsets.UTF_8));
             return;
         }
         if (!Files.exists(file)) {
@@ -293,6 +339,9 @@ final class DistillCommand implements Callable<Integer> {
                     + "); resume it without --validation or with the same value");
         }
         data.validation = held == 0 ? null : held;
+        if (recorded.get("init") != null) {
+            init = String.valueOf(recorded.get("init"));
+        }
     }
 
     /**

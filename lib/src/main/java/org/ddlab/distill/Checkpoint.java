@@ -206,6 +206,18 @@ public final class Checkpoint {
     }
 
     /** The named arrays of {@code optimizer.npz}; empty when none were saved. */
+    /** Puts back what {@link Writer#sampler} saved; a run resumed with another sampler is an error. */
+    @SuppressWarnings("unchecked")
+    public void restoreSampler(org.ddlab.sampling.RealSampler sampler) {
+        Object saved = state.get("sampler");
+        if (saved != null && !saved.equals(sampler.name())) {
+            throw new IllegalArgumentException("checkpoint " + directory + " was written with the '" + saved
+                    + "' sampler; resume it with that sampler, not '" + sampler.name() + "'");
+        }
+        Object st = state.get("sampler_state");
+        sampler.load(st instanceof Map<?, ?> m ? (Map<String, Object>) m : null);
+    }
+
     public Map<String, NpyArray> arrays() throws IOException {
         Path p = directory.resolve(OPTIMIZER);
         return Files.exists(p) ? Npz.read(p) : Map.of();
@@ -274,6 +286,11 @@ public final class Checkpoint {
         }
 
         /** A free-form entry of {@code state.json} (JSON-serialisable). */
+        /** The real-batch sampler's name, settings and state (DREAM's cached picks), for {@link #restoreSampler}. */
+        public Writer sampler(org.ddlab.sampling.RealSampler sampler) {
+            return put("sampler", sampler.name()).put("sampler_config", sampler.describe()).put("sampler_state", sampler.state());
+        }
+
         public Writer put(String key, Object value) {
             state.put(key, value);
             return this;

@@ -38,6 +38,13 @@ public interface Distiller extends AutoCloseable {
     /** Metadata describing the run so far, for the saved set. */
     Metadata metadata();
 
+    /**
+     * Replaces the starting images, before the first step, with these real ones (indices into the
+     * sampler's real set, in the synthetic set's order: IPC per class, class by class) — e.g. the
+     * images nearest K-Means centres, DREAM's initialisation.
+     */
+    void startFrom(int[] realIndices);
+
     /** Adds everything a resumed run needs (beyond the exported set) to a checkpoint. */
     void save(Checkpoint.Writer checkpoint);
 

@@ -200,11 +200,32 @@ public final class FrepoDistiller implements Distiller {
         return Metadata.of(method(), dataset, config.seed(), done)
                 .withExtra("config", config.toMap())
                 .withExtra("sampler", sampler.name())
+                .withExtra("sampler_config", sampler.describe())
                 .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
                 .withExtra("normalization", Map.of("mean", normalization.mean(), "std", normalization.std()))
                 .withExtra("labels", "learned regression targets (centred one-hot at the start): evaluate with MSE")
                 .withExtra("ridge_escalations", regression.escalations())
                 .withExtra("pool_resets", pool.resets());
+    }
+
+    @Override
+    public void startFrom(int[] realIndices) {
+        if (done > 0) {
+            throw new IllegalStateException("the starting images can only be replaced before the first step (at step " + done + ")");
+        }
+        int[] want = synthetic.labels();
+        if (realIndices.length != want.length) {
+            throw new IllegalArgumentException("need " + want.length + " starting images (IPC per class), got " + realIndices.length);
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (sampler.real().label(realIndices[i]) != want[i]) {
+                throw new IllegalArgumentException("starting image " + i + " (real index " + realIndices[i] + ") is of class "
+                        + sampler.real().label(realIndices[i]) + ", but slot " + i + " holds class " + want[i]);
+            }
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            synthetic.images().set(sampler.real().images(scope, realIndices).toFloatArray());
+        }
     }
 
     @Override
@@ -215,7 +236,7 @@ public final class FrepoDistiller implements Distiller {
         labelOptimizer.state("adam.labels.").forEach(checkpoint::array);
         pool.state().forEach(checkpoint::array);
         checkpoint.put("config", config.toMap())
-                .put("sampler", sampler.name())
+                .sampler(sampler)
                 .put("pool", pool.counters())
                 .put("adam_steps", new long[]{imageOptimizer.steps(), labelOptimizer.steps()});
     }
@@ -232,6 +253,7 @@ public final class FrepoDistiller implements Distiller {
         @SuppressWarnings("unchecked")
         Map<String, Object> counters = (Map<String, Object>) checkpoint.state().get("pool");
         pool.restore(arrays, counters);
+        checkpoint.restoreSampler(sampler);
         done = checkpoint.step();
     }
 

@@ -114,15 +114,36 @@ abstract class MatchingDistiller implements Distiller {
         return Metadata.of(method(), dataset, config.seed(), done)
                 .withExtra("config", config.toMap())
                 .withExtra("sampler", sampler.name())
+                .withExtra("sampler_config", sampler.describe())
                 .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
                 .withExtra("normalization", Map.of("mean", normalization.mean(), "std", normalization.std()));
+    }
+
+    @Override
+    public void startFrom(int[] realIndices) {
+        if (done > 0) {
+            throw new IllegalStateException("the starting images can only be replaced before the first step (at step " + done + ")");
+        }
+        int[] want = synthetic.labels();
+        if (realIndices.length != want.length) {
+            throw new IllegalArgumentException("need " + want.length + " starting images (IPC per class), got " + realIndices.length);
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (sampler.real().label(realIndices[i]) != want[i]) {
+                throw new IllegalArgumentException("starting image " + i + " (real index " + realIndices[i] + ") is of class "
+                        + sampler.real().label(realIndices[i]) + ", but slot " + i + " holds class " + want[i]);
+            }
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            synthetic.images().set(sampler.real().images(scope, realIndices).toFloatArray());
+        }
     }
 
     @Override
     public void save(Checkpoint.Writer checkpoint) {
         checkpoint.array("images", synthetic.images());
         optimizer.state("sgd.images.").forEach(checkpoint::array);
-        checkpoint.put("config", config.toMap()).put("sampler", sampler.name());
+        checkpoint.put("config", config.toMap()).sampler(sampler);
     }
 
     @Override
@@ -135,6 +156,7 @@ abstract class MatchingDistiller implements Distiller {
         }
         synthetic.images().set(images);
         optimizer.load("sgd.images.", arrays);
+        checkpoint.restoreSampler(sampler);
         done = checkpoint.step();
     }
 

@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDManager;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
 import org.ddlab.distill.Distiller;
+import org.ddlab.dream.KMeansInit;
+import org.ddlab.dream.RepresentativeSampler;
 import org.ddlab.frepo.FrepoConfig;
 import org.ddlab.frepo.FrepoDistiller;
 import org.ddlab.matching.DistributionMatching;
 import org.ddlab.matching.GradientMatching;
 import org.ddlab.matching.MatchingConfig;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
 import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 
@@ -31,10 +35,10 @@ public final class Methods {
     public static final List<String> NAMES = List.of("frepo", "dc", "dsa", "dm");
 
     private static final Set<String> COMMON = Set.of("method", "ipc", "steps", "seed", "architecture", "real_batch", "image_lr");
-    private static final Set<String> SAMPLER = Set.of("sampler", "clusters", "interval");
+    private static final Set<String> SAMPLER = Set.of("sampler", "clusters", "interval", "candidates", "init");
     private static final Set<String> FREPO = Set.of("pool_size", "max_online_steps", "ridge", "learn_labels", "label_lr", "online_lr");
     private static final Set<String> MATCHING = Set.of("iterations", "image_momentum", "net_lr", "outer_loop", "inner_loop", "distance");
-    private static final Set<String> STRINGS = Set.of("method", "architecture", "distance", "sampler");
+    private static final Set<String> STRINGS = Set.of("method", "architecture", "distance", "sampler", "init");
     private static final Set<String> BOOLEANS = Set.of("learn_labels");
 
     private Methods() {
@@ -64,12 +68,22 @@ public final class Methods {
             m.put("iterations", iterations);
             m = MatchingConfig.fromMap(m).toMap();
         }
-        m.put("sampler", String.valueOf(options.containsKey("sampler") ? options.get("sampler") : "random").toLowerCase(Locale.ROOT));
-        for (String k : List.of("clusters", "interval")) {
-            if (options.containsKey(k)) {
-                m.put(k, ((Number) options.get(k)).intValue());
-            }
+        String sampler = String.valueOf(options.containsKey("sampler") ? options.get("sampler") : "random").toLowerCase(Locale.ROOT);
+        m.put("sampler", sampler);
+        if (sampler.equals("dream")) {
+            m.put("clusters", intOption(options, "clusters", RepresentativeSampler.DEFAULT_CLUSTERS));
+            m.put("interval", intOption(options, "interval", RepresentativeSampler.DEFAULT_INTERVAL));
+            m.put("candidates", intOption(options, "candidates", 0));
+        } else if (!sampler.equals("random")) {
+            throw new IllegalArgumentException("unknown sampler '" + sampler + "'; known: random, dream");
+        } else if (options.containsKey("clusters") || options.containsKey("interval") || options.containsKey("candidates")) {
+            throw new IllegalArgumentException("clusters, interval and candidates are options of the dream sampler, not of random");
         }
+        String init = String.valueOf(options.containsKey("init") ? options.get("init") : "real").toLowerCase(Locale.ROOT);
+        if (!init.equals("real") && !init.equals("kmeans")) {
+            throw new IllegalArgumentException("unknown init '" + init + "'; known: real (random real images), kmeans");
+        }
+        m.put("init", init);
         return m;
     }
 
@@ -88,16 +102,37 @@ public final class Methods {
                 : new GradientMatching(mc, sampler, norm, dataset, manager);
     }
 
-    /** The real-batch sampler a configuration names. */
+    /** The real-batch sampler a configuration (from {@link #configure}) names. */
     public static RealSampler sampler(Map<String, ?> config, ImageSet train, long seed) {
         String name = String.valueOf(config.containsKey("sampler") ? config.get("sampler") : "random");
-        if (name.equals("random")) {
-            if (config.containsKey("clusters") || config.containsKey("interval")) {
-                throw new IllegalArgumentException("clusters and interval are options of the dream sampler, not of random");
-            }
-            return new RandomSampler(train, seed);
+        return switch (name) {
+            case "random" -> new RandomSampler(train, seed);
+            case "dream" -> new RepresentativeSampler(train, seed, intOption(config, "clusters", RepresentativeSampler.DEFAULT_CLUSTERS),
+                    intOption(config, "interval", RepresentativeSampler.DEFAULT_INTERVAL), intOption(config, "candidates", 0));
+            default -> throw new IllegalArgumentException("unknown sampler '" + name + "'; known: random, dream");
+        };
+    }
+
+    /**
+     * Applies the configuration's {@code init} to a new run (not a resumed one: its images come from
+     * the checkpoint): {@code kmeans} starts each class from the real images nearest the centres of a
+     * K-Means (k = IPC) under a randomly initialised network of the run's architecture, as DREAM does.
+     */
+    public static void initialise(Distiller distiller, Map<String, ?> config, ImageSet train, NDManager manager) {
+        if (!"kmeans".equals(config.get("init"))) {
+            return;
         }
-        throw new IllegalArgumentException("unknown sampler '" + name + "'; known: random");
+        int ipc = ((Number) config.get("ipc")).intValue();
+        long seed = ((Number) config.get("seed")).longValue();
+        try (NDManager scope = manager.newSubManager()) {
+            Network net = Architectures.create(String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses())
+                    .initialize(scope, seed);
+            KMeansInit.apply(distiller, train, ipc, net, seed);
+        }
+    }
+
+    private static int intOption(Map<String, ?> options, String key, int fallback) {
+        return options.containsKey(key) ? ((Number) options.get(key)).intValue() : fallback;
     }
 
     private static String method(Map<String, ?> options) {

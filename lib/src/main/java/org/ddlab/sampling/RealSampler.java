@@ -21,6 +21,23 @@ public interface RealSampler {
     /** Short name for logs and metadata ({@code random}, {@code dream}). */
     String name();
 
+    /** The sampler's settings, for metadata and for re-creating it on resume ({@code sampler} = {@link #name()}, …). */
+    default java.util.Map<String, Object> describe() {
+        return java.util.Map.of("sampler", name());
+    }
+
+    /**
+     * What a checkpoint must carry for a resumed run to draw as an uninterrupted one would (JSON-friendly
+     * values). Samplers that are pure functions of (seed, step, class) have none.
+     */
+    default java.util.Map<String, Object> state() {
+        return java.util.Map.of();
+    }
+
+    /** Puts back what {@link #state()} returned. */
+    default void load(java.util.Map<String, Object> state) {
+    }
+
     /** {@code count} distinct indices into {@link #real()} of images of class {@code cls}, for outer step {@code step}. */
     int[] sample(int cls, int count, long step, Network embedder);
 

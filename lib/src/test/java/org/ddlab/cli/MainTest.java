@@ -162,6 +162,36 @@ class MainTest {
     }
 
     @Test
+    void distillWithDreamSamplingAndKMeansInitResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
+                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        String out = dir.resolve("run").toString();
+        Run first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "3", "--arch", "convnet:width=8,depth=2",
+                "--real-batch", "8", "--sampler", "dream", "--clusters", "8", "--interval", "2", "--candidates", "200",
+                "--init", "kmeans", "--checkpoint-every", "1", "--out", out);
+        assertEquals(0, first.code(), first.err());
+        JsonObject extra = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json")))
+                .getAsJsonObject().getAsJsonObject("extra");
+        assertEquals("dream", extra.get("sampler").getAsString());
+        assertEquals(8, extra.getAsJsonObject("sampler_config").get("clusters").getAsInt());
+        assertEquals(2, extra.getAsJsonObject("sampler_config").get("interval").getAsInt());
+        assertEquals("kmeans", extra.get("init").getAsString());
+        Run changed = run("distill", "--resume", out, "--sampler", "random");
+        assertNotEquals(0, changed.code());
+        Run more = run("distill", "--resume", out, "--steps", "5");
+        assertEquals(0, more.code(), more.err());
+        assertTrue(more.out().contains("5/5 steps"), more.out());
+        extra = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json")))
+                .getAsJsonObject().getAsJsonObject("extra");
+        assertEquals("dream", extra.get("sampler").getAsString(), "the resumed run keeps its sampler");
+        assertEquals("kmeans", extra.get("init").getAsString(), "and says how it started");
+        Run tooMany = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "7000",
+                "--out", dir.resolve("x").toString());
+        assertNotEquals(0, tooMany.code());
+        assertTrue(tooMany.err().contains("--clusters"), tooMany.err());
+    }
+
+    @Test
     void distillRunsTheMatchingMethods(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
                 || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");

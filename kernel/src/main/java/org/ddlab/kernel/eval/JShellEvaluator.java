@@ -56,6 +56,10 @@ public final class JShellEvaluator implements AutoCloseable {
             "import org.ddlab.coreset.*;",
             "import org.ddlab.distill.*;",
             "import org.ddlab.sampling.*;",
+            "import org.ddlab.dream.*;",
+            "import org.ddlab.methods.*;",
+            "import org.ddlab.matching.*;",
+            "import org.ddlab.ablate.*;",
             "import org.ddlab.frepo.*;",
             "import org.ddlab.viz.*;",
             "import static org.ddlab.kernel.Notebook.*;");

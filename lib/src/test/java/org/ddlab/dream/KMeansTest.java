@@ -1,0 +1,130 @@
+package org.ddlab.dream;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KMeansTest {
+
+    private static NDManager manager;
+
+    @BeforeAll
+    static void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    /** {@code k} Gaussian blobs of {@code per} points in {@code d} dimensions, centres far apart; row i belongs to blob i / per. */
+    private static double[][] blobs(int k, int per, int d, long seed) {
+        Random r = new Random(seed);
+        double[][] centres = new double[k][d];
+        for (double[] c : centres) {
+            for (int t = 0; t < d; t++) {
+                c[t] = 20 * r.nextGaussian();
+            }
+        }
+        double[][] x = new double[k * per][d];
+        for (int i = 0; i < x.length; i++) {
+            for (int t = 0; t < d; t++) {
+                x[i][t] = centres[i / per][t] + r.nextGaussian();
+            }
+        }
+        return x;
+    }
+
+    private static NDArray toNd(double[][] x) {
+        float[] flat = new float[x.length * x[0].length];
+        for (int i = 0; i < x.length; i++) {
+            for (int t = 0; t < x[0].length; t++) {
+                flat[i * x[0].length + t] = (float) x[i][t];
+            }
+        }
+        return manager.create(flat, new Shape(x.length, x[0].length));
+    }
+
+    /** The same partition as Smile's K-Means on well-separated blobs, centres equal within float tolerance. */
+    @Test
+    void agreesWithSmileOnSeparatedBlobs() {
+        double[][] x = blobs(5, 40, 6, 7);
+        KMeans.Result ours = KMeans.fit(toNd(x), 5, 11);
+        smile.clustering.CentroidClustering<double[], double[]> theirs = smile.clustering.KMeans.fit(x, 5, 100);
+        // Same partition up to the names of the clusters: a one-to-one map between our labels and Smile's.
+        Map<Integer, Integer> map = new HashMap<>();
+        for (int i = 0; i < x.length; i++) {
+            Integer before = map.putIfAbsent(ours.assignments()[i], theirs.group(i));
+            assertTrue(before == null || before == theirs.group(i), "point " + i + " is grouped differently from Smile");
+        }
+        assertEquals(5, new HashSet<>(map.values()).size());
+        for (Map.Entry<Integer, Integer> e : map.entrySet()) {
+            double[] c = theirs.center(e.getValue());
+            for (int t = 0; t < c.length; t++) {
+                assertEquals(c[t], ours.centres()[e.getKey() * 6 + t], 1e-3, "centre " + e.getKey() + " coordinate " + t);
+            }
+        }
+        double smileInertia = 0;
+        for (int i = 0; i < x.length; i++) {
+            double[] c = theirs.center(theirs.group(i));
+            for (int t = 0; t < c.length; t++) {
+                smileInertia += (x[i][t] - c[t]) * (x[i][t] - c[t]);
+            }
+        }
+        assertEquals(smileInertia, ours.inertia(), 1e-3 * smileInertia);
+        // And the truth: every blob is one cluster.
+        for (int b = 0; b < 5; b++) {
+            Set<Integer> labels = new HashSet<>();
+            for (int i = b * 40; i < (b + 1) * 40; i++) {
+                labels.add(ours.assignments()[i]);
+            }
+            assertEquals(1, labels.size(), "blob " + b + " is split");
+        }
+    }
+
+    @Test
+    void sameSeedSameClusteringAndEveryCentreHasPoints() {
+        double[][] x = blobs(3, 30, 4, 1);
+        NDArray data = toNd(x);
+        KMeans.Result a = KMeans.fit(data, 12, 5);
+        KMeans.Result b = KMeans.fit(data, 12, 5);
+        assertArrayEquals(a.assignments(), b.assignments());
+        assertArrayEquals(a.centres(), b.centres());
+        assertTrue(Arrays.stream(a.sizes()).allMatch(n -> n > 0), Arrays.toString(a.sizes()));
+        KMeans.Result c = KMeans.fit(data, 12, 6);
+        assertTrue(!Arrays.equals(a.centres(), c.centres()), "another seed, another k-means++ start");
+    }
+
+    @Test
+    void nearestToCentresAreDistinctAndNearest() {
+        // Points on a line: 0, 1, 2, 10, 11, 12. Centres at 1 and 11 → points 1 and 4.
+        NDArray x = manager.create(new float[]{0, 1, 2, 10, 11, 12}, new Shape(6, 1));
+        assertArrayEquals(new int[]{1, 4}, KMeans.nearestToCentres(x, new float[]{1, 11}, 1));
+        // Two centres nearest the same point: the second takes its next-nearest.
+        assertArrayEquals(new int[]{1, 0}, KMeans.nearestToCentres(x, new float[]{1.1f, 0.9f}, 1));
+    }
+
+    @Test
+    void impossibleRequestsAreClearErrors() {
+        NDArray x = manager.create(new float[]{0, 1, 2}, new Shape(3, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KMeans.fit(x, 4, 0));
+        assertTrue(e.getMessage().contains("between 1 and 3"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> KMeans.fit(manager.create(new float[]{1, 2}), 1, 0));
+    }
+}

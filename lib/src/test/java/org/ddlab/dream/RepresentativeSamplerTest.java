@@ -1,0 +1,167 @@
+package org.ddlab.dream;
+
+import ai.djl.ndarray.NDManager;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.distill.DistillationRun;
+import org.ddlab.distill.Distiller;
+import org.ddlab.matching.DistributionMatching;
+import org.ddlab.matching.GradientMatching;
+import org.ddlab.matching.MatchingConfig;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.ddlab.train.TinySets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RepresentativeSamplerTest {
+
+    private static final ImageSet STRIPES = TinySets.stripes(40, 4, 5);
+
+    /**
+     * One class of 1×1×2 "images" in three tight groups of three around (0,0), (10,0) and (0,10); each
+     * group's middle point is its mean, so K-Means with 3 centres must pick exactly the three middles.
+     */
+    @Test
+    void picksTheImagesNearestTheClusterCentres() {
+        float[][] points = {{-0.1f, 0}, {0, 0}, {0.1f, 0}, {10, -0.1f}, {10, 0}, {10, 0.1f}, {0, 9.9f}, {0, 10}, {0, 10.1f}};
+        float[] px = new float[points.length * 2];
+        for (int i = 0; i < points.length; i++) {
+            px[2 * i] = points[i][0];
+            px[2 * i + 1] = points[i][1];
+        }
+        ImageSet set = ImageSet.of("groups", px, new int[points.length], 1, 1, 2, List.of("only"));
+        RepresentativeSampler s = new RepresentativeSampler(set, 3, 3, 10);
+        int[] picked = s.sample(0, 3, 0, null);
+        Arrays.sort(picked);
+        assertArrayEquals(new int[]{1, 4, 7}, picked);
+        int[] two = s.sample(0, 2, 1, null);
+        assertEquals(2, two.length);
+        assertTrue(Arrays.stream(two).allMatch(i -> i == 1 || i == 4 || i == 7), "fewer than N: a subset of the N picks");
+        int[] five = s.sample(0, 5, 2, null);
+        assertEquals(5, Arrays.stream(five).distinct().count(), "more than N: the N picks plus distinct others");
+        assertTrue(Arrays.stream(five).boxed().toList().containsAll(List.of(1, 4, 7)));
+    }
+
+    @Test
+    void reclustersExactlyEveryInterval() {
+        RepresentativeSampler s = new RepresentativeSampler(STRIPES, 0, 8, 10);
+        for (long step = 0; step <= 35; step++) {
+            s.sample(0, 8, step, null);
+        }
+        assertEquals(4, s.clusterings(), "steps 0, 10, 20 and 30");
+        assertTrue(s.clusteringSeconds() > 0);
+    }
+
+    @Test
+    void seededPicks() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("convnet:width=8,depth=2", STRIPES.shape().slice(1), 4).initialize(m, 1);
+            int[] a = new RepresentativeSampler(STRIPES, 7, 5, 10).sample(2, 5, 0, net);
+            int[] b = new RepresentativeSampler(STRIPES, 7, 5, 10).sample(2, 5, 0, net);
+            int[] c = new RepresentativeSampler(STRIPES, 8, 5, 10).sample(2, 5, 0, net);
+            assertArrayEquals(a, b, "same seed, same picks");
+            assertFalse(Arrays.equals(a, c), "another seed, other picks");
+            assertTrue(Arrays.stream(a).allMatch(i -> STRIPES.label(i) == 2), "picks are of the asked class");
+        }
+    }
+
+    @Test
+    void moreClustersThanImagesIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 41, 10));
+        assertTrue(e.getMessage().contains("'row0' has 40 images") && e.getMessage().contains("--clusters 40"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 0));
+        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10, 4));
+    }
+
+    @Test
+    void stateCarriesTheCachedPicks() {
+        RepresentativeSampler a = new RepresentativeSampler(STRIPES, 3, 6, 10);
+        for (int c = 0; c < 4; c++) {
+            a.sample(c, 6, 4, null);
+        }
+        RepresentativeSampler b = new RepresentativeSampler(STRIPES, 3, 6, 10);
+        b.load(a.state());
+        for (int c = 0; c < 4; c++) {
+            assertArrayEquals(a.sample(c, 4, 7, null), b.sample(c, 4, 7, null));
+        }
+        assertEquals(0, b.clusterings(), "restored picks are used until the interval ends");
+        assertThrows(IllegalArgumentException.class, () -> b.load(Map.of()));
+    }
+
+    @Test
+    void aShortDcRunWithRepresentativeBatchesLowersItsLoss() {
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 2, 30).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(8).withLoops(2, 2);
+        try (NDManager m = NDManager.newBaseManager();
+             Distiller d = new GradientMatching(config, new RepresentativeSampler(STRIPES, 0, 8, 10), Normalization.identity(1),
+                     "stripes", m)) {
+            List<Double> losses = new ArrayList<>();
+            while (d.stepsDone() < d.totalSteps()) {
+                losses.add(d.step().loss());
+            }
+            double first = losses.subList(0, 8).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double last = losses.subList(22, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertTrue(last < first, "loss " + first + " -> " + last);
+        }
+    }
+
+    @Test
+    void aResumedRunWithTheDreamSamplerEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 12).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(6);
+        float[] straight;
+        try (NDManager m = NDManager.newBaseManager();
+             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
+                     Normalization.identity(1), "stripes", m)) {
+            new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
+            straight = d.synthetic().images().stopGradient().toFloatArray();
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
+                     Normalization.identity(1), "stripes", m)) {
+            new DistillationRun(dir.resolve("b"), 100, 1, null).run(d, r -> r.step() < 7);   // mid-interval
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
+                     Normalization.identity(1), "stripes", m)) {
+            DistillationRun run = new DistillationRun(dir.resolve("b"), 100, 1, null);
+            assertEquals(7L, run.resume(d).orElseThrow());
+            run.run(d, r -> true);
+            assertArrayEquals(straight, d.synthetic().images().stopGradient().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void kMeansInitStartsFromRepresentativesOfEachClass() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 3, 1).withArchitecture("convnet:width=8,depth=2");
+            Network net = Architectures.create("convnet:width=8,depth=2", STRIPES.shape().slice(1), 4).initialize(m, 0);
+            int[] idx = KMeansInit.indices(STRIPES, 3, net, 0);
+            assertEquals(12, idx.length);
+            for (int i = 0; i < idx.length; i++) {
+                assertEquals(i / 3, STRIPES.label(idx[i]), "class-ordered, IPC per class");
+            }
+            try (DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
+                    Normalization.identity(1), "stripes", m)) {
+                d.startFrom(idx);
+                assertArrayEquals(STRIPES.images(m, idx).toFloatArray(), d.synthetic().images().stopGradient().toFloatArray());
+                int[] wrong = idx.clone();
+                wrong[0] = idx[3];
+                assertThrows(IllegalArgumentException.class, () -> d.startFrom(wrong), "an image of another class in slot 0");
+            }
+        }
+    }
+}
