@@ -151,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
                     var reference = smile.clustering.KMeans.fit(x, clusters, iterations);
                     double smileSeconds = (System.nanoTime() - t2) / 1e9;
                     r.put("smile_seconds", smileSeconds);
-                    r.put("smile_inertia", reference.distortion());
+                    r.put("smile_inertia", reference.distortion());   // mean squared distance (Smile's convention)
                 }
             }
             if (json) {
@@ -160,10 +160,11 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "class %d of Fashion-MNIST: %d images embedded by ConvNet-%d into %d dimensions in %.2f s (%d threads)%n",
                         cls, r.get("points"), width, r.get("dimension"), (double) r.get("embed_seconds"), r.get("threads"));
                 out.printf(Locale.ROOT, "K-Means, k = %d, at most %d iterations:%n", clusters, iterations);
-                out.printf(Locale.ROOT, "  ddlab (engine matrix products)  %8.2f s  %d iterations  inertia %.4g%n",
-                        (double) r.get("ddlab_seconds"), r.get("ddlab_iterations"), (double) r.get("ddlab_inertia"));
+                // Smile's "distortion" is the mean squared distance of a point to its centre; ours is shown the same way.
+                out.printf(Locale.ROOT, "  ddlab (engine matrix products)  %8.2f s  %d iterations  mean squared distance %.4g%n",
+                        (double) r.get("ddlab_seconds"), r.get("ddlab_iterations"), (double) r.get("ddlab_inertia") / (int) r.get("points"));
                 if (r.containsKey("smile_seconds")) {
-                    out.printf(Locale.ROOT, "  Smile %s KMeans.fit          %8.2f s  distortion %.4g%n", "4.4.2",
+                    out.printf(Locale.ROOT, "  Smile %s KMeans.fit          %8.2f s  mean squared distance %.4g%n", "4.4.2",
                             (double) r.get("smile_seconds"), (double) r.get("smile_inertia"));
                     out.printf(Locale.ROOT, "  Smile / ddlab time: %.1fx%n", (double) r.get("smile_seconds") / (double) r.get("ddlab_seconds"));
                 }
