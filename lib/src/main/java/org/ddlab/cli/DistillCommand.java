@@ -126,6 +126,10 @@ final class DistillCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints. Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
+    @Option(names = "--keep-checkpoints", defaultValue = "2",
+            description = "Checkpoints kept (newest first); 0 keeps all, e.g. to evaluate the set along the run. Default: ${DEFAULT-VALUE}.")
+    int keepCheckpoints;
+
     @Option(names = "--budget", description = "Stop (with a checkpoint) after this wall time, e.g. 30m, 90s, 1h; resume later.")
     String budget;
 
@@ -171,7 +175,10 @@ final class DistillCommand implements Callable<Integer> {
         Normalization norm = raw.normalization();
         ImageSet train = raw.normalized(norm);
         Duration limit = budget == null ? null : parseDuration(budget);
-        DistillationRun run = new DistillationRun(dir, checkpointEvery, 2, limit)
+        if (keepCheckpoints < 0) {
+            throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
+        }
+        DistillationRun run = new DistillationRun(dir, checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit)
                 .annotate("validation_per_class", data.describe().get("validation_per_class"))
                 .annotate("init", init.toLowerCase(Locale.ROOT));
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());

@@ -185,6 +185,16 @@ class MainTest {
                 .getAsJsonObject().getAsJsonObject("extra");
         assertEquals("dream", extra.get("sampler").getAsString(), "the resumed run keeps its sampler");
         assertEquals("kmeans", extra.get("init").getAsString(), "and says how it started");
+        // --keep-checkpoints 0 keeps every checkpoint, and each one's set can be scored: accuracy along the run.
+        String all = dir.resolve("all").toString();
+        assertEquals(0, run("distill", "--method", "dm", "--ipc", "1", "--steps", "3", "--arch", "convnet:width=8,depth=2",
+                "--real-batch", "8", "--checkpoint-every", "1", "--keep-checkpoints", "0", "--out", all).code());
+        try (var ckpts = java.nio.file.Files.list(dir.resolve("all/checkpoints"))) {
+            assertEquals(3, ckpts.filter(p -> p.getFileName().toString().startsWith("step-")).count());
+        }
+        Run first1 = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--arch", "mlp", "--epochs", "2",
+                "--repeats", "1", "--profile", "quick", "--json");
+        assertEquals(0, first1.code(), first1.err());
         Run tooMany = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "7000",
                 "--out", dir.resolve("x").toString());
         assertNotEquals(0, tooMany.code());
