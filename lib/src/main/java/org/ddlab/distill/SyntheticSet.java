@@ -278,6 +278,26 @@ public final class SyntheticSet implements AutoCloseable {
         return new org.ddlab.train.LabeledSet(set, soft);
     }
 
+    /**
+     * Overwrites the images with real ones, {@code indices} into {@code real} in this set's order (IPC
+     * per class, class by class): each must be of its slot's class. The arrays stay the same objects, so
+     * optimisers holding them keep working.
+     */
+    public void replaceImages(ImageSet real, int[] indices) {
+        if (indices.length != labels.length) {
+            throw new IllegalArgumentException("need " + labels.length + " images (IPC per class), got " + indices.length);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (real.label(indices[i]) != labels[i]) {
+                throw new IllegalArgumentException("image " + i + " (real index " + indices[i] + ") is of class "
+                        + real.label(indices[i]) + ", but slot " + i + " holds class " + labels[i]);
+            }
+        }
+        try (NDManager scope = images.getManager().newSubManager()) {
+            images.set(real.images(scope, indices).toFloatArray());
+        }
+    }
+
     /** The soft label matrix [N, classes] float32, if the set has one: the live array. */
     public Optional<NDArray> softLabels() {
         return Optional.ofNullable(softLabels);

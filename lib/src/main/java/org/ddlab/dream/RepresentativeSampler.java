@@ -131,10 +131,7 @@ public final class RepresentativeSampler implements RealSampler {
     @Override
     public int[] sample(int cls, int count, long step, Network embedder) {
         int[] pool = byClass[cls];
-        if (count > pool.length) {
-            throw new IllegalArgumentException("cannot draw " + count + " distinct images of class '" + real.className(cls)
-                    + "': it has only " + pool.length + " in " + real.name() + "; use a smaller real batch");
-        }
+        RealSampler.requireAvailable(real, cls, count, pool.length);
         if (picks[cls] == null || step >= clusteredAt[cls] + interval || step < clusteredAt[cls]) {
             picks[cls] = representatives(cls, step, embedder);
             clusteredAt[cls] = step;

@@ -213,19 +213,7 @@ public final class FrepoDistiller implements Distiller {
         if (done > 0) {
             throw new IllegalStateException("the starting images can only be replaced before the first step (at step " + done + ")");
         }
-        int[] want = synthetic.labels();
-        if (realIndices.length != want.length) {
-            throw new IllegalArgumentException("need " + want.length + " starting images (IPC per class), got " + realIndices.length);
-        }
-        for (int i = 0; i < want.length; i++) {
-            if (sampler.real().label(realIndices[i]) != want[i]) {
-                throw new IllegalArgumentException("starting image " + i + " (real index " + realIndices[i] + ") is of class "
-                        + sampler.real().label(realIndices[i]) + ", but slot " + i + " holds class " + want[i]);
-            }
-        }
-        try (NDManager scope = manager.newSubManager()) {
-            synthetic.images().set(sampler.real().images(scope, realIndices).toFloatArray());
-        }
+        synthetic.replaceImages(sampler.real(), realIndices);
     }
 
     @Override

@@ -35,10 +35,7 @@ public final class RandomSampler implements RealSampler {
     @Override
     public int[] sample(int cls, int count, long step, Network embedder) {
         int[] pool = byClass[cls];
-        if (count > pool.length) {
-            throw new IllegalArgumentException("cannot draw " + count + " distinct images of class '" + real.className(cls)
-                    + "': it has only " + pool.length + " in " + real.name() + "; use a smaller real batch");
-        }
+        RealSampler.requireAvailable(real, cls, count, pool.length);
         // Partial Fisher-Yates on a copy: the first `count` slots are a uniform sample without replacement.
         int[] a = pool.clone();
         SplittableRandom rng = Seeds.at(seed, step, cls);

@@ -162,16 +162,8 @@ public final class Charts {
         public Chart build() {
             JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                     data.getSeriesCount() > 1, false, false);
-            XYPlot plot = chart.getXYPlot();
-            stylePlotArea(plot.getDomainAxis(), plot.getRangeAxis());
-            plot.setBackgroundPaint(Color.WHITE);
-            plot.setDomainGridlinePaint(GRID);
-            plot.setRangeGridlinePaint(GRID);
-            plot.setOutlineVisible(false);
-            plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
-            ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+            XYPlot plot = styleXYPlot(chart);
             NumberAxis y = (NumberAxis) plot.getRangeAxis();
-            y.setAutoRangeIncludesZero(false);
             if (!Double.isNaN(yLow)) {
                 y.setRange(yLow, yHigh);
             }
@@ -184,6 +176,20 @@ public final class Charts {
             plot.setRenderer(renderer);
             return new Chart(styleChart(chart), width, height);
         }
+    }
+
+    /** The house style of an x-y plot: white, light grid, no outline, axes that need not include zero. */
+    private static XYPlot styleXYPlot(JFreeChart chart) {
+        XYPlot plot = chart.getXYPlot();
+        stylePlotArea(plot.getDomainAxis(), plot.getRangeAxis());
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(GRID);
+        plot.setRangeGridlinePaint(GRID);
+        plot.setOutlineVisible(false);
+        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return plot;
     }
 
     /** A builder for scatter plots: 2-D projections of embeddings, one colour per group of points. */
@@ -254,15 +260,7 @@ public final class Charts {
         public Chart build() {
             JFreeChart chart = ChartFactory.createScatterPlot(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
                     data.getSeriesCount() > 1, false, false);
-            XYPlot plot = chart.getXYPlot();
-            stylePlotArea(plot.getDomainAxis(), plot.getRangeAxis());
-            plot.setBackgroundPaint(Color.WHITE);
-            plot.setDomainGridlinePaint(GRID);
-            plot.setRangeGridlinePaint(GRID);
-            plot.setOutlineVisible(false);
-            plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
-            ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
-            ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+            XYPlot plot = styleXYPlot(chart);
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
             // JFreeChart draws series in reverse order by default; forward order puts later groups on top.
             plot.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
