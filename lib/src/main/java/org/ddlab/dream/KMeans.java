@@ -79,6 +79,8 @@ public final class KMeans {
             NDArray x = data.toType(DataType.FLOAT32, true);
             x.attach(scope);
             NDArray xx = x.square().sum(new int[]{1});                       // [n]
+            NDArray xt = x.transpose();                                      // [d, n], once
+            NDArray xxRow = xx.reshape(1, n);
             float[] xs = x.toFloatArray();
             float[] centres = seed(x, xx, xs, n, d, k, Seeds.at(seed, 0, 0x6b6d65616e73L));
             int[] assign = new int[n];
@@ -87,7 +89,7 @@ public final class KMeans {
             float[] best = new float[n];
             while (it < maxIterations) {
                 it++;
-                int[] next = nearest(scope, x, xx, centres, k, d, best);
+                int[] next = nearest(scope, xt, xxRow, centres, k, d, best);
                 boolean changed = !Arrays.equals(next, assign);
                 assign = next;
                 centres = update(scope, x, xs, assign, best, centres, n, d, k);
@@ -96,7 +98,7 @@ public final class KMeans {
                 }
             }
             // Assignments and inertia against the final centres.
-            assign = nearest(scope, x, xx, centres, k, d, best);
+            assign = nearest(scope, xt, xxRow, centres, k, d, best);
             double inertia = 0;
             for (float v : best) {
                 inertia += Math.max(0, v);
@@ -185,14 +187,18 @@ public final class KMeans {
         return centres;
     }
 
-    /** Nearest centre of every point; fills {@code best} with the squared distance to it. */
-    private static int[] nearest(NDManager scope, NDArray x, NDArray xx, float[] centres, int k, int d, float[] best) {
+    /**
+     * Nearest centre of every point; fills {@code best} with the squared distance to it. The centres are
+     * the first operand of every product, so all [k, n] temporaries belong to the iteration's own
+     * manager and are freed with it (a result belongs to its first operand's manager).
+     */
+    private static int[] nearest(NDManager scope, NDArray xt, NDArray xxRow, float[] centres, int k, int d, float[] best) {
         try (NDManager step = scope.newSubManager()) {
             NDArray c = step.create(centres, new Shape(k, d));
-            NDArray dist = x.matMul(c.transpose()).mul(-2).add(c.square().sum(new int[]{1}).reshape(1, k))
-                    .add(xx.reshape(-1, 1));                                    // [n, k]
-            NDArray arg = dist.argMin(1);
-            NDArray min = dist.min(new int[]{1});
+            NDArray dist = c.matMul(xt).mul(-2).add(c.square().sum(new int[]{1}).reshape(k, 1))
+                    .add(xxRow);                                                // [k, n]
+            NDArray arg = dist.argMin(0);
+            NDArray min = dist.min(new int[]{0});
             System.arraycopy(min.toFloatArray(), 0, best, 0, best.length);
             return arg.toType(DataType.INT32, false).toIntArray();
         }
