@@ -104,7 +104,9 @@ public final class DsaAugment {
             if (y == x) {
                 // Keep the contract "a new array", so closing the result never closes x. Not duplicate():
                 // in DJL that is a detached copy, which would cut the gradient to the synthetic images.
-                y = x.mul(1f);
+                // Not mul(1f): the product saves the scalar for the backward pass, and DJL's scalar lives in
+                // a Java buffer that is freed before then (see constant); an addition saves nothing.
+                y = x.add(0f);
             }
             return scope.ret(y);
         }
@@ -117,7 +119,18 @@ public final class DsaAugment {
 
     /** A per-set factor as [n,1,1,1], broadcasting over a [N,C,H,W] batch. */
     private static NDArray perImage(NDManager scope, float[] v) {
-        return scope.create(v, new Shape(v.length, 1, 1, 1));
+        return constant(scope, v, new Shape(v.length, 1, 1, 1));
+    }
+
+    /**
+     * A constant for the graph, in memory the engine owns. DJL's {@code create} wraps a direct buffer
+     * without copying (PyTorch {@code from_blob}); autograd keeps a tensor a product saved for the
+     * backward pass, but not the Java buffer under it, which goes when {@code scope} closes and the
+     * collector runs. A backward pass after that read freed memory: wrong gradients, or "index …
+     * is out of bounds" from gather. The copy belongs to the engine and lives as long as the graph.
+     */
+    static NDArray constant(NDManager scope, float[] v, Shape shape) {
+        return scope.create(v, shape).duplicate();
     }
 
     private static NDArray color(NDArray x, NDManager scope, Draw d) {
@@ -183,7 +196,7 @@ public final class DsaAugment {
                 }
             }
         }
-        return any ? x.mul(scope.create(mask, new Shape(n, 1, h, w))) : x;
+        return any ? x.mul(constant(scope, mask, new Shape(n, 1, h, w))) : x;
     }
 
     private static NDArray flip(NDArray x, NDManager scope, Draw d) {

@@ -97,8 +97,9 @@ final class Resampler {
         long batch = s.get(0);
         long ch = s.get(1);
         long hw = s.get(2) * s.get(3);
-        NDArray index = scope.create(idx, new Shape(n, 1, taps * hw)).broadcast(batch, ch, taps * hw);
-        NDArray weights = scope.create(wt, new Shape(n, 1, taps * hw));
+        // Engine-owned copies: gather and mul keep these for the backward pass (see DsaAugment.constant).
+        NDArray index = scope.create(idx, new Shape(n, 1, taps * hw)).duplicate().broadcast(batch, ch, taps * hw);
+        NDArray weights = DsaAugment.constant(scope, wt, new Shape(n, 1, taps * hw));
         NDArray picked = x.reshape(batch, ch, hw).gather(index, 2).mul(weights);
         if (taps > 1) {
             picked = picked.reshape(batch, ch, taps, hw).sum(new int[]{2});

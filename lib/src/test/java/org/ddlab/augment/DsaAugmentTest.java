@@ -299,6 +299,45 @@ class DsaAugmentTest {
         }
     }
 
+    /**
+     * The backward pass may run after a garbage collection: every constant the graph saved (gather
+     * indices, weights, masks, per-image factors, scalars) must be engine memory, not a Java buffer
+     * freed once {@code apply} returned. Before that was so, gradients changed here after a GC and
+     * gather read indices like 139792125789632.
+     */
+    @Test
+    void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward() throws InterruptedException {
+        DsaAugment all = new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
+        DsaAugment reference = DsaAugment.reference();
+        for (int trial = 0; trial < 12; trial++) {
+            Draw d = trial < 4 ? all.sample(new Random(trial), 4, trial % 2 == 0) : reference.sampleShared(trial);
+            float[][] grads = new float[2][];
+            for (int pass = 0; pass < 2; pass++) {
+                try (NDManager m = manager.newSubManager()) {
+                    NDArray x = random(m, 40 + trial, 4, 1, 8, 8);
+                    x.setRequiresGradient(true);
+                    NDArray weights = random(m, 80 + trial, 4, 1, 8, 8);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray loss = (trial < 4 ? all : reference).apply(x, d).mul(weights).sum();
+                        if (pass == 1) {
+                            System.gc();
+                            Thread.sleep(20);
+                            byte[] fill = new byte[4096];
+                            java.util.Arrays.fill(fill, (byte) 0x7F);
+                            java.util.List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
+                            for (int k = 0; k < 100; k++) { // recycle the freed native memory with garbage
+                                reuse.add(java.nio.ByteBuffer.allocateDirect(fill.length).put(fill));
+                            }
+                        }
+                        gc.backward(loss);
+                    }
+                    grads[pass] = x.getGradient().toFloatArray();
+                }
+            }
+            assertArrayEquals(grads[0], grads[1], "trial " + trial + ", operations " + d.operations());
+        }
+    }
+
     @Test
     void sameSeedSameDrawSameOutput() {
         try (NDManager m = manager.newSubManager()) {
