@@ -278,6 +278,9 @@ final class DistillCommand implements Callable<Integer> {
         }
         if (realBatch != null) {
             c = c.withRealBatch(realBatch);
+        } else if (sampler.equalsIgnoreCase("dream")) {
+            // DREAM matches against its N representatives: real batch = N, as the reference does.
+            c = c.withRealBatch(clusters != null ? clusters : org.ddlab.dream.RepresentativeSampler.DEFAULT_CLUSTERS);
         }
         if (lrImages != null) {
             c = c.withImageLr(lrImages);

@@ -176,6 +176,11 @@ class MainTest {
         assertEquals(8, extra.getAsJsonObject("sampler_config").get("clusters").getAsInt());
         assertEquals(2, extra.getAsJsonObject("sampler_config").get("interval").getAsInt());
         assertEquals("kmeans", extra.get("init").getAsString());
+        Run defaults = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=8,depth=2",
+                "--sampler", "dream", "--clusters", "8", "--candidates", "100", "--out", dir.resolve("n").toString());
+        assertEquals(0, defaults.code(), defaults.err());
+        assertEquals(8, JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("n/synthetic.json"))).getAsJsonObject()
+                .getAsJsonObject("extra").getAsJsonObject("config").get("real_batch").getAsInt(), "DREAM's real batch is its N");
         Run changed = run("distill", "--resume", out, "--sampler", "random");
         assertNotEquals(0, changed.code());
         Run more = run("distill", "--resume", out, "--steps", "5");
