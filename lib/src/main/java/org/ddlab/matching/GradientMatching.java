@@ -91,7 +91,16 @@ public final class GradientMatching extends MatchingDistiller {
             real = dsa.apply(real, draw);
         }
         NDArray realLabels = manager.full(new ai.djl.ndarray.types.Shape(idx.length), c, ai.djl.ndarray.types.DataType.INT32);
-        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(store, real, true), realLabels), w);
+        // The real side gets leaves of its own: sharing the synthetic side's, whose gradients carry a graph
+        // (create_graph), kept the real batch's forward pass alive (memory grew with every matching).
+        Map<Parameter, NDArray> realLeaves = new java.util.LinkedHashMap<>();
+        for (Parameter p : weights) {
+            NDArray copy = p.getArray().stopGradient().duplicate();
+            copy.setRequiresGradient(true);
+            realLeaves.put(p, copy);
+        }
+        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(net.substitute(realLeaves), real, true), realLabels),
+                List.copyOf(realLeaves.values()));
 
         NDArray leaf = classImages(synthetic.images(), c).stopGradient().duplicate();
         leaf.setRequiresGradient(true);
