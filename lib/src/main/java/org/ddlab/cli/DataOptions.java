@@ -25,11 +25,14 @@ final class DataOptions {
     /** The seed of the validation split: fixed, so that distil and evaluate carve the same one. */
     static final long VALIDATION_SEED = 0;
 
+    /** The split of the training set, carved once: train() and validation() of one command share it. */
+    private ValidationSplit split;
+    private int splitPerClass;
+
     /** The training images a command may learn from: the training split, minus the validation images if held out. */
     ImageSet train() {
         check();
-        ImageSet all = FashionMnist.train();
-        return validation == null ? all : ValidationSplit.split(all, validation, VALIDATION_SEED).train();
+        return validation == null ? FashionMnist.train() : split().train();
     }
 
     /** The held-out validation images ({@code --validation N}). */
@@ -38,7 +41,15 @@ final class DataOptions {
         if (validation == null) {
             throw new IllegalStateException("no --validation split was asked for");
         }
-        return ValidationSplit.split(FashionMnist.train(), validation, VALIDATION_SEED).validation();
+        return split().validation();
+    }
+
+    private ValidationSplit split() {
+        if (split == null || splitPerClass != validation) {
+            split = ValidationSplit.split(FashionMnist.train(), validation, VALIDATION_SEED);
+            splitPerClass = validation;
+        }
+        return split;
     }
 
     /** What a saved set records about the data it was made from. */
