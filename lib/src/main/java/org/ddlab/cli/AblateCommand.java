@@ -40,11 +40,8 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--arch", defaultValue = "convnet", description = "Evaluation network. Default: ${DEFAULT-VALUE}.")
     String arch;
 
-    @Option(names = "--repeats", description = "Evaluation runs per cell (default: the profile's: 1/3/5).")
-    Integer repeats;
-
-    @Option(names = "--epochs", description = "Evaluation epochs (default: the profile's).")
-    Integer epochs;
+    @Mixin
+    ProtocolOptions protocolOptions;
 
     @Option(names = "--json", description = "Print one JSON object per cell instead of a table.")
     boolean json;
@@ -71,14 +68,7 @@ final class AblateCommand implements Callable<Integer> {
         Normalization norm = raw.normalization();
         ImageSet train = raw.normalized(norm);
         ImageSet validation = data.validation().normalized(norm);
-        TrainingSchedule schedule = TrainingSchedule.forProfile(profile);
-        if (epochs != null) {
-            schedule = schedule.withEpochs(epochs);
-        }
-        EvaluationProtocol protocol = EvaluationProtocol.forProfile(profile).withSchedule(schedule);
-        if (repeats != null) {
-            protocol = protocol.withRepeats(repeats);
-        }
+        EvaluationProtocol protocol = protocolOptions.protocol(profile, TrainingSchedule.forProfile(profile));
         String scoredOn = "validation, " + data.validation + " per class";
         err.println(g.name() + ": " + g.cells().size() + " cells; protocol: " + protocol + "; scored on " + scoredOn);
         Ablation ablation = new Ablation(out, train, norm, validation, scoredOn, protocol, profile.pick(20, 1000, 20000))

@@ -53,11 +53,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "like convnet:norm=batch). Default: ${DEFAULT-VALUE}.")
     List<String> architectures;
 
-    @Option(names = "--repeats", description = "Runs per architecture (default: the profile's: 1/3/5).")
-    Integer repeats;
-
-    @Option(names = "--epochs", description = "Training epochs (default: the profile's).")
-    Integer epochs;
+    @Mixin
+    ProtocolOptions protocolOptions;
 
     @Option(names = "--no-augment", description = "Train without DSA augmentation.")
     boolean noAugment;
@@ -88,17 +85,9 @@ final class EvaluateCommand implements Callable<Integer> {
         // to choose settings by. The test split is for final figures only.
         ImageSet test = (data.validation != null ? data.validation() : data.test()).normalized(norm);
 
-        TrainingSchedule schedule = target.whole ? TrainingSchedule.wholeDataset(profile) : TrainingSchedule.forProfile(profile);
-        if (epochs != null) {
-            schedule = schedule.withEpochs(epochs);
-        }
-        if (noAugment) {
-            schedule = schedule.withAugment(false);
-        }
-        EvaluationProtocol protocol = EvaluationProtocol.forProfile(profile).withSchedule(schedule);
-        if (repeats != null) {
-            protocol = protocol.withRepeats(repeats);
-        }
+        TrainingSchedule base = target.whole ? TrainingSchedule.wholeDataset(profile) : TrainingSchedule.forProfile(profile);
+        EvaluationProtocol protocol = protocolOptions.protocol(profile, noAugment ? base.withAugment(false) : base);
+        TrainingSchedule schedule = protocol.schedule();
         err.println("protocol: " + protocol + (data.validation == null ? "" : "; scored on " + scoredOn() + " instead"));
 
         List<EvalResult> results = new ArrayList<>();
