@@ -119,12 +119,7 @@ final class BenchCommand implements Callable<Integer> {
                 org.ddlab.nn.Network net = org.ddlab.nn.Architectures.create("convnet:width=" + width, train.shape().slice(1),
                         train.numClasses()).initialize(m, 0);
                 long t0 = System.nanoTime();
-                List<NDArray> parts = new ArrayList<>();
-                for (int from = 0; from < idx.length; from += 256) {
-                    int[] b = java.util.Arrays.copyOfRange(idx, from, Math.min(idx.length, from + 256));
-                    parts.add(net.features(train.images(m, b), false));
-                }
-                NDArray emb = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts));
+                NDArray emb = org.ddlab.coreset.Coresets.embed(train, idx, x -> net.features(x, false), m, 256);
                 double embedSeconds = (System.nanoTime() - t0) / 1e9;
                 long t1 = System.nanoTime();
                 org.ddlab.dream.KMeans.Result ours = org.ddlab.dream.KMeans.fit(emb, clusters, 0, iterations);

@@ -81,7 +81,12 @@ public final class Coresets {
         return out;
     }
 
-    private static NDArray embed(ImageSet set, int[] members, Embedder embedder, NDManager scope, int batch) {
+    /**
+     * The embeddings [n, F] of the images {@code members} of {@code set}, flattened, computed {@code batch}
+     * at a time with autograd off; the result belongs to {@code scope}, each batch's images and
+     * activations are freed as it goes. Herding, k-center and DREAM's clustering all embed this way.
+     */
+    public static NDArray embed(ImageSet set, int[] members, Embedder embedder, NDManager scope, int batch) {
         NDList parts = new NDList();
         for (int from = 0; from < members.length; from += batch) {
             int[] idx = Arrays.copyOfRange(members, from, Math.min(members.length, from + batch));

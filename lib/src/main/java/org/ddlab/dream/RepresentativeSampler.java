@@ -1,14 +1,13 @@
 package org.ddlab.dream;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import org.ddlab.coreset.Coresets;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Devices;
-import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
 import org.ddlab.nn.Network;
+import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 
 import java.util.ArrayList;
@@ -139,7 +138,7 @@ public final class RepresentativeSampler implements RealSampler {
         int[] rep = picks[cls];
         SplittableRandom rng = Seeds.at(seed, step, 0x6472656d00L + cls);
         if (count <= rep.length) {
-            return Arrays.copyOf(shuffled(rep, count, rng), count);
+            return RandomSampler.draw(rep, count, rng);
         }
         // More than N asked for: all N representatives, then random others of the class.
         boolean[] chosen = new boolean[real.size()];
@@ -147,7 +146,7 @@ public final class RepresentativeSampler implements RealSampler {
             chosen[i] = true;
         }
         int[] rest = Arrays.stream(pool).filter(i -> !chosen[i]).toArray();
-        int[] extra = Arrays.copyOf(shuffled(rest, count - rep.length, rng), count - rep.length);
+        int[] extra = RandomSampler.draw(rest, count - rep.length, rng);
         int[] out = Arrays.copyOf(rep, count);
         System.arraycopy(extra, 0, out, rep.length, extra.length);
         return out;
@@ -161,10 +160,11 @@ public final class RepresentativeSampler implements RealSampler {
         long start = System.nanoTime();
         int[] pool = byClass[cls];
         int[] cand = candidates == 0 || candidates >= pool.length ? pool
-                : Arrays.copyOf(shuffled(pool, candidates, Seeds.at(seed, step, 0x63616e6400L + cls)), candidates);
+                : RandomSampler.draw(pool, candidates, Seeds.at(seed, step, 0x63616e6400L + cls));
         int[] chosen;
         try (NDManager scope = NDManager.newBaseManager(Devices.preferred())) {
-            NDArray emb = embed(scope, cand, embedder);
+            // No network: cluster the raw pixels (Coresets.embed flattens them).
+            NDArray emb = Coresets.embed(real, cand, embedder == null ? x -> x : x -> embedder.features(x, false), scope, EMBED_BATCH);
             KMeans.Result km = KMeans.fit(emb, clusters, Seeds.mix(seed, step, cls, 0x6b6dL));
             int[] local = KMeans.nearestToCentres(emb, km.centres(), km.dimension());
             chosen = new int[local.length];
@@ -175,34 +175,6 @@ public final class RepresentativeSampler implements RealSampler {
         clusterings++;
         clusteringSeconds += (System.nanoTime() - start) / 1e9;
         return chosen;
-    }
-
-    private NDArray embed(NDManager scope, int[] idx, Network embedder) {
-        List<NDArray> parts = new ArrayList<>();
-        try (GradMode.Scope off = GradMode.off()) {
-            for (int from = 0; from < idx.length; from += EMBED_BATCH) {
-                int[] batch = Arrays.copyOfRange(idx, from, Math.min(idx.length, from + EMBED_BATCH));
-                try (NDManager b = scope.newSubManager()) {
-                    NDArray x = real.images(b, batch);
-                    NDArray f = embedder == null ? x.reshape(batch.length, -1) : embedder.features(x, false);
-                    f.attach(scope);
-                    parts.add(f);
-                }
-            }
-        }
-        return NDArrays.concat(new NDList(parts));
-    }
-
-    /** The first {@code count} entries of a seeded partial Fisher-Yates shuffle of a copy of {@code a}. */
-    private static int[] shuffled(int[] a, int count, SplittableRandom rng) {
-        int[] b = a.clone();
-        for (int i = 0; i < count; i++) {
-            int j = i + rng.nextInt(b.length - i);
-            int t = b[i];
-            b[i] = b[j];
-            b[j] = t;
-        }
-        return b;
     }
 
     @Override

@@ -36,9 +36,13 @@ public final class RandomSampler implements RealSampler {
     public int[] sample(int cls, int count, long step, Network embedder) {
         int[] pool = byClass[cls];
         RealSampler.requireAvailable(real, cls, count, pool.length);
+        return draw(pool, count, Seeds.at(seed, step, cls));
+    }
+
+    /** {@code count} entries of {@code pool} drawn uniformly without replacement; {@code pool} is not changed. */
+    public static int[] draw(int[] pool, int count, SplittableRandom rng) {
         // Partial Fisher-Yates on a copy: the first `count` slots are a uniform sample without replacement.
         int[] a = pool.clone();
-        SplittableRandom rng = Seeds.at(seed, step, cls);
         for (int i = 0; i < count; i++) {
             int j = i + rng.nextInt(a.length - i);
             int t = a[i];
