@@ -13,13 +13,9 @@ import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Devices;
 import org.ddlab.engine.Profile;
 import org.ddlab.frepo.FrepoConfig;
-import org.ddlab.frepo.FrepoDistiller;
-import org.ddlab.matching.DistributionMatching;
 import org.ddlab.matching.GradientDistance;
-import org.ddlab.matching.GradientMatching;
 import org.ddlab.matching.MatchingConfig;
 import org.ddlab.methods.Methods;
-import org.ddlab.sampling.RealSampler;
 import org.ddlab.viz.ImageGrid;
 import org.ddlab.viz.Progress;
 import picocli.CommandLine.ArgGroup;
@@ -170,27 +166,26 @@ final class DistillCommand implements Callable<Integer> {
                     + "; only --steps, --budget and --checkpoint-every may change");
         }
         String chosen = saved != null ? String.valueOf(saved.getOrDefault("method", "frepo")) : method.toLowerCase(Locale.ROOT);
+        if (keepCheckpoints < 0) {
+            throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
+        }
         adoptRunData(dir, saved != null);
+        Map<String, Object> config = configure(chosen, saved);
         ImageSet raw = data.train();
         Normalization norm = raw.normalization();
         ImageSet train = raw.normalized(norm);
         Duration limit = budget == null ? null : parseDuration(budget);
-        if (keepCheckpoints < 0) {
-            throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
-        }
         DistillationRun run = new DistillationRun(dir, checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit)
                 .annotate("validation_per_class", data.describe().get("validation_per_class"))
                 .annotate("init", init.toLowerCase(Locale.ROOT));
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             Distiller distiller = create(chosen, saved, train, norm, manager)) {
+             Distiller distiller = Methods.create(config, 1, train, norm, "fashion-mnist", manager)) {
             err.println(distiller.method() + ": " + distiller.metadata().extra().get("config") + ", sampler "
                     + distiller.metadata().extra().get("sampler"));
             Optional<Long> resumed = run.resume(distiller);
             resumed.ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
             if (resumed.isEmpty()) {
-                Map<String, Object> start = new java.util.LinkedHashMap<>(distillerConfig(distiller));
-                start.put("init", init.toLowerCase(Locale.ROOT));
-                Methods.initialise(distiller, start, train, manager);
+                Methods.initialise(distiller, config, train, manager);
                 saveStart(distiller, dir, data.describe().get("validation_per_class"));
             }
             TerminalProgress bar = new TerminalProgress(new Progress("distill", distiller.totalSteps()), err);
@@ -212,22 +207,22 @@ final class DistillCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Distiller create(String name, Map<String, Object> saved, ImageSet train, Normalization norm, NDManager manager) {
+    /**
+     * The run's complete configuration in {@link Methods}' vocabulary: a resumed run's from its checkpoint
+     * (only --steps may change), a new run's from the options; plus the sampler and the start.
+     */
+    private Map<String, Object> configure(String name, Map<String, Object> saved) {
+        Map<String, Object> options;
         if (name.equals("frepo")) {
             FrepoConfig c = saved != null ? FrepoConfig.fromMap(saved) : frepoOptions();
-            if (steps != null) {
-                c = c.withSteps(steps);
-            }
-            return new FrepoDistiller(c, sampler(train, c.seed()), norm, "fashion-mnist", manager);
+            options = new java.util.LinkedHashMap<>((steps != null ? c.withSteps(steps) : c).toMap());
+        } else {
+            MatchingConfig c = saved != null ? MatchingConfig.fromMap(saved) : matchingOptions(MatchingConfig.Method.parse(name));
+            options = new java.util.LinkedHashMap<>((steps != null ? c.withIterations(steps) : c).toMap());
         }
-        MatchingConfig c = saved != null ? MatchingConfig.fromMap(saved) : matchingOptions(MatchingConfig.Method.parse(name));
-        if (steps != null) {
-            c = c.withIterations(steps);
-        }
-        RealSampler real = sampler(train, c.seed());
-        return c.method() == MatchingConfig.Method.DM
-                ? new DistributionMatching(c, real, norm, "fashion-mnist", manager)
-                : new GradientMatching(c, real, norm, "fashion-mnist", manager);
+        options.putAll(samplerOptions());
+        options.put("init", init.toLowerCase(Locale.ROOT));
+        return Methods.configure(options, 1);
     }
 
     private long defaultSteps() {
@@ -299,29 +294,22 @@ final class DistillCommand implements Callable<Integer> {
     }
 
     /** The sampler of a resumed run comes from its checkpoint; a new run's from --sampler and the DREAM options. */
-    private RealSampler sampler(ImageSet train, long seed) {
-        Map<String, Object> options = new java.util.LinkedHashMap<>();
+    private Map<String, Object> samplerOptions() {
         if (savedSampler != null) {
-            options.putAll(savedSampler);
-        } else {
-            options.put("sampler", sampler.toLowerCase(Locale.ROOT));
-            if (clusters != null) {
-                options.put("clusters", clusters);
-            }
-            if (interval != null) {
-                options.put("interval", interval);
-            }
-            if (candidates != null) {
-                options.put("candidates", candidates);
-            }
-            options = new java.util.LinkedHashMap<>(Methods.configure(options, 1));
+            return savedSampler;
         }
-        return Methods.sampler(options, train, seed);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> distillerConfig(Distiller d) {
-        return asMap(d.metadata().extra().get("config"));
+        Map<String, Object> options = new java.util.LinkedHashMap<>();
+        options.put("sampler", sampler.toLowerCase(Locale.ROOT));
+        if (clusters != null) {
+            options.put("clusters", clusters);
+        }
+        if (interval != null) {
+            options.put("interval", interval);
+        }
+        if (candidates != null) {
+            options.put("candidates", candidates);
+        }
+        return options;
     }
 
     /**
