@@ -70,20 +70,13 @@ public final class GradientMatching extends MatchingDistiller {
     }
 
     /**
-     * d(distance)/d(images of class c). The weights and the class's images enter as fresh leaf copies,
-     * so every gradient (and the graph a second-order one carries) belongs to this computation alone;
-     * the second-order backward also deposits d(loss_syn)/d(images) on the image leaf, which is read
-     * before and subtracted after.
+     * d(distance)/d(images of class c): the weight gradients of the real batch's loss (plain values) and
+     * of the class's synthetic images' loss (differentiable), their distance, and its gradient with
+     * respect to a leaf copy of the class's images. {@link Gradients} returns gradients instead of
+     * accumulating them, so the network's own weights serve both sides and nothing outlives the scope.
      */
     private NDArray classGradient(int c, long matching, double[] distance) {
-        Map<Parameter, NDArray> leaves = new java.util.LinkedHashMap<>();
-        for (Parameter p : weights) {
-            NDArray copy = p.getArray().stopGradient().duplicate();
-            copy.setRequiresGradient(true);
-            leaves.put(p, copy);
-        }
-        List<NDArray> w = List.copyOf(leaves.values());
-        ai.djl.training.ParameterStore store = net.substitute(leaves);
+        List<NDArray> w = weights.stream().map(Parameter::getArray).toList();
         int[] idx = sampler.sample(c, config.realBatch(), matching, net);
         Draw draw = augments() ? dsa.sampleShared(Seeds.mix(config.seed(), matching, c, 0xD5A)) : null;
         NDArray real = sampler.real().images(manager, idx);
@@ -91,27 +84,16 @@ public final class GradientMatching extends MatchingDistiller {
             real = dsa.apply(real, draw);
         }
         NDArray realLabels = manager.full(new ai.djl.ndarray.types.Shape(idx.length), c, ai.djl.ndarray.types.DataType.INT32);
-        // The real side gets leaves of its own: sharing the synthetic side's, whose gradients carry a graph
-        // (create_graph), kept the real batch's forward pass alive (memory grew with every matching).
-        Map<Parameter, NDArray> realLeaves = new java.util.LinkedHashMap<>();
-        for (Parameter p : weights) {
-            NDArray copy = p.getArray().stopGradient().duplicate();
-            copy.setRequiresGradient(true);
-            realLeaves.put(p, copy);
-        }
-        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(net.substitute(realLeaves), real, true), realLabels),
-                List.copyOf(realLeaves.values()));
+        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(real, true), realLabels), w);
 
         NDArray leaf = classImages(synthetic.images(), c).stopGradient().duplicate();
         leaf.setRequiresGradient(true);
         NDArray syn = draw != null ? dsa.apply(leaf, draw) : leaf;
         NDArray synLabels = manager.full(new ai.djl.ndarray.types.Shape(config.ipc()), c, ai.djl.ndarray.types.DataType.INT32);
-        List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(store, syn, true), synLabels), w);
-        NDArray firstOrder = leaf.getGradient().stopGradient().duplicate();
+        List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(syn, true), synLabels), w);
         NDArray d = config.distance().between(synGrad, realGrad);
         distance[0] = d.getFloat();
-        Gradients.backward(d);
-        return leaf.getGradient().stopGradient().sub(firstOrder);
+        return Gradients.of(d, leaf);
     }
 
     /** The inner loop: the network trains on the current synthetic set (SGD, no decay, DSA as the method says). */
