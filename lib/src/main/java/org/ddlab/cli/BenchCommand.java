@@ -8,6 +8,7 @@ import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
 import org.ddlab.engine.Devices;
 import org.ddlab.engine.EngineInfo;
+import org.ddlab.engine.NativeMemory;
 import org.ddlab.frepo.FrepoConfig;
 import org.ddlab.frepo.FrepoDistiller;
 import org.ddlab.sampling.RandomSampler;
@@ -61,12 +62,24 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Runs a bench/*.py script and returns the JSON object on its last output line. */
     static JsonObject runScript(String python, Path script, List<String> args) throws IOException, InterruptedException {
+        return runScript(python, script, args, Map.of());
+    }
+
+    /** As {@link #runScript(String, Path, List)}, with extra environment variables for the script. */
+    static JsonObject runScript(String python, Path script, List<String> args, Map<String, String> env)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(script)) {
             throw new IllegalArgumentException("the PyTorch script " + script + " is missing; run from a ddlab checkout");
         }
         List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // The reference runs as users run PyTorch: without the allocator settings ddlab launched itself with,
+        // unless the caller asks for them.
+        builder.environment().keySet().removeAll(NativeMemory.REUSE_ENVIRONMENT.keySet());
+        builder.environment().remove(Relaunch.MARKER);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         int code = p.waitFor();
         String last = stdout.substring(stdout.lastIndexOf('\n') + 1);
@@ -244,11 +257,14 @@ final class BenchCommand implements Callable<Integer> {
      * One FRePo outer step (meta-gradient through the kernel regression, Adam on images and labels,
      * one online step of the model) with ConvNet, timed here and in {@code bench/frepo_step.py}
      * (the same step in plain PyTorch) with the same sizes and threads, one after the other so they
-     * never share the cores.
+     * never share the cores. A shared machine's speed drifts by ±20 % over minutes, so the two sides
+     * alternate for {@code --rounds} rounds and each round gives one ratio; the verdict counts rounds.
      */
     @Command(name = "frepo-step", mixinStandardHelpOptions = true,
-            description = "ms per FRePo outer step, GFLOP/s and peak memory, against the same step in PyTorch.")
+            description = "ms per FRePo outer step, GFLOP/s and peak memory, against the same step in PyTorch, in alternating rounds.")
     static final class FrepoStep implements Callable<Integer> {
+
+        /** glibc settings equal to NativeMemory.Policy.REUSE, for the optional PyTorch run under the same allocator. */
 
         @Option(names = "--width", defaultValue = "128", description = "ConvNet width. Default: ${DEFAULT-VALUE}.")
         int width;
@@ -262,11 +278,18 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--ipc", defaultValue = "10", description = "Synthetic images per class. Default: ${DEFAULT-VALUE}.")
         int ipc;
 
-        @Option(names = "--steps", defaultValue = "20", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--steps", defaultValue = "20", description = "Timed steps per round and side. Default: ${DEFAULT-VALUE}.")
         int steps;
 
-        @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first, per round and side. Default: ${DEFAULT-VALUE}.")
         int warmup;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds (ddlab, then PyTorch). Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--pytorch-reuse", description = "Also time PyTorch under ddlab's allocator setting (glibc MALLOC_ARENA_MAX=1, MALLOC_MMAP_MAX_=0, "
+                + "MALLOC_TRIM_THRESHOLD_=2 GB): what the same setting gives the reference.")
+        boolean pytorchReuse;
 
         @Option(names = "--reference", description = "The PyTorch script (default: bench/frepo_step.py of this checkout).")
         Path reference;
@@ -288,41 +311,84 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (rounds < 1 || steps < 1 || warmup < 0) {
+                throw new IllegalArgumentException("--rounds and --steps must be at least 1 and --warmup at least 0");
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             EngineInfo engine = EngineInfo.current();
-            Map<String, Object> ours = measureOurs(err);
-            Map<String, Object> theirs = null;
-            if (!noReference) {
-                err.println("timing the same step in PyTorch (" + python + ") ...");
-                theirs = runReference(engine.threads());
+            List<Map<String, Object>> ours = new ArrayList<>();
+            List<Map<String, Object>> theirs = new ArrayList<>();
+            List<Map<String, Object>> theirsReuse = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                err.printf(Locale.ROOT, "round %d of %d: ddlab ...%n", r, rounds);
+                err.flush();
+                ours.add(measureOurs());
+                if (!noReference) {
+                    err.printf(Locale.ROOT, "round %d of %d: the same step in PyTorch (%s) ...%n", r, rounds, python);
+                    err.flush();
+                    theirs.add(runReference(engine.threads(), Map.of()));
+                    ratios.add(ms(ours.get(r - 1)) / ms(theirs.get(r - 1)));
+                    if (pytorchReuse) {
+                        theirsReuse.add(runReference(engine.threads(), NativeMemory.REUSE_ENVIRONMENT));
+                    }
+                }
             }
             double flops = flopsPerStep();
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("setting", String.format(Locale.ROOT, "ConvNet width %d depth %d, %dx%d grey, real batch %d, IPC %d (%d images), %d timed steps after %d warm-up, %d threads",
-                    width, depth, SIZE, SIZE, realBatch, ipc, ipc * CLASSES, steps, warmup, engine.threads()));
+            result.put("setting", String.format(Locale.ROOT, "ConvNet width %d depth %d, %dx%d grey, real batch %d, IPC %d (%d images), "
+                            + "%d timed steps after %d warm-up per side and round, %d rounds, %d threads",
+                    width, depth, SIZE, SIZE, realBatch, ipc, ipc * CLASSES, steps, warmup, rounds, engine.threads()));
             result.put("gflop_per_step", flops / 1e9);
-            result.put("ddlab", withGflops(ours, flops));
-            if (theirs != null) {
-                result.put("pytorch", withGflops(theirs, flops));
-                result.put("ratio_ms_ddlab_over_pytorch", (double) ours.get("ms_per_step_median") / ((Number) theirs.get("ms_per_step_median")).doubleValue());
+            result.put("ddlab", summary(ours, flops));
+            if (!noReference) {
+                result.put("pytorch", summary(theirs, flops));
+                if (pytorchReuse) {
+                    result.put("pytorch_reuse", summary(theirsReuse, flops));
+                }
+                result.put("ratios_ms_ddlab_over_pytorch", ratios);
+                result.put("ratio_median", median(ratios));
+                result.put("rounds_ddlab_faster", ratios.stream().filter(x -> x < 1).count());
             }
             if (json) {
                 out.println(new Gson().toJson(result));
             } else {
                 out.println(result.get("setting") + String.format(Locale.ROOT, "; %.1f GFLOP per step", flops / 1e9));
-                out.printf(Locale.ROOT, "%-22s %12s %10s %14s %14s%n", "implementation", "ms/step", "GFLOP/s", "peak RSS MB", "RSS growth MB");
-                row(out, ours, flops);
-                if (theirs != null) {
-                    row(out, theirs, flops);
-                    out.printf(Locale.ROOT, "ddlab / pytorch time per step: %.2f%n", result.get("ratio_ms_ddlab_over_pytorch"));
+                out.printf(Locale.ROOT, "%-34s %16s %10s %14s %14s%n", "implementation", "ms/step (range)", "GFLOP/s", "peak RSS MB", "RSS growth MB");
+                row(out, "ddlab (malloc: " + NativeMemory.inEffect().name().toLowerCase(Locale.ROOT) + ")", ours, flops);
+                if (!noReference) {
+                    row(out, (String) theirs.get(0).get("implementation"), theirs, flops);
+                    if (pytorchReuse) {
+                        row(out, theirsReuse.get(0).get("implementation") + " (malloc: reuse)", theirsReuse, flops);
+                    }
+                    out.printf(Locale.ROOT, "ddlab / pytorch time per step, round by round: %s; median %.2f; ddlab faster in %d of %d rounds%n",
+                            ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), median(ratios),
+                            result.get("rounds_ddlab_faster"), rounds);
                 }
             }
             out.flush();
             return 0;
         }
 
-        private Map<String, Object> measureOurs(PrintWriter err) {
+        private static double ms(Map<String, Object> m) {
+            return ((Number) m.get("ms_per_step_median")).doubleValue();
+        }
+
+        /** Median of the rounds' medians, their range, the largest peak and growth, GFLOP/s at the median. */
+        private static Map<String, Object> summary(List<Map<String, Object>> runs, double flops) {
+            List<Double> ms = runs.stream().map(FrepoStep::ms).toList();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("implementation", runs.get(0).get("implementation"));
+            m.put("ms_per_step_median", median(ms));
+            m.put("ms_per_step_rounds", ms);
+            m.put("gflops", flops / 1e9 / (median(ms) / 1000));
+            m.put("peak_rss_mb", runs.stream().mapToDouble(r -> ((Number) r.get("peak_rss_mb")).doubleValue()).max().orElseThrow());
+            m.put("rss_growth_mb", runs.stream().mapToDouble(r -> ((Number) r.get("rss_growth_mb")).doubleValue()).max().orElseThrow());
+            return m;
+        }
+
+        private Map<String, Object> measureOurs() {
             ImageSet real = randomImages(6000, new Random(0));
             FrepoConfig config = FrepoConfig.defaults(ipc, warmup + steps).withRealBatch(realBatch)
                     .withArchitecture("convnet:width=" + width + ",depth=" + depth);
@@ -346,10 +412,10 @@ final class BenchCommand implements Callable<Integer> {
             return m;
         }
 
-        private Map<String, Object> runReference(int threads) throws IOException, InterruptedException {
+        private Map<String, Object> runReference(int threads, Map<String, String> env) throws IOException, InterruptedException {
             JsonObject o = runScript(python, reference != null ? reference : defaultScript(), List.of("--width", "" + width,
                     "--depth", "" + depth, "--real-batch", "" + realBatch, "--ipc", "" + ipc, "--steps", "" + steps,
-                    "--warmup", "" + warmup, "--threads", "" + threads));
+                    "--warmup", "" + warmup, "--threads", "" + threads), env);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("implementation", o.get("implementation").getAsString());
             m.put("ms_per_step_median", o.get("ms_per_step_median").getAsDouble());
@@ -382,20 +448,17 @@ final class BenchCommand implements Callable<Integer> {
             return realBatch * body + n * 2 * body + n * 3 * (body + head);
         }
 
-        private static Map<String, Object> withGflops(Map<String, Object> m, double flops) {
-            Map<String, Object> c = new LinkedHashMap<>(m);
-            c.put("gflops", flops / 1e9 / (((Number) m.get("ms_per_step_median")).doubleValue() / 1000));
-            return c;
-        }
-
-        private static void row(PrintWriter out, Map<String, Object> m, double flops) {
-            double ms = ((Number) m.get("ms_per_step_median")).doubleValue();
-            out.printf(Locale.ROOT, "%-22s %12.0f %10.1f %14.0f %14.0f%n", shorten((String) m.get("implementation")), ms,
-                    flops / 1e9 / (ms / 1000), ((Number) m.get("peak_rss_mb")).doubleValue(), ((Number) m.get("rss_growth_mb")).doubleValue());
+        private static void row(PrintWriter out, String name, List<Map<String, Object>> runs, double flops) {
+            List<Double> ms = runs.stream().map(FrepoStep::ms).toList();
+            double median = median(ms);
+            String range = String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", median, java.util.Collections.min(ms), java.util.Collections.max(ms));
+            double peak = runs.stream().mapToDouble(r -> ((Number) r.get("peak_rss_mb")).doubleValue()).max().orElseThrow();
+            double growth = runs.stream().mapToDouble(r -> ((Number) r.get("rss_growth_mb")).doubleValue()).max().orElseThrow();
+            out.printf(Locale.ROOT, "%-34s %16s %10.1f %14.0f %14.0f%n", shorten(name), range, flops / 1e9 / (median / 1000), peak, growth);
         }
 
         private static String shorten(String s) {
-            return s.length() <= 22 ? s : s.substring(0, 22);
+            return s.length() <= 34 ? s : s.substring(0, 34);
         }
 
         private static ImageSet randomImages(int n, Random r) {

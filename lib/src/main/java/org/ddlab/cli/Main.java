@@ -17,6 +17,11 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         EngineInfo.offlineByDefault();
+        // A command-line run reuses freed tensor memory, which glibc only allows from process start (NativeMemory).
+        java.util.OptionalInt relaunched = Relaunch.ifNeeded(args);
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.getAsInt());
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -59,6 +59,7 @@ public record EngineInfo(String engine, String version, String djlVersion, Strin
         m.put("GPUs", gpus);
         m.put("threads", threads);
         m.put("cores", cores);
+        m.put("freed memory", NativeMemory.inEffect() == NativeMemory.Policy.REUSE ? "reused (DDLAB_MALLOC=reuse)" : "returned to the system");
         return m;
     }
 }

@@ -229,12 +229,15 @@ class MainTest {
     @Test
     void benchmarksRunBothSides() {
         Run step = run("bench", "frepo-step", "--width", "8", "--depth", "2", "--real-batch", "20", "--steps", "2",
-                "--warmup", "1", "--json");
+                "--warmup", "1", "--rounds", "2", "--pytorch-reuse", "--json");
         assertEquals(0, step.code(), step.err());
         JsonObject o = JsonParser.parseString(step.out().trim()).getAsJsonObject();
         assertTrue(o.getAsJsonObject("ddlab").get("ms_per_step_median").getAsDouble() > 0, step.out());
+        assertEquals(2, o.getAsJsonObject("ddlab").getAsJsonArray("ms_per_step_rounds").size(), step.out());
         assertTrue(o.getAsJsonObject("pytorch").get("ms_per_step_median").getAsDouble() > 0, step.out());
-        assertTrue(o.get("ratio_ms_ddlab_over_pytorch").getAsDouble() > 0, step.out());
+        assertTrue(o.getAsJsonObject("pytorch_reuse").get("ms_per_step_median").getAsDouble() > 0, step.out());
+        assertEquals(2, o.getAsJsonArray("ratios_ms_ddlab_over_pytorch").size(), step.out());
+        assertTrue(o.get("ratio_median").getAsDouble() > 0, step.out());
 
         Run meta = run("bench", "meta-gradient", "--width", "4", "--k", "1,3", "--repeats", "1", "--json");
         assertEquals(0, meta.code(), meta.err());

@@ -1,0 +1,115 @@
+package org.ddlab.cli;
+
+import org.ddlab.engine.NativeMemory;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Runs the command line in a child JVM whose environment makes glibc reuse freed tensor memory
+ * ({@link NativeMemory}): glibc reads those settings only when a process starts, and
+ * {@code java -jar lib/target/ddlab.jar} cannot set its own environment. The parent only waits:
+ * it forwards its exit code, and on SIGINT/SIGTERM it stops the child and waits for it; the child
+ * exits if the parent disappears (SIGKILL), so no run is left orphaned.
+ * {@code DDLAB_MALLOC=return} (or a non-Linux system) skips all this.
+ */
+final class Relaunch {
+
+    static final String MARKER = "DDLAB_RELAUNCHED";
+
+    private Relaunch() {
+    }
+
+    /** The child's exit code when this process relaunched itself, empty when it should run the command itself. */
+    static OptionalInt ifNeeded(String[] args) {
+        if (System.getenv(MARKER) != null) {
+            exitWithParent();
+            return OptionalInt.empty();
+        }
+        NativeMemory.Policy wanted = NativeMemory.wanted(NativeMemory.Policy.REUSE);
+        if (wanted != NativeMemory.Policy.REUSE || NativeMemory.inEffect() == NativeMemory.Policy.REUSE || !NativeMemory.applies()) {
+            return OptionalInt.empty();
+        }
+        Optional<List<String>> command = command(args);
+        if (command.isEmpty()) {
+            return OptionalInt.empty(); // cannot tell how we were started: run here, with glibc's defaults
+        }
+        ProcessBuilder builder = new ProcessBuilder(command.get()).inheritIO();
+        builder.environment().putAll(NativeMemory.REUSE_ENVIRONMENT);
+        builder.environment().put(MARKER, "1");
+        Process child;
+        try {
+            child = builder.start();
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+        Thread stopChild = new Thread(() -> {
+            if (child.isAlive()) {
+                child.destroy(); // SIGTERM: the child's own shutdown runs
+                try {
+                    child.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "ddlab-relaunch");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        while (true) {
+            try {
+                int code = child.waitFor();
+                Runtime.getRuntime().removeShutdownHook(stopChild);
+                return OptionalInt.of(code);
+            } catch (InterruptedException e) {
+                // keep waiting: the child decides when the command is over
+            }
+        }
+    }
+
+    /** The same java, JVM options, class path or jar, main class and arguments as this process. */
+    static Optional<List<String>> command(String[] args) {
+        Optional<String> javaBinary = ProcessHandle.current().info().command();
+        String classPath = System.getProperty("java.class.path", "");
+        String started = System.getProperty("sun.java.command", "");
+        if (javaBinary.isEmpty() || classPath.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary.get());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        boolean jar = classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
+                && started.startsWith(classPath) && Files.isRegularFile(Path.of(classPath));
+        if (jar) {
+            cmd.add("-jar");
+            cmd.add(classPath);
+        } else {
+            cmd.add("-cp");
+            cmd.add(classPath);
+            cmd.add(Main.class.getName());
+        }
+        cmd.addAll(List.of(args));
+        return Optional.of(cmd);
+    }
+
+    /** In the child: when the waiting parent is gone (killed outright), stop too. */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            System.err.println("ddlab: the launching process is gone; stopping");
+            System.exit(143);
+        }));
+    }
+
+    /** For tests: the environment a relaunched child gets. */
+    static Map<String, String> childEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>(NativeMemory.REUSE_ENVIRONMENT);
+        env.put(MARKER, "1");
+        return env;
+    }
+}
