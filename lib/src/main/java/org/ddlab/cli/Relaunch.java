@@ -65,7 +65,11 @@ final class Relaunch {
         while (true) {
             try {
                 int code = child.waitFor();
-                Runtime.getRuntime().removeShutdownHook(stopChild);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopChild);
+                } catch (IllegalStateException shuttingDown) {
+                    // the child ended because this JVM is stopping: the hook has done its work
+                }
                 return OptionalInt.of(code);
             } catch (InterruptedException e) {
                 // keep waiting: the child decides when the command is over

@@ -28,8 +28,9 @@ final class Layers {
         return Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2));
     }
 
+    /** 2×2 average pooling, stride 2; as a depthwise convolution, which is several times faster on CPU (see AvgPool2x2). */
     static Block avgPool2() {
-        return Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2));
+        return new AvgPool2x2();
     }
 
     static Block flatten() {
