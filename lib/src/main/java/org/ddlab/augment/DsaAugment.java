@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.ddlab.engine.GraphConstants;
 
 import java.util.Random;
 
@@ -122,15 +123,9 @@ public final class DsaAugment {
         return constant(scope, v, new Shape(v.length, 1, 1, 1));
     }
 
-    /**
-     * A constant for the graph, in memory the engine owns. DJL's {@code create} wraps a direct buffer
-     * without copying (PyTorch {@code from_blob}); autograd keeps a tensor a product saved for the
-     * backward pass, but not the Java buffer under it, which goes when {@code scope} closes and the
-     * collector runs. A backward pass after that read freed memory: wrong gradients, or "index …
-     * is out of bounds" from gather. The copy belongs to the engine and lives as long as the graph.
-     */
+    /** A constant for the graph, in engine memory (see {@link GraphConstants}: gather and mul save it for backward). */
     static NDArray constant(NDManager scope, float[] v, Shape shape) {
-        return scope.create(v, shape).duplicate();
+        return GraphConstants.of(scope, v, shape);
     }
 
     private static NDArray color(NDArray x, NDManager scope, Draw d) {

@@ -13,6 +13,7 @@ import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
+import org.ddlab.engine.GraphConstants;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.Adam;
@@ -92,7 +93,7 @@ public final class FrepoDistiller implements Distiller {
         long k = labels.getShape().get(1);
         NDArray sorted = labels.sort(1);
         NDArray gap = sorted.get(":, -1").sub(sorted.get(":, -2"));
-        return gap.minimum(1f / k).neg().mean();
+        return gap.minimum(GraphConstants.scalar(gap, 1.0 / k)).neg().mean(); // minimum saves its operand for backward
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.GradMode;
+import org.ddlab.engine.GraphConstants;
 
 import java.util.function.UnaryOperator;
 
@@ -68,10 +69,11 @@ public final class KernelRegression {
         NDArray kss = s64.matMul(s64.transpose());
         NDArray kts = query.mul(one).matMul(s64.transpose());
         NDArray eye = support.getManager().eye(Math.toIntExact(n)).toType(DataType.FLOAT64, false);
-        NDArray meanEigen = kss.diagonal().sum().div(n); // trace() is not implemented on PyTorch
+        // trace() is not implemented on PyTorch; the 1/n is an engine scalar, as a quotient saves its divisor for backward
+        NDArray meanEigen = kss.diagonal().sum().mul(GraphConstants.scalar(kss, 1.0 / n));
         NDArray y64 = targets.mul(one);
         for (double lambda = ridge; ; lambda *= 10) {
-            NDArray alpha = kss.add(eye.mul(meanEigen.mul(lambda))).inverse().matMul(y64);
+            NDArray alpha = kss.add(eye.mul(meanEigen.mul(GraphConstants.scalar(meanEigen, lambda)))).inverse().matMul(y64);
             if (isFinite(alpha)) {
                 return kts.matMul(alpha);
             }

@@ -1,6 +1,7 @@
 package org.ddlab.train;
 
 import ai.djl.ndarray.NDArray;
+import org.ddlab.engine.GraphConstants;
 
 /** Training losses on logits [B, K]: hard labels [B] (int) or soft targets [B, K] (float). */
 public enum Loss {
@@ -20,7 +21,10 @@ public enum Loss {
                 yield logits.logSoftmax(1).mul(oneHot).sum(new int[]{1}).neg().mean();
             }
             case SOFT_CROSS_ENTROPY -> logits.logSoftmax(1).mul(targets).sum(new int[]{1}).neg().mean();
-            case MSE -> logits.sub(targets).square().sum(new int[]{1}).mean().mul(0.5f);
+            case MSE -> {
+                NDArray perImage = logits.sub(targets).square().sum(new int[]{1}).mean();
+                yield perImage.mul(GraphConstants.scalar(perImage, 0.5)); // a product saves its scalar for backward
+            }
         };
     }
 
