@@ -202,6 +202,11 @@ final class DistillCommand implements Callable<Integer> {
             int perClass = distiller.synthetic().ipc();
             out.printf(Locale.ROOT, "%s IPC %d: %d/%d steps in %.0f s -> %s%s%n", distiller.method(), perClass, o.stepsDone(),
                     distiller.totalSteps(), o.seconds(), o.set(), o.finished() ? "" : " (stopped early: --resume " + dir + " to go on)");
+            double sampling = ((Number) distiller.metadata().extra().getOrDefault("sampling_seconds", 0.0)).doubleValue();
+            if (sampling > 0) {
+                out.printf(Locale.ROOT, "sampler %s: %.0f s embedding and clustering over the run%s%n", distiller.metadata().extra().get("sampler"),
+                        sampling, resumed.isEmpty() ? String.format(Locale.ROOT, ", %.1f %% of its %.0f s", 100 * sampling / o.seconds(), o.seconds()) : "");
+            }
             out.flush();
         }
         return 0;

@@ -188,6 +188,8 @@ public final class RepresentativeSampler implements RealSampler {
         }
         m.put("picks", p);
         m.put("clustered_at", at);
+        m.put("clustering_seconds", clusteringSeconds); // so a resumed run reports its whole overhead
+        m.put("clusterings", clusterings);
         return m;
     }
 
@@ -203,5 +205,16 @@ public final class RepresentativeSampler implements RealSampler {
             picks[c] = pc == null ? null : ((List<?>) pc).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
             clusteredAt[c] = ((Number) at.get(c)).longValue();
         }
+        if (state.get("clustering_seconds") instanceof Number s) { // absent in checkpoints of earlier versions
+            clusteringSeconds = s.doubleValue();
+        }
+        if (state.get("clusterings") instanceof Number n) {
+            clusterings = n.longValue();
+        }
+    }
+
+    @Override
+    public double samplingSeconds() {
+        return clusteringSeconds;
     }
 }

@@ -21,6 +21,14 @@ public interface RealSampler {
     /** Short name for logs and metadata ({@code random}, {@code dream}). */
     String name();
 
+    /**
+     * Wall time this sampler has spent choosing batches beyond drawing indices, in seconds (DREAM:
+     * embedding and clustering; zero for a random draw), since it was created or its state loaded.
+     */
+    default double samplingSeconds() {
+        return 0;
+    }
+
     /** The sampler's settings, for metadata and for re-creating it on resume ({@code sampler} = {@link #name()}, …). */
     default java.util.Map<String, Object> describe() {
         return java.util.Map.of("sampler", name());

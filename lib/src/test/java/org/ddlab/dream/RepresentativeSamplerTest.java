@@ -97,7 +97,8 @@ class RepresentativeSamplerTest {
         for (int c = 0; c < 4; c++) {
             assertArrayEquals(a.sample(c, 4, 7, null), b.sample(c, 4, 7, null));
         }
-        assertEquals(0, b.clusterings(), "restored picks are used until the interval ends");
+        assertEquals(a.clusterings(), b.clusterings(), "restored picks are used until the interval ends (no new clustering)");
+        assertEquals(a.samplingSeconds(), b.samplingSeconds(), "the overhead so far travels with the state");
         assertThrows(IllegalArgumentException.class, () -> b.load(Map.of()));
     }
 
