@@ -1,6 +1,5 @@
 package org.ddlab.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import org.ddlab.data.ImageSet;
@@ -140,12 +139,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     }
                 }
             }
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray normalised = norm.apply(set.images());
-                ImageSet images = ImageSet.fromNDArray(name, normalised, set.labelsNDArray(scope), set.classNames());
-                float[] soft = set.softLabels().map(NDArray::toFloatArray).orElse(null);
-                return new LabeledSet(images, soft);
-            }
+            return org.ddlab.sets.SetStore.trainingSet(set, norm, name);
         }
     }
 
