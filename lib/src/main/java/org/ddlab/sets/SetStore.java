@@ -23,6 +23,9 @@ import org.ddlab.train.LabeledSet;
 import org.ddlab.train.Trainer;
 import org.ddlab.train.TrainingSchedule;
 import org.ddlab.viz.ImageGrid;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +104,21 @@ public final class SetStore {
             Arrays.setAll(all, i -> i);
             return ImageGrid.of(set.images(), all).denormalize(norm);
         }
+    }
+
+    /** One row per set: its name, where it came from, how it was made, and the seconds it took to load or make. */
+    public static Table table(String title, java.util.Collection<Prepared> sets) {
+        StringColumn name = StringColumn.create("set");
+        StringColumn origin = StringColumn.create("source");
+        StringColumn how = StringColumn.create("how it was made");
+        DoubleColumn seconds = DoubleColumn.create("seconds");
+        for (Prepared p : sets) {
+            name.append(p.name());
+            origin.append(p.origin().toString());
+            how.append(p.howMade());
+            seconds.append(Math.round(p.seconds() * 10) / 10.0);
+        }
+        return Table.create(title, name, origin, how, seconds);
     }
 
     private static final String DATASET = "fashion-mnist";

@@ -131,6 +131,21 @@ class SetStoreTest {
                 + "choosing among 5 candidates per class"), p.howMade());
         SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 2, 0), TRAIN, NORM, manager, SetStore.Listener.NONE);
         assertTrue(random.howMade().startsWith("random real images; seed 0"), random.howMade());
+        tech.tablesaw.api.Table t = SetStore.table("sources", List.of(p, random));
+        assertEquals(List.of("set", "source", "how it was made", "seconds"), t.columnNames());
+        assertEquals("made here", t.stringColumn("source").get(1));
+        assertEquals(random.howMade(), t.stringColumn("how it was made").get(1));
+    }
+
+    /** Notebook 05 reads "gain over random" as what distillation added: that needs random = every distiller's start. */
+    @Test
+    void theRandomCoresetIsTheRealImagesEveryDistillerStartsFrom(@TempDir Path dir) throws Exception {
+        SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
+        SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 3, 5), TRAIN, NORM, manager, SetStore.Listener.NONE);
+        try (NDManager scope = manager.newSubManager();
+             SyntheticSet start = SyntheticSet.fromReal(scope, TRAIN, 3, 5)) {
+            assertArrayEquals(start.images().toFloatArray(), random.set().images().toNDArray(scope).toFloatArray(), 1e-6f);
+        }
     }
 
     @Test
