@@ -1,6 +1,5 @@
 package org.ddlab.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import org.ddlab.data.ImageSet;
@@ -62,6 +61,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of run 1 (run r uses seed + r - 1). Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--name", description = "Name of the set in the output (default: its method and IPC from the sidecar).")
+    String name;
+
     @Option(names = "--json", description = "Print one JSON object per architecture instead of a table.")
     boolean json;
 
@@ -94,6 +96,9 @@ final class EvaluateCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
             LabeledSet train = target.whole ? LabeledSet.hard(rawTrain.normalized(norm))
                     : load(target.set, manager, norm, rawTrain, data.validation);
+            if (name != null) {
+                train = new LabeledSet(train.images().subset(allIndices(train.size()), name), train.softLabels());
+            }
             long total = (long) architectures.size() * protocol.repeats() * schedule.epochs();
             TerminalProgress bar = new TerminalProgress(new Progress("evaluate", total), err);
             for (String arch : architectures) {
@@ -140,13 +145,14 @@ final class EvaluateCommand implements Callable<Integer> {
                     }
                 }
             }
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray normalised = norm.apply(set.images());
-                ImageSet images = ImageSet.fromNDArray(name, normalised, set.labelsNDArray(scope), set.classNames());
-                float[] soft = set.softLabels().map(NDArray::toFloatArray).orElse(null);
-                return new LabeledSet(images, soft);
-            }
+            return org.ddlab.sets.SetStore.trainingSet(set, norm, name);
         }
+    }
+
+    private static int[] allIndices(int n) {
+        int[] a = new int[n];
+        java.util.Arrays.setAll(a, i -> i);
+        return a;
     }
 
     private String scoredOn() {

@@ -13,7 +13,7 @@ import java.util.Map;
  * convnet   width=128 depth=3 norm=instance|batch|layer|none pool=avg|max|none
  * mlp       width=128
  * lenet     (no options)
- * alexnet   (no options)
+ * alexnet   width=128 (channels w, 1.5w, 2w, 1.5w, 1.5w)
  * vgg11     width=64 norm=instance|batch|none
  * resnet18  width=64 norm=instance|batch
  * </pre>

@@ -98,6 +98,11 @@ class MainTest {
                 "--json", "--profile", "quick");
         assertEquals(0, start.code(), start.err());
         assertEquals("random IPC 1", JsonParser.parseString(start.out().trim()).getAsJsonObject().get("set").getAsString());
+        Run named = run("evaluate", "--set", out + "/start.npz", "--arch", "mlp", "--epochs", "2", "--repeats", "1",
+                "--json", "--profile", "quick", "--name", "dc-dream");
+        assertEquals(0, named.code(), named.err());
+        assertEquals("dc-dream", JsonParser.parseString(named.out().trim()).getAsJsonObject().get("set").getAsString(),
+                "--name names the row: dc and dc+DREAM sets have the same method and IPC");
     }
 
     @Test

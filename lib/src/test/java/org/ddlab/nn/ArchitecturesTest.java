@@ -66,6 +66,8 @@ class ArchitecturesTest {
         assertEquals(128, Architectures.create("mlp", MNIST, 10).featureDim());
         assertEquals(84, Architectures.create("lenet", CIFAR, 10).featureDim());
         assertEquals(3072, Architectures.create("alexnet", MNIST, 10).featureDim());
+        assertEquals(48 * 4 * 4, Architectures.create("alexnet:width=32", MNIST, 10).featureDim());
+        assertEquals(3072, Architectures.create("alexnet:width=128", MNIST, 10).featureDim(), "128 is the reference width");
         assertEquals(512, Architectures.create("vgg11", MNIST, 10).featureDim());
         assertEquals(512, Architectures.create("resnet18", CIFAR, 10).featureDim());
     }

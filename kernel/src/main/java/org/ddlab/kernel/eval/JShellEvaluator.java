@@ -60,6 +60,7 @@ public final class JShellEvaluator implements AutoCloseable {
             "import org.ddlab.methods.*;",
             "import org.ddlab.matching.*;",
             "import org.ddlab.ablate.*;",
+            "import org.ddlab.sets.*;",
             "import org.ddlab.frepo.*;",
             "import org.ddlab.viz.*;",
             "import static org.ddlab.kernel.Notebook.*;");

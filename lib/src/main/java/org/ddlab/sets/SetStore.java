@@ -1,0 +1,373 @@
+package org.ddlab.sets;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import org.ddlab.coreset.Coresets;
+import org.ddlab.coreset.Embedder;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.distill.DistillationRun;
+import org.ddlab.distill.Distiller;
+import org.ddlab.distill.Metadata;
+import org.ddlab.distill.SyntheticSet;
+import org.ddlab.distill.SyntheticSetFile;
+import org.ddlab.engine.Profile;
+import org.ddlab.engine.Seeds;
+import org.ddlab.methods.Methods;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.ddlab.sampling.RandomSampler;
+import org.ddlab.train.Augmentation;
+import org.ddlab.train.LabeledSet;
+import org.ddlab.train.Trainer;
+import org.ddlab.train.TrainingSchedule;
+import org.ddlab.viz.ImageGrid;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where the sets of a comparison come from: <b>saved</b> sets first, made ones only when there is none.
+ *
+ * <ol>
+ *   <li>{@code savedDir/<name>/synthetic.npz} — a set someone made on purpose, at whatever scale (e.g.
+ *       {@code environment/measure/cross-arch} at the papers' scale). Used as it is, whatever its
+ *       settings; its sidecar says how it was made ({@link Provenance}).</li>
+ *   <li>{@code cacheDir/<name>-<key>/synthetic.npz} — a set this store made earlier from the same recipe
+ *       and the same training images ({@code key} is a hash of both), e.g. by an earlier run of the notebook.</li>
+ *   <li>otherwise the set is made now — a coreset selected, or a distillation run with checkpoints in
+ *       that cache directory (an interrupted one resumes) — and saved there with its recipe.</li>
+ * </ol>
+ *
+ * The two directories are kept apart on purpose: a quick set made by a notebook must never be taken for
+ * the measured one. Every prepared set comes back in the normalised space the evaluation protocol trains in.
+ */
+public final class SetStore {
+
+    /** Where a prepared set came from. */
+    public enum Origin {
+        SAVED("loaded (saved)"), CACHED("loaded (made here earlier, same recipe)"), MADE("made here");
+
+        private final String words;
+
+        Origin(String words) {
+            this.words = words;
+        }
+
+        @Override
+        public String toString() {
+            return words;
+        }
+    }
+
+    /** Progress of making a set: {@code done} of {@code total} units (epochs or steps) of {@code set}. */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = (set, done, total, status) -> { };
+
+        void update(String set, long done, long total, String status);
+    }
+
+    /**
+     * A set ready to train on.
+     *
+     * @param recipe  what was asked for
+     * @param set     normalised images and their targets (FRePo's learned labels as soft labels)
+     * @param origin  saved, cached or made now
+     * @param file    its {@code synthetic.npz}
+     * @param howMade how it was made, in words (from its sidecar when loaded — a saved set may differ from the recipe)
+     * @param seconds time to load or make it
+     */
+    public record Prepared(SetRecipe recipe, LabeledSet set, Origin origin, Path file, String howMade, double seconds) {
+
+        public String name() {
+            return recipe.name();
+        }
+
+        /** The images, class by class, in pixel space. */
+        public ImageGrid grid(Normalization norm) {
+            int[] all = new int[set.size()];
+            Arrays.setAll(all, i -> i);
+            return ImageGrid.of(set.images(), all).denormalize(norm);
+        }
+    }
+
+    /** One row per set: its name, where it came from, how it was made, and the seconds it took to load or make. */
+    public static Table table(String title, java.util.Collection<Prepared> sets) {
+        StringColumn name = StringColumn.create("set");
+        StringColumn origin = StringColumn.create("source");
+        StringColumn how = StringColumn.create("how it was made");
+        DoubleColumn seconds = DoubleColumn.create("seconds");
+        for (Prepared p : sets) {
+            name.append(p.name());
+            origin.append(p.origin().toString());
+            how.append(p.howMade());
+            seconds.append(Math.round(p.seconds() * 10) / 10.0);
+        }
+        return Table.create(title, name, origin, how, seconds);
+    }
+
+    private static final String DATASET = "fashion-mnist";
+
+    private final Path savedDir;
+    private final Path cacheDir;
+    private final String madeBy;
+
+    /**
+     * @param savedDir where saved sets are looked for first ({@code <name>/synthetic.npz}); need not exist
+     * @param cacheDir where sets made here are kept, one directory per recipe
+     * @param madeBy   recorded in the sidecar of every set made here, e.g. "notebook 05, default profile"
+     */
+    public SetStore(Path savedDir, Path cacheDir, String madeBy) {
+        this.savedDir = savedDir;
+        this.cacheDir = cacheDir;
+        this.madeBy = madeBy;
+    }
+
+    public Path savedDir() {
+        return savedDir;
+    }
+
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    /**
+     * The checkout's {@code runs/} directory, where the measurement scripts write: {@code $DDLAB_RUNS}
+     * when set, else {@code runs} beside the nearest directory above the working directory that holds
+     * {@code environment/measure} (a notebook runs in {@code notebooks/}), else {@code ./runs}.
+     */
+    public static Path runsDirectory() {
+        String env = System.getenv("DDLAB_RUNS");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path d = here; d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("environment/measure"))) {
+                return d.resolve("runs");
+            }
+        }
+        return here.resolve("runs");
+    }
+
+    /** Where a saved set of this name would be. */
+    public Path savedFile(String name) {
+        return savedDir.resolve(name).resolve("synthetic.npz");
+    }
+
+    /**
+     * Loads the saved set, else the cached one, else makes it (see the class comment).
+     *
+     * @param train   normalised real training images the set is chosen from or distilled on
+     * @param norm    their normalisation (saved sets are in pixel space)
+     * @param manager parent of the arrays used while making; nothing stays attached to it
+     */
+    public Prepared prepare(SetRecipe recipe, ImageSet train, Normalization norm, NDManager manager, Listener listener)
+            throws IOException {
+        long start = System.nanoTime();
+        Path saved = savedFile(recipe.name());
+        if (Files.exists(saved)) {
+            return load(recipe, saved, Origin.SAVED, train, norm, manager, start);
+        }
+        Map<String, Object> config = recipe.config();
+        Path dir = cacheDir.resolve(recipe.name() + "-" + key(config, train));
+        Path cached = dir.resolve("synthetic.npz");
+        if (Files.exists(cached)) {
+            return load(recipe, cached, Origin.CACHED, train, norm, manager, start);
+        }
+        Files.createDirectories(dir);
+        if (recipe.isCoreset()) {
+            select(recipe, config, train, norm, manager, dir, listener);
+        } else {
+            distil(recipe, config, train, norm, manager, dir, listener);
+        }
+        // Train on the set as saved (pixels, then normalised again), not on the copy in memory: the round trip
+        // changes pixels by a float rounding, and VGG-11 or ResNet-18 trained on 100 images end up several points
+        // apart from that alone. Read back, a set made now and the same set cached later give the same numbers.
+        return load(recipe, cached, Origin.MADE, train, norm, manager, start);
+    }
+
+    private Prepared load(SetRecipe recipe, Path npz, Origin origin, ImageSet train, Normalization norm, NDManager manager,
+                          long start) throws IOException {
+        try (NDManager scope = manager.newSubManager();
+             SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(scope, npz)) {
+            SyntheticSet set = loaded.set();
+            if (!set.classNames().equals(train.classNames()) || !set.imageShape().equals(train.shape().slice(1))) {
+                throw new IllegalArgumentException(npz + " holds images " + set.imageShape() + " of classes " + set.classNames()
+                        + ", but the training data has " + train.shape().slice(1) + " of " + train.classNames());
+            }
+            if (set.ipc() != recipe.ipc()) {
+                throw new IllegalArgumentException(npz + " has " + (set.ipc() < 0 ? "an unbalanced set" : set.ipc() + " images per class")
+                        + ", but set '" + recipe.name() + "' asks for " + recipe.ipc() + "; move it away or change the IPC");
+            }
+            Metadata meta = loaded.metadata().orElse(null);
+            if (meta != null && meta.method() != null && !sameMethod(meta.method(), recipe.method())) {
+                throw new IllegalArgumentException(npz + " was made by '" + meta.method() + "', but set '" + recipe.name()
+                        + "' is " + recipe.method() + "; the directory name decides which row a saved set fills");
+            }
+            String how = meta == null ? "no sidecar: how it was made is unknown" : Provenance.describe(meta);
+            return new Prepared(recipe, trainingSet(set, norm, recipe.name()), origin, npz, how, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static boolean sameMethod(String a, String b) {
+        return a.replace("-", "").equalsIgnoreCase(b.replace("-", ""));
+    }
+
+    /**
+     * A set in pixel space (as saved) brought into the normalised space the protocol trains in, as a
+     * heap copy: nothing stays attached to {@code set}'s manager. Learned labels come along as soft labels.
+     */
+    public static LabeledSet trainingSet(SyntheticSet set, Normalization norm, String name) {
+        try (NDManager scope = set.images().getManager().newSubManager()) {
+            NDArray normalised = norm.apply(set.images());
+            ImageSet images = ImageSet.fromNDArray(name, normalised, set.labelsNDArray(scope), set.classNames());
+            float[] soft = set.softLabels().map(NDArray::toFloatArray).orElse(null);
+            return new LabeledSet(images, soft);
+        }
+    }
+
+    private void select(SetRecipe recipe, Map<String, Object> config, ImageSet train, Normalization norm, NDManager manager,
+                              Path dir, Listener listener) throws IOException {
+        int ipc = recipe.ipc();
+        long seed = recipe.seed();
+        try (NDManager scope = manager.newSubManager()) {
+            int[] pool = allIndices(train.size());
+            Embedder embedder = null;
+            if (recipe.needsFeatures()) {
+                pool = perClass(train, ((Number) config.get("candidates")).intValue(), seed, 1);
+                int[] featureIdx = perClass(train, ((Number) config.get("feature_images")).intValue(), seed, 2);
+                ImageSet featureData = featureIdx.length == train.size() ? train : train.subset(featureIdx, train.name() + " (feature subset)");
+                String arch = String.valueOf(config.get("feature_architecture"));
+                Network net = Architectures.create(arch, train.shape().slice(1), train.numClasses()).initialize(scope, seed);
+                // The whole-dataset schedule of the course (no augmentation), with the recipe's epochs.
+                TrainingSchedule schedule = TrainingSchedule.wholeDataset(Profile.DEFAULT).withEpochs(((Number) config.get("feature_epochs")).intValue());
+                Trainer.train(net, LabeledSet.hard(featureData), schedule, Augmentation.NONE, seed,
+                        (epoch, epochs, loss) -> listener.update(recipe.name(), epoch, epochs,
+                                String.format(Locale.ROOT, "feature network on %d images, epoch %d/%d, loss %.3f", featureData.size(), epoch, epochs, loss)));
+                embedder = x -> net.features(x, false);
+            }
+            ImageSet candidates = pool.length == train.size() ? train : train.subset(pool, train.name() + " (candidates)");
+            listener.update(recipe.name(), 0, 1, "selecting " + ipc + " per class among " + candidates.size());
+            int[] local = Coresets.select(Coresets.byName(recipe.method()), candidates, ipc, embedder, seed, scope,
+                    org.ddlab.eval.EvaluationProtocol.TEST_BATCH);
+            int[] idx = new int[local.length];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = pool[local[i]];
+            }
+            int[] labels = new int[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                labels[i] = train.label(idx[i]);
+            }
+            try (SyntheticSet pixels = SyntheticSet.of(norm.invert(train.images(scope, idx)), labels, null, train.classNames())) {
+                Metadata meta = Metadata.of(recipe.method(), DATASET, seed, 0L)
+                        .withExtra("recipe", config)
+                        .withExtra("made_by", madeBy)
+                        .withExtra("train", describe(train))
+                        .withExtra("indices", idx)
+                        .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
+                        .withExtra("normalization", Map.of("mean", norm.mean(), "std", norm.std()));
+                SyntheticSetFile.save(pixels, dir.resolve("synthetic.npz"), meta);
+            }
+            listener.update(recipe.name(), 1, 1, "selected");
+        }
+    }
+
+    private void distil(SetRecipe recipe, Map<String, Object> config, ImageSet train, Normalization norm, NDManager manager,
+                              Path dir, Listener listener) throws IOException {
+        long steps = recipe.steps();
+        // A checkpoint now and then lets an interrupted notebook resume; one kept is enough here.
+        DistillationRun run = new DistillationRun(dir, (int) Math.max(10, Math.min(100, steps / 4)), 1, null)
+                .annotate("recipe", config).annotate("made_by", madeBy).annotate("train", describe(train));
+        try (NDManager scope = manager.newSubManager();
+             Distiller d = Methods.create(config, steps, train, norm, DATASET, scope)) {
+            if (run.resume(d).isEmpty()) {
+                Methods.initialise(d, config, train, scope);
+            }
+            listener.update(recipe.name(), d.stepsDone(), d.totalSteps(), "distilling");
+            run.run(d, r -> {
+                listener.update(recipe.name(), r.step(), d.totalSteps(),
+                        String.format(Locale.ROOT, "%s step %d/%d, loss %.4f, %.2f s/step", d.method(), r.step(), d.totalSteps(), r.loss(), r.seconds()));
+                return true;
+            });
+        }
+    }
+
+    /** {@code n} seeded images of every class (all when n is 0 or the class is smaller), class by class. */
+    private static int[] perClass(ImageSet set, int n, long seed, long purpose) {
+        if (n == 0) {
+            return allIndices(set.size());
+        }
+        int[] out = new int[0];
+        for (int c = 0; c < set.numClasses(); c++) {
+            int[] members = set.indicesOf(c);
+            int[] picked = members.length <= n ? members : RandomSampler.draw(members, n, Seeds.at(seed, purpose, c));
+            int from = out.length;
+            out = Arrays.copyOf(out, from + picked.length);
+            System.arraycopy(picked, 0, out, from, picked.length);
+        }
+        return out;
+    }
+
+    private static int[] allIndices(int n) {
+        int[] a = new int[n];
+        Arrays.setAll(a, i -> i);
+        return a;
+    }
+
+    /** The training images in a few words and a checksum, so sets made from other data are not mistaken for these. */
+    private static Map<String, Object> describe(ImageSet train) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", train.name());
+        m.put("images", train.size());
+        m.put("checksum", checksum(train));
+        return m;
+    }
+
+    private static String checksum(ImageSet train) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (int l : train.labels()) {
+                md.update((byte) l);
+            }
+            // A stride through the images: cheap, and any other split or normalisation changes it.
+            int step = Math.max(1, train.size() / 256);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(train.imageSize() * 4);
+            for (int i = 0; i < train.size(); i += step) {
+                b.clear();
+                b.asFloatBuffer().put(train.image(i));
+                md.update(b.array());
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    static String key(Map<String, Object> config, ImageSet train) {
+        Map<String, Object> identity = new TreeMap<>();
+        identity.put("config", new TreeMap<>(config));
+        identity.put("train", describe(train));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}
