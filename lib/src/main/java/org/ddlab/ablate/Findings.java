@@ -204,7 +204,7 @@ public final class Findings {
             }
             Object best = best();
             Object worst = worst();
-            if (gap() == 0) {
+            if (gap() < 0.05) {   // equal to the 0.1 points written
                 return b.append("every value of ").append(option).append(" scored the same (").append(pct(mean(best))).append(").")
                         .toString();
             }
@@ -277,9 +277,10 @@ public final class Findings {
     }
 
     /**
-     * The spread of the cells' scores, in points: the population std of their means. Over a grid that
-     * varies only the seed, this is how much a cell's score moves when nothing that matters changes — the
-     * yardstick for every other gap.
+     * The spread of the cells' scores, in points: the sample standard deviation of their means (n − 1,
+     * as the estimate from a few cells should be). Over a grid that varies only the seed, this is how
+     * much a cell's score moves when nothing that matters changes — the yardstick for every other gap.
+     * NaN for fewer than two cells.
      */
     public static double spread(List<Ablation.Cell> cells) {
         double[] m = cells.stream().mapToDouble(c -> 100 * c.result().mean()).toArray();
@@ -287,7 +288,47 @@ public final class Findings {
             return Double.NaN;
         }
         double mean = Arrays.stream(m).average().orElseThrow();
-        return Math.sqrt(Arrays.stream(m).map(x -> (x - mean) * (x - mean)).sum() / m.length);
+        return Math.sqrt(Arrays.stream(m).map(x -> (x - mean) * (x - mean)).sum() / (m.length - 1));
+    }
+
+    /** How a measured difference bears on a claim that it is positive. */
+    public enum Verdict {
+        /** Positive by at least the noise. */
+        AGREES("agrees"),
+        /** Negative by at least the noise. */
+        DISAGREES("disagrees"),
+        /** Smaller than the noise either way. */
+        INCONCLUSIVE("is inconclusive (within the noise)"),
+        /** Positive, but no noise estimate to judge it by. */
+        LEANS_AGREE("leans towards agreeing (no noise estimate)"),
+        /** Negative, no noise estimate. */
+        LEANS_DISAGREE("leans towards disagreeing (no noise estimate)");
+
+        private final String text;
+
+        Verdict(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /**
+     * The verdict of {@code difference} (in points; the claim is that it is positive) against {@code noise}
+     * (points; NaN when unknown): outside ±noise it agrees or disagrees, inside it is inconclusive.
+     */
+    public static Verdict verdict(double difference, double noise) {
+        if (Double.isNaN(difference)) {
+            return Verdict.INCONCLUSIVE;
+        }
+        if (Double.isNaN(noise)) {
+            return difference > 0 ? Verdict.LEANS_AGREE : difference < 0 ? Verdict.LEANS_DISAGREE : Verdict.INCONCLUSIVE;
+        }
+        return difference >= noise && difference > 0 ? Verdict.AGREES
+                : difference <= -noise && difference < 0 ? Verdict.DISAGREES : Verdict.INCONCLUSIVE;
     }
 
     private static Ablation.Cell find(List<Ablation.Cell> cells, Map<String, Object> want) {

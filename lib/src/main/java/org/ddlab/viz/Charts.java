@@ -336,6 +336,15 @@ public final class Charts {
      */
     public static Chart meanStd(String title, String categoryLabel, String valueLabel,
                                 Map<String, ? extends Map<String, double[]>> series) {
+        return meanStd(title, categoryLabel, valueLabel, series, true);
+    }
+
+    /**
+     * As {@link #meanStd(String, String, String, Map)}; {@code lines} false draws the points alone, for
+     * categories with no order (seeds, say) where a line between them would suggest a trend.
+     */
+    public static Chart meanStd(String title, String categoryLabel, String valueLabel,
+                                Map<String, ? extends Map<String, double[]>> series, boolean lines) {
         DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
         series.forEach((name, byCategory) -> byCategory.forEach((category, ms) -> {
             if (ms == null || ms.length != 2) {
@@ -351,7 +360,7 @@ public final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(GRID);
         plot.setOutlineVisible(false);
-        StatisticalLineAndShapeRenderer renderer = new StatisticalLineAndShapeRenderer(true, true);
+        StatisticalLineAndShapeRenderer renderer = new StatisticalLineAndShapeRenderer(lines, true);
         for (int i = 0; i < data.getRowCount(); i++) {
             renderer.setSeriesPaint(i, color(i));
             renderer.setSeriesStroke(i, new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));

@@ -189,7 +189,15 @@ class AblationTest {
         assertEquals("has no steady trend over clusters", Findings.of(g.vary("clusters", 16, 32, 64, 256), List.of(
                 cell(Map.of("clusters", 16), 0.70), cell(Map.of("clusters", 32), 0.75), cell(Map.of("clusters", 64), 0.71),
                 cell(Map.of("clusters", 256), 0.76))).get(0).trend());
-        assertEquals(Math.sqrt(2.0 / 3) , Findings.spread(oneRun), 1e-9, "population std of the cells' means, in points");
+        assertEquals(1.0, Findings.spread(oneRun), 1e-9, "sample std of the cells' means (70, 71, 72 %), in points");
+        assertTrue(Double.isNaN(Findings.spread(oneRun.subList(0, 1))));
+        assertEquals(Findings.Verdict.AGREES, Findings.verdict(2.0, 1.5));
+        assertEquals(Findings.Verdict.DISAGREES, Findings.verdict(-2.0, 1.5));
+        assertEquals(Findings.Verdict.INCONCLUSIVE, Findings.verdict(1.0, 1.5));
+        assertEquals(Findings.Verdict.INCONCLUSIVE, Findings.verdict(-1.0, 1.5));
+        assertEquals(Findings.Verdict.LEANS_AGREE, Findings.verdict(0.3, Double.NaN));
+        assertEquals(Findings.Verdict.LEANS_DISAGREE, Findings.verdict(-0.3, Double.NaN));
+        assertEquals(Findings.Verdict.INCONCLUSIVE, Findings.verdict(0.0, 0.0), "no difference proves nothing");
         assertEquals("every value of clusters scored the same (70.0 %).", Findings.of(g, List.of(cell(Map.of("clusters", 16), 0.7),
                 cell(Map.of("clusters", 64), 0.7), cell(Map.of("clusters", 256), 0.7))).get(0).sentence(1));
     }

@@ -29,7 +29,7 @@ class GridFilesTest {
     void everyCommittedGridIsValid() throws Exception {
         List<String> names = GridFiles.names();
         assertTrue(names.containsAll(List.of("dream-clusters", "dream-interval", "frepo-pool", "frepo-online-steps", "frepo-ridge",
-                "frepo-labels", "ipc", "frepo-seeds")), names.toString());
+                "frepo-labels", "ipc", "frepo-seeds", "dream-seeds")), names.toString());
         for (String name : names) {
             AblationGrid g = GridFiles.load(name);
             assertFalse(g.vary().isEmpty(), name + " varies something");
@@ -42,6 +42,11 @@ class GridFilesTest {
         for (String name : List.of("frepo-online-steps", "frepo-ridge", "frepo-labels", "ipc", "frepo-seeds")) {
             AblationGrid g = GridFiles.load(name);
             assertTrue(g.cells().stream().anyMatch(c -> Methods.configure(c, 1).equals(base)), name + " contains FRePo's base cell");
+        }
+        Map<String, Object> dream = Methods.configure(GridFiles.load("dream-seeds").cells().get(0), 1);   // seed 0
+        for (String name : List.of("dream-clusters", "dream-interval")) {
+            AblationGrid g = GridFiles.load(name);
+            assertTrue(g.cells().stream().anyMatch(c -> Methods.configure(c, 1).equals(dream)), name + " contains DREAM's base cell");
         }
     }
 }

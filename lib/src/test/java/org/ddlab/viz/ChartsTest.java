@@ -100,6 +100,10 @@ class ChartsTest {
                 Map.of("s", Map.of("1", new double[] {1}))));
         assertNull(Charts.meanStd("one", "a", "b", Map.of("s", Map.of("1", new double[] {1, 0}))).chart().getLegend(),
                 "one line needs no legend");
+        var points = (org.jfree.chart.renderer.category.LineAndShapeRenderer) Charts.meanStd("seeds", "seed", "%", series, false)
+                .chart().getCategoryPlot().getRenderer();
+        assertFalse(points.getDefaultLinesVisible(), "points alone");
+        assertTrue(((org.jfree.chart.renderer.category.LineAndShapeRenderer) plot.getRenderer()).getDefaultLinesVisible());
     }
 
     @Test
