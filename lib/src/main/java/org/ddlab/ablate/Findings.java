@@ -104,10 +104,11 @@ public final class Findings {
             if (Double.isNaN(d)) {
                 return s.append("— (a cell is missing)").toString();
             }
-            s.append(d == 0 ? "the same as " : String.format(Locale.ROOT, "%.1f points %s ", Math.abs(d), d > 0 ? "above" : "below"))
+            boolean same = Math.abs(d) < 0.05;   // equal to the 0.1 points written
+            s.append(same ? "the same as " : String.format(Locale.ROOT, "%.1f points %s ", Math.abs(d), d > 0 ? "above" : "below"))
                     .append(option).append(" = ").append(Ablation.text(b));
             String[] yardstick = yardstick(noise);
-            if (yardstick != null && Double.parseDouble(yardstick[1]) > 0 && d != 0) {
+            if (yardstick != null && Double.parseDouble(yardstick[1]) > 0 && !same) {
                 double n = Double.parseDouble(yardstick[1]);
                 s.append(Math.abs(d) >= n ? String.format(Locale.ROOT, ", %.1f× %s (%.1f points)", Math.abs(d) / n, yardstick[0], n)
                         : String.format(Locale.ROOT, ", within %s (%.1f points)", yardstick[0], n));
@@ -237,6 +238,12 @@ public final class Findings {
             }
             return b.toString();
         }
+    }
+
+    /** A difference in points as the findings write it: "+1.2 points", "-0.4 points", "+0.0 points" (never "-0.0"). */
+    public static String signed(double points) {
+        double rounded = Math.round(points * 10) / 10.0;
+        return String.format(Locale.ROOT, "%+.1f points", rounded == 0 ? 0.0 : rounded);
     }
 
     /** The effects of the grid's last varied option, one per combination of the others, in the grid's order. */

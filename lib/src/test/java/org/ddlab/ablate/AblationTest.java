@@ -179,6 +179,10 @@ class AblationTest {
         assertEquals("clusters = 64 scored 5.0 points above clusters = 16, 7.5× the run-to-run std (0.7 points)",
                 e.compare(64, 16, Double.NaN));
 
+        assertEquals("+1.2 points", Findings.signed(1.23));
+        assertEquals("+0.0 points", Findings.signed(-0.01), "never -0.0");
+        assertEquals("-0.4 points", Findings.signed(-0.4));
+
         List<Ablation.Cell> oneRun = List.of(cell(Map.of("clusters", 16), 0.70), cell(Map.of("clusters", 64), 0.71),
                 cell(Map.of("clusters", 256), 0.72));
         Findings.Effect rising = Findings.of(g, oneRun).get(0);
@@ -198,6 +202,9 @@ class AblationTest {
         assertEquals(Findings.Verdict.LEANS_AGREE, Findings.verdict(0.3, Double.NaN));
         assertEquals(Findings.Verdict.LEANS_DISAGREE, Findings.verdict(-0.3, Double.NaN));
         assertEquals(Findings.Verdict.INCONCLUSIVE, Findings.verdict(0.0, 0.0), "no difference proves nothing");
+        Findings.Effect tie = Findings.of(g, List.of(cell(Map.of("clusters", 16), 0.7), cell(Map.of("clusters", 64), 0.70001),
+                cell(Map.of("clusters", 256), 0.7))).get(0);
+        assertEquals("clusters = 64 scored the same as clusters = 16", tie.compare(64, 16, 1));
         assertEquals("every value of clusters scored the same (70.0 %).", Findings.of(g, List.of(cell(Map.of("clusters", 16), 0.7),
                 cell(Map.of("clusters", 64), 0.7), cell(Map.of("clusters", 256), 0.7))).get(0).sentence(1));
     }
