@@ -3,6 +3,9 @@ package org.ddlab.ablate;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
@@ -13,6 +16,8 @@ import org.ddlab.engine.Devices;
 import org.ddlab.eval.EvalResult;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.methods.Methods;
+import org.ddlab.viz.Chart;
+import org.ddlab.viz.Charts;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -66,6 +71,9 @@ public final class Ablation {
      */
     public record Cell(Map<String, Object> options, Map<String, Object> config, EvalResult result, long steps,
                        double distillSeconds, Path dir, boolean cached) {
+        Cell asCached() {
+            return new Cell(options, config, result, steps, distillSeconds, dir, true);
+        }
     }
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -171,6 +179,11 @@ public final class Ablation {
     }
 
     private Cell read(Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir) throws IOException {
+        return read(file, options, config, cellDir, architecture);
+    }
+
+    private static Cell read(Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir, String architecture)
+            throws IOException {
         Map<String, Object> m = GSON.fromJson(Files.readString(file), new TypeToken<LinkedHashMap<String, Object>>() { }.getType());
         try {
             double[] acc = doubles(m.get("accuracies"));
@@ -194,7 +207,7 @@ public final class Ablation {
         StringBuilder b = new StringBuilder(String.valueOf(options.getOrDefault("method", "frepo")));
         options.forEach((k, v) -> {
             if (!k.equals("method")) {
-                b.append(' ').append(k).append('=').append(v);
+                b.append(' ').append(k).append('=').append(text(v));
             }
         });
         return b.toString();
@@ -218,7 +231,7 @@ public final class Ablation {
         for (Cell c : cells) {
             int i = 0;
             for (String k : grid.vary().keySet()) {
-                varied.get(i++).append(String.valueOf(c.options().get(k)));
+                varied.get(i++).append(text(c.options().get(k)));
             }
             mean.append(Math.round(10000 * c.result().mean()) / 100.0);
             std.append(Math.round(10000 * c.result().std()) / 100.0);
@@ -231,6 +244,149 @@ public final class Ablation {
         varied.forEach(t::addColumns);
         t.addColumns(mean, std, runs, steps, seconds, cached);
         return t;
+    }
+
+    /**
+     * An option's value as the tables, charts and findings write it: whole numbers without a decimal
+     * point, small and large ones as {@code 1e-6}, others as they are ({@code 0.01}, {@code true}).
+     */
+    public static String text(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return String.valueOf(d);
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 1e6) {
+                return String.valueOf((long) d);
+            }
+            if (d != 0 && (Math.abs(d) < 1e-3 || Math.abs(d) >= 1e6)) {
+                String[] parts = String.format(Locale.ROOT, "%.6e", d).split("e");
+                String mantissa = parts[0].replaceAll("0+$", "").replaceAll("\\.$", "");
+                return mantissa + "e" + Integer.parseInt(parts[1]);
+            }
+            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    /**
+     * A chart of a grid's scores (in %): the first varied option's values along the x axis, in the
+     * grid's order, one line per combination of the other varied options (one line for a one-option
+     * grid), error bars of ±1 std over evaluation runs, each point labelled.
+     */
+    public static Chart chart(AblationGrid grid, List<Cell> cells, String scoredOn) {
+        List<String> varied = new ArrayList<>(grid.vary().keySet());
+        if (varied.isEmpty()) {
+            throw new IllegalArgumentException("grid '" + grid.name() + "' varies nothing; there is nothing to chart");
+        }
+        String x = varied.get(0);
+        Map<String, Map<String, double[]>> series = new LinkedHashMap<>();
+        for (Cell c : cells) {
+            List<String> rest = new ArrayList<>();
+            for (String k : varied.subList(1, varied.size())) {
+                rest.add(k + "=" + text(c.options().get(k)));
+            }
+            String line = rest.isEmpty() ? grid.name() : String.join(", ", rest);
+            series.computeIfAbsent(line, k -> new LinkedHashMap<>())
+                    .put(text(c.options().get(x)), new double[] {100 * c.result().mean(), 100 * c.result().std()});
+        }
+        // Categories in the grid's order even when the first line lacks some (a partly finished grid).
+        Map<String, Map<String, double[]>> ordered = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, double[]>> e : series.entrySet()) {
+            Map<String, double[]> byValue = new LinkedHashMap<>();
+            for (Object v : grid.vary().get(x)) {
+                double[] ms = e.getValue().get(text(v));
+                if (ms != null) {
+                    byValue.put(text(v), ms);
+                }
+            }
+            ordered.put(e.getKey(), byValue);
+        }
+        return Charts.meanStd(grid.name(), x, "accuracy on " + scoredOn + " (%)", ordered);
+    }
+
+    /**
+     * What a cache directory written by another run (the CLI's {@code ablate}, say) holds for a grid.
+     *
+     * @param cells     the grid's finished cells found there, in the grid's order (missing ones left out)
+     * @param protocol  the evaluation protocol that scored them
+     * @param evaluatedWith the evaluation network
+     * @param scoredOn  what they were scored on
+     * @param expected  cells in the grid
+     */
+    public record Finished(List<Cell> cells, String protocol, String evaluatedWith, String scoredOn, int expected) {
+        public Finished {
+            cells = List.copyOf(cells);
+        }
+
+        /** Whether every cell of the grid was found. */
+        public boolean complete() {
+            return cells.size() == expected;
+        }
+    }
+
+    /**
+     * The finished cells of {@code grid} in the cache directory {@code dir}, whatever protocol, network
+     * and split scored them — read only, nothing is run. A cell matches when its complete configuration
+     * equals the grid cell's ({@code defaultSteps} as in {@link #Ablation}); when cells scored under
+     * several protocols match, the protocol that covers most of the grid wins (then the newest).
+     * An absent directory gives no cells.
+     */
+    public static Finished finished(Path dir, AblationGrid grid, long defaultSteps) throws IOException {
+        List<Map<String, Object>> options = grid.cells();
+        List<JsonElement> wanted = new ArrayList<>();
+        for (Map<String, Object> o : options) {
+            wanted.add(GSON.toJsonTree(new TreeMap<>(Methods.configure(o, defaultSteps))));
+        }
+        record Found(int index, Path file, JsonObject saved, long modified) { }
+        Map<String, List<Found>> byProtocol = new LinkedHashMap<>();
+        if (Files.isDirectory(dir)) {
+            try (var subdirs = Files.list(dir)) {
+                for (Path cellDir : subdirs.sorted().toList()) {
+                    Path file = cellDir.resolve("result.json");
+                    if (!Files.isRegularFile(file)) {
+                        continue;
+                    }
+                    JsonObject saved;
+                    try {
+                        saved = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+                    } catch (RuntimeException e) {
+                        continue; // not a cell's result; the run that wrote it will say so
+                    }
+                    if (!saved.has("config") || !saved.has("identity")) {
+                        continue;
+                    }
+                    int index = wanted.indexOf(saved.get("config"));
+                    if (index < 0) {
+                        continue;
+                    }
+                    JsonObject identity = saved.getAsJsonObject("identity").deepCopy();
+                    identity.remove("config");
+                    byProtocol.computeIfAbsent(identity.toString(), k -> new ArrayList<>())
+                            .add(new Found(index, file, identity, Files.getLastModifiedTime(file).toMillis()));
+                }
+            }
+        }
+        List<Found> best = byProtocol.values().stream()
+                .max(java.util.Comparator.<List<Found>>comparingLong(l -> l.stream().mapToInt(Found::index).distinct().count())
+                        .thenComparingLong(l -> l.stream().mapToLong(Found::modified).max().orElse(0)))
+                .orElse(List.of());
+        if (best.isEmpty()) {
+            return new Finished(List.of(), "", "", "", options.size());
+        }
+        JsonObject identity = best.get(0).saved();
+        String arch = string(identity, "evaluated_with");
+        Cell[] cells = new Cell[options.size()];
+        for (Found f : best) {
+            cells[f.index()] = read(f.file(), options.get(f.index()), Methods.configure(options.get(f.index()), defaultSteps),
+                    f.file().getParent(), arch).asCached();
+        }
+        return new Finished(java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).toList(), string(identity, "protocol"),
+                arch, string(identity, "scored_on"), options.size());
+    }
+
+    private static String string(JsonObject o, String key) {
+        return o.has(key) ? o.get(key).getAsString() : "";
     }
 
     /** The cache directory of a cell: a hash of everything that decides its result. */

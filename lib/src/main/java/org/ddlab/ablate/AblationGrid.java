@@ -58,6 +58,40 @@ public record AblationGrid(String name, Map<String, Object> base, Map<String, Li
         return new AblationGrid(name, base, v);
     }
 
+    /**
+     * This grid with {@code option} fixed at {@code value} in every cell (added to the base, or
+     * replacing the base's value): how a notebook scales a committed grid to its profile, e.g.
+     * {@code grid.with("steps", 40)}. An option the grid varies cannot be fixed; give it other values
+     * with {@link #vary(String, Object...)} instead.
+     */
+    public AblationGrid with(String option, Object value) {
+        if (vary.containsKey(option)) {
+            throw new IllegalArgumentException("grid '" + name + "' varies '" + option + "' over " + vary.get(option)
+                    + "; it cannot also be fixed (use vary(\"" + option + "\", ...) for other values)");
+        }
+        Map<String, Object> b = new LinkedHashMap<>(base);
+        b.put(option, normalise(value));
+        return new AblationGrid(name, b, vary);
+    }
+
+    /** This grid with every entry of {@code options} fixed (see {@link #with(String, Object)}). */
+    public AblationGrid with(Map<String, ?> options) {
+        AblationGrid g = this;
+        for (Map.Entry<String, ?> e : options.entrySet()) {
+            g = g.with(e.getKey(), e.getValue());
+        }
+        return g;
+    }
+
+    /** The values the grid tries for {@code option}, or an error naming the varied options. */
+    public List<Object> values(String option) {
+        List<Object> v = vary.get(option);
+        if (v == null) {
+            throw new IllegalArgumentException("grid '" + name + "' does not vary '" + option + "'; it varies " + vary.keySet());
+        }
+        return v;
+    }
+
     /** Every combination of the varied values over the base, first option slowest. */
     public List<Map<String, Object>> cells() {
         List<Map<String, Object>> out = new ArrayList<>();

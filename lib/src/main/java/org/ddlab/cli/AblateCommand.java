@@ -3,6 +3,7 @@ package org.ddlab.cli;
 import com.google.gson.Gson;
 import org.ddlab.ablate.Ablation;
 import org.ddlab.ablate.AblationGrid;
+import org.ddlab.ablate.Findings;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
 import org.ddlab.engine.Profile;
@@ -40,6 +41,12 @@ final class AblateCommand implements Callable<Integer> {
     @Option(names = "--arch", defaultValue = "convnet", description = "Evaluation network. Default: ${DEFAULT-VALUE}.")
     String arch;
 
+    @Option(names = "--set", paramLabel = "OPTION=VALUE",
+            description = {"Fix an option in every cell, over the grid file's base (repeatable), e.g. --set steps=20",
+                    "--set architecture=convnet:width=16: scale a committed grid without editing it. Numbers, true and false",
+                    "are read as such, anything else as text. An option the grid varies cannot be set."})
+    List<String> set = new java.util.ArrayList<>();
+
     @Mixin
     ProtocolOptions protocolOptions;
 
@@ -60,6 +67,13 @@ final class AblateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AblationGrid g = AblationGrid.load(grid);
+        for (String assignment : set) {
+            int eq = assignment.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set takes OPTION=VALUE, got '" + assignment + "'");
+            }
+            g = g.with(assignment.substring(0, eq).trim(), value(assignment.substring(eq + 1).trim()));
+        }
         Profile profile = profileOption.get();
         if (data.validation == null) {
             data.validation = 500;
@@ -81,6 +95,7 @@ final class AblateCommand implements Callable<Integer> {
             Gson gson = new Gson();
             for (Ablation.Cell c : done) {
                 Map<String, Object> m = new LinkedHashMap<>();
+                m.put("grid", g.name());
                 m.put("options", c.options());
                 m.put("mean", c.result().mean());
                 m.put("std", c.result().std());
@@ -89,13 +104,33 @@ final class AblateCommand implements Callable<Integer> {
                 m.put("distill_seconds", c.distillSeconds());
                 m.put("cached", c.cached());
                 m.put("scored_on", scoredOn);
+                m.put("protocol", protocol.toString());
+                m.put("evaluated_with", arch);
                 m.put("dir", c.dir().toString());
                 stdout.println(gson.toJson(m));
             }
         } else {
             stdout.print(Tables.toText(Ablation.table(g, done, scoredOn), 1000));
+            if (!g.vary().isEmpty()) {
+                stdout.println();
+                stdout.println(Findings.describe(g, done, Double.NaN));
+            }
         }
         stdout.flush();
         return 0;
+    }
+
+    /** A --set value: a number, true/false, or else text. */
+    static Object value(String text) {
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        if (text.matches("[-+]?\\d+")) {
+            return Long.parseLong(text);
+        }
+        if (text.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+            return Double.parseDouble(text);
+        }
+        return text;
     }
 }

@@ -28,6 +28,10 @@ import java.util.TreeSet;
  * ({@link FrepoConfig#toMap()}, {@link MatchingConfig#toMap()}) plus the real-batch sampler's; a key
  * left out takes the method's default, a key of another method is an error rather than silently
  * ignored (an ablation over {@code pool_size} of DC would otherwise run five identical cells).
+ *
+ * <p>With {@code sampler: dream} a matching method's {@code real_batch} defaults to {@code clusters}
+ * (DREAM matches each class against its N representatives), so a grid over {@code clusters} varies
+ * the batch with it, as DREAM's reference does; FRePo keeps its class-balanced batch.
  */
 public final class Methods {
 
@@ -74,6 +78,10 @@ public final class Methods {
             m.put("clusters", intOption(options, "clusters", RepresentativeSampler.DEFAULT_CLUSTERS));
             m.put("interval", intOption(options, "interval", RepresentativeSampler.DEFAULT_INTERVAL));
             m.put("candidates", intOption(options, "candidates", 0));
+            if (!method.equals("frepo") && !options.containsKey("real_batch")) {
+                // DREAM matches against its N representatives: the real batch is N, as in the reference (and in distill).
+                m.put("real_batch", m.get("clusters"));
+            }
         } else if (!sampler.equals("random")) {
             throw new IllegalArgumentException("unknown sampler '" + sampler + "'; known: random, dream");
         } else if (options.containsKey("clusters") || options.containsKey("interval") || options.containsKey("candidates")) {

@@ -11,11 +11,13 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.category.StatisticalLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import tech.tablesaw.api.NumericColumn;
@@ -323,6 +325,75 @@ public final class Charts {
         groups.forEach((category, bySeries) -> bySeries.forEach((series, v) -> data.addValue(v, series, category)));
         String value = columns.size() == 1 ? columns.get(0) : "";
         return barChart(title == null ? table.name() : title, categoryColumn, value, data, columns.size() > 1);
+    }
+
+    /**
+     * Points with error bars over categories, one line per series: {@code series.get(name).get(category)}
+     * is {@code {mean, std}} (a std of 0 or NaN draws no bar), e.g. the validation accuracy of an ablation
+     * over a setting's values (categories, in the maps' order), one line per value of a second setting.
+     * Each point is labelled with its mean. The value axis fits the data instead of starting at zero, so
+     * differences of a point or two stay visible; read it with the error bars.
+     */
+    public static Chart meanStd(String title, String categoryLabel, String valueLabel,
+                                Map<String, ? extends Map<String, double[]>> series) {
+        return meanStd(title, categoryLabel, valueLabel, series, true);
+    }
+
+    /**
+     * As {@link #meanStd(String, String, String, Map)}; {@code lines} false draws the points alone, for
+     * categories with no order (seeds, say) where a line between them would suggest a trend.
+     */
+    public static Chart meanStd(String title, String categoryLabel, String valueLabel,
+                                Map<String, ? extends Map<String, double[]>> series, boolean lines) {
+        DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
+        series.forEach((name, byCategory) -> byCategory.forEach((category, ms) -> {
+            if (ms == null || ms.length != 2) {
+                throw new IllegalArgumentException("series '" + name + "', category '" + category + "': need {mean, std}");
+            }
+            double std = Double.isNaN(ms[1]) ? 0 : ms[1];
+            data.add(ms[0], std, name, category);
+        }));
+        JFreeChart chart = ChartFactory.createLineChart(title, categoryLabel, valueLabel, data, PlotOrientation.VERTICAL,
+                series.size() > 1, false, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        stylePlotArea(plot.getDomainAxis(), plot.getRangeAxis());
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(GRID);
+        plot.setOutlineVisible(false);
+        StatisticalLineAndShapeRenderer renderer = new StatisticalLineAndShapeRenderer(lines, true);
+        for (int i = 0; i < data.getRowCount(); i++) {
+            renderer.setSeriesPaint(i, color(i));
+            renderer.setSeriesStroke(i, new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            renderer.setSeriesShape(i, new Ellipse2D.Double(-4, -4, 8, 8));
+        }
+        renderer.setErrorIndicatorPaint(TEXT);
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", decimalFormat("0.0")));
+        renderer.setDefaultItemLabelFont(TICK_FONT);
+        renderer.setDefaultItemLabelPaint(TEXT);
+        renderer.setDefaultItemLabelsVisible(true);
+        plot.setRenderer(renderer);
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setAutoRangeIncludesZero(false);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int r = 0; r < data.getRowCount(); r++) {
+            for (int c = 0; c < data.getColumnCount(); c++) {
+                Number m = data.getMeanValue(r, c);
+                if (m == null || Double.isNaN(m.doubleValue())) {
+                    continue;
+                }
+                Number sd = data.getStdDevValue(r, c);
+                double d = sd == null ? 0 : sd.doubleValue();
+                lo = Math.min(lo, m.doubleValue() - d);
+                hi = Math.max(hi, m.doubleValue() + d);
+            }
+        }
+        if (lo <= hi) {
+            // Room for the labels above the highest point; at least 2 units tall so equal values do not fill the plot.
+            double pad = Math.max(1, 0.15 * (hi - lo));
+            y.setRange(lo - pad, hi + 1.5 * pad);
+        }
+        return new Chart(styleChart(chart), WIDTH, HEIGHT);
     }
 
     private static Chart barChart(String title, String categoryLabel, String valueLabel, DefaultCategoryDataset data, boolean legend) {

@@ -100,6 +100,183 @@ class AblationTest {
     }
 
     @Test
+    void aGridIsScaledByFixingBaseOptionsButNotVariedOnes() {
+        AblationGrid g = AblationGrid.parse("{\"name\": \"pool\", \"base\": {\"method\": \"frepo\", \"steps\": 300},"
+                + " \"vary\": {\"pool_size\": [1, 10]}}", "x");
+        AblationGrid small = g.with("steps", 20).with(Map.of("architecture", "convnet:width=16"));
+        assertEquals(20, ((Number) small.base().get("steps")).intValue());
+        assertEquals("convnet:width=16", small.base().get("architecture"));
+        assertEquals(300L, g.base().get("steps"), "the original grid is unchanged");
+        assertEquals(2, small.cells().size());
+        assertEquals(20, ((Number) small.cells().get(1).get("steps")).intValue());
+        IllegalArgumentException varied = assertThrows(IllegalArgumentException.class, () -> g.with("pool_size", 5));
+        assertTrue(varied.getMessage().contains("varies 'pool_size'"), varied.getMessage());
+        assertEquals(List.of(1L, 10L), g.values("pool_size"));
+        assertEquals(List.of(1, 5), g.vary("pool_size", 1, 5).values("pool_size"), "vary replaces a varied option's values");
+        assertThrows(IllegalArgumentException.class, () -> g.values("ridge"));
+    }
+
+    @Test
+    void valuesAreWrittenShortly() {
+        assertEquals("1e-6", Ablation.text(1e-6));
+        assertEquals("2.5e-8", Ablation.text(2.5e-8));
+        assertEquals("0.01", Ablation.text(0.01));
+        assertEquals("300", Ablation.text(300.0));
+        assertEquals("10", Ablation.text(10L));
+        assertEquals("true", Ablation.text(true));
+        assertEquals("convnet:width=32", Ablation.text("convnet:width=32"));
+        assertEquals("frepo ridge=1e-4 pool_size=5", Ablation.label(new java.util.LinkedHashMap<>(Map.of("ridge", 1e-4)) {{
+            put("pool_size", 5);
+        }}));
+    }
+
+    @Test
+    void dreamsRealBatchOfAMatchingMethodIsItsClusterCount() {
+        Map<String, Object> dm = Methods.configure(Map.of("method", "dm", "ipc", 10, "sampler", "dream", "clusters", 32), 10);
+        assertEquals(32, ((Number) dm.get("real_batch")).intValue(), "DREAM matches against its N representatives");
+        Map<String, Object> explicit = Methods.configure(Map.of("method", "dm", "sampler", "dream", "clusters", 32, "real_batch", 64), 10);
+        assertEquals(64, ((Number) explicit.get("real_batch")).intValue(), "an explicit real batch is kept");
+        Map<String, Object> random = Methods.configure(Map.of("method", "dm"), 10);
+        assertEquals(256, ((Number) random.get("real_batch")).intValue(), "the reference's batch without DREAM");
+        Map<String, Object> frepo = Methods.configure(Map.of("method", "frepo", "sampler", "dream", "clusters", 32), 10);
+        assertEquals(256, ((Number) frepo.get("real_batch")).intValue(), "FRePo keeps its class-balanced batch");
+    }
+
+    private static Ablation.Cell cell(Map<String, Object> options, double... accuracies) {
+        double[] secs = new double[accuracies.length];
+        java.util.Arrays.fill(secs, 1);
+        return new Ablation.Cell(options, Map.of(), new org.ddlab.eval.EvalResult(Ablation.label(options), "mlp", accuracies, secs, 1),
+                10, 1, Path.of("x"), false);
+    }
+
+    @Test
+    void findingsAreComputedFromTheCells() {
+        AblationGrid g = AblationGrid.of("clusters", Map.of("method", "dm")).vary("clusters", 16, 64, 256);
+        List<Ablation.Cell> cells = List.of(cell(Map.of("clusters", 16), 0.70, 0.72), cell(Map.of("clusters", 64), 0.75, 0.77),
+                cell(Map.of("clusters", 256), 0.73, 0.73));
+        List<Findings.Effect> effects = Findings.of(g, cells);
+        assertEquals(1, effects.size());
+        Findings.Effect e = effects.get(0);
+        assertEquals(64, e.best());
+        assertEquals(16, e.worst());
+        assertEquals(5.0, e.gap(), 1e-9);
+        assertEquals(73.0, e.mean(256L), 1e-9, "values compare as text: 256 and 256L are one value");
+        assertEquals("peaks at clusters = 64", e.trend());
+        assertEquals(2.0 / 3, e.runSpread(), 1e-9, "mean std over the cells (1, 1 and 0 points), in points");
+        String s = e.sentence(Double.NaN);
+        assertTrue(s.startsWith("clusters = 64 scored best (76.0 %), clusters = 16 worst (71.0 %), 5.0 points apart; "
+                + "the score peaks at clusters = 64."), s);
+        assertTrue(s.contains("7.5× the run-to-run std (0.7 points): a clear difference"), s);
+        assertTrue(e.sentence(4).contains("1.3× the seed-to-seed spread (4.0 points): suggestive"), e.sentence(4));
+        assertTrue(e.sentence(6).contains("within the seed-to-seed spread (6.0 points): on this evidence clusters makes no clear"),
+                e.sentence(6));
+
+        assertEquals(-3.0, e.difference(256, 64), 1e-9);
+        assertEquals("clusters = 256 scored 3.0 points below clusters = 64, 1.5× the seed-to-seed spread (2.0 points)",
+                e.compare(256, 64, 2));
+        assertEquals("clusters = 64 scored 5.0 points above clusters = 16, within the seed-to-seed spread (6.0 points)",
+                e.compare(64, 16, 6));
+        assertEquals("clusters = 64 scored 5.0 points above clusters = 16, 7.5× the run-to-run std (0.7 points)",
+                e.compare(64, 16, Double.NaN));
+
+        assertEquals("+1.2 points", Findings.signed(1.23));
+        assertEquals("+0.0 points", Findings.signed(-0.01), "never -0.0");
+        assertEquals("-0.4 points", Findings.signed(-0.4));
+
+        List<Ablation.Cell> oneRun = List.of(cell(Map.of("clusters", 16), 0.70), cell(Map.of("clusters", 64), 0.71),
+                cell(Map.of("clusters", 256), 0.72));
+        Findings.Effect rising = Findings.of(g, oneRun).get(0);
+        assertEquals("rises with clusters", rising.trend());
+        assertTrue(rising.sentence(Double.NaN).contains("One evaluation run per cell"), rising.sentence(Double.NaN));
+        assertEquals("falls with clusters", Findings.of(g, List.of(cell(Map.of("clusters", 16), 0.72),
+                cell(Map.of("clusters", 64), 0.71), cell(Map.of("clusters", 256), 0.70))).get(0).trend());
+        assertEquals("has no steady trend over clusters", Findings.of(g.vary("clusters", 16, 32, 64, 256), List.of(
+                cell(Map.of("clusters", 16), 0.70), cell(Map.of("clusters", 32), 0.75), cell(Map.of("clusters", 64), 0.71),
+                cell(Map.of("clusters", 256), 0.76))).get(0).trend());
+        assertEquals(1.0, Findings.spread(oneRun), 1e-9, "sample std of the cells' means (70, 71, 72 %), in points");
+        assertTrue(Double.isNaN(Findings.spread(oneRun.subList(0, 1))));
+        assertEquals(Findings.Verdict.AGREES, Findings.verdict(2.0, 1.5));
+        assertEquals(Findings.Verdict.DISAGREES, Findings.verdict(-2.0, 1.5));
+        assertEquals(Findings.Verdict.INCONCLUSIVE, Findings.verdict(1.0, 1.5));
+        assertEquals(Findings.Verdict.INCONCLUSIVE, Findings.verdict(-1.0, 1.5));
+        assertEquals(Findings.Verdict.LEANS_AGREE, Findings.verdict(0.3, Double.NaN));
+        assertEquals(Findings.Verdict.LEANS_DISAGREE, Findings.verdict(-0.3, Double.NaN));
+        assertEquals(Findings.Verdict.INCONCLUSIVE, Findings.verdict(0.0, 0.0), "no difference proves nothing");
+        Findings.Effect tie = Findings.of(g, List.of(cell(Map.of("clusters", 16), 0.7), cell(Map.of("clusters", 64), 0.70001),
+                cell(Map.of("clusters", 256), 0.7))).get(0);
+        assertEquals("clusters = 64 scored the same as clusters = 16", tie.compare(64, 16, 1));
+        assertEquals("every value of clusters scored the same (70.0 %).", Findings.of(g, List.of(cell(Map.of("clusters", 16), 0.7),
+                cell(Map.of("clusters", 64), 0.7), cell(Map.of("clusters", 256), 0.7))).get(0).sentence(1));
+    }
+
+    @Test
+    void findingsOfATwoOptionGridDescribeTheLastOptionAtEachValueOfTheFirst() {
+        AblationGrid g = AblationGrid.of("labels", Map.of("method", "frepo")).vary("ipc", 1, 10).vary("learn_labels", true, false);
+        List<Ablation.Cell> cells = List.of(cell(Map.of("ipc", 1, "learn_labels", true), 0.60),
+                cell(Map.of("ipc", 1, "learn_labels", false), 0.50), cell(Map.of("ipc", 10, "learn_labels", true), 0.80),
+                cell(Map.of("ipc", 10, "learn_labels", false), 0.79));
+        List<Findings.Effect> effects = Findings.of(g, cells);
+        assertEquals(2, effects.size());
+        assertEquals(Map.of("ipc", 1), effects.get(0).fixed());
+        assertEquals(true, effects.get(0).best());
+        assertEquals(10.0, effects.get(0).gap(), 1e-9);
+        assertEquals(1.0, effects.get(1).gap(), 1e-9);
+        assertEquals("", effects.get(0).trend(), "no trend over true/false");
+        String text = Findings.describe(g, cells, 2.0);
+        assertTrue(text.startsWith("At ipc = 1: learn_labels = true scored best (60.0 %), learn_labels = false worst (50.0 %), 10.0 points apart."),
+                text);
+        assertTrue(text.contains("At ipc = 10: learn_labels = true scored best (80.0 %)") && text.contains("no clear difference"), text);
+
+        // A partly finished grid: the missing cell is left out, not invented.
+        Findings.Effect partial = Findings.of(g, cells.subList(0, 3)).get(1);
+        assertTrue(Double.isNaN(partial.mean(false)));
+        assertTrue(partial.sentence(Double.NaN).contains("the only finished cell"), partial.sentence(Double.NaN));
+
+        org.ddlab.viz.Chart chart = Ablation.chart(g, cells, "validation");
+        var data = chart.chart().getCategoryPlot().getDataset();
+        assertEquals(List.of("learn_labels=true", "learn_labels=false"), data.getRowKeys(), "one line per value of the other option");
+        assertEquals(List.of("1", "10"), data.getColumnKeys(), "the first option along the x axis, in the grid's order");
+        assertEquals(50.0, data.getValue("learn_labels=false", "1").doubleValue(), 1e-9);
+        assertEquals(org.ddlab.viz.Charts.WIDTH, chart.toImage().getWidth());
+        assertEquals(List.of("labels"), Ablation.chart(AblationGrid.of("labels", Map.of()).vary("ipc", 1, 10),
+                List.of(cell(Map.of("ipc", 1), 0.5), cell(Map.of("ipc", 10), 0.7)), "validation").chart().getCategoryPlot()
+                .getDataset().getRowKeys(), "a one-option grid is one line named after the grid");
+    }
+
+    @Test
+    void finishedCellsOfAnotherRunAreReadWithoutRunningAnything(@TempDir Path dir) throws Exception {
+        ImageSet real = TinySets.stripes(30, 4, 3);
+        ImageSet val = TinySets.stripes(10, 4, 9);
+        EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
+                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(2).withAugment(false));
+        AblationGrid grid = AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
+                "real_batch", 5, "steps", 2)).vary("image_lr", 0.1, 1.0);
+        assertTrue(Ablation.finished(dir.resolve("absent"), grid, 2).cells().isEmpty());
+        List<Ablation.Cell> ran = new Ablation(dir, real, Normalization.identity(1), val, "validation, 10 per class", protocol, 2)
+                .evaluatingWith("mlp:width=8").run(grid, Ablation.Listener.NONE);
+        // Another protocol scores one cell in the same directory: the protocol covering the whole grid wins.
+        new Ablation(dir, real, Normalization.identity(1), val, "validation, 10 per class",
+                protocol.withSchedule(protocol.schedule().withEpochs(3)), 2).evaluatingWith("mlp:width=8")
+                .run(grid.vary("image_lr", 1.0), Ablation.Listener.NONE);
+
+        Ablation.Finished found = Ablation.finished(dir, grid, 2);
+        assertTrue(found.complete());
+        assertEquals(protocol.toString(), found.protocol());
+        assertEquals("mlp:width=8", found.evaluatedWith());
+        assertEquals("validation, 10 per class", found.scoredOn());
+        assertEquals(2, found.cells().size());
+        for (int i = 0; i < 2; i++) {
+            assertTrue(found.cells().get(i).cached());
+            assertEquals(ran.get(i).result().mean(), found.cells().get(i).result().mean(), 0.0);
+            assertEquals(ran.get(i).options(), found.cells().get(i).options());
+        }
+        Ablation.Finished grown = Ablation.finished(dir, grid.vary("image_lr", 0.1, 1.0, 10.0), 2);
+        assertFalse(grown.complete());
+        assertEquals(2, grown.cells().size(), "the cell never run is missing, not invented");
+        assertTrue(Ablation.finished(dir, grid.with("seed", 7), 2).cells().isEmpty(), "another configuration matches nothing");
+    }
+
+    @Test
     void aTypoInAnyCellFailsBeforeAnythingRuns(@TempDir Path dir) {
         ImageSet real = TinySets.stripes(10, 4, 3);
         Ablation ablation = new Ablation(dir, real, Normalization.identity(1), real, "validation",

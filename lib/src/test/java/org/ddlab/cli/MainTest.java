@@ -139,6 +139,16 @@ class MainTest {
     }
 
     @Test
+    void ablateSetValuesAreNumbersBooleansOrText() {
+        assertEquals(20L, AblateCommand.value("20"));
+        assertEquals(1e-6, AblateCommand.value("1e-6"));
+        assertEquals(0.5, AblateCommand.value(".5"));
+        assertEquals(false, AblateCommand.value("false"));
+        assertEquals("convnet:width=16", AblateCommand.value("convnet:width=16"));
+        assertEquals("dream", AblateCommand.value("dream"));
+    }
+
+    @Test
     void ablateRunsAGridAndReusesFinishedCells(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
                 || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
@@ -160,6 +170,19 @@ class MainTest {
         for (String line : second.out().trim().split("\n")) {
             assertTrue(JsonParser.parseString(line).getAsJsonObject().get("cached").getAsBoolean(), line);
         }
+        // --set scales the grid: another step count is another cell; the table comes with its findings.
+        Run scaled = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--validation", "20",
+                "--arch", "mlp", "--epochs", "2", "--repeats", "1", "--profile", "quick", "--set", "steps=1");
+        assertEquals(0, scaled.code(), scaled.err());
+        assertTrue(scaled.out().contains("image_lr") && scaled.out().contains("scored best"), scaled.out());
+        assertTrue(scaled.out().contains("no"), "not cached: " + scaled.out());
+        Run varied = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--set", "image_lr=3");
+        assertNotEquals(0, varied.code());
+        assertTrue(varied.err().contains("varies 'image_lr'"), varied.err());
+        Run malformed = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--set", "steps");
+        assertNotEquals(0, malformed.code());
+        assertTrue(malformed.err().contains("OPTION=VALUE"), malformed.err());
+
         java.nio.file.Files.writeString(grid, "{\"base\": {\"method\": \"dm\", \"pool_size\": 3}}");
         Run bad = run(args);
         assertNotEquals(0, bad.code());

@@ -77,6 +77,36 @@ class ChartsTest {
     }
 
     @Test
+    void meanStdDrawsOneLinePerSeriesWithErrorBarsAndAFittedAxis() throws IOException {
+        Map<String, Map<String, double[]>> series = new LinkedHashMap<>();
+        series.put("learned labels", new LinkedHashMap<>(Map.of("1", new double[] {60, 1.5})));
+        series.get("learned labels").put("10", new double[] {80, 0.5});
+        series.put("fixed labels", new LinkedHashMap<>(Map.of("1", new double[] {52, Double.NaN})));
+        series.get("fixed labels").put("10", new double[] {79, 0});
+        Chart chart = Charts.meanStd("labels", "ipc", "accuracy %", series);
+        var plot = chart.chart().getCategoryPlot();
+        var data = (org.jfree.data.statistics.StatisticalCategoryDataset) plot.getDataset();
+        assertEquals(List.of("learned labels", "fixed labels"), data.getRowKeys());
+        assertEquals(List.of("1", "10"), data.getColumnKeys());
+        assertEquals(1.5, data.getStdDevValue("learned labels", "1").doubleValue(), 1e-9);
+        assertEquals(0, data.getStdDevValue("fixed labels", "1").doubleValue(), 1e-9, "NaN std: no error bar");
+        var y = plot.getRangeAxis();
+        assertTrue(y.getLowerBound() > 40 && y.getLowerBound() < 52, "the axis fits the data, not zero: " + y.getRange());
+        assertTrue(y.getUpperBound() > 80.5, "room above the highest point and its error bar: " + y.getRange());
+        assertNotNull(chart.chart().getLegend(), "two lines get a legend");
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(chart.toPng()));
+        assertTrue(contains(img, Charts.color(0).getRGB() & 0xFFFFFF) && contains(img, Charts.color(1).getRGB() & 0xFFFFFF));
+        assertThrows(IllegalArgumentException.class, () -> Charts.meanStd("x", "a", "b",
+                Map.of("s", Map.of("1", new double[] {1}))));
+        assertNull(Charts.meanStd("one", "a", "b", Map.of("s", Map.of("1", new double[] {1, 0}))).chart().getLegend(),
+                "one line needs no legend");
+        var points = (org.jfree.chart.renderer.category.LineAndShapeRenderer) Charts.meanStd("seeds", "seed", "%", series, false)
+                .chart().getCategoryPlot().getRenderer();
+        assertFalse(points.getDefaultLinesVisible(), "points alone");
+        assertTrue(((org.jfree.chart.renderer.category.LineAndShapeRenderer) plot.getRenderer()).getDefaultLinesVisible());
+    }
+
+    @Test
     void lineBuilderOptions() {
         Chart chart = Charts.lines("Loss").xLabel("step").yLabel("loss").series("train", new double[] {3, 2, 1.5})
                 .yRange(0, 4).markers(true).size(400, 300).build();
