@@ -24,6 +24,10 @@ public final class AvgPool2x2 extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
+    static {
+        org.ddlab.engine.CpuIsa.apply(); // before the first convolution (see CpuIsa)
+    }
+
     public AvgPool2x2() {
         super(VERSION);
     }
