@@ -32,10 +32,8 @@ public record EngineInfo(String engine, String version, String djlVersion, Strin
     /**
      * Keeps DJL from reaching for the network: the CPU natives ship in a Maven jar, and classrooms
      * behind firewalls have no route out. A user who wants DJL's download sets the property to false.
-     * Also caps oneDNN's instruction set where its AVX-512 kernels are unsafe ({@link CpuIsa}).
      */
     public static void offlineByDefault() {
-        CpuIsa.apply();
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -60,7 +58,6 @@ public record EngineInfo(String engine, String version, String djlVersion, Strin
         m.put("device", device);
         m.put("GPUs", gpus);
         m.put("threads", threads);
-        m.put("oneDNN ISA cap", CpuIsa.inEffect());
         m.put("cores", cores);
         m.put("freed memory", NativeMemory.inEffect() == NativeMemory.Policy.REUSE ? "reused (DDLAB_MALLOC=reuse)" : "returned to the system");
         return m;

@@ -24,10 +24,6 @@ public final class AvgPool2x2 extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    static {
-        org.ddlab.engine.CpuIsa.apply(); // before the first convolution (see CpuIsa)
-    }
-
     public AvgPool2x2() {
         super(VERSION);
     }

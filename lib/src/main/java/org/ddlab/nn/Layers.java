@@ -3,7 +3,6 @@ package org.ddlab.nn;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 
@@ -13,11 +12,9 @@ final class Layers {
     private Layers() {
     }
 
-    /** Square convolution, {@code k}×{@code k}, given stride and symmetric zero padding. */
+    /** Square convolution, {@code k}×{@code k}, given stride and symmetric zero padding (see {@link Convolution} for why not DJL's). */
     static Block conv(int filters, int k, int stride, int padding, boolean bias) {
-        return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(k, k))
-                .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding))
-                .optBias(bias).build();
+        return new Convolution(filters, k, stride, padding, bias);
     }
 
     static Block linear(int units) {

@@ -33,11 +33,6 @@ import java.util.List;
  */
 public final class Network {
 
-    static {
-        // Before any convolution: oneDNN's AVX-512 kernels give NaN gradients on some CPUs (see CpuIsa).
-        org.ddlab.engine.CpuIsa.apply();
-    }
-
     private final String spec;
     private final Shape inputShape;
     private final int numClasses;

@@ -65,11 +65,13 @@ class NetworkTest {
     }
 
     /**
-     * The same backward pass, many times, never gives NaN: with oneDNN's AVX-512 kernels on this project's
-     * AMD machine 1 to 19 of 60 passes did, for every norm (see CpuIsa); capped at AVX2, none.
+     * The same backward pass, many times, never gives NaN: with DJL's convolution, oneDNN's AVX-512 kernels
+     * on this project's AMD machine gave NaN input gradients in 1 to 24 of 60 passes of these networks,
+     * whose narrowest layers have fewer than 16 filters (see Convolution).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"convnet:width=8,norm=batch", "convnet:width=8,norm=none", "convnet:width=8,pool=max"})
+    @ValueSource(strings = {"convnet:width=8,norm=batch", "convnet:width=8,norm=none", "convnet:width=8,pool=max", "lenet",
+            "vgg11:width=4"})
     void gradientsStayFiniteOverManyPasses(String spec) {
         int bad = 0;
         for (int i = 0; i < 60; i++) {
@@ -86,8 +88,7 @@ class NetworkTest {
                 }
             }
         }
-        assertEquals(0, bad, spec + ": passes with NaN, infinite or zero input gradients out of 60 (oneDNN ISA cap: "
-                + org.ddlab.engine.CpuIsa.inEffect() + ")");
+        assertEquals(0, bad, spec + ": passes with NaN, infinite or zero input gradients out of 60");
     }
 
     /** Inference frees layer outputs as it goes: same numbers as the recorded pass, input untouched, fewer live arrays. */
