@@ -125,8 +125,8 @@ public final class KernelSpecInstaller {
         // glibc gives every thread its own malloc arena, and PyTorch's thread pools plus one JShell
         // thread per cell fragment native memory across them: one arena. Large tensors still go back to
         // the system when freed (a notebook has 2 GB on Binder), but libtorch asks for transparent huge
-        // pages for them (THP_MEM_ALLOC_ENABLE, read by its CPU allocator; the kernel's default "madvise"
-        // mode honours it), so a fresh 100 MB activation costs 50 page faults instead of 25 000. On this
+        // pages for them (THP_MEM_ALLOC_ENABLE, read by its CPU allocator; Linux's default "madvise"
+        // THP mode honours it), so a fresh 100 MB activation costs 50 page faults instead of 25 000. On this
         // machine, where page faults are slow, notebook 01 in the quick profile took 321 s and peaked at
         // 1519 MB, against 512 s / 1500 MB with huge pages and a 4 MB mmap threshold, and a FRePo step took
         // 650 ms against 4090 ms with the 4 MB threshold alone (the setting before this one).

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -80,9 +79,9 @@ public final class Convolution extends AbstractBlock {
         NDManager m = x.getManager();
         long extra = SAFE_FILTERS - filters;
         Shape ws = w.getShape();
-        try (NDArray zeroW = m.zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3)), DataType.FLOAT32);
+        try (NDArray zeroW = m.zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3)), w.getDataType());
              NDArray paddedW = w.concat(zeroW, 0);
-             NDArray zeroB = b == null ? null : m.zeros(new Shape(extra), DataType.FLOAT32);
+             NDArray zeroB = b == null ? null : m.zeros(new Shape(extra), b.getDataType());
              NDArray paddedB = b == null ? null : b.concat(zeroB, 0)) {
             // The slice is a view: it keeps what it needs of the padded output when that handle closes.
             try (NDArray full = Conv2d.conv2d(x, paddedW, paddedB, s, p, d, 1).singletonOrThrow()) {

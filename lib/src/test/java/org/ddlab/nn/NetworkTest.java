@@ -44,13 +44,8 @@ class NetworkTest {
     void gradientsReachTheInputImagesAndTheWeights(String spec) {
         try (NDManager scope = manager.newSubManager()) {
             Network net = Architectures.create(spec, CIFAR, 10).initialize(scope, 3);
-            NDArray x = scope.randomNormal(new Shape(2).addAll(CIFAR));
-            x.setRequiresGradient(true);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                collector.backward(net.logits(x, true).sum());
-            }
-            NDArray grad = x.getGradient();
-            assertEquals(x.getShape(), grad.getShape());
+            NDArray grad = inputGradient(net, scope);
+            assertEquals(new Shape(2).addAll(CIFAR), grad.getShape());
             assertTrue(grad.abs().sum().getFloat() > 0, spec + ": no gradient reached the pixels");
             Parameter first = net.parameters().get(0);
             assertTrue(gradientNorm(first) > 0, spec + ": no gradient reached " + first.getName());
@@ -62,6 +57,16 @@ class NetworkTest {
                 }
             }
         }
+    }
+
+    /** d(sum of logits)/d(pixels) of two random CIFAR-shaped images, recorded in {@code scope}. */
+    private static NDArray inputGradient(Network net, NDManager scope) {
+        NDArray x = scope.randomNormal(new Shape(2).addAll(CIFAR));
+        x.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.backward(net.logits(x, true).sum());
+        }
+        return x.getGradient();
     }
 
     /**
@@ -77,12 +82,7 @@ class NetworkTest {
         for (int i = 0; i < 60; i++) {
             try (NDManager scope = manager.newSubManager()) {
                 Network net = Architectures.create(spec, CIFAR, 10).initialize(scope, 3);
-                NDArray x = scope.randomNormal(new Shape(2).addAll(CIFAR));
-                x.setRequiresGradient(true);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    collector.backward(net.logits(x, true).sum());
-                }
-                float g = x.getGradient().abs().sum().getFloat();
+                float g = inputGradient(net, scope).abs().sum().getFloat();
                 if (!(Float.isFinite(g) && g > 0)) {
                     bad++;
                 }
