@@ -47,6 +47,65 @@ public final class KMeans {
             }
             return n;
         }
+
+        /**
+         * DREAM's representatives: for each centre, the member of its own cluster nearest to it, as indices
+         * into {@code data} (the points this clustering was fitted on). Clusters are disjoint, so the picks
+         * are distinct and cover every cluster once — the nearest point overall need not (it can belong to a
+         * neighbouring cluster, or be nearest to two centres; notebook 02's default profile met it).
+         * A centre left without members takes its nearest point not already picked.
+         */
+        public int[] representatives(NDArray data) {
+            Shape s = data.getShape();
+            if (s.dimension() != 2 || s.get(0) != assignments.length || s.get(1) != dimension) {
+                throw new IllegalArgumentException("representatives need the " + assignments.length + " × " + dimension
+                        + " points this clustering was fitted on, got " + s);
+            }
+            float[] x = data.toType(DataType.FLOAT32, false).toFloatArray();
+            int n = assignments.length;
+            int k = k();
+            int[] out = new int[k];
+            double[] best = new double[k];
+            Arrays.fill(out, -1);
+            boolean[] used = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                int j = assignments[i];
+                double dist = squaredDistance(x, i, j);
+                if (out[j] < 0 || dist < best[j]) {
+                    out[j] = i;
+                    best[j] = dist;
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                if (out[j] >= 0) {
+                    used[out[j]] = true;
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                if (out[j] >= 0) {
+                    continue;
+                }
+                double b = Double.POSITIVE_INFINITY;
+                for (int i = 0; i < n; i++) {
+                    double dist = used[i] ? b : squaredDistance(x, i, j);
+                    if (dist < b) {
+                        b = dist;
+                        out[j] = i;
+                    }
+                }
+                used[out[j]] = true;
+            }
+            return out;
+        }
+
+        private double squaredDistance(float[] x, int point, int centre) {
+            double sum = 0;
+            for (int t = 0; t < dimension; t++) {
+                double diff = x[point * dimension + t] - centres[centre * dimension + t];
+                sum += diff * diff;
+            }
+            return sum;
+        }
     }
 
     private KMeans() {
@@ -104,43 +163,6 @@ public final class KMeans {
                 inertia += Math.max(0, v);
             }
             return new Result(centres, d, assign, inertia, it);
-        }
-    }
-
-    /**
-     * For each centre, the index of the nearest point; distinct: a point nearest to two centres goes
-     * to the first, and the second takes its next-nearest unused point. These are DREAM's
-     * "representative" samples.
-     */
-    public static int[] nearestToCentres(NDArray data, float[] centres, int dimension) {
-        int k = centres.length / dimension;
-        int n = Math.toIntExact(data.getShape().get(0));
-        if (k > n) {
-            throw new IllegalArgumentException(k + " centres need " + k + " distinct points, but there are only " + n);
-        }
-        try (GradMode.Scope off = GradMode.off(); NDManager scope = data.getManager().newSubManager()) {
-            NDArray x = data.toType(DataType.FLOAT32, true);
-            x.attach(scope);
-            NDArray c = scope.create(centres, new Shape(k, dimension));
-            NDArray dist = c.matMul(x.transpose()).mul(-2).add(x.square().sum(new int[]{1}).reshape(1, n))
-                    .add(c.square().sum(new int[]{1}).reshape(k, 1));   // [k, n]
-            float[] dm = dist.toFloatArray();
-            boolean[] used = new boolean[n];
-            int[] out = new int[k];
-            for (int j = 0; j < k; j++) {
-                int bestI = -1;
-                float bestD = Float.POSITIVE_INFINITY;
-                for (int i = 0; i < n; i++) {
-                    float v = dm[j * n + i];
-                    if (!used[i] && v < bestD) {
-                        bestD = v;
-                        bestI = i;
-                    }
-                }
-                used[bestI] = true;
-                out[j] = bestI;
-            }
-            return out;
         }
     }
 

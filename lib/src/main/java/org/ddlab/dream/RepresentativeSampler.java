@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
 
 /**
  * DREAM's representative sampler (Liu et al., ICCV 2023): instead of a random batch of a class's real
- * images, the images nearest the centres of a K-Means of the class in the current network's embedding
- * space — an even, diverse cover of the class, without the outliers and near-duplicates a random batch
+ * images, one per cluster of a K-Means of the class in the current network's embedding space (the member
+ * nearest its centre) — an even, diverse cover of the class, without the outliers and near-duplicates a random batch
  * brings. The clustering is redone every {@code interval} steps (per class: at the first request for
  * the class at or after step {@code last + interval}), with the network of that step, as the reference
  * does every 10 matchings.
@@ -153,8 +153,9 @@ public final class RepresentativeSampler implements RealSampler {
     }
 
     /**
-     * The class's real images nearest the centres of a K-Means (k = clusters) of their embeddings under
-     * {@code embedder} (raw pixels when it is null), as indices into {@link #real()}.
+     * For each centre of a K-Means (k = clusters) of the class's embeddings under {@code embedder}, the real
+     * image of that centre's cluster nearest to it (raw pixels when the embedder is null), as indices into
+     * {@link #real()}.
      */
     public int[] representatives(int cls, long step, Network embedder) {
         long start = System.nanoTime();
@@ -166,7 +167,7 @@ public final class RepresentativeSampler implements RealSampler {
             // No network: cluster the raw pixels (Coresets.embed flattens them).
             NDArray emb = Coresets.embed(real, cand, embedder == null ? x -> x : x -> embedder.features(x, false), scope, EMBED_BATCH);
             KMeans.Result km = KMeans.fit(emb, clusters, Seeds.mix(seed, step, cls, 0x6b6dL));
-            int[] local = KMeans.nearestToCentres(emb, km.centres(), km.dimension());
+            int[] local = km.representatives(emb);
             chosen = new int[local.length];
             for (int j = 0; j < local.length; j++) {
                 chosen[j] = cand[local[j]];

@@ -112,12 +112,22 @@ class KMeansTest {
     }
 
     @Test
-    void nearestToCentresAreDistinctAndNearest() {
-        // Points on a line: 0, 1, 2, 10, 11, 12. Centres at 1 and 11 → points 1 and 4.
-        NDArray x = manager.create(new float[]{0, 1, 2, 10, 11, 12}, new Shape(6, 1));
-        assertArrayEquals(new int[]{1, 4}, KMeans.nearestToCentres(x, new float[]{1, 11}, 1));
-        // Two centres nearest the same point: the second takes its next-nearest.
-        assertArrayEquals(new int[]{1, 0}, KMeans.nearestToCentres(x, new float[]{1.1f, 0.9f}, 1));
+    void representativesAreTheMembersNearestTheirCentres() {
+        // Points on a line: 0, 1, 2, 10, 11, 12, 13. Clusters {0,1,2} and {10..13}: centres 1 and 11.5.
+        NDArray x = manager.create(new float[]{0, 1, 2, 10, 11, 12, 13}, new Shape(7, 1));
+        KMeans.Result km = KMeans.fit(x, 2, 0);
+        int[] rep = km.representatives(x);
+        assertEquals(1, rep[km.assignments()[1]]);
+        assertEquals(4, rep[km.assignments()[4]], "a tie (11 and 12 are both 0.5 from 11.5) goes to the first point");
+        // The nearest point overall to centre 0 (at 4.9) is point 1 (5, in cluster 1): the representative is
+        // cluster 0's own member 0 instead, so the picks cover both clusters and stay distinct.
+        NDArray y = manager.create(new float[]{0, 5, 6}, new Shape(3, 1));
+        KMeans.Result fixed = new KMeans.Result(new float[]{4.9f, 5.1f}, 1, new int[]{0, 1, 1}, 0, 1);
+        assertArrayEquals(new int[]{0, 1}, fixed.representatives(y));
+        // A centre without members takes its nearest point not already picked.
+        KMeans.Result empty = new KMeans.Result(new float[]{5.5f, 5.4f}, 1, new int[]{0, 0, 0}, 0, 1);
+        assertArrayEquals(new int[]{1, 2}, empty.representatives(y));
+        assertThrows(IllegalArgumentException.class, () -> fixed.representatives(x));
     }
 
     @Test
