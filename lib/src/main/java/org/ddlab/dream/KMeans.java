@@ -87,7 +87,10 @@ public final class KMeans {
                 }
                 double b = Double.POSITIVE_INFINITY;
                 for (int i = 0; i < n; i++) {
-                    double dist = used[i] ? b : squaredDistance(x, i, j);
+                    if (used[i]) {
+                        continue;
+                    }
+                    double dist = squaredDistance(x, i, j);
                     if (dist < b) {
                         b = dist;
                         out[j] = i;
