@@ -38,8 +38,13 @@ public final class RepresentativeSampler implements RealSampler {
 
     /** The paper's number of sub-clusters per class. */
     public static final int DEFAULT_CLUSTERS = 128;
-    /** Steps between re-clusterings (the reference's interval). */
+    /** Steps between re-clusterings (the reference's interval; the command line's defaults per method are in Methods). */
     public static final int DEFAULT_INTERVAL = 10;
+    /**
+     * Images of a class embedded per clustering by default: about four per centre at N = 128. Embedding,
+     * not K-Means, is DREAM's cost on a CPU (README: per-clustering times), and it grows with this.
+     */
+    public static final int DEFAULT_CANDIDATES = 500;
     /** Images embedded per forward pass. */
     private static final int EMBED_BATCH = 256;
 
@@ -52,7 +57,8 @@ public final class RepresentativeSampler implements RealSampler {
     private final int[][] picks;
     private final long[] clusteredAt;
     private long clusterings;
-    private double clusteringSeconds;
+    private double embeddingSeconds;
+    private double kmeansSeconds;
 
     /** All of each class's images are candidates (the reference's behaviour). */
     public RepresentativeSampler(ImageSet real, long seed, int clusters, int interval) {
@@ -124,7 +130,17 @@ public final class RepresentativeSampler implements RealSampler {
 
     /** Wall time spent embedding and clustering so far, in seconds: DREAM's overhead. */
     public double clusteringSeconds() {
-        return clusteringSeconds;
+        return embeddingSeconds + kmeansSeconds;
+    }
+
+    /** Of {@link #clusteringSeconds()}, the part spent embedding the candidates with the step's network. */
+    public double embeddingSeconds() {
+        return embeddingSeconds;
+    }
+
+    /** Of {@link #clusteringSeconds()}, the part spent in K-Means and picking the representatives. */
+    public double kmeansSeconds() {
+        return kmeansSeconds;
     }
 
     @Override
@@ -159,6 +175,7 @@ public final class RepresentativeSampler implements RealSampler {
      */
     public int[] representatives(int cls, long step, Network embedder) {
         long start = System.nanoTime();
+        long embedded;
         int[] pool = byClass[cls];
         int[] cand = candidates == 0 || candidates >= pool.length ? pool
                 : RandomSampler.draw(pool, candidates, Seeds.at(seed, step, 0x63616e6400L + cls));
@@ -166,6 +183,7 @@ public final class RepresentativeSampler implements RealSampler {
         try (NDManager scope = NDManager.newBaseManager(Devices.preferred())) {
             // No network: cluster the raw pixels (Coresets.embed flattens them).
             NDArray emb = Coresets.embed(real, cand, embedder == null ? x -> x : x -> embedder.features(x, false), scope, EMBED_BATCH);
+            embedded = System.nanoTime();
             KMeans.Result km = KMeans.fit(emb, clusters, Seeds.mix(seed, step, cls, 0x6b6dL));
             int[] local = km.representatives(emb);
             chosen = new int[local.length];
@@ -174,7 +192,8 @@ public final class RepresentativeSampler implements RealSampler {
             }
         }
         clusterings++;
-        clusteringSeconds += (System.nanoTime() - start) / 1e9;
+        embeddingSeconds += (embedded - start) / 1e9;
+        kmeansSeconds += (System.nanoTime() - embedded) / 1e9;
         return chosen;
     }
 
@@ -189,7 +208,9 @@ public final class RepresentativeSampler implements RealSampler {
         }
         m.put("picks", p);
         m.put("clustered_at", at);
-        m.put("clustering_seconds", clusteringSeconds); // so a resumed run reports its whole overhead
+        // So a resumed run reports its whole overhead.
+        m.put("embedding_seconds", embeddingSeconds);
+        m.put("kmeans_seconds", kmeansSeconds);
         m.put("clusterings", clusterings);
         return m;
     }
@@ -206,9 +227,10 @@ public final class RepresentativeSampler implements RealSampler {
             picks[c] = pc == null ? null : ((List<?>) pc).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
             clusteredAt[c] = ((Number) at.get(c)).longValue();
         }
-        if (state.get("clustering_seconds") instanceof Number s) { // absent in checkpoints of earlier versions
-            clusteringSeconds = s.doubleValue();
-        }
+        // Checkpoints of earlier versions carry the total only (or nothing): it counts as embedding.
+        embeddingSeconds = state.get("embedding_seconds") instanceof Number e ? e.doubleValue()
+                : state.get("clustering_seconds") instanceof Number s ? s.doubleValue() : 0;
+        kmeansSeconds = state.get("kmeans_seconds") instanceof Number k ? k.doubleValue() : 0;
         if (state.get("clusterings") instanceof Number n) {
             clusterings = n.longValue();
         }
@@ -216,6 +238,15 @@ public final class RepresentativeSampler implements RealSampler {
 
     @Override
     public double samplingSeconds() {
-        return clusteringSeconds;
+        return clusteringSeconds();
+    }
+
+    @Override
+    public Map<String, Object> samplingBreakdown() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("embedding_seconds", embeddingSeconds);
+        m.put("kmeans_seconds", kmeansSeconds);
+        m.put("clusterings", clusterings);
+        return m;
     }
 }

@@ -203,6 +203,7 @@ public final class FrepoDistiller implements Distiller {
                 .withExtra("sampler", sampler.name())
                 .withExtra("sampler_config", sampler.describe())
                 .withExtra("sampling_seconds", sampler.samplingSeconds())
+                .withExtra("sampling_breakdown", sampler.samplingBreakdown())
                 .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
                 .withExtra("normalization", Map.of("mean", normalization.mean(), "std", normalization.std()))
                 .withExtra("labels", "learned regression targets (centred one-hot at the start): evaluate with MSE")

@@ -29,6 +29,14 @@ public interface RealSampler {
         return 0;
     }
 
+    /**
+     * Where {@link #samplingSeconds()} went, JSON-friendly (DREAM: embedding vs K-Means seconds and the
+     * number of clusterings); empty for a sampler without overhead.
+     */
+    default java.util.Map<String, Object> samplingBreakdown() {
+        return java.util.Map.of();
+    }
+
     /** The sampler's settings, for metadata and for re-creating it on resume ({@code sampler} = {@link #name()}, …). */
     default java.util.Map<String, Object> describe() {
         return java.util.Map.of("sampler", name());

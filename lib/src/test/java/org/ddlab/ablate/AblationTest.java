@@ -142,6 +142,21 @@ class AblationTest {
         assertEquals(256, ((Number) frepo.get("real_batch")).intValue(), "FRePo keeps its class-balanced batch");
     }
 
+    @Test
+    void dreamsDefaultsAreSpacedByMethodAndExplicitOnesKept() {
+        // Spaced so the sampling stays under 15 % of a CPU run (README, "DREAM"): the cheaper the method's step, the longer.
+        for (var e : Map.of("dc", 20, "dsa", 20, "dm", 30, "frepo", 100).entrySet()) {
+            Map<String, Object> c = Methods.configure(Map.of("method", e.getKey(), "sampler", "dream"), 10);
+            assertEquals(e.getValue(), ((Number) c.get("interval")).intValue(), e.getKey());
+            assertEquals(500, ((Number) c.get("candidates")).intValue(), e.getKey());
+        }
+        Map<String, Object> many = Methods.configure(Map.of("method", "dc", "sampler", "dream", "clusters", 700), 10);
+        assertEquals(700, ((Number) many.get("candidates")).intValue(), "at least one candidate per centre");
+        Map<String, Object> reference = Methods.configure(Map.of("method", "dc", "sampler", "dream", "interval", 10, "candidates", 0), 10);
+        assertEquals(10, ((Number) reference.get("interval")).intValue());
+        assertEquals(0, ((Number) reference.get("candidates")).intValue(), "0 = every image of the class, as the reference");
+    }
+
     private static Ablation.Cell cell(Map<String, Object> options, double... accuracies) {
         double[] secs = new double[accuracies.length];
         java.util.Arrays.fill(secs, 1);

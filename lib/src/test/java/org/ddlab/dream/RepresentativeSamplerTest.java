@@ -63,6 +63,8 @@ class RepresentativeSamplerTest {
         }
         assertEquals(4, s.clusterings(), "steps 0, 10, 20 and 30");
         assertTrue(s.clusteringSeconds() > 0);
+        assertEquals(s.clusteringSeconds(), s.embeddingSeconds() + s.kmeansSeconds(), 1e-12, "the overhead is embedding plus K-Means");
+        assertEquals(4L, s.samplingBreakdown().get("clusterings"));
     }
 
     @Test
@@ -99,6 +101,13 @@ class RepresentativeSamplerTest {
         }
         assertEquals(a.clusterings(), b.clusterings(), "restored picks are used until the interval ends (no new clustering)");
         assertEquals(a.samplingSeconds(), b.samplingSeconds(), "the overhead so far travels with the state");
+        assertEquals(a.samplingBreakdown(), b.samplingBreakdown(), "and so does its split into embedding and K-Means");
+        RepresentativeSampler old = new RepresentativeSampler(STRIPES, 3, 6, 10);
+        Map<String, Object> earlier = new java.util.HashMap<>(a.state());
+        earlier.keySet().removeAll(List.of("embedding_seconds", "kmeans_seconds"));
+        earlier.put("clustering_seconds", 2.5);
+        old.load(earlier);
+        assertEquals(2.5, old.samplingSeconds(), 1e-12, "a checkpoint of an earlier version keeps its total");
         assertThrows(IllegalArgumentException.class, () -> b.load(Map.of()));
     }
 

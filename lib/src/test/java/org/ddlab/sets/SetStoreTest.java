@@ -160,7 +160,7 @@ class SetStoreTest {
                 "clusters", 32, "candidates", 500, "outer_loop", 1, "inner_loop", 1, "real_batch", 32));
         assertEquals(20, dream.steps());
         assertEquals("DC, 20 iterations on convnet: real batch 32 per class, outer/inner loop 1/1; DREAM batches (32 clusters "
-                + "per class, re-clustered every 10 steps, 500 candidates per class); seed 0", dream.describe());
+                + "per class, re-clustered every 20 steps, 500 candidates per class); seed 0", dream.describe());
         assertEquals(0, SetRecipe.coreset("r", "random", 10, 0).steps());
         assertEquals(Map.of("method", "random", "ipc", 10, "seed", 0L), SetRecipe.coreset("r", "random", 10, 0).config(),
                 "random selection needs no feature network");
