@@ -1,0 +1,31 @@
+package org.ddlab.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A data file that is not in the format its reader expects: wrong magic, truncated, a field of the
+ * wrong type or size, a label out of range. The message names the file, where in it (byte offset,
+ * record, variable or array) and what was expected, so a user can tell a broken download from the
+ * wrong file. An {@link IOException}, because to the caller it is a problem with the input, but its
+ * own type so that "the file is corrupt" can be told from "the disk failed".
+ */
+public class DataFormatException extends IOException {
+
+    private final Path file;
+
+    public DataFormatException(Path file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+    }
+
+    public DataFormatException(Path file, String problem, Throwable cause) {
+        super(file + ": " + problem, cause);
+        this.file = file;
+    }
+
+    /** The file that was wrong. */
+    public Path file() {
+        return file;
+    }
+}
