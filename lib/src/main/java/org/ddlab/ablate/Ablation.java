@@ -8,7 +8,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
+import org.ddlab.data.Dataset;
+import org.ddlab.data.DatasetSplits;
+import org.ddlab.data.Datasets;
+import org.ddlab.data.Preprocessing;
 import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.distill.Distiller;
@@ -35,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -44,8 +48,10 @@ import java.util.TreeMap;
  * re-executed, the same CLI command again, a grid grown by one value — re-uses finished cells, and
  * a cell interrupted mid-distillation resumes from its checkpoint.
  *
- * <p>Cells are scored on {@code scoreOn}: a validation split held out of {@code train} when the
- * ablation is used to choose settings, which is what ablations are for.
+ * <p>Cells are scored on the validation split of their data, never on the test split: ablations are
+ * for choosing settings. A cell's options may name its data too — {@code dataset} and
+ * {@code preprocess} are grid keys like any other — so one grid can compare a method across datasets;
+ * every dataset is loaded with the same validation split size as the ablation's own data.
  */
 public final class Ablation {
 
@@ -78,33 +84,65 @@ public final class Ablation {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
+    /** Grid keys that choose a cell's data rather than its method. */
+    public static final Set<String> DATA_KEYS = Set.of("dataset", "preprocess");
+
     private final Path dir;
-    private final ImageSet train;
-    private final Normalization normalization;
-    private final ImageSet scoreOn;
-    private final String scoredOn;
+    private final DatasetSplits data;
+    private final Map<String, DatasetSplits> otherData = new LinkedHashMap<>();
     private final EvaluationProtocol protocol;
     private final long defaultSteps;
     private String architecture = "convnet";
 
     /**
      * @param dir          cache directory (one sub-directory per cell)
-     * @param train        normalised real images the distillers learn from
-     * @param normalization the normalisation of {@code train}
-     * @param scoreOn      normalised images the cells are scored on (a validation split, not the test split)
-     * @param scoredOn     what {@code scoreOn} is, for the tables and the cache key
+     * @param data         the data of cells that name none, with a validation split to score them on
      * @param protocol     the evaluation protocol
      * @param defaultSteps steps of a cell whose options do not say
      */
-    public Ablation(Path dir, ImageSet train, Normalization normalization, ImageSet scoreOn, String scoredOn,
-                    EvaluationProtocol protocol, long defaultSteps) {
+    public Ablation(Path dir, DatasetSplits data, EvaluationProtocol protocol, long defaultSteps) {
+        if (!data.hasValidation()) {
+            throw new IllegalArgumentException("an ablation scores its cells on a validation split; load " + data.dataset().title()
+                    + " with a validation split (DatasetSplits...validation(N), or ablate --validation N)");
+        }
         this.dir = dir;
-        this.train = train;
-        this.normalization = normalization;
-        this.scoreOn = scoreOn;
-        this.scoredOn = scoredOn;
+        this.data = data;
         this.protocol = protocol;
         this.defaultSteps = defaultSteps;
+    }
+
+    /** What the cells are scored on, for tables and charts. */
+    public String scoredOn() {
+        return "validation, " + data.validationPerClass() + " per class";
+    }
+
+    /**
+     * A cell's complete configuration: its method's ({@link Methods#configure}, from the options other
+     * than {@link #DATA_KEYS}) plus the dataset and preprocessing it learns from — {@code data}'s when
+     * it names none, another dataset's own default preprocessing when it names only that. Two cells
+     * that would give the same result have equal configurations.
+     */
+    public static Map<String, Object> configure(Map<String, Object> options, long defaultSteps, DatasetSplits data) {
+        Map<String, Object> method = new LinkedHashMap<>(options);
+        DATA_KEYS.forEach(method::remove);
+        Map<String, Object> config = Methods.configure(method, defaultSteps);
+        Dataset d = options.containsKey("dataset") ? Datasets.named(String.valueOf(options.get("dataset"))) : data.dataset();
+        Preprocessing.Kind kind = options.containsKey("preprocess") ? Preprocessing.Kind.parse(String.valueOf(options.get("preprocess")))
+                : d.name().equals(data.dataset().name()) ? data.preprocessing().kind() : d.defaultPreprocessing();
+        config.put("dataset", d.name());
+        config.put("preprocessing", kind.id());
+        return config;
+    }
+
+    /** The splits a cell's configuration names: the ablation's own, or another dataset loaded alike (once). */
+    private DatasetSplits dataOf(Map<String, Object> config) {
+        String name = String.valueOf(config.get("dataset"));
+        Preprocessing.Kind kind = Preprocessing.Kind.parse(String.valueOf(config.get("preprocessing")));
+        if (name.equals(data.dataset().name()) && kind == data.preprocessing().kind()) {
+            return data;
+        }
+        return otherData.computeIfAbsent(name + "/" + kind.id(), k -> DatasetSplits.of(Datasets.named(name))
+                .validation(data.validationPerClass()).preprocess(kind).load());
     }
 
     /** Evaluates with this network instead of {@code convnet}. */
@@ -119,7 +157,7 @@ public final class Ablation {
         // Configure every cell first: a typo in the last cell should fail now, not after an hour of the first ones.
         List<Map<String, Object>> configs = new ArrayList<>();
         for (Map<String, Object> options : cells) {
-            configs.add(Methods.configure(options, defaultSteps));
+            configs.add(configure(options, defaultSteps, data));
         }
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
@@ -130,12 +168,14 @@ public final class Ablation {
 
     private Cell cell(int index, int count, Map<String, Object> options, Map<String, Object> config, Listener listener)
             throws IOException {
+        DatasetSplits cellData = dataOf(config);
+        ImageSet train = cellData.train();
         Map<String, Object> identity = new TreeMap<>();
         identity.put("config", new TreeMap<>(config));
         identity.put("protocol", protocol.toString());
         identity.put("evaluated_with", architecture);
-        identity.put("scored_on", scoredOn);
-        identity.put("train", train.name() + ", " + train.size() + " images");
+        identity.put("scored_on", scoredOn());
+        identity.put("data", new TreeMap<>(cellData.describe()));
         Path cellDir = dir.resolve(key(identity));
         Path resultFile = cellDir.resolve("result.json");
         if (Files.exists(resultFile)) {
@@ -151,9 +191,9 @@ public final class Ablation {
         double seconds;
         EvalResult result;
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             Distiller distiller = Methods.create(config, defaultSteps, train, normalization, "ablation", manager)) {
+             Distiller distiller = Methods.create(methodConfig(config), defaultSteps, train, cellData.dataset().name(), manager)) {
             if (run.resume(distiller).isEmpty()) {
-                Methods.initialise(distiller, config, train, manager);
+                Methods.initialise(distiller, methodConfig(config), train, manager);
             }
             DistillationRun.Outcome o = run.run(distiller, r -> {
                 listener.update(index, count, String.format(Locale.ROOT, "%s: distilling %d/%d, loss %.4f", label, r.step(),
@@ -162,7 +202,7 @@ public final class Ablation {
             });
             steps = distiller.stepsDone();
             seconds = o.seconds();
-            result = protocol.evaluate(architecture, distiller.synthetic().toLabeledSet(label), scoreOn, 0,
+            result = protocol.evaluate(architecture, distiller.synthetic().toLabeledSet(label), cellData.validation(), 0,
                     (done, total, status) -> listener.update(index, count, label + ": evaluating, " + status));
         }
         Map<String, Object> saved = new LinkedHashMap<>();
@@ -176,6 +216,14 @@ public final class Ablation {
         saved.put("train_images_per_second", result.imagesPerSecond());
         AtomicFiles.write(resultFile, GSON.toJson(saved).getBytes(StandardCharsets.UTF_8));
         return new Cell(options, config, result, steps, seconds, cellDir, false);
+    }
+
+    /** A configuration without its data keys: what {@link Methods} reads. */
+    private static Map<String, Object> methodConfig(Map<String, Object> config) {
+        Map<String, Object> m = new LinkedHashMap<>(config);
+        m.remove("dataset");
+        m.remove("preprocessing");
+        return m;
     }
 
     private Cell read(Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir) throws IOException {
@@ -328,15 +376,16 @@ public final class Ablation {
     /**
      * The finished cells of {@code grid} in the cache directory {@code dir}, whatever protocol, network
      * and split scored them — read only, nothing is run. A cell matches when its complete configuration
-     * equals the grid cell's ({@code defaultSteps} as in {@link #Ablation}); when cells scored under
+     * equals the grid cell's ({@link #configure} with {@code defaultSteps} and {@code data});
+     * when cells scored under
      * several protocols match, the protocol that covers most of the grid wins (then the newest).
      * An absent directory gives no cells.
      */
-    public static Finished finished(Path dir, AblationGrid grid, long defaultSteps) throws IOException {
+    public static Finished finished(Path dir, AblationGrid grid, long defaultSteps, DatasetSplits data) throws IOException {
         List<Map<String, Object>> options = grid.cells();
         List<JsonElement> wanted = new ArrayList<>();
         for (Map<String, Object> o : options) {
-            wanted.add(GSON.toJsonTree(new TreeMap<>(Methods.configure(o, defaultSteps))));
+            wanted.add(GSON.toJsonTree(new TreeMap<>(configure(o, defaultSteps, data))));
         }
         record Found(int index, Path file, JsonObject saved, long modified) { }
         Map<String, List<Found>> byProtocol = new LinkedHashMap<>();
@@ -378,7 +427,7 @@ public final class Ablation {
         String arch = string(identity, "evaluated_with");
         Cell[] cells = new Cell[options.size()];
         for (Found f : best) {
-            cells[f.index()] = read(f.file(), options.get(f.index()), Methods.configure(options.get(f.index()), defaultSteps),
+            cells[f.index()] = read(f.file(), options.get(f.index()), configure(options.get(f.index()), defaultSteps, data),
                     f.file().getParent(), arch).asCached();
         }
         return new Finished(java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).toList(), string(identity, "protocol"),

@@ -4,8 +4,6 @@ import com.google.gson.Gson;
 import org.ddlab.ablate.Ablation;
 import org.ddlab.ablate.AblationGrid;
 import org.ddlab.ablate.Findings;
-import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.engine.Profile;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.train.TrainingSchedule;
@@ -78,15 +76,10 @@ final class AblateCommand implements Callable<Integer> {
         if (data.validation == null) {
             data.validation = 500;
         }
-        ImageSet raw = data.train();
-        Normalization norm = raw.normalization();
-        ImageSet train = raw.normalized(norm);
-        ImageSet validation = data.validation().normalized(norm);
         EvaluationProtocol protocol = protocolOptions.protocol(profile, TrainingSchedule.forProfile(profile));
-        String scoredOn = "validation, " + data.validation + " per class";
+        Ablation ablation = new Ablation(out, data.splits(), protocol, profile.pick(20, 1000, 20000)).evaluatingWith(arch);
+        String scoredOn = ablation.scoredOn();
         err.println(g.name() + ": " + g.cells().size() + " cells; protocol: " + protocol + "; scored on " + scoredOn);
-        Ablation ablation = new Ablation(out, train, norm, validation, scoredOn, protocol, profile.pick(20, 1000, 20000))
-                .evaluatingWith(arch);
         int cells = g.cells().size();
         TerminalProgress bar = new TerminalProgress(new Progress(g.name(), cells), err);
         List<Ablation.Cell> done = ablation.run(g, (cell, count, status) -> bar.update(cell, "cell " + (cell + 1) + "/" + count + " " + status));

@@ -6,7 +6,7 @@ import org.ddlab.coreset.Embedder;
 import org.ddlab.coreset.RandomSelection;
 import org.ddlab.coreset.Selection;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
+import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
@@ -67,9 +67,8 @@ final class BaselineCommand implements Callable<Integer> {
         PrintWriter outWriter = spec.commandLine().getOut();
         Selection selection = Coresets.byName(method);
         Profile profile = profileOption.get();
-        ImageSet raw = data.train();
-        Normalization norm = raw.normalization();
-        ImageSet train = raw.normalized(norm);
+        DatasetSplits splits = data.splits();
+        ImageSet train = splits.train();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
             Embedder embedder = null;
             if (!(selection instanceof RandomSelection)) {
@@ -79,19 +78,20 @@ final class BaselineCommand implements Callable<Integer> {
             Files.createDirectories(out);
             Path npz = out.resolve("synthetic.npz");
             try (NDManager scope = manager.newSubManager()) {
-                SyntheticSet set = SyntheticSet.of(raw.images(scope, idx), labelsOf(raw, idx), null, raw.classNames());
-                Metadata meta = Metadata.of(selection.toString(), "fashion-mnist", seed, 0L)
-                        .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
-                        .withExtra("normalization", java.util.Map.of("mean", norm.mean(), "std", norm.std()))
+                SyntheticSet set = SyntheticSet.of(train.images(scope, idx), labelsOf(train, idx), null, train.classNames(),
+                        splits.preprocessing(), true);
+                Metadata meta = Metadata.of(selection.toString(), splits.dataset().name(), seed, 0L)
                         .withExtra("indices", idx)
-                        .withExtra("validation_per_class", data.describe().get("validation_per_class"))
+                        .withExtra("validation_per_class", splits.validationPerClass())
                         .withExtra("profile", profile.toString());
                 if (embedder != null) {
                     meta = meta.withExtra("feature network", featureArch + ", " + TrainingSchedule.wholeDataset(profile));
                 }
                 SyntheticSetFile.save(set, npz, meta);
+                try (SyntheticSet pixels = set.exportPixels()) {
+                    ImageGrid.of(pixels.images(), pixels.labels(), pixels.classNames()).savePng(out.resolve("grid.png"));
+                }
             }
-            ImageGrid.of(raw, idx).savePng(out.resolve("grid.png"));
             outWriter.printf("%s IPC %d: %d images -> %s (+ synthetic.json, grid.png)%n", selection, ipc, idx.length, npz);
             outWriter.flush();
         }

@@ -5,10 +5,15 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.engine.Devices;
 import org.ddlab.engine.EngineInfo;
 import org.ddlab.engine.NativeMemory;
+import org.ddlab.engine.Profile;
+import org.ddlab.eval.EvalResult;
+import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.train.Augmentation;
+import org.ddlab.train.LabeledSet;
+import org.ddlab.train.TrainingSchedule;
 import org.ddlab.frepo.FrepoConfig;
 import org.ddlab.frepo.FrepoDistiller;
 import org.ddlab.sampling.RandomSampler;
@@ -33,7 +38,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures for the README).",
-        subcommands = {BenchCommand.FrepoStep.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
+        subcommands = {BenchCommand.FrepoStep.class, BenchCommand.Evaluate.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -91,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * DREAM's cost on a CPU: embedding one Fashion-MNIST class (6000 images) with ConvNet-128 and
+     * DREAM's cost on a CPU: embedding one class of the dataset (Fashion-MNIST: 6000 images) with ConvNet-128 and
      * clustering the embeddings into N centres, with our engine K-Means and, in the same run, Smile's
      * (the library a Java user would reach for), so the speed-up is measured rather than claimed.
      */
@@ -105,8 +110,11 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--iterations", defaultValue = "20", description = "Lloyd iterations at most. Default: ${DEFAULT-VALUE}.")
         int iterations;
 
-        @Option(names = "--class", defaultValue = "0", description = "Fashion-MNIST class. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--class", defaultValue = "0", description = "Class to embed and cluster. Default: ${DEFAULT-VALUE}.")
         int cls;
+
+        @picocli.CommandLine.Mixin
+        DataOptions data;
 
         @Option(names = "--width", defaultValue = "128", description = "ConvNet width. Default: ${DEFAULT-VALUE}.")
         int width;
@@ -123,8 +131,7 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            ImageSet raw = org.ddlab.data.FashionMnist.train();
-            ImageSet train = raw.normalized(raw.normalization());
+            ImageSet train = data.splits().train();
             int[] idx = train.indicesOf(cls);
             Map<String, Object> r = new java.util.LinkedHashMap<>();
             try (NDManager m = NDManager.newBaseManager(org.ddlab.engine.Devices.preferred());
@@ -165,8 +172,8 @@ final class BenchCommand implements Callable<Integer> {
             if (json) {
                 out.println(new Gson().toJson(r));
             } else {
-                out.printf(Locale.ROOT, "class %d of Fashion-MNIST: %d images embedded by ConvNet-%d into %d dimensions in %.2f s (%d threads)%n",
-                        cls, r.get("points"), width, r.get("dimension"), (double) r.get("embed_seconds"), r.get("threads"));
+                out.printf(Locale.ROOT, "class %d of %s: %d images embedded by ConvNet-%d into %d dimensions in %.2f s (%d threads)%n",
+                        cls, data.dataset().title(), r.get("points"), width, r.get("dimension"), (double) r.get("embed_seconds"), r.get("threads"));
                 out.printf(Locale.ROOT, "K-Means, k = %d, at most %d iterations:%n", clusters, iterations);
                 // Smile's "distortion" is the mean squared distance of a point to its centre; ours is shown the same way.
                 out.printf(Locale.ROOT, "  ddlab (engine matrix products)  %8.2f s  %d iterations  mean squared distance %.4g%n",
@@ -181,6 +188,158 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
+        }
+    }
+
+    /**
+     * One repeat of the evaluation protocol — a fresh ConvNet trained on an IPC-10 set, then tested on
+     * 10 000 images — here and in {@code bench/evaluate.py} (the same training in plain PyTorch), one
+     * after the other in alternating rounds so they never share the cores. Without augmentation on both
+     * sides: the PyTorch side has no DSA; ddlab's DSA cost is timed on its own ({@code --with-dsa}).
+     */
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = "Seconds per evaluation repeat (train on IPC x 10 images, test on 10 000), against the same in PyTorch.")
+    static final class Evaluate implements Callable<Integer> {
+
+        @Option(names = "--width", defaultValue = "128", description = "ConvNet width. Default: ${DEFAULT-VALUE}.")
+        int width;
+
+        @Option(names = "--depth", defaultValue = "3", description = "ConvNet depth. Default: ${DEFAULT-VALUE}.")
+        int depth;
+
+        @Option(names = "--ipc", defaultValue = "10", description = "Training images per class. Default: ${DEFAULT-VALUE}.")
+        int ipc;
+
+        @Option(names = "--channels", defaultValue = "3", description = "Image channels. Default: ${DEFAULT-VALUE} (CIFAR).")
+        int channels;
+
+        @Option(names = "--size", defaultValue = "32", description = "Image height and width. Default: ${DEFAULT-VALUE} (CIFAR).")
+        int size;
+
+        @Option(names = "--epochs", defaultValue = "300", description = "Training epochs (the default profile's). Default: ${DEFAULT-VALUE}.")
+        int epochs;
+
+        @Option(names = "--test", defaultValue = "10000", description = "Test images. Default: ${DEFAULT-VALUE}.")
+        int test;
+
+        @Option(names = "--rounds", defaultValue = "2", description = "Alternating rounds (ddlab, then PyTorch). Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--with-dsa", description = "Also time ddlab with the protocol's DSA augmentation (no PyTorch counterpart).")
+        boolean withDsa;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch. Default: ${DEFAULT-VALUE}.")
+        String python;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            int threads = EngineInfo.current().threads();
+            List<Map<String, Object>> ours = new ArrayList<>();
+            List<Map<String, Object>> oursDsa = new ArrayList<>();
+            List<JsonObject> theirs = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                err.printf(Locale.ROOT, "round %d of %d: ddlab ...%n", r, rounds);
+                err.flush();
+                ours.add(measureOurs(false));
+                if (withDsa) {
+                    oursDsa.add(measureOurs(true));
+                }
+                err.printf(Locale.ROOT, "round %d of %d: PyTorch (%s) ...%n", r, rounds, python);
+                err.flush();
+                theirs.add(runScript(python, script("evaluate.py"), List.of("--width", "" + width, "--depth", "" + depth,
+                        "--ipc", "" + ipc, "--channels", "" + channels, "--size", "" + size, "--epochs", "" + epochs,
+                        "--test", "" + test, "--threads", "" + threads)));
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("setting", String.format(Locale.ROOT, "ConvNet width %d depth %d, %dx%dx%d, train %d images for %d epochs "
+                    + "(batch 256, SGD, no augmentation), test %d images; %d rounds, %d threads", width, depth, channels, size, size,
+                    ipc * 10, epochs, test, rounds, threads));
+            result.put("ddlab", median(ours));
+            if (withDsa) {
+                result.put("ddlab_dsa", median(oursDsa));
+            }
+            List<Map<String, Object>> reference = theirs.stream().map(o -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("implementation", o.get("implementation").getAsString());
+                m.put("train_seconds", o.get("train_seconds").getAsDouble());
+                m.put("test_seconds", o.get("test_seconds").getAsDouble());
+                m.put("peak_rss_mb", o.get("peak_rss_mb").getAsDouble());
+                return m;
+            }).toList();
+            result.put("pytorch", median(reference));
+            if (json) {
+                out.println(new Gson().toJson(result));
+            } else {
+                out.println(result.get("setting"));
+                out.printf(Locale.ROOT, "%-36s %12s %12s %12s%n", "", "train s", "test s", "peak RSS MB");
+                for (String k : List.of("ddlab", "ddlab_dsa", "pytorch")) {
+                    if (result.get(k) instanceof Map<?, ?> m) {
+                        out.printf(Locale.ROOT, "%-36s %12.1f %12.1f %12.0f%n", String.valueOf(m.get("implementation")),
+                                ((Number) m.get("train_seconds")).doubleValue(), ((Number) m.get("test_seconds")).doubleValue(),
+                                ((Number) m.get("peak_rss_mb")).doubleValue());
+                    }
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        private Map<String, Object> measureOurs(boolean dsa) {
+            Random random = new Random(0);
+            int n = ipc * 10;
+            int per = channels * size * size;
+            float[] px = new float[n * per];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (float) random.nextGaussian();
+            }
+            int[] labels = new int[n];
+            Arrays.setAll(labels, i -> i / ipc);
+            float[] testPx = new float[test * per];
+            for (int i = 0; i < testPx.length; i++) {
+                testPx[i] = (float) random.nextGaussian();
+            }
+            int[] testLabels = new int[test];
+            Arrays.setAll(testLabels, i -> random.nextInt(10));
+            List<String> names = new ArrayList<>();
+            for (int c = 0; c < 10; c++) {
+                names.add("class " + c);
+            }
+            ImageSet train = ImageSet.of("random", px, labels, channels, size, size, names);
+            ImageSet testSet = ImageSet.of("random test", testPx, testLabels, channels, size, size, names);
+            EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.DEFAULT).withRepeats(1)
+                    .withSchedule(TrainingSchedule.forProfile(Profile.DEFAULT).withEpochs(epochs).withAugment(dsa));
+            if (!dsa) {
+                protocol = protocol.withAugmentation(Augmentation.NONE);
+            }
+            long start = System.nanoTime();
+            EvalResult r = protocol.evaluate("convnet:width=" + width + ",depth=" + depth, LabeledSet.hard(train), testSet, 0,
+                    EvaluationProtocol.Listener.NONE);
+            double total = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("implementation", "ddlab (DJL " + ai.djl.engine.Engine.getDjlVersion() + ")" + (dsa ? " + DSA" : ""));
+            m.put("train_seconds", r.trainSeconds()[0]);
+            m.put("test_seconds", total - r.trainSeconds()[0]);
+            m.put("peak_rss_mb", FrepoStep.procStatusMb("VmHWM"));
+            return m;
+        }
+
+        /** Per field, the median over rounds (the first round's text fields). */
+        private static Map<String, Object> median(List<Map<String, Object>> rounds) {
+            Map<String, Object> m = new LinkedHashMap<>(rounds.get(0));
+            for (String k : List.of("train_seconds", "test_seconds", "peak_rss_mb")) {
+                double[] v = rounds.stream().mapToDouble(x -> ((Number) x.get(k)).doubleValue()).sorted().toArray();
+                m.put(k, v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+            }
+            m.put("rounds", rounds.size());
+            return m;
         }
     }
 
@@ -307,7 +466,12 @@ final class BenchCommand implements Callable<Integer> {
         CommandSpec spec;
 
         private static final int CLASSES = 10;
-        private static final int SIZE = 28;
+
+        @Option(names = "--channels", defaultValue = "1", description = "Image channels: 1 (Fashion-MNIST's shape) or 3 (CIFAR's). Default: ${DEFAULT-VALUE}.")
+        int channels;
+
+        @Option(names = "--size", defaultValue = "28", description = "Image height and width: 28, or 32 for CIFAR. Default: ${DEFAULT-VALUE}.")
+        int size;
 
         @Override
         public Integer call() throws Exception {
@@ -337,9 +501,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             double flops = flopsPerStep();
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("setting", String.format(Locale.ROOT, "ConvNet width %d depth %d, %dx%d grey, real batch %d, IPC %d (%d images), "
+            result.put("setting", String.format(Locale.ROOT, "ConvNet width %d depth %d, %dx%dx%d images, real batch %d, IPC %d (%d images), "
                             + "%d timed steps after %d warm-up per side and round, %d rounds, %d threads",
-                    width, depth, SIZE, SIZE, realBatch, ipc, ipc * CLASSES, steps, warmup, rounds, engine.threads()));
+                    width, depth, channels, size, size, realBatch, ipc, ipc * CLASSES, steps, warmup, rounds, engine.threads()));
             result.put("gflop_per_step", flops / 1e9);
             result.put("ddlab", summary(ours, flops));
             if (!noReference) {
@@ -395,7 +559,7 @@ final class BenchCommand implements Callable<Integer> {
             double baseline = procStatusMb("VmRSS");
             List<Double> ms = new ArrayList<>();
             try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-                 FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(real, 0), Normalization.identity(1), "random", manager)) {
+                 FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(real, 0), "random", manager)) {
                 for (int i = 0; i < warmup + steps; i++) {
                     double s = d.step().seconds();
                     if (i >= warmup) {
@@ -414,7 +578,7 @@ final class BenchCommand implements Callable<Integer> {
 
         private Map<String, Object> runReference(int threads, Map<String, String> env) throws IOException, InterruptedException {
             JsonObject o = runScript(python, reference != null ? reference : defaultScript(), List.of("--width", "" + width,
-                    "--depth", "" + depth, "--real-batch", "" + realBatch, "--ipc", "" + ipc, "--steps", "" + steps,
+                    "--depth", "" + depth, "--channels", "" + channels, "--size", "" + size, "--real-batch", "" + realBatch, "--ipc", "" + ipc, "--steps", "" + steps,
                     "--warmup", "" + warmup, "--threads", "" + threads), env);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("implementation", o.get("implementation").getAsString());
@@ -436,8 +600,8 @@ final class BenchCommand implements Callable<Integer> {
          */
         double flopsPerStep() {
             double body = 0;
-            int size = SIZE;
-            int in = 1;
+            int size = this.size;
+            int in = channels;
             for (int d = 0; d < depth; d++) {
                 body += 2.0 * in * width * 9 * size * size;
                 in = width;
@@ -461,8 +625,8 @@ final class BenchCommand implements Callable<Integer> {
             return s.length() <= 34 ? s : s.substring(0, 34);
         }
 
-        private static ImageSet randomImages(int n, Random r) {
-            float[] px = new float[n * SIZE * SIZE];
+        private ImageSet randomImages(int n, Random r) {
+            float[] px = new float[n * channels * size * size];
             for (int i = 0; i < px.length; i++) {
                 px[i] = (float) r.nextGaussian();
             }
@@ -472,7 +636,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int c = 0; c < CLASSES; c++) {
                 names.add("class " + c);
             }
-            return ImageSet.of("random", px, labels, 1, SIZE, SIZE, names);
+            return ImageSet.of("random", px, labels, channels, size, size, names);
         }
 
         private static double median(List<Double> xs) {

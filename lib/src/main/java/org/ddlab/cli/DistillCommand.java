@@ -3,7 +3,7 @@ package org.ddlab.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
+import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.distill.Distiller;
@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ddlab distill}: learn a synthetic set with FRePo, DC, DSA or DM, with checkpoints and resume. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = {"Distil Fashion-MNIST into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png);",
+        description = {"Distil a dataset into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png);",
                 "DIR/start.npz holds the real images the run started from.",
                 "Checkpoints go to DIR/checkpoints; an interrupted run continues with --resume DIR."})
 final class DistillCommand implements Callable<Integer> {
@@ -171,22 +171,22 @@ final class DistillCommand implements Callable<Integer> {
         }
         adoptRunData(dir, saved != null);
         Map<String, Object> config = configure(chosen, saved);
-        ImageSet raw = data.train();
-        Normalization norm = raw.normalization();
-        ImageSet train = raw.normalized(norm);
+        DatasetSplits splits = data.splits();
+        ImageSet train = splits.train();
         Duration limit = budget == null ? null : parseDuration(budget);
         DistillationRun run = new DistillationRun(dir, checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit)
-                .annotate("validation_per_class", data.describe().get("validation_per_class"))
+                .annotate("data", splits.describe())
+                .annotate("validation_per_class", splits.validationPerClass())
                 .annotate("init", init.toLowerCase(Locale.ROOT));
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             Distiller distiller = Methods.create(config, 1, train, norm, "fashion-mnist", manager)) {
+             Distiller distiller = Methods.create(config, 1, train, splits.dataset().name(), manager)) {
             err.println(distiller.method() + ": " + distiller.metadata().extra().get("config") + ", sampler "
                     + distiller.metadata().extra().get("sampler"));
             Optional<Long> resumed = run.resume(distiller);
             resumed.ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
             if (resumed.isEmpty()) {
                 Methods.initialise(distiller, config, train, manager);
-                saveStart(distiller, dir, data.describe().get("validation_per_class"));
+                saveStart(distiller, dir, splits);
             }
             TerminalProgress bar = new TerminalProgress(new Progress("distill", distiller.totalSteps()), err);
             bar.update(distiller.stepsDone(), "");
@@ -338,15 +338,11 @@ final class DistillCommand implements Callable<Integer> {
             return;
         }
         if (!Files.exists(file)) {
-            return; // a run from before data.json: it used the whole training split
+            data.adopt(Map.of("dataset", org.ddlab.data.Datasets.DEFAULT), dir.toString()); // no data.json: the default dataset, whole training split, normalised
+            return;
         }
         Map<?, ?> recorded = gson.fromJson(Files.readString(file), Map.class);
-        int held = ((Number) recorded.get("validation_per_class")).intValue();
-        if (data.validation != null && data.validation != held) {
-            throw new IllegalArgumentException(dir + " was distilled with --validation " + held + " (see " + file
-                    + "); resume it without --validation or with the same value");
-        }
-        data.validation = held == 0 ? null : held;
+        data.adopt(recorded, dir + " (see " + file + ")");
         if (recorded.get("init") != null) {
             init = String.valueOf(recorded.get("init"));
         }
@@ -356,16 +352,15 @@ final class DistillCommand implements Callable<Integer> {
      * The real images the run starts from, with their hard labels, as DIR/start.npz: the baseline a
      * distilled set has to beat ("random real" at the same seed).
      */
-    private static void saveStart(Distiller distiller, Path dir, Object validationPerClass) throws IOException {
+    private static void saveStart(Distiller distiller, Path dir, DatasetSplits splits) throws IOException {
         Files.createDirectories(dir);
         try (SyntheticSet exported = distiller.exportSet();
              NDArray pixels = exported.images().duplicate()) {
-            SyntheticSet start = SyntheticSet.of(pixels, exported.labels(), null, exported.classNames());
+            SyntheticSet start = SyntheticSet.of(pixels, exported.labels(), null, exported.classNames(), splits.preprocessing(), false);
             SyntheticSetFile.save(start, dir.resolve("start.npz"),
-                    Metadata.of("random", "fashion-mnist", distiller.metadata().seed(), 0L)
-                            .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
+                    Metadata.of("random", splits.dataset().name(), distiller.metadata().seed(), 0L)
                             .withExtra("note", "the real images " + distiller.method() + " started from (hard labels)")
-                            .withExtra("validation_per_class", validationPerClass));
+                            .withExtra("validation_per_class", splits.validationPerClass()));
         }
     }
 

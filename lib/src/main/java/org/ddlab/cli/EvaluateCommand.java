@@ -3,7 +3,7 @@ package org.ddlab.cli;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
+import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Devices;
@@ -81,12 +81,6 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Profile profile = profileOption.get();
-        ImageSet rawTrain = data.train();
-        Normalization norm = rawTrain.normalization();
-        // With --validation the networks are scored on the held-out training images: that is the number
-        // to choose settings by. The test split is for final figures only.
-        ImageSet test = (data.validation != null ? data.validation() : data.test()).normalized(norm);
-
         TrainingSchedule base = target.whole ? TrainingSchedule.wholeDataset(profile) : TrainingSchedule.forProfile(profile);
         EvaluationProtocol protocol = protocolOptions.protocol(profile, noAugment ? base.withAugment(false) : base);
         TrainingSchedule schedule = protocol.schedule();
@@ -94,8 +88,20 @@ final class EvaluateCommand implements Callable<Integer> {
 
         List<EvalResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
-            LabeledSet train = target.whole ? LabeledSet.hard(rawTrain.normalized(norm))
-                    : load(target.set, manager, norm, rawTrain, data.validation);
+            LabeledSet train;
+            DatasetSplits splits;
+            if (target.whole) {
+                splits = data.splits();
+                train = LabeledSet.hard(splits.train());
+            } else {
+                try (SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(manager, target.set)) {
+                    splits = splitsFor(loaded);
+                    train = loaded.trainingSet(splits, target.set, setName(loaded, target.set));
+                }
+            }
+            // With --validation the networks are scored on the held-out training images: that is the number
+            // to choose settings by. The test split is for final figures only.
+            ImageSet test = splits.scoreOn();
             if (name != null) {
                 train = new LabeledSet(train.images().subset(allIndices(train.size()), name), train.softLabels());
             }
@@ -118,35 +124,36 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A saved set, in pixel space, brought into the normalised space the protocol trains in. */
-    private static LabeledSet load(Path npz, NDManager manager, Normalization norm, ImageSet real, Integer validation)
-            throws java.io.IOException {
-        try (SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(manager, npz)) {
-            SyntheticSet set = loaded.set();
-            if (!set.classNames().equals(real.classNames())) {
-                throw new IllegalArgumentException(npz + " has classes " + set.classNames() + ", but the dataset has "
-                        + real.classNames());
+    /**
+     * The data a saved set is scored against: its own dataset unless --dataset names another (then the
+     * set is refused when it says it was made elsewhere), in exactly the preprocessing it records; and
+     * with --validation only a set made holding out the same images, else it might be tested on images it saw.
+     */
+    private DatasetSplits splitsFor(SyntheticSetFile.Loaded loaded) {
+        Path npz = target.set;
+        if (loaded.dataset().isPresent()) {
+            String made = loaded.dataset().get();
+            if (!data.datasetGiven()) {
+                data.dataset = made;
+            } else if (!data.dataset().name().equals(made)) {
+                throw new IllegalArgumentException(npz + " was made on dataset '" + made + "', not on '" + data.dataset().name()
+                        + "'; evaluate it with --dataset " + made + " (or without --dataset)");
             }
-            if (!set.imageShape().equals(real.shape().slice(1))) {
-                throw new IllegalArgumentException(npz + " has images " + set.imageShape() + ", but the dataset's are "
-                        + real.shape().slice(1));
-            }
-            String name = npz.getFileName().toString();
-            if (loaded.metadata().isPresent()) {
-                var m = loaded.metadata().get();
-                name = m.method() + " IPC " + m.ipc();
-                if (validation != null) {
-                    Object held = m.extra().get("validation_per_class");
-                    int heldOut = held instanceof Number n ? n.intValue() : 0;
-                    if (heldOut != validation) {
-                        throw new IllegalArgumentException(npz + " was made " + (heldOut == 0 ? "from the whole training split"
-                                : "holding out " + heldOut + " images per class") + ", so scoring it on --validation " + validation
-                                + " would test on images it may have seen; make the set with --validation " + validation);
-                    }
-                }
-            }
-            return org.ddlab.sets.SetStore.trainingSet(set, norm, name);
         }
+        if (data.validation != null && loaded.metadata().isPresent()) {
+            Object held = loaded.metadata().get().extra().get("validation_per_class");
+            int heldOut = held instanceof Number n ? n.intValue() : 0;
+            if (heldOut != data.validation) {
+                throw new IllegalArgumentException(npz + " was made " + (heldOut == 0 ? "from the whole training split"
+                        : "holding out " + heldOut + " images per class") + ", so scoring it on --validation " + data.validation
+                        + " would test on images it may have seen; make the set with --validation " + data.validation);
+            }
+        }
+        return loaded.set().preprocessing().map(data::splits).orElseGet(data::splits);
+    }
+
+    private static String setName(SyntheticSetFile.Loaded loaded, Path npz) {
+        return loaded.metadata().map(m -> m.method() + " IPC " + m.ipc()).orElse(npz.getFileName().toString());
     }
 
     private static int[] allIndices(int n) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ddlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Dataset distillation lab: FRePo, DREAM, matching, evaluation.",
-        subcommands = {InfoCommand.class, BaselineCommand.class, DistillCommand.class, EvaluateCommand.class, AblateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DataCommand.class, BaselineCommand.class, DistillCommand.class, EvaluateCommand.class, AblateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -2,6 +2,7 @@ package org.ddlab.data;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * A data file that is not in the format its reader expects: wrong magic, truncated, a field of the
@@ -27,5 +28,13 @@ public class DataFormatException extends IOException {
     /** The file that was wrong. */
     public Path file() {
         return file;
+    }
+
+    /**
+     * A count or byte offset for a message, digits grouped in threes ("30 729 999"), because the
+     * offsets in a 180 MB file are too long to read at a glance.
+     */
+    static String number(long n) {
+        return String.format(Locale.ROOT, "%,d", n).replace(',', ' ');
     }
 }

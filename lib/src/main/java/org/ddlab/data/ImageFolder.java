@@ -277,7 +277,8 @@ public final class ImageFolder {
         }
     }
 
-    private static List<Path> classFolders(Path dir) {
+    /** The class folders of {@code dir}: its non-hidden sub-folders, sorted by name; an error when there are none. */
+    static List<Path> classFolders(Path dir) {
         if (!Files.exists(dir)) {
             throw new IllegalArgumentException("image folder " + dir + " does not exist (expected layout " + LAYOUT + ")");
         }
@@ -303,7 +304,7 @@ public final class ImageFolder {
     }
 
     /** Accepted, non-hidden regular files below {@code classDir}, sorted by relative path. */
-    private List<Path> imageFiles(Path classDir) {
+    List<Path> imageFiles(Path classDir) {
         List<Path> found = new ArrayList<>();
         try {
             Files.walkFileTree(classDir, new SimpleFileVisitor<>() {

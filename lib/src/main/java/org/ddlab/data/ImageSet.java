@@ -31,19 +31,25 @@ public final class ImageSet {
 
     private final String name;
     private final float[] pixels;
+    /** Index in {@link #pixels} of this set's first value: a view of a row range shares its parent's array. */
+    private final int offset;
     private final int[] labels;
+    private final Preprocessing space;
     private final List<String> classNames;
     private final int channels;
     private final int height;
     private final int width;
     private final int[][] byClass;
 
-    private ImageSet(String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
+    private ImageSet(String name, float[] pixels, int offset, int[] labels, int channels, int height, int width,
+                     List<String> classNames, Preprocessing space) {
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("image shape must be positive, got C=" + channels + " H=" + height + " W=" + width);
         }
         long imageSize = (long) channels * height * width;
-        if ((long) labels.length * imageSize != pixels.length) {
+        boolean view = offset < 0; // rows(...) passes -(offset + 1): a view may cover part of its array
+        offset = view ? -(offset + 1) : offset;
+        if (offset + (long) labels.length * imageSize > pixels.length || (!view && (long) labels.length * imageSize != pixels.length)) {
             throw new IllegalArgumentException(labels.length + " labels need " + labels.length + " x " + channels + "x"
                     + height + "x" + width + " = " + labels.length * imageSize + " pixel values, got " + pixels.length);
         }
@@ -67,9 +73,14 @@ public final class ImageSet {
         for (int i = 0; i < labels.length; i++) {
             index[labels[i]][fill[labels[i]]++] = i;
         }
+        if (space.channels() != 0 && space.channels() != channels) {
+            throw new IllegalArgumentException("preprocessing " + space + " is for " + space.channels() + " channels, images have " + channels);
+        }
         this.name = name == null ? "images" : name;
         this.pixels = pixels;
+        this.offset = offset;
         this.labels = labels;
+        this.space = space;
         this.classNames = List.copyOf(classNames);
         this.channels = channels;
         this.height = height;
@@ -82,12 +93,42 @@ public final class ImageSet {
      * copied, so the caller may reuse them.
      */
     public static ImageSet of(String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
-        return new ImageSet(name, pixels.clone(), labels.clone(), channels, height, width, classNames);
+        return new ImageSet(name, pixels.clone(), 0, labels.clone(), channels, height, width, classNames, Preprocessing.PIXELS);
+    }
+
+    /**
+     * As {@link #of(String, float[], int[], int, int, int, List)}, for images already in {@code space}
+     * (e.g. normalised, or ZCA-whitened), so that whatever consumes them knows and can check it.
+     */
+    public static ImageSet of(String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames,
+                              Preprocessing space) {
+        return new ImageSet(name, pixels.clone(), 0, labels.clone(), channels, height, width, classNames, space);
     }
 
     /** Takes ownership of the arrays without copying; for loaders in this package that built them. */
     static ImageSet wrap(String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
-        return new ImageSet(name, pixels, labels, channels, height, width, classNames);
+        return new ImageSet(name, pixels, 0, labels, channels, height, width, classNames, Preprocessing.PIXELS);
+    }
+
+    /** This set under another name, sharing the arrays (no set ever modifies them); for loaders in this package. */
+    ImageSet named(String newName) {
+        return new ImageSet(newName, pixels, -(offset + 1), labels, channels, height, width, classNames, space);
+    }
+
+    /** Rows {@code first … first + count − 1} of {@code owner} as a set that shares its array (no copy). */
+    static ImageSet rows(ImageSet owner, int first, int[] labels, String name, Preprocessing space) {
+        return new ImageSet(name, owner.pixels, -(owner.offset + first * owner.imageSize() + 1), labels, owner.channels, owner.height,
+                owner.width, owner.classNames, space);
+    }
+
+    /** The array behind this set, for the in-place steps of {@link DatasetSplits} on a set nothing else holds. */
+    float[] array() {
+        return pixels;
+    }
+
+    /** Index of this set's first value in {@link #array()}. */
+    int arrayOffset() {
+        return offset;
     }
 
     /**
@@ -96,6 +137,11 @@ public final class ImageSet {
      * bulk transfer.
      */
     public static ImageSet fromNDArray(String name, NDArray images, NDArray labels, List<String> classNames) {
+        return fromNDArray(name, images, labels, classNames, Preprocessing.PIXELS);
+    }
+
+    /** As {@link #fromNDArray(String, NDArray, NDArray, List)}, for images in {@code space}. */
+    public static ImageSet fromNDArray(String name, NDArray images, NDArray labels, List<String> classNames, Preprocessing space) {
         Shape s = images.getShape();
         if (s.dimension() != 4) {
             throw new IllegalArgumentException("images must be [N,C,H,W], got " + s);
@@ -105,7 +151,7 @@ public final class ImageSet {
         }
         float[] px = images.getDataType() == DataType.FLOAT32 ? images.toFloatArray() : toFloat32(images);
         int[] y = labels.getDataType() == DataType.INT32 ? labels.toIntArray() : toInt32(labels);
-        return wrap(name, px, y, (int) s.get(1), (int) s.get(2), (int) s.get(3), classNames);
+        return new ImageSet(name, px, 0, y, (int) s.get(1), (int) s.get(2), (int) s.get(3), classNames, space);
     }
 
     private static float[] toFloat32(NDArray a) {
@@ -122,6 +168,14 @@ public final class ImageSet {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * The space the pixels are in: {@link Preprocessing#PIXELS} ([0,1] as loaded) or a preprocessing
+     * applied to them (normalised, ZCA-whitened). Training and test images must share it.
+     */
+    public Preprocessing space() {
+        return space;
     }
 
     /** Number of images N. */
@@ -205,7 +259,7 @@ public final class ImageSet {
     public float[] image(int i) {
         Objects.checkIndex(i, size());
         int n = imageSize();
-        return Arrays.copyOfRange(pixels, i * n, (i + 1) * n);
+        return Arrays.copyOfRange(pixels, offset + i * n, offset + (i + 1) * n);
     }
 
     /** Pixel (c, y, x) of image i, for spot checks; loops should use {@link #pixels()}. */
@@ -214,12 +268,12 @@ public final class ImageSet {
         Objects.checkIndex(c, channels);
         Objects.checkIndex(y, height);
         Objects.checkIndex(x, width);
-        return pixels[((i * channels + c) * height + y) * width + x];
+        return pixels[offset + ((i * channels + c) * height + y) * width + x];
     }
 
     /** A read-only view of all pixels, [N,C,H,W] row-major, without copying. */
     public FloatBuffer pixels() {
-        return FloatBuffer.wrap(pixels).asReadOnlyBuffer();
+        return FloatBuffer.wrap(pixels, offset, size() * imageSize()).slice().asReadOnlyBuffer();
     }
 
     /** A new set with only the images at {@code idx}, in that order (repeats allowed); copies just those rows. */
@@ -234,15 +288,15 @@ public final class ImageSet {
         int[] y = new int[idx.length];
         for (int k = 0; k < idx.length; k++) {
             int i = Objects.checkIndex(idx[k], size());
-            System.arraycopy(pixels, i * n, px, k * n, n);
+            System.arraycopy(pixels, offset + i * n, px, k * n, n);
             y[k] = labels[i];
         }
-        return wrap(subsetName, px, y, channels, height, width, classNames);
+        return new ImageSet(subsetName, px, 0, y, channels, height, width, classNames, space);
     }
 
     /** The whole set as one float32 [N,C,H,W] tensor. For big sets prefer batches via {@link #images(NDManager, int[])}. */
     public NDArray toNDArray(NDManager manager) {
-        return TensorStaging.floats(manager, shape(), view -> view.put(pixels));
+        return TensorStaging.floats(manager, shape(), view -> view.put(pixels, offset, size() * imageSize()));
     }
 
     /** All labels as an int32 [N] tensor. */
@@ -258,7 +312,7 @@ public final class ImageSet {
         }
         return TensorStaging.floats(manager, new Shape(idx.length, channels, height, width), view -> {
             for (int i : idx) {
-                view.put(pixels, i * n, n);
+                view.put(pixels, offset + i * n, n);
             }
         });
     }
@@ -272,7 +326,10 @@ public final class ImageSet {
         return TensorStaging.ints(manager, y);
     }
 
-    /** Per-channel mean and (population) standard deviation of this set, accumulated in double. */
+    /**
+     * Per-channel mean and (population) standard deviation of this set, accumulated in double; a
+     * channel that is constant gets std 1, so that normalising only centres it.
+     */
     public Normalization normalization() {
         if (size() == 0) {
             throw new IllegalStateException("cannot compute normalisation of the empty set '" + name + "'");
@@ -283,7 +340,7 @@ public final class ImageSet {
         for (int c = 0; c < channels; c++) {
             double sum = 0;
             for (int i = 0; i < size(); i++) {
-                for (int p = (i * channels + c) * plane, end = p + plane; p < end; p++) {
+                for (int p = offset + (i * channels + c) * plane, end = p + plane; p < end; p++) {
                     sum += pixels[p];
                 }
             }
@@ -291,51 +348,59 @@ public final class ImageSet {
             // Second pass on deviations: sum(x^2) - n*m^2 loses digits when std is small next to mean.
             double sq = 0;
             for (int i = 0; i < size(); i++) {
-                for (int p = (i * channels + c) * plane, end = p + plane; p < end; p++) {
+                for (int p = offset + (i * channels + c) * plane, end = p + plane; p < end; p++) {
                     double d = pixels[p] - m;
                     sq += d * d;
                 }
             }
             mean[c] = (float) m;
-            std[c] = (float) Math.sqrt(sq / ((double) size() * plane));
+            double s = Math.sqrt(sq / ((double) size() * plane));
+            std[c] = s > 1e-12 ? (float) s : 1f; // a constant channel (a blank plane of RGB files) is only centred
         }
         return new Normalization(mean, std);
     }
 
-    /** A normalised copy: {@code (x - mean[c]) / std[c]}. Costs one more full copy of the pixels. */
+    /**
+     * A normalised copy: {@code (x - mean[c]) / std[c]}. Costs one more full copy of the pixels; a whole
+     * dataset is better loaded through {@link DatasetSplits}, which normalises in place.
+     */
     public ImageSet normalized(Normalization norm) {
         if (norm.channels() != channels) {
             throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels, images have " + channels);
         }
+        if (!space.isPixels()) {
+            throw new IllegalStateException("'" + name + "' is already in space " + space + "; normalise pixels only");
+        }
         float[] mean = norm.mean();
         float[] std = norm.std();
-        float[] px = new float[pixels.length];
+        float[] px = new float[size() * imageSize()];
         int plane = height * width;
         for (int i = 0; i < size(); i++) {
             for (int c = 0; c < channels; c++) {
                 float m = mean[c];
                 float inv = 1f / std[c];
                 for (int p = (i * channels + c) * plane, end = p + plane; p < end; p++) {
-                    px[p] = (pixels[p] - m) * inv;
+                    px[p] = (pixels[offset + p] - m) * inv;
                 }
             }
         }
-        return wrap(name + " (normalised)", px, labels, channels, height, width, classNames);
+        return new ImageSet(name + " (normalised)", px, 0, labels, channels, height, width, classNames, Preprocessing.of(norm));
     }
 
     /** Smallest and largest pixel value, e.g. to check a set is still in [0,1]. */
     public float[] valueRange() {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
-        for (float v : pixels) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+        for (int p = offset, end = offset + size() * imageSize(); p < end; p++) {
+            lo = Math.min(lo, pixels[p]);
+            hi = Math.max(hi, pixels[p]);
         }
         return new float[] {lo, hi};
     }
 
     @Override
     public String toString() {
-        return name + ": " + size() + " images " + channels + "x" + height + "x" + width + ", " + numClasses() + " classes";
+        return name + ": " + size() + " images " + channels + "x" + height + "x" + width + ", " + numClasses() + " classes"
+                + (space.isPixels() ? "" : ", " + space);
     }
 }

@@ -51,9 +51,55 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
         return carve(train, take, seed);
     }
 
-    private static ValidationSplit carve(ImageSet set, int[] take, long seed) {
+    /**
+     * As {@link #split(ImageSet, int, long)} — the same images held out for the same seed — but the
+     * two parts are views of {@code owned}'s own array, reordered in place (training rows first, then
+     * validation rows, each in their original order): only the validation rows are copied once. For a
+     * set nothing else holds, such as a split {@link DatasetSplits} has just read; {@code owned} itself
+     * must not be used afterwards.
+     */
+    static ValidationSplit carveInPlace(ImageSet owned, int perClass, long seed) {
+        int[] counts = owned.classCounts();
+        int[] take = new int[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] > 0 && perClass >= counts[c]) {
+                throw new IllegalArgumentException("class " + c + " (" + owned.className(c) + ") has only " + counts[c]
+                        + " images, cannot hold out " + perClass + " and keep some for training; use fewer per class");
+            }
+            take[c] = Math.min(perClass, counts[c]);
+        }
+        boolean[] held = held(owned, take, seed);
+        int n = owned.imageSize();
+        int total = 0;
+        for (boolean h : held) {
+            total += h ? 1 : 0;
+        }
+        float[] a = owned.array();
+        int base = owned.arrayOffset();
+        float[] validationRows = new float[Math.multiplyExact(total, n)];
+        int[] trainLabels = new int[held.length - total];
+        int[] validationLabels = new int[total];
+        int kept = 0;
+        int moved = 0;
+        for (int i = 0; i < held.length; i++) {
+            if (held[i]) {
+                System.arraycopy(a, base + i * n, validationRows, moved * n, n);
+                validationLabels[moved++] = owned.label(i);
+            } else {
+                if (kept != i) { // rows only ever move towards the front, so nothing unread is overwritten
+                    System.arraycopy(a, base + i * n, a, base + kept * n, n);
+                }
+                trainLabels[kept++] = owned.label(i);
+            }
+        }
+        System.arraycopy(validationRows, 0, a, base + kept * n, validationRows.length);
+        return new ValidationSplit(ImageSet.rows(owned, 0, trainLabels, owned.name() + " (minus validation)", owned.space()),
+                ImageSet.rows(owned, kept, validationLabels, owned.name() + " validation", owned.space()));
+    }
+
+    /** Which images a split holds out: per class, the first take[c] of a seeded partial Fisher–Yates shuffle. */
+    private static boolean[] held(ImageSet set, int[] take, long seed) {
         Random random = new Random(seed);
-        int total = Arrays.stream(take).sum();
         boolean[] held = new boolean[set.size()];
         for (int c = 0; c < take.length; c++) {
             int[] ix = set.indicesOf(c);
@@ -66,6 +112,12 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
                 held[ix[k]] = true;
             }
         }
+        return held;
+    }
+
+    private static ValidationSplit carve(ImageSet set, int[] take, long seed) {
+        int total = Arrays.stream(take).sum();
+        boolean[] held = held(set, take, seed);
         int[] val = new int[total];
         int[] rest = new int[set.size() - total];
         int v = 0;

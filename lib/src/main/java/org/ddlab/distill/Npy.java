@@ -27,6 +27,9 @@ final class Npy {
 
     /** The .npy bytes of an array: {@code <f4} for floats, {@code <i8} for integers. */
     static byte[] write(NpyArray a) {
+        if (a.isString()) {
+            throw new IllegalArgumentException("string arrays are read, not written, here");
+        }
         String descr = a.isFloat() ? "<f4" : "<i8";
         long[] shape = a.shape();
         StringBuilder dims = new StringBuilder();
@@ -104,6 +107,12 @@ final class Npy {
         }
         ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, (int) need).slice().order(t.order);
         int count = (int) n;
+        if (t.kind == 'U') {
+            return NpyArray.readStrings(shape, strings(data, count, t.size / 4, what), descr);
+        }
+        if (t.kind == 'u' && t.size == 1) {
+            return NpyArray.readBytes(shape, java.util.Arrays.copyOfRange(bytes, dataStart, dataStart + count), descr);
+        }
         if (t.kind == 'f') {
             float[] f = new float[count];
             switch (t.size) {
@@ -131,6 +140,30 @@ final class Npy {
             };
         }
         return NpyArray.read(shape, null, l, descr);
+    }
+
+    /**
+     * {@code count} strings of {@code chars} UTF-32 code units each, NUL-padded at the end as NumPy
+     * stores {@code <U} arrays; the padding is removed, as NumPy does when it reads them.
+     */
+    private static String[] strings(ByteBuffer data, int count, int chars, String what) {
+        String[] out = new String[count];
+        int[] cps = new int[chars];
+        for (int i = 0; i < count; i++) {
+            int len = 0;
+            for (int j = 0; j < chars; j++) {
+                cps[j] = data.getInt((i * chars + j) * 4);
+                if (cps[j] != 0) {
+                    len = j + 1;
+                }
+            }
+            try {
+                out[i] = new String(cps, 0, len);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(what + " holds an invalid unicode code point in string " + i, e);
+            }
+        }
+        return out;
     }
 
     private static boolean startsWithMagic(byte[] bytes) {
@@ -173,18 +206,22 @@ final class Npy {
         return sb.append(shape.length == 1 ? ",)" : ")").toString();
     }
 
-    /** A NumPy dtype string such as {@code <f4}: byte order, kind, size. */
+    /** A NumPy dtype string such as {@code <f4}: byte order, kind, size in bytes of one value. */
     private record Dtype(ByteOrder order, char kind, int size) {
         static Dtype parse(String descr, String what) {
-            Matcher m = Pattern.compile("([<>|=]?)([fiub])(\\d+)").matcher(descr);
+            Matcher m = Pattern.compile("([<>|=]?)([fiubU])(\\d+)").matcher(descr);
             if (!m.matches()) {
                 throw new IllegalArgumentException(what + " has dtype '" + descr + "'; supported are float "
-                        + "(f2, f4, f8), signed/unsigned integer (i1–i8, u1–u4) and bool (b1)");
+                        + "(f2, f4, f8), signed/unsigned integer (i1–i8, u1–u4), bool (b1) and unicode string (U)");
             }
             // '|' (not applicable) and '=' (native) are little-endian on every platform DJL runs on.
             ByteOrder order = ">".equals(m.group(1)) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             char kind = m.group(2).charAt(0);
             int size = Integer.parseInt(m.group(3));
+            if (kind == 'U') {
+                // <U5: five UTF-32 code units per string.
+                return new Dtype(order, kind, Math.multiplyExact(size, 4));
+            }
             boolean ok = switch (kind) {
                 case 'f' -> size == 2 || size == 4 || size == 8;
                 case 'i' -> size == 1 || size == 2 || size == 4 || size == 8;

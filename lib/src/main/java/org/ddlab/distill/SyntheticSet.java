@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.ImageSet;
+import org.ddlab.data.Preprocessing;
+import org.ddlab.train.LabeledSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +24,11 @@ import java.util.Random;
  * place: {@link #setLearnable} turns on their gradients. This class knows nothing of training; it
  * is the thing methods produce, evaluations consume and {@link SyntheticSetFile} stores.
  *
+ * <p><b>Space.</b> A set knows the preprocessing it trains with ({@link #preprocessing()}: normalised
+ * with which statistics, ZCA with which matrix) and whether its images are already in that space
+ * ({@link #space()}): a distiller's working set is, an exported or saved one is in pixels. Whatever
+ * trains on a set goes through {@link #trainingSet}, which converts pixels or refuses a mismatch.
+ *
  * <p>It owns its arrays: {@link #close()} frees them.
  */
 public final class SyntheticSet implements AutoCloseable {
@@ -29,9 +37,12 @@ public final class SyntheticSet implements AutoCloseable {
     private final int[] labels;
     private final List<String> classNames;
     private final int ipc;
+    private final Preprocessing preprocessing;
+    private final boolean preprocessed;
     private NDArray softLabels;
 
-    private SyntheticSet(NDArray images, int[] labels, NDArray softLabels, List<String> classNames) {
+    private SyntheticSet(NDArray images, int[] labels, NDArray softLabels, List<String> classNames, Preprocessing preprocessing,
+                         boolean preprocessed) {
         Shape s = images.getShape();
         if (s.dimension() != 4) {
             throw new IllegalArgumentException("synthetic images must be [N,C,H,W], got " + s);
@@ -55,6 +66,14 @@ public final class SyntheticSet implements AutoCloseable {
         this.labels = labels.clone();
         this.classNames = List.copyOf(classNames);
         this.ipc = balancedCount(this.labels, this.classNames.size());
+        if (preprocessed && preprocessing == null) {
+            throw new IllegalArgumentException("images said to be preprocessed need the preprocessing they are in");
+        }
+        if (preprocessing != null && preprocessing.channels() != 0 && preprocessing.channels() != s.get(1)) {
+            throw new IllegalArgumentException("preprocessing " + preprocessing + " does not fit images of " + s.get(1) + " channels");
+        }
+        this.preprocessing = preprocessing;
+        this.preprocessed = preprocessed;
         setSoftLabels(softLabels);
     }
 
@@ -78,7 +97,16 @@ public final class SyntheticSet implements AutoCloseable {
      * @param softLabels [N, classes] float32, or null
      */
     public static SyntheticSet of(NDArray images, int[] labels, NDArray softLabels, List<String> classNames) {
-        return new SyntheticSet(images, labels, softLabels, classNames);
+        return new SyntheticSet(images, labels, softLabels, classNames, null, false);
+    }
+
+    /**
+     * Wraps existing arrays of a set that trains with {@code preprocessing}; {@code preprocessed} says
+     * whether {@code images} are already in that space (else they are pixels).
+     */
+    public static SyntheticSet of(NDArray images, int[] labels, NDArray softLabels, List<String> classNames,
+                                  Preprocessing preprocessing, boolean preprocessed) {
+        return new SyntheticSet(images, labels, softLabels, classNames, preprocessing, preprocessed);
     }
 
     /**
@@ -120,7 +148,7 @@ public final class SyntheticSet implements AutoCloseable {
         for (int i = 0; i < picks.length; i++) {
             labels[i] = real.label(picks[i]);
         }
-        return new SyntheticSet(real.images(manager, picks), labels, null, real.classNames());
+        return new SyntheticSet(real.images(manager, picks), labels, null, real.classNames(), real.space(), true);
     }
 
     /** Seeded choice of {@code ipc} indices per class, class by class. */
@@ -162,7 +190,7 @@ public final class SyntheticSet implements AutoCloseable {
             System.arraycopy(img, 0, flat, i * size, size);
             picked[i] = labels[indices[i]];
         }
-        return new SyntheticSet(manager.create(flat, batchShape(indices.length, imageShape)), picked, null, classNames);
+        return new SyntheticSet(manager.create(flat, batchShape(indices.length, imageShape)), picked, null, classNames, null, false);
     }
 
     /** Gaussian noise N(0, 1), {@code ipc} images per class, seeded (same seed → same pixels on any engine). */
@@ -185,7 +213,7 @@ public final class SyntheticSet implements AutoCloseable {
             flat[i] = (float) (mean + std * rng.nextGaussian());
         }
         return new SyntheticSet(manager.create(flat, batchShape(n, imageShape)), classMajorLabels(classNames.size(), ipc),
-                null, classNames);
+                null, classNames, null, false);
     }
 
     /**
@@ -216,7 +244,7 @@ public final class SyntheticSet implements AutoCloseable {
             }
         }
         return new SyntheticSet(manager.create(flat, batchShape(classNames.size() * ipc, imageShape)),
-                classMajorLabels(classNames.size(), ipc), null, classNames);
+                classMajorLabels(classNames.size(), ipc), null, classNames, null, false);
     }
 
     private static int checkImageShape(Shape imageShape) {
@@ -262,7 +290,7 @@ public final class SyntheticSet implements AutoCloseable {
      * they are pixels, normalise them first, as the protocol trains in normalised space) with the
      * soft labels when the set has them, so the protocol picks the loss that fits.
      */
-    public org.ddlab.train.LabeledSet toLabeledSet(String name) {
+    public LabeledSet toLabeledSet(String name) {
         float[] soft = null;
         if (softLabels != null) {
             try (NDArray s = softLabels.stopGradient()) {
@@ -274,8 +302,68 @@ public final class SyntheticSet implements AutoCloseable {
             px = x.toFloatArray();
         }
         Shape s = images.getShape();
-        ImageSet set = ImageSet.of(name, px, labels, (int) s.get(1), (int) s.get(2), (int) s.get(3), classNames);
-        return new org.ddlab.train.LabeledSet(set, soft);
+        ImageSet set = ImageSet.of(name, px, labels, (int) s.get(1), (int) s.get(2), (int) s.get(3), classNames, space());
+        return new LabeledSet(set, soft);
+    }
+
+    /**
+     * The set as a training set in the space of {@code data}, the splits it is tested against: pixels
+     * go through the data's preprocessing; images already preprocessed must be in exactly that space.
+     *
+     * @throws IllegalArgumentException when classes, image shape or space do not fit, saying what to do
+     */
+    public LabeledSet trainingSet(DatasetSplits data, String name) {
+        ImageSet real = data.train();
+        if (!classNames.equals(real.classNames()) || !imageShape().equals(real.shape().slice(1))) {
+            throw new IllegalArgumentException("set '" + name + "' holds images " + imageShape() + " of classes " + classNames
+                    + ", but " + data.dataset().title() + " has " + real.shape().slice(1) + " of " + real.classNames());
+        }
+        Preprocessing target = data.preprocessing();
+        if (preprocessing != null && preprocessing.kind() != target.kind()) {
+            throw new IllegalArgumentException("set '" + name + "' trains with " + preprocessing.kind().id() + " preprocessing, but the data is "
+                    + "loaded with " + target.kind().id() + "; load the data with preprocessing " + preprocessing.kind().id()
+                    + " (--preprocess " + preprocessing.kind().id() + ")");
+        }
+        if (preprocessed) {
+            if (!preprocessing.equals(target)) {
+                throw new IllegalArgumentException("set '" + name + "' is in the space " + preprocessing + ", but the data is in "
+                        + target + " (fitted on other training images); export it to pixels first (exportPixels())");
+            }
+            return toLabeledSet(name);
+        }
+        try (NDManager scope = images.getManager().newSubManager();
+             NDArray x = target.apply(images.stopGradient())) {
+            ImageSet set = ImageSet.fromNDArray(name, x, labelsNDArray(scope), classNames, target);
+            float[] soft = softLabels == null ? null : softLabels.stopGradient().toFloatArray();
+            return new LabeledSet(set, soft);
+        }
+    }
+
+    /**
+     * A copy in pixel space (images inverted out of the preprocessing when they are in it), with the
+     * same labels and preprocessing: what is saved and shown. The caller closes it.
+     */
+    public SyntheticSet exportPixels() {
+        NDArray detached = images.stopGradient();
+        NDArray pixels = preprocessed ? preprocessing.invert(detached) : detached.duplicate();
+        detached.close();
+        NDArray soft = softLabels == null ? null : softLabels.stopGradient().duplicate();
+        return new SyntheticSet(pixels, labels, soft, classNames, preprocessing, false);
+    }
+
+    /** The preprocessing the set trains with; empty when not recorded (a set made elsewhere, pixels). */
+    public Optional<Preprocessing> preprocessing() {
+        return Optional.ofNullable(preprocessing);
+    }
+
+    /** The space the images are in now: the preprocessing when {@link #isPreprocessed()}, else pixels. */
+    public Preprocessing space() {
+        return preprocessed ? preprocessing : Preprocessing.PIXELS;
+    }
+
+    /** Whether the images are in the preprocessed space (a distiller's working set) rather than pixels. */
+    public boolean isPreprocessed() {
+        return preprocessed;
     }
 
     /**
@@ -397,6 +485,6 @@ public final class SyntheticSet implements AutoCloseable {
     @Override
     public String toString() {
         return "SyntheticSet[" + size() + " images " + imageShape() + ", " + numClasses() + " classes, ipc "
-                + (ipc < 0 ? "unbalanced" : ipc) + (softLabels != null ? ", soft labels" : "") + "]";
+                + (ipc < 0 ? "unbalanced" : ipc) + (softLabels != null ? ", soft labels" : "") + ", " + space() + "]";
     }
 }

@@ -28,10 +28,12 @@ import java.util.Optional;
  * distilled here opens in Python with {@code np.load} and a set made in Python loads here:
  *
  * <ul>
- *   <li>{@code name.npz}: {@code images.npy} float32 [N,C,H,W], {@code labels.npy} int64 [N], and
- *       when present {@code soft_labels.npy} float32 [N,K];</li>
+ *   <li>{@code name.npz}: {@code images.npy} float32 [N,C,H,W] in pixel space, {@code labels.npy}
+ *       int64 [N], when present {@code soft_labels.npy} float32 [N,K], and for a set that trains
+ *       ZCA-whitened the whitening's {@code zca_mean.npy} [D] and {@code zca_matrix.npy} [D,D];</li>
  *   <li>{@code name.json}: {@link Metadata} — method, ipc, dataset, classes, seed, steps, created,
- *       ddlab version, image shape, extra.</li>
+ *       ddlab version, image shape, extra, and the preprocessing that takes the pixels into the space
+ *       the set trains in (with its recipe in words), so NumPy and PyTorch users reproduce it exactly.</li>
  * </ul>
  *
  * Both files are written atomically: everything is serialised first, each file is written to a
@@ -52,11 +54,35 @@ public final class SyntheticSetFile {
     private SyntheticSetFile() {
     }
 
-    /** A loaded set and its sidecar (empty when there was none). Closing closes the set. */
+    /** A loaded set (pixels, with its recorded preprocessing) and its sidecar (empty when there was none). Closing closes the set. */
     public record Loaded(SyntheticSet set, Optional<Metadata> metadata) implements AutoCloseable {
         @Override
         public void close() {
             set.close();
+        }
+
+        /** The dataset the sidecar names, if any. */
+        public Optional<String> dataset() {
+            return metadata.map(Metadata::dataset);
+        }
+
+        /**
+         * The set as a training set in the space of {@code data} ({@link SyntheticSet#trainingSet}), after
+         * checking it was made on that dataset.
+         *
+         * @throws IllegalArgumentException when it was made on another dataset, or does not fit
+         */
+        public org.ddlab.train.LabeledSet trainingSet(org.ddlab.data.DatasetSplits data, Path file, String name) {
+            String made = dataset().orElse(null);
+            if (made != null && !made.equals(data.dataset().name())) {
+                throw new IllegalArgumentException(file + " was made on dataset '" + made + "', not on '" + data.dataset().name()
+                        + "'; evaluate it with --dataset " + made);
+            }
+            try {
+                return set.trainingSet(data, name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -79,7 +105,14 @@ public final class SyntheticSetFile {
             throw new IllegalArgumentException("a synthetic set is saved as '<name>.npz'; got " + npz);
         }
         // Serialise everything before touching the disk: a failure here changes no file.
-        Map<String, NpyArray> arrays = arrays(set);
+        Map<String, NpyArray> arrays;
+        if (set.isPreprocessed()) {
+            try (SyntheticSet pixels = set.exportPixels()) {
+                arrays = arrays(pixels);
+            }
+        } else {
+            arrays = arrays(set);
+        }
         Metadata written = (meta == null ? Metadata.of(null, null, null, null) : meta).describing(set);
         byte[] json = toJson(written, set).getBytes(StandardCharsets.UTF_8);
 
@@ -106,6 +139,11 @@ public final class SyntheticSetFile {
         a.put(IMAGES, NpyArray.ofFloats(floats(set.images()), set.images().getShape().getShape()));
         a.put(LABELS, NpyArray.ofInts(set.labels(), set.size()));
         set.softLabels().ifPresent(s -> a.put(SOFT_LABELS, NpyArray.ofFloats(floats(s), s.getShape().getShape())));
+        org.ddlab.data.Zca zca = set.preprocessing().map(org.ddlab.data.Preprocessing::zca).orElse(null);
+        if (zca != null) {
+            a.put(org.ddlab.data.Preprocessing.ZCA_MEAN, NpyArray.ofFloats(zca.mean(), new long[]{zca.dimension()}));
+            a.put(org.ddlab.data.Preprocessing.ZCA_MATRIX, NpyArray.ofFloats(zca.matrix(), new long[]{zca.dimension(), zca.dimension()}));
+        }
         return a;
     }
 
@@ -134,6 +172,7 @@ public final class SyntheticSetFile {
         o.addProperty("steps", m.steps());
         o.addProperty("created", m.created());
         o.addProperty("ddlab_version", m.ddlabVersion());
+        o.add("preprocessing", GSON.toJsonTree(m.preprocessing()));
         o.add("extra", GSON.toJsonTree(m.extra()));
         return GSON.toJson(o) + "\n";
     }
@@ -163,10 +202,13 @@ public final class SyntheticSetFile {
             Map<String, Object> extra = has(o, "extra")
                     ? GSON.fromJson(o.get("extra"), new TypeToken<LinkedHashMap<String, Object>>() { }.getType())
                     : Map.of();
+            Map<String, Object> preprocessing = has(o, "preprocessing")
+                    ? GSON.fromJson(o.get("preprocessing"), new TypeToken<LinkedHashMap<String, Object>>() { }.getType())
+                    : null;
             return new Metadata(str(o, "method"), str(o, "dataset"), has(o, "ipc") ? o.get("ipc").getAsInt() : null,
                     classes, has(o, "seed") ? o.get("seed").getAsLong() : null,
                     has(o, "steps") ? o.get("steps").getAsLong() : null, str(o, "created"),
-                    str(o, "ddlab_version"), shape, extra);
+                    str(o, "ddlab_version"), shape, extra, preprocessing);
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException
                  | NumberFormatException | ClassCastException e) {
             throw new InvalidFileException(json, "is not a valid synthetic-set sidecar (" + e.getMessage()
@@ -254,12 +296,22 @@ public final class SyntheticSetFile {
             }
         }
 
+        org.ddlab.data.Preprocessing preprocessing = null;
+        if (meta != null && meta.preprocessing() != null) {
+            try {
+                preprocessing = org.ddlab.data.Preprocessing.fromDescription(meta.preprocessing(),
+                        floatsOrNull(arrays, org.ddlab.data.Preprocessing.ZCA_MEAN), floatsOrNull(arrays, org.ddlab.data.Preprocessing.ZCA_MATRIX),
+                        manager);
+            } catch (RuntimeException e) {
+                throw new InvalidFileException(sidecar, "has a preprocessing that cannot be read (" + e.getMessage() + ")", e);
+            }
+        }
         NDArray img = null;
         NDArray sl = null;
         try {
             img = images.toNDArray(manager);
             sl = soft == null ? null : soft.toNDArray(manager);
-            return new Loaded(SyntheticSet.of(img, hard, sl, classNames), Optional.ofNullable(meta));
+            return new Loaded(SyntheticSet.of(img, hard, sl, classNames, preprocessing, false), Optional.ofNullable(meta));
         } catch (RuntimeException e) {
             if (img != null) {
                 img.close();
@@ -292,6 +344,11 @@ public final class SyntheticSetFile {
             throw new InvalidFileException(sidecar, "says image shape " + Arrays.toString(meta.imageShape())
                     + " but the images are " + Arrays.toString(want) + which);
         }
+    }
+
+    private static float[] floatsOrNull(Map<String, NpyArray> arrays, String name) {
+        NpyArray a = arrays.get(name);
+        return a == null ? null : a.floats();
     }
 
     private static NpyArray require(Map<String, NpyArray> arrays, String name, Path npz) throws InvalidFileException {

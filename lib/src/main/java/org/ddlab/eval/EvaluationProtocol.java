@@ -107,6 +107,12 @@ public final class EvaluationProtocol {
                     + train.images().numClasses() + " classes do not match test images " + test.shape().slice(1)
                     + " with " + test.numClasses() + " classes");
         }
+        if (!train.images().space().equals(test.space())) {
+            // A set in pixels tested on normalised images (or the reverse) trains fine and scores tens of points low.
+            throw new IllegalArgumentException("the training set '" + train.images().name() + "' is in the space " + train.images().space()
+                    + " but the test images are in " + test.space() + "; bring the set into the test images' space first"
+                    + " (SyntheticSet.trainingSet(data, name), or load both through one DatasetSplits)");
+        }
         double[] acc = new double[repeats];
         double[] secs = new double[repeats];
         double images = 0;

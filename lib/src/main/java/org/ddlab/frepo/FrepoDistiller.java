@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
@@ -39,14 +38,14 @@ import java.util.Map;
  * </ol>
  * No inner loop is unrolled: memory and time per step are one forward/backward through the network.
  *
- * <p>Works in the real set's normalised space; {@link #exportSet()} gives pixels. Every random
- * choice of step t derives from (seed, t), so {@link #save}/{@link #restore} carry no RNG state.
+ * <p>Works in the real set's space (normalised, or ZCA-whitened: {@link org.ddlab.data.Preprocessing});
+ * {@link #exportSet()} gives pixels. Every random choice of step t derives from (seed, t), so
+ * {@link #save}/{@link #restore} carry no RNG state.
  */
 public final class FrepoDistiller implements Distiller {
 
     private final FrepoConfig config;
     private final RealSampler sampler;
-    private final Normalization normalization;
     private final String dataset;
     private final NDManager manager;
     private final SyntheticSet synthetic;
@@ -57,15 +56,12 @@ public final class FrepoDistiller implements Distiller {
     private long done;
 
     /**
-     * @param sampler       draws the real batches from a normalised training set (never the test split)
-     * @param normalization the set's normalisation, to export pixels
+     * @param sampler draws the real batches from a preprocessed training set (never the test split)
      */
-    public FrepoDistiller(FrepoConfig config, RealSampler sampler, Normalization normalization, String dataset,
-                          NDManager parent) {
+    public FrepoDistiller(FrepoConfig config, RealSampler sampler, String dataset, NDManager parent) {
         ImageSet real = sampler.real();
         this.config = config;
         this.sampler = sampler;
-        this.normalization = normalization;
         this.dataset = dataset;
         this.manager = parent.newSubManager();
         this.synthetic = SyntheticSet.fromReal(manager, real, config.ipc(), config.seed());
@@ -190,9 +186,7 @@ public final class FrepoDistiller implements Distiller {
     @Override
     public SyntheticSet exportSet() {
         try (GradMode.Scope off = GradMode.off()) {
-            NDArray pixels = normalization.invert(synthetic.images().stopGradient());
-            NDArray labels = synthetic.softLabels().orElseThrow().stopGradient().duplicate();
-            return SyntheticSet.of(pixels, synthetic.labels(), labels, synthetic.classNames());
+            return synthetic.exportPixels();
         }
     }
 
@@ -204,8 +198,6 @@ public final class FrepoDistiller implements Distiller {
                 .withExtra("sampler_config", sampler.describe())
                 .withExtra("sampling_seconds", sampler.samplingSeconds())
                 .withExtra("sampling_breakdown", sampler.samplingBreakdown())
-                .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
-                .withExtra("normalization", Map.of("mean", normalization.mean(), "std", normalization.std()))
                 .withExtra("labels", "learned regression targets (centred one-hot at the start): evaluate with MSE")
                 .withExtra("ridge_escalations", regression.escalations())
                 .withExtra("pool_resets", pool.resets());

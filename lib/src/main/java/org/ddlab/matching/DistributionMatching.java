@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import org.ddlab.augment.Draw;
-import org.ddlab.data.Normalization;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
 import org.ddlab.sampling.RealSampler;
@@ -22,9 +21,9 @@ import java.util.Map;
  */
 public final class DistributionMatching extends MatchingDistiller {
 
-    public DistributionMatching(MatchingConfig config, RealSampler sampler, Normalization normalization, String dataset,
+    public DistributionMatching(MatchingConfig config, RealSampler sampler, String dataset,
                                 NDManager parent) {
-        super(config.method() == MatchingConfig.Method.DM ? config : failNotDm(config), sampler, normalization, dataset, parent);
+        super(config.method() == MatchingConfig.Method.DM ? config : failNotDm(config), sampler, dataset, parent);
     }
 
     private static MatchingConfig failNotDm(MatchingConfig c) {

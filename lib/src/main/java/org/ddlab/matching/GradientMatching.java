@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import org.ddlab.augment.Draw;
-import org.ddlab.data.Normalization;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
 import org.ddlab.sampling.RealSampler;
@@ -35,9 +34,9 @@ public final class GradientMatching extends MatchingDistiller {
 
     private final List<Parameter> weights;
 
-    public GradientMatching(MatchingConfig config, RealSampler sampler, Normalization normalization, String dataset,
+    public GradientMatching(MatchingConfig config, RealSampler sampler, String dataset,
                             NDManager parent) {
-        super(config, sampler, normalization, dataset, parent);
+        super(config, sampler, dataset, parent);
         if (config.method() == MatchingConfig.Method.DM) {
             throw new IllegalArgumentException("GradientMatching runs DC or DSA; use DistributionMatching for DM");
         }

@@ -4,17 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.JniUtils;
 import org.ddlab.engine.GradMode;
+import org.ddlab.engine.TorchScript;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,9 +25,7 @@ import java.util.List;
  *
  * <p>How: a four-line TorchScript module ({@code autograd_grad.pt}, written by
  * {@code lib/src/main/torchscript/autograd_grad.py}) runs {@code torch.autograd.grad} on DJL's own
- * tensors, graph and all. DJL's public {@code runMethod} runs modules under no-grad, so the module is
- * invoked through the engine's native entry point with grad mode on; that reflective call is the
- * only engine internal ddlab touches, and it is here alone.
+ * tensors, graph and all, through {@link TorchScript} with grad mode on.
  */
 public final class Gradients {
 
@@ -83,76 +74,16 @@ public final class Gradients {
         }
         PtNDManager manager = (PtNDManager) loss.getManager();
         PtNDArray[] xs = inputs.stream().map(x -> (PtNDArray) x).toArray(PtNDArray[]::new);
-        IValue[] args = {IValue.from((PtNDArray) loss), IValue.listFrom(xs), IValue.from(createGraph)};
-        IValue result = null;
-        boolean previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(true); // a graph of the gradients is only recorded in grad mode
-        try {
-            result = Module.INSTANCE.run(args);
-            NDList grads = result.toNDList(manager); // owned by the loss's manager, like any other result
-            return new ArrayList<>(grads);
-        } finally {
-            JniUtils.setGradMode(previous);
-            for (IValue a : args) {
-                a.close();
-            }
-            if (result != null) {
-                result.close();
-            }
-        }
+        // Grad mode on: a graph of the gradients is only recorded in grad mode. Results belong to the loss's manager.
+        NDList grads = Module.INSTANCE.script.runToList(manager, true,
+                IValue.from((PtNDArray) loss), IValue.listFrom(xs), IValue.from(createGraph));
+        return new ArrayList<>(grads);
     }
 
-    /** The loaded module and the engine entry point that runs it with gradients enabled; loaded once. */
+    /** The module, loaded once. */
     private enum Module {
         INSTANCE;
 
-        private final PtSymbolBlock block;
-        private final Object library;
-        private final Method runMethod;
-        private final Constructor<IValue> ivalue;
-
-        Module() {
-            try (InputStream in = Gradients.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException("the TorchScript resource " + RESOURCE + " is missing from the ddlab jar");
-                }
-                // A manager of the engine's lifetime: the module is shared by every computation.
-                PtNDManager owner = (PtNDManager) ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
-                block = JniUtils.loadModule(owner, in, true, false);
-                Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-                var field = lib.getDeclaredField("LIB");
-                field.setAccessible(true);
-                library = field.get(null);
-                runMethod = lib.getDeclaredMethod("moduleRunMethod", long.class, String.class, long[].class, boolean.class, boolean.class);
-                runMethod.setAccessible(true);
-                ivalue = IValue.class.getDeclaredConstructor(long.class);
-                ivalue.setAccessible(true);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the TorchScript resource " + RESOURCE, e);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("this DJL PyTorch engine has no moduleRunMethod(handle, name, inputs, isTrain, cudaStream);"
-                        + " ddlab's second-order gradients need DJL 0.36's engine", e);
-            }
-        }
-
-        IValue run(IValue[] args) {
-            long[] handles = new long[args.length];
-            for (int i = 0; i < args.length; i++) {
-                handles[i] = args[i].getHandle();
-            }
-            try {
-                // isTrain = true: the engine then runs the method without its no-grad guard.
-                long out = (long) runMethod.invoke(library, block.getHandle(), "forward", handles, true, false);
-                return ivalue.newInstance(out);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException("torch.autograd.grad failed", cause);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot call the engine's moduleRunMethod", e);
-            }
-        }
+        private final TorchScript script = new TorchScript(Gradients.class, RESOURCE);
     }
 }

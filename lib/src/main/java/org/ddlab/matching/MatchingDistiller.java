@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
@@ -36,15 +35,13 @@ abstract class MatchingDistiller implements Distiller {
     protected final Network net;
     protected final Sgd optimizer;
     protected final DsaAugment dsa = DsaAugment.reference();
-    private final Normalization normalization;
     private final String dataset;
     private long done;
 
-    MatchingDistiller(MatchingConfig config, RealSampler sampler, Normalization normalization, String dataset, NDManager parent) {
+    MatchingDistiller(MatchingConfig config, RealSampler sampler, String dataset, NDManager parent) {
         ImageSet real = sampler.real();
         this.config = config;
         this.sampler = sampler;
-        this.normalization = normalization;
         this.dataset = dataset;
         this.manager = parent.newSubManager();
         this.synthetic = SyntheticSet.fromReal(manager, real, config.ipc(), config.seed());
@@ -104,8 +101,7 @@ abstract class MatchingDistiller implements Distiller {
     @Override
     public SyntheticSet exportSet() {
         try (GradMode.Scope off = GradMode.off()) {
-            return SyntheticSet.of(normalization.invert(synthetic.images().stopGradient()), synthetic.labels(), null,
-                    synthetic.classNames());
+            return synthetic.exportPixels();
         }
     }
 
@@ -116,9 +112,7 @@ abstract class MatchingDistiller implements Distiller {
                 .withExtra("sampler", sampler.name())
                 .withExtra("sampler_config", sampler.describe())
                 .withExtra("sampling_seconds", sampler.samplingSeconds())
-                .withExtra("sampling_breakdown", sampler.samplingBreakdown())
-                .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
-                .withExtra("normalization", Map.of("mean", normalization.mean(), "std", normalization.std()));
+                .withExtra("sampling_breakdown", sampler.samplingBreakdown());
     }
 
     @Override

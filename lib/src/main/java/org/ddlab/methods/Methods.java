@@ -2,7 +2,6 @@ package org.ddlab.methods;
 
 import ai.djl.ndarray.NDManager;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.distill.Distiller;
 import org.ddlab.dream.KMeansInit;
 import org.ddlab.dream.RepresentativeSampler;
@@ -112,19 +111,21 @@ public final class Methods {
         };
     }
 
-    /** A distiller for {@code options} (see {@link #configure}) on the normalised training images {@code train}. */
-    public static Distiller create(Map<String, ?> options, long defaultSteps, ImageSet train, Normalization norm, String dataset,
-                                   NDManager manager) {
+    /**
+     * A distiller for {@code options} (see {@link #configure}) on the preprocessed training images
+     * {@code train} of {@code dataset}; it learns in their space and exports pixels.
+     */
+    public static Distiller create(Map<String, ?> options, long defaultSteps, ImageSet train, String dataset, NDManager manager) {
         Map<String, Object> c = configure(options, defaultSteps);
         long seed = ((Number) c.get("seed")).longValue();
         RealSampler sampler = sampler(c, train, seed);
         if (c.get("method").equals("frepo")) {
-            return new FrepoDistiller(FrepoConfig.fromMap(c), sampler, norm, dataset, manager);
+            return new FrepoDistiller(FrepoConfig.fromMap(c), sampler, dataset, manager);
         }
         MatchingConfig mc = MatchingConfig.fromMap(c);
         return mc.method() == MatchingConfig.Method.DM
-                ? new DistributionMatching(mc, sampler, norm, dataset, manager)
-                : new GradientMatching(mc, sampler, norm, dataset, manager);
+                ? new DistributionMatching(mc, sampler, dataset, manager)
+                : new GradientMatching(mc, sampler, dataset, manager);
     }
 
     /** The real-batch sampler a configuration (from {@link #configure}) names. */

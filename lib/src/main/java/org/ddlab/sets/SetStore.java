@@ -6,7 +6,7 @@ import com.google.gson.Gson;
 import org.ddlab.coreset.Coresets;
 import org.ddlab.coreset.Embedder;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
+import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
@@ -54,7 +54,9 @@ import java.util.TreeMap;
  * </ol>
  *
  * The two directories are kept apart on purpose: a quick set made by a notebook must never be taken for
- * the measured one. Every prepared set comes back in the normalised space the evaluation protocol trains in.
+ * the measured one. Every prepared set comes back in the space of the data it is compared on
+ * ({@link SyntheticSet#trainingSet}); a saved set made on another dataset, or for another kind of
+ * preprocessing, is refused.
  */
 public final class SetStore {
 
@@ -86,7 +88,7 @@ public final class SetStore {
      * A set ready to train on.
      *
      * @param recipe  what was asked for
-     * @param set     normalised images and their targets (FRePo's learned labels as soft labels)
+     * @param set     images in the data's space and their targets (FRePo's learned labels as soft labels)
      * @param origin  saved, cached or made now
      * @param file    its {@code synthetic.npz}
      * @param howMade how it was made, in words (from its sidecar when loaded — a saved set may differ from the recipe)
@@ -99,10 +101,10 @@ public final class SetStore {
         }
 
         /** The images, class by class, in pixel space. */
-        public ImageGrid grid(Normalization norm) {
+        public ImageGrid grid() {
             int[] all = new int[set.size()];
             Arrays.setAll(all, i -> i);
-            return ImageGrid.of(set.images(), all).denormalize(norm);
+            return ImageGrid.of(set.images(), all);
         }
     }
 
@@ -120,8 +122,6 @@ public final class SetStore {
         }
         return Table.create(title, name, origin, how, seconds);
     }
-
-    private static final String DATASET = "fashion-mnist";
 
     private final Path savedDir;
     private final Path cacheDir;
@@ -173,44 +173,39 @@ public final class SetStore {
     /**
      * Loads the saved set, else the cached one, else makes it (see the class comment).
      *
-     * @param train   normalised real training images the set is chosen from or distilled on
-     * @param norm    their normalisation (saved sets are in pixel space)
+     * @param data    the data the set is chosen from or distilled on ({@code data.train()}) and compared on
      * @param manager parent of the arrays used while making; nothing stays attached to it
      */
-    public Prepared prepare(SetRecipe recipe, ImageSet train, Normalization norm, NDManager manager, Listener listener)
-            throws IOException {
+    public Prepared prepare(SetRecipe recipe, DatasetSplits data, NDManager manager, Listener listener) throws IOException {
         long start = System.nanoTime();
         Path saved = savedFile(recipe.name());
         if (Files.exists(saved)) {
-            return load(recipe, saved, Origin.SAVED, train, norm, manager, start);
+            return load(recipe, saved, Origin.SAVED, data, manager, start);
         }
         Map<String, Object> config = recipe.config();
-        Path dir = cacheDir.resolve(recipe.name() + "-" + key(config, train));
+        Path dir = cacheDir.resolve(recipe.name() + "-" + key(config, data));
         Path cached = dir.resolve("synthetic.npz");
         if (Files.exists(cached)) {
-            return load(recipe, cached, Origin.CACHED, train, norm, manager, start);
+            return load(recipe, cached, Origin.CACHED, data, manager, start);
         }
         Files.createDirectories(dir);
         if (recipe.isCoreset()) {
-            select(recipe, config, train, norm, manager, dir, listener);
+            select(recipe, config, data, manager, dir, listener);
         } else {
-            distil(recipe, config, train, norm, manager, dir, listener);
+            distil(recipe, config, data, manager, dir, listener);
         }
         // Train on the set as saved (pixels, then normalised again), not on the copy in memory: the round trip
         // changes pixels by a float rounding, and VGG-11 or ResNet-18 trained on 100 images end up several points
         // apart from that alone. Read back, a set made now and the same set cached later give the same numbers.
-        return load(recipe, cached, Origin.MADE, train, norm, manager, start);
+        return load(recipe, cached, Origin.MADE, data, manager, start);
     }
 
-    private Prepared load(SetRecipe recipe, Path npz, Origin origin, ImageSet train, Normalization norm, NDManager manager,
-                          long start) throws IOException {
+    private Prepared load(SetRecipe recipe, Path npz, Origin origin, DatasetSplits data, NDManager manager, long start)
+            throws IOException {
         try (NDManager scope = manager.newSubManager();
              SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(scope, npz)) {
             SyntheticSet set = loaded.set();
-            if (!set.classNames().equals(train.classNames()) || !set.imageShape().equals(train.shape().slice(1))) {
-                throw new IllegalArgumentException(npz + " holds images " + set.imageShape() + " of classes " + set.classNames()
-                        + ", but the training data has " + train.shape().slice(1) + " of " + train.classNames());
-            }
+            LabeledSet training = loaded.trainingSet(data, npz, recipe.name());
             if (set.ipc() != recipe.ipc()) {
                 throw new IllegalArgumentException(npz + " has " + (set.ipc() < 0 ? "an unbalanced set" : set.ipc() + " images per class")
                         + ", but set '" + recipe.name() + "' asks for " + recipe.ipc() + "; move it away or change the IPC");
@@ -221,7 +216,7 @@ public final class SetStore {
                         + "' is " + recipe.method() + "; the directory name decides which row a saved set fills");
             }
             String how = meta == null ? "no sidecar: how it was made is unknown" : Provenance.describe(meta);
-            return new Prepared(recipe, trainingSet(set, norm, recipe.name()), origin, npz, how, (System.nanoTime() - start) / 1e9);
+            return new Prepared(recipe, training, origin, npz, how, (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -229,21 +224,9 @@ public final class SetStore {
         return a.replace("-", "").equalsIgnoreCase(b.replace("-", ""));
     }
 
-    /**
-     * A set in pixel space (as saved) brought into the normalised space the protocol trains in, as a
-     * heap copy: nothing stays attached to {@code set}'s manager. Learned labels come along as soft labels.
-     */
-    public static LabeledSet trainingSet(SyntheticSet set, Normalization norm, String name) {
-        try (NDManager scope = set.images().getManager().newSubManager()) {
-            NDArray normalised = norm.apply(set.images());
-            ImageSet images = ImageSet.fromNDArray(name, normalised, set.labelsNDArray(scope), set.classNames());
-            float[] soft = set.softLabels().map(NDArray::toFloatArray).orElse(null);
-            return new LabeledSet(images, soft);
-        }
-    }
-
-    private void select(SetRecipe recipe, Map<String, Object> config, ImageSet train, Normalization norm, NDManager manager,
-                              Path dir, Listener listener) throws IOException {
+    private void select(SetRecipe recipe, Map<String, Object> config, DatasetSplits data, NDManager manager, Path dir,
+                        Listener listener) throws IOException {
+        ImageSet train = data.train();
         int ipc = recipe.ipc();
         long seed = recipe.seed();
         try (NDManager scope = manager.newSubManager()) {
@@ -274,28 +257,27 @@ public final class SetStore {
             for (int i = 0; i < idx.length; i++) {
                 labels[i] = train.label(idx[i]);
             }
-            try (SyntheticSet pixels = SyntheticSet.of(norm.invert(train.images(scope, idx)), labels, null, train.classNames())) {
-                Metadata meta = Metadata.of(recipe.method(), DATASET, seed, 0L)
+            try (SyntheticSet chosen = SyntheticSet.of(train.images(scope, idx), labels, null, train.classNames(), data.preprocessing(), true)) {
+                Metadata meta = Metadata.of(recipe.method(), data.dataset().name(), seed, 0L)
                         .withExtra("recipe", config)
                         .withExtra("made_by", madeBy)
                         .withExtra("train", describe(train))
-                        .withExtra("indices", idx)
-                        .withExtra("space", "pixels in [0,1]; train with the real training set's normalisation")
-                        .withExtra("normalization", Map.of("mean", norm.mean(), "std", norm.std()));
-                SyntheticSetFile.save(pixels, dir.resolve("synthetic.npz"), meta);
+                        .withExtra("indices", idx);
+                SyntheticSetFile.save(chosen, dir.resolve("synthetic.npz"), meta);
             }
             listener.update(recipe.name(), 1, 1, "selected");
         }
     }
 
-    private void distil(SetRecipe recipe, Map<String, Object> config, ImageSet train, Normalization norm, NDManager manager,
-                              Path dir, Listener listener) throws IOException {
+    private void distil(SetRecipe recipe, Map<String, Object> config, DatasetSplits data, NDManager manager, Path dir,
+                        Listener listener) throws IOException {
+        ImageSet train = data.train();
         long steps = recipe.steps();
         // A checkpoint now and then lets an interrupted notebook resume; one kept is enough here.
         DistillationRun run = new DistillationRun(dir, (int) Math.max(10, Math.min(100, steps / 4)), 1, null)
                 .annotate("recipe", config).annotate("made_by", madeBy).annotate("train", describe(train));
         try (NDManager scope = manager.newSubManager();
-             Distiller d = Methods.create(config, steps, train, norm, DATASET, scope)) {
+             Distiller d = Methods.create(config, steps, train, data.dataset().name(), scope)) {
             if (run.resume(d).isEmpty()) {
                 Methods.initialise(d, config, train, scope);
             }
@@ -359,10 +341,11 @@ public final class SetStore {
         }
     }
 
-    static String key(Map<String, Object> config, ImageSet train) {
+    static String key(Map<String, Object> config, DatasetSplits data) {
         Map<String, Object> identity = new TreeMap<>();
         identity.put("config", new TreeMap<>(config));
-        identity.put("train", describe(train));
+        identity.put("data", new TreeMap<>(data.describe()));
+        identity.put("train", describe(data.train()));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 6);

@@ -1,10 +1,12 @@
 package org.ddlab.viz;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
+import org.ddlab.data.Preprocessing;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -61,6 +63,8 @@ public final class ImageGrid {
     private int columns = Integer.MAX_VALUE;
     private PixelScaling scaling = PixelScaling.CLAMP;
     private Normalization denormalize;
+    /** Built from preprocessed images that were already turned back into pixels. */
+    private boolean inPixels;
     private int fontSize = 13;
 
     private ImageGrid(List<Row> rows, int channels, int height, int width) {
@@ -85,13 +89,30 @@ public final class ImageGrid {
         return of(set, set.firstPerClass(perClass));
     }
 
-    /** The images of {@code set} at {@code indices}, grouped into rows by class in the order given. */
+    /**
+     * The images of {@code set} at {@code indices}, grouped into rows by class in the order given,
+     * shown as pixels whatever space the set is in (normalised or whitened images are inverted first).
+     */
     public static ImageGrid of(ImageSet set, int[] indices) {
         List<List<float[]>> byClass = emptyRows(set.numClasses());
-        for (int i : indices) {
-            byClass.get(set.label(i)).add(set.image(i));
+        Preprocessing space = set.space();
+        if (space.isPixels()) {
+            for (int i : indices) {
+                byClass.get(set.label(i)).add(set.image(i));
+            }
+        } else {
+            int n = set.imageSize();
+            float[] pixels;
+            try (NDManager m = NDManager.newBaseManager(); NDArray x = set.images(m, indices); NDArray px = space.invert(x)) {
+                pixels = px.toFloatArray();
+            }
+            for (int k = 0; k < indices.length; k++) {
+                byClass.get(set.label(indices[k])).add(java.util.Arrays.copyOfRange(pixels, k * n, (k + 1) * n));
+            }
         }
-        return new ImageGrid(rows(byClass, set.classNames()), set.channels(), set.height(), set.width());
+        ImageGrid grid = new ImageGrid(rows(byClass, set.classNames()), set.channels(), set.height(), set.width());
+        grid.inPixels = !space.isPixels();
+        return grid;
     }
 
     /**
@@ -207,6 +228,9 @@ public final class ImageGrid {
 
     /** Undo this normalisation ({@code x * std + mean}) before scaling, for images stored normalised. */
     public ImageGrid denormalize(Normalization normalization) {
+        if (inPixels && normalization != null) {
+            throw new IllegalStateException("this grid shows pixels already (its set knew its space); denormalising again would be wrong");
+        }
         if (normalization != null && normalization.channels() != channels) {
             throw new IllegalArgumentException("normalisation has " + normalization.channels() + " channels, images have " + channels);
         }

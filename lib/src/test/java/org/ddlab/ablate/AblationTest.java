@@ -2,7 +2,7 @@ package org.ddlab.ablate;
 
 import org.ddlab.train.TinySets;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
+import org.ddlab.data.DatasetSplits;
 import org.ddlab.engine.Profile;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.methods.Methods;
@@ -70,11 +70,10 @@ class AblationTest {
 
     @Test
     void finishedCellsAreCachedAndAGrownGridRunsOnlyTheNewOnes(@TempDir Path dir) throws Exception {
-        ImageSet real = TinySets.stripes(30, 4, 3);
-        ImageSet val = TinySets.stripes(10, 4, 9);
+        DatasetSplits data = TinySets.splits(30, 10, 4, 3);
         EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
                 .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(3).withAugment(false));
-        Ablation ablation = new Ablation(dir, real, Normalization.identity(1), val, "validation", protocol, 2)
+        Ablation ablation = new Ablation(dir, data, protocol, 2)
                 .evaluatingWith("mlp:width=8");
         AblationGrid grid = AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
                 "real_batch", 5)).vary("image_lr", 0.1, 1.0);
@@ -94,8 +93,7 @@ class AblationTest {
         assertEquals("0.1", t.stringColumn("image_lr").get(0));
 
         // Another protocol is another cell: a cached score is only re-used for the question it answered.
-        Ablation longer = new Ablation(dir, real, Normalization.identity(1), val, "validation",
-                protocol.withSchedule(protocol.schedule().withEpochs(4)), 2).evaluatingWith("mlp:width=8");
+        Ablation longer = new Ablation(dir, data, protocol.withSchedule(protocol.schedule().withEpochs(4)), 2).evaluatingWith("mlp:width=8");
         assertFalse(longer.run(grid, Ablation.Listener.NONE).get(0).cached());
     }
 
@@ -260,21 +258,19 @@ class AblationTest {
 
     @Test
     void finishedCellsOfAnotherRunAreReadWithoutRunningAnything(@TempDir Path dir) throws Exception {
-        ImageSet real = TinySets.stripes(30, 4, 3);
-        ImageSet val = TinySets.stripes(10, 4, 9);
+        DatasetSplits data = TinySets.splits(30, 10, 4, 3);
         EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
                 .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(2).withAugment(false));
         AblationGrid grid = AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
                 "real_batch", 5, "steps", 2)).vary("image_lr", 0.1, 1.0);
-        assertTrue(Ablation.finished(dir.resolve("absent"), grid, 2).cells().isEmpty());
-        List<Ablation.Cell> ran = new Ablation(dir, real, Normalization.identity(1), val, "validation, 10 per class", protocol, 2)
+        assertTrue(Ablation.finished(dir.resolve("absent"), grid, 2, data).cells().isEmpty());
+        List<Ablation.Cell> ran = new Ablation(dir, data, protocol, 2)
                 .evaluatingWith("mlp:width=8").run(grid, Ablation.Listener.NONE);
         // Another protocol scores one cell in the same directory: the protocol covering the whole grid wins.
-        new Ablation(dir, real, Normalization.identity(1), val, "validation, 10 per class",
-                protocol.withSchedule(protocol.schedule().withEpochs(3)), 2).evaluatingWith("mlp:width=8")
+        new Ablation(dir, data, protocol.withSchedule(protocol.schedule().withEpochs(3)), 2).evaluatingWith("mlp:width=8")
                 .run(grid.vary("image_lr", 1.0), Ablation.Listener.NONE);
 
-        Ablation.Finished found = Ablation.finished(dir, grid, 2);
+        Ablation.Finished found = Ablation.finished(dir, grid, 2, data);
         assertTrue(found.complete());
         assertEquals(protocol.toString(), found.protocol());
         assertEquals("mlp:width=8", found.evaluatedWith());
@@ -285,17 +281,15 @@ class AblationTest {
             assertEquals(ran.get(i).result().mean(), found.cells().get(i).result().mean(), 0.0);
             assertEquals(ran.get(i).options(), found.cells().get(i).options());
         }
-        Ablation.Finished grown = Ablation.finished(dir, grid.vary("image_lr", 0.1, 1.0, 10.0), 2);
+        Ablation.Finished grown = Ablation.finished(dir, grid.vary("image_lr", 0.1, 1.0, 10.0), 2, data);
         assertFalse(grown.complete());
         assertEquals(2, grown.cells().size(), "the cell never run is missing, not invented");
-        assertTrue(Ablation.finished(dir, grid.with("seed", 7), 2).cells().isEmpty(), "another configuration matches nothing");
+        assertTrue(Ablation.finished(dir, grid.with("seed", 7), 2, data).cells().isEmpty(), "another configuration matches nothing");
     }
 
     @Test
     void aTypoInAnyCellFailsBeforeAnythingRuns(@TempDir Path dir) {
-        ImageSet real = TinySets.stripes(10, 4, 3);
-        Ablation ablation = new Ablation(dir, real, Normalization.identity(1), real, "validation",
-                EvaluationProtocol.forProfile(Profile.QUICK), 2);
+        Ablation ablation = new Ablation(dir, TinySets.splits(10, 2, 4, 3), EvaluationProtocol.forProfile(Profile.QUICK), 2);
         AblationGrid grid = AblationGrid.of("g", Map.of("method", "dm", "ipc", 1)).vary("image_lr", 0.1, "fast");
         assertThrows(IllegalArgumentException.class, () -> ablation.run(grid, Ablation.Listener.NONE));
         assertTrue(dir.toFile().list() == null || dir.toFile().list().length == 0, "no cell ran");

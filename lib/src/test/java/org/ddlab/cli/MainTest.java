@@ -41,7 +41,7 @@ class MainTest {
         JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
         assertEquals("PyTorch", o.get("engine").getAsString());
         assertTrue(o.get("threads").getAsInt() >= 1, r.out());
-        assertTrue(o.has("device") && o.has("Fashion-MNIST"), r.out());
+        assertTrue(o.has("device") && o.has("fashion-mnist") && o.has("cifar10") && o.has("data folder"), r.out());
     }
 
     @Test
@@ -56,8 +56,7 @@ class MainTest {
 
     @Test
     void baselineThenEvaluateRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
-                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        assumeFashionMnist();
         Run base = run("baseline", "--method", "random", "--ipc", "2", "--out", dir.toString(), "--seed", "3");
         assertEquals(0, base.code(), base.err());
         assertTrue(java.nio.file.Files.exists(dir.resolve("synthetic.npz")) && java.nio.file.Files.exists(dir.resolve("grid.png")));
@@ -73,8 +72,7 @@ class MainTest {
 
     @Test
     void distillStopsResumesAndEvaluates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
-                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        assumeFashionMnist();
         String out = dir.resolve("run").toString();
         Run first = run("distill", "--ipc", "1", "--steps", "4", "--arch", "convnet:width=8,depth=2", "--real-batch", "20",
                 "--pool", "2", "--checkpoint-every", "2", "--out", out);
@@ -107,8 +105,7 @@ class MainTest {
 
     @Test
     void validationSplitFollowsTheRunAndGuardsTheScore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
-                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        assumeFashionMnist();
         String out = dir.resolve("run").toString();
         Run first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
                 "--real-batch", "8", "--validation", "50", "--out", out);
@@ -150,8 +147,7 @@ class MainTest {
 
     @Test
     void ablateRunsAGridAndReusesFinishedCells(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
-                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        assumeFashionMnist();
         java.nio.file.Path grid = dir.resolve("grid.json");
         java.nio.file.Files.writeString(grid, "{\"name\": \"dm lr\", \"base\": {\"method\": \"dm\", \"ipc\": 1, \"steps\": 2,"
                 + " \"architecture\": \"convnet:width=8,depth=2\", \"real_batch\": 8}, \"vary\": {\"image_lr\": [0.1, 1]}}");
@@ -191,8 +187,7 @@ class MainTest {
 
     @Test
     void distillWithDreamSamplingAndKMeansInitResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
-                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        assumeFashionMnist();
         String out = dir.resolve("run").toString();
         Run first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "3", "--arch", "convnet:width=8,depth=2",
                 "--real-batch", "8", "--sampler", "dream", "--clusters", "8", "--interval", "2", "--candidates", "200",
@@ -236,8 +231,7 @@ class MainTest {
 
     @Test
     void distillRunsTheMatchingMethods(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
-                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
+        assumeFashionMnist();
         for (String m : new String[]{"dc", "dsa", "dm"}) {
             String out = dir.resolve(m).toString();
             Run r = run("distill", "--method", m, "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
@@ -295,5 +289,10 @@ class MainTest {
         Run both = run("evaluate", "--set", "a.npz", "--whole");
         assertNotEquals(0, both.code());
         assertTrue(both.err().contains("mutually exclusive"), both.err());
+    }
+
+    private static void assumeFashionMnist() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.ddlab.data.Datasets.named("fashion-mnist").location().isPresent(),
+                "Fashion-MNIST not installed");
     }
 }

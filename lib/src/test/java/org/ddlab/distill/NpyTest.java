@@ -77,6 +77,44 @@ class NpyTest {
     }
 
     @Test
+    void readsUnicodeStringsWithoutTheirNulPadding() {
+        // '<U5': five UTF-32LE code units per string, NUL-padded; "é" and an astral code point included.
+        String[] words = {"cat", "cafés", "\uD83D\uDC36"};
+        ByteBuffer u = ByteBuffer.allocate(3 * 5 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < words.length; i++) {
+            int[] cps = words[i].codePoints().toArray();
+            for (int j = 0; j < cps.length; j++) {
+                u.putInt((i * 5 + j) * 4, cps[j]);
+            }
+        }
+        NpyArray a = Npy.read(npy(1, "{'descr': '<U5', 'fortran_order': False, 'shape': (3,), }", u.array()), "names");
+        assertTrue(a.isString());
+        assertFalse(a.isFloat());
+        assertEquals(3, a.size());
+        assertArrayEquals(words, a.strings());
+        assertThrows(IllegalStateException.class, a::floats);
+        assertThrows(IllegalStateException.class, a::longs);
+        assertThrows(IllegalArgumentException.class, () -> Npy.write(a));
+
+        ByteBuffer be = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt('o').putInt('k');
+        assertArrayEquals(new String[] {"ok"},
+                Npy.read(npy(1, "{'descr': '>U2', 'fortran_order': False, 'shape': (1,), }", be.array()), "b").strings());
+    }
+
+    @Test
+    void keepsUint8AndBoolAsOneBytePerValue() {
+        NpyArray a = Npy.read(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }",
+                new byte[] {0, 1, (byte) 200, (byte) 255}), "img");
+        assertTrue(a.isUnsignedBytes());
+        assertArrayEquals(new byte[] {0, 1, (byte) 200, (byte) 255}, a.unsignedBytes());
+        assertArrayEquals(new int[] {0, 1, 200, 255}, a.ints());
+        assertArrayEquals(new float[] {0, 1, 200, 255}, a.floats());
+        NpyArray b = Npy.read(npy(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", new byte[] {1, 0}), "b");
+        assertArrayEquals(new long[] {1, 0}, b.longs());
+        assertFalse(Npy.read(Npy.write(NpyArray.ofLongs(new long[] {1}, 1)), "l").isUnsignedBytes());
+    }
+
+    @Test
     void explainsWhatIsWrong() {
         String trunc = assertThrows(IllegalArgumentException.class, () -> Npy.read(
                 npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (10, 3), }", new byte[12]), "array 'x'"))

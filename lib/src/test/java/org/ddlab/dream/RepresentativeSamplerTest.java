@@ -2,7 +2,6 @@ package org.ddlab.dream;
 
 import ai.djl.ndarray.NDManager;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.distill.Distiller;
 import org.ddlab.matching.DistributionMatching;
@@ -116,7 +115,7 @@ class RepresentativeSamplerTest {
         MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 2, 30).withArchitecture("convnet:width=8,depth=2")
                 .withRealBatch(8).withLoops(2, 2);
         try (NDManager m = NDManager.newBaseManager();
-             Distiller d = new GradientMatching(config, new RepresentativeSampler(STRIPES, 0, 8, 10), Normalization.identity(1),
+             Distiller d = new GradientMatching(config, new RepresentativeSampler(STRIPES, 0, 8, 10),
                      "stripes", m)) {
             List<Double> losses = new ArrayList<>();
             while (d.stepsDone() < d.totalSteps()) {
@@ -134,19 +133,16 @@ class RepresentativeSamplerTest {
                 .withRealBatch(6);
         float[] straight;
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
-                     Normalization.identity(1), "stripes", m)) {
+             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5), "stripes", m)) {
             new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
             straight = d.synthetic().images().stopGradient().toFloatArray();
         }
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
-                     Normalization.identity(1), "stripes", m)) {
+             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5), "stripes", m)) {
             new DistillationRun(dir.resolve("b"), 100, 1, null).run(d, r -> r.step() < 7);   // mid-interval
         }
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
-                     Normalization.identity(1), "stripes", m)) {
+             DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5), "stripes", m)) {
             DistillationRun run = new DistillationRun(dir.resolve("b"), 100, 1, null);
             assertEquals(7L, run.resume(d).orElseThrow());
             run.run(d, r -> true);
@@ -164,8 +160,7 @@ class RepresentativeSamplerTest {
             for (int i = 0; i < idx.length; i++) {
                 assertEquals(i / 3, STRIPES.label(idx[i]), "class-ordered, IPC per class");
             }
-            try (DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5),
-                    Normalization.identity(1), "stripes", m)) {
+            try (DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5), "stripes", m)) {
                 d.startFrom(idx);
                 assertArrayEquals(STRIPES.images(m, idx).toFloatArray(), d.synthetic().images().stopGradient().toFloatArray());
                 int[] wrong = idx.clone();

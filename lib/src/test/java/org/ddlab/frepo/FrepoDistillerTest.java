@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.distill.Distiller;
@@ -29,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FrepoDistillerTest {
 
     private static final ImageSet REAL = TinySets.stripes(30, 4, 3);
-    private static final Normalization NORM = Normalization.identity(1);
     private static final FrepoConfig TINY = FrepoConfig.defaults(2, 12).withRealBatch(16).withPool(3, 4)
             .withArchitecture("convnet:width=8,depth=2").withLearningRates(0.01, 0.01).withOnlineLr(1e-3);
 
@@ -75,7 +73,7 @@ class FrepoDistillerTest {
     @Test
     void distillationLowersTheRegressionLossAndSavesPixels(@TempDir Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(40), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(40), new RandomSampler(REAL, 0), "stripes", m)) {
             List<Double> losses = new ArrayList<>();
             new DistillationRun(dir, 20, 2, null).run(d, r -> losses.add(r.figures().get("kernel_loss")) || true);
             double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
@@ -95,20 +93,18 @@ class FrepoDistillerTest {
     /** Real data: 50 steps on a Fashion-MNIST subset must beat the real images the set started from. */
     @Test
     void fiftyStepsOnFashionMnistBeatTheirRealStart() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.ddlab.data.FashionMnist.SYSTEM_DIR)
-                || System.getenv("DDLAB_DATA") != null, "Fashion-MNIST not installed");
-        ImageSet raw = org.ddlab.data.FashionMnist.train();
-        Normalization norm = raw.normalization();
-        ImageSet train = raw.subset(raw.firstPerClass(300), "train (3000)").normalized(norm);
-        ImageSet test = org.ddlab.data.FashionMnist.test();
-        test = test.subset(test.firstPerClass(100), "test (1000)").normalized(norm);
+        org.ddlab.data.Dataset fashion = org.ddlab.data.Datasets.named("fashion-mnist");
+        org.junit.jupiter.api.Assumptions.assumeTrue(fashion.location().isPresent(), "Fashion-MNIST not installed");
+        org.ddlab.data.DatasetSplits data = org.ddlab.data.DatasetSplits.of(fashion).load();
+        ImageSet train = data.train().subset(data.train().firstPerClass(300), "train (3000)");
+        ImageSet test = data.test().subset(data.test().firstPerClass(100), "test (1000)");
         FrepoConfig config = FrepoConfig.defaults(1, 50).withRealBatch(100).withArchitecture("convnet:width=32")
                 .withLearningRates(0.01, 0.01);
         var protocol = org.ddlab.eval.EvaluationProtocol.forProfile(org.ddlab.engine.Profile.QUICK)
                 .withSchedule(org.ddlab.train.TrainingSchedule.forProfile(org.ddlab.engine.Profile.QUICK).withEpochs(100).withAugment(false))
                 .withRepeats(2);
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(train, 0), norm, "fashion-mnist", m)) {
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(train, 0), "fashion-mnist", m)) {
             double before = protocol.evaluate("convnet:width=32", org.ddlab.train.LabeledSet.hard(
                     d.synthetic().toLabeledSet("start").images()), test, 0, (a, b, c) -> { }).mean();
             while (d.stepsDone() < d.totalSteps()) {
@@ -124,19 +120,19 @@ class FrepoDistillerTest {
     void aResumedRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
         float[] straight;
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
             straight = d.synthetic().images().stopGradient().toFloatArray();
         }
         Path b = dir.resolve("b");
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
             // Interrupted: the listener stops after step 5 (a checkpoint is written on stop).
             DistillationRun.Outcome o = new DistillationRun(b, 100, 1, null).run(d, r -> r.step() < 5);
             assertFalse(o.finished());
         }
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
             DistillationRun run = new DistillationRun(b, 100, 1, null);
             assertEquals(5L, run.resume(d).orElseThrow());
             assertTrue(run.run(d, r -> true).finished());
@@ -147,11 +143,11 @@ class FrepoDistillerTest {
     @Test
     void resumeRefusesADifferentConfiguration(@TempDir Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(2), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(2), new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir, 1, 1, null).run(d, r -> true);
         }
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY.withRidge(1e-3), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY.withRidge(1e-3), new RandomSampler(REAL, 0), "stripes", m)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DistillationRun(dir, 1, 1, null).resume(d));
             assertTrue(e.getMessage().contains("ridge"), e.getMessage());
         }
@@ -160,7 +156,7 @@ class FrepoDistillerTest {
     @Test
     void divergenceStopsTheRunAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(10), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(10), new RandomSampler(REAL, 0), "stripes", m)) {
             DivergenceException e = assertThrows(DivergenceException.class, () -> new DistillationRun(dir, 2, 5, null).run(d, r -> {
                 if (r.step() == 5) {
                     d.synthetic().images().stopGradient().set(new ai.djl.ndarray.index.NDIndex("0, 0, 0, 0"), Float.NaN);
@@ -177,7 +173,7 @@ class FrepoDistillerTest {
     @Test
     void memoryStaysFlatOverManySteps(@TempDir Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(220), new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(TINY.withSteps(220), new RandomSampler(REAL, 0), "stripes", m)) {
             for (int i = 0; i < 20; i++) {
                 d.step();
             }

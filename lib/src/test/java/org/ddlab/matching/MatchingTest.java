@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.engine.GradMode;
 import org.ddlab.nn.Architectures;
@@ -30,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MatchingTest {
 
     private static final ImageSet REAL = TinySets.stripes(40, 4, 5);
-    private static final Normalization NORM = Normalization.identity(1);
 
     /**
      * The second-order adapter against finite differences: F(x) = Σ (∂L(x, w)/∂w)² for a tiny network,
@@ -105,8 +103,8 @@ class MatchingTest {
             }
             try (NDManager m = NDManager.newBaseManager();
                  MatchingDistiller d = method == MatchingConfig.Method.DM
-                         ? new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)
-                         : new GradientMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+                         ? new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)
+                         : new GradientMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
                 List<Double> losses = new ArrayList<>();
                 float[] before = d.synthetic().images().stopGradient().toFloatArray();
                 while (d.stepsDone() < d.totalSteps()) {
@@ -132,7 +130,7 @@ class MatchingTest {
         MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 10, 20).withArchitecture("convnet:width=64,depth=2")
                 .withRealBatch(16).withLoops(1, 0);
         try (NDManager m = NDManager.newBaseManager();
-             GradientMatching d = new GradientMatching(config, new RandomSampler(real, 0), NORM, "random", m)) {
+             GradientMatching d = new GradientMatching(config, new RandomSampler(real, 0), "random", m)) {
             for (int i = 0; i < 5; i++) {
                 d.step();
             }
@@ -179,16 +177,16 @@ class MatchingTest {
                 .withRealBatch(8);
         float[] straight;
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
             straight = d.synthetic().images().stopGradient().toFloatArray();
         }
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir.resolve("b"), 100, 1, null).run(d, r -> r.step() < 3);
         }
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), NORM, "stripes", m)) {
+             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
             DistillationRun run = new DistillationRun(dir.resolve("b"), 100, 1, null);
             assertEquals(3L, run.resume(d).orElseThrow());
             run.run(d, r -> true);

@@ -2,6 +2,8 @@ package org.ddlab.sets;
 
 import ai.djl.ndarray.NDManager;
 import org.ddlab.data.ImageSet;
+import org.ddlab.data.DatasetSplits;
+import org.ddlab.data.Datasets;
 import org.ddlab.data.Normalization;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
@@ -28,9 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SetStoreTest {
 
     private static NDManager manager;
-    /** The tiny stripes, shifted and scaled so that normalisation is not the identity. */
-    private static final Normalization NORM = new Normalization(new float[]{0.5f}, new float[]{2f});
-    private static final ImageSet TRAIN = TinySets.stripes(12, 4, 3);
+    /** The tiny stripes, normalised with their own statistics (not the identity). */
+    private static final DatasetSplits DATA = stripes(3);
+    private static final ImageSet TRAIN = DATA.train();
+
+    private static DatasetSplits stripes(long seed) {
+        return DatasetSplits.of(Datasets.inMemory("stripes", TinySets.stripes(12, 4, seed), TinySets.stripes(4, 4, seed + 10))).load();
+    }
 
     @BeforeAll
     static void start() {
@@ -50,7 +56,7 @@ class SetStoreTest {
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
         SetRecipe dm = SetRecipe.distilled("dm", DM);
         List<String> status = new ArrayList<>();
-        SetStore.Prepared first = store.prepare(dm, TRAIN, NORM, manager, (set, done, total, s) -> status.add(s));
+        SetStore.Prepared first = store.prepare(dm, DATA, manager, (set, done, total, s) -> status.add(s));
         assertEquals(SetStore.Origin.MADE, first.origin());
         assertEquals(8, first.set().size());
         assertTrue(Files.exists(first.file()), first.file().toString());
@@ -60,15 +66,15 @@ class SetStoreTest {
         assertTrue(first.howMade().startsWith("DM, 2 iterations on convnet:width=4,depth=1"), first.howMade());
         assertTrue(first.howMade().contains("made by a test"), first.howMade());
 
-        SetStore.Prepared again = store.prepare(dm, TRAIN, NORM, manager, SetStore.Listener.NONE);
+        SetStore.Prepared again = store.prepare(dm, DATA, manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.CACHED, again.origin());
         assertArrayEquals(first.set().images().image(3), again.set().images().image(3),
                 "the cached set is the one made, to the bit: both are read back from the saved pixels");
 
-        SetStore.Prepared longer = store.prepare(dm.with("steps", 3), TRAIN, NORM, manager, SetStore.Listener.NONE);
+        SetStore.Prepared longer = store.prepare(dm.with("steps", 3), DATA, manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.MADE, longer.origin(), "another recipe is another set");
         assertNotEquals(first.file(), longer.file());
-        SetStore.Prepared otherData = store.prepare(dm, TinySets.stripes(12, 4, 4), NORM, manager, SetStore.Listener.NONE);
+        SetStore.Prepared otherData = store.prepare(dm, stripes(4), manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.MADE, otherData.origin(), "other training images make another set");
     }
 
@@ -86,28 +92,29 @@ class SetStoreTest {
         try (NDManager scope = manager.newSubManager();
              SyntheticSet set = SyntheticSet.of(scope.create(px, new ai.djl.ndarray.types.Shape(8, 1, 8, 8)),
                      new int[]{0, 0, 1, 1, 2, 2, 3, 3}, scope.create(soft, new ai.djl.ndarray.types.Shape(8, 4)), TRAIN.classNames())) {
-            SyntheticSetFile.save(set, file, Metadata.of("frepo", "fashion-mnist", 0L, 2000L)
+            SyntheticSetFile.save(set, file, Metadata.of("frepo", "stripes", 0L, 2000L)
                     .withExtra("config", Map.of("method", "frepo", "steps", 3000, "architecture", "convnet", "pool_size", 10,
                             "real_batch", 256, "learn_labels", true))
                     .withExtra("sampler_config", Map.of("sampler", "random")));
         }
         SetRecipe recipe = SetRecipe.distilled("frepo", Map.of("method", "frepo", "ipc", 2, "steps", 1));
-        SetStore.Prepared p = store.prepare(recipe, TRAIN, NORM, manager, SetStore.Listener.NONE);
+        SetStore.Prepared p = store.prepare(recipe, DATA, manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.SAVED, p.origin());
         assertTrue(p.howMade().startsWith("FRePo, 2000 steps on convnet: pool of 10"),
                 "the steps the run took, from the sidecar, not the recipe's: " + p.howMade());
-        assertEquals((px[3] - 0.5f) / 2f, p.set().images().image(0)[3], 1e-6f, "normalised like the training images");
+        Normalization norm = DATA.preprocessing().normalization();
+        assertEquals((px[3] - norm.mean()[0]) / norm.std()[0], p.set().images().image(0)[3], 1e-5f, "normalised like the training images");
         assertEquals(0.7f, p.set().softLabels()[5], 1e-6f, "learned labels come along");
-        assertTrue(p.grid(NORM).toImage().getWidth() > 0);
+        assertTrue(p.grid().toImage().getWidth() > 0);
 
         IllegalArgumentException ipc = assertThrows(IllegalArgumentException.class,
-                () -> store.prepare(recipe.with("ipc", 3), TRAIN, NORM, manager, SetStore.Listener.NONE));
+                () -> store.prepare(recipe.with("ipc", 3), DATA, manager, SetStore.Listener.NONE));
         assertTrue(ipc.getMessage().contains("asks for 3"), ipc.getMessage());
         Files.createDirectories(store.savedFile("dm").getParent());
         Files.copy(file, store.savedFile("dm"));
         Files.copy(SyntheticSetFile.sidecarOf(file), SyntheticSetFile.sidecarOf(store.savedFile("dm")));
         IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
-                () -> store.prepare(SetRecipe.distilled("dm", DM), TRAIN, NORM, manager, SetStore.Listener.NONE));
+                () -> store.prepare(SetRecipe.distilled("dm", DM), DATA, manager, SetStore.Listener.NONE));
         assertTrue(method.getMessage().contains("was made by 'frepo'"), method.getMessage());
     }
 
@@ -116,7 +123,7 @@ class SetStoreTest {
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
         SetRecipe herding = SetRecipe.coreset("herding", "herding", 2, 1).with("feature_architecture", "mlp:width=8")
                 .with("feature_epochs", 1).with("feature_images", 6).with("candidates", 5);
-        SetStore.Prepared p = store.prepare(herding, TRAIN, NORM, manager, SetStore.Listener.NONE);
+        SetStore.Prepared p = store.prepare(herding, DATA, manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.MADE, p.origin());
         assertEquals(8, p.set().size());
         assertTrue(p.set().softLabels() == null, "a coreset keeps its hard labels");
@@ -129,7 +136,7 @@ class SetStoreTest {
         }
         assertTrue(p.howMade().contains("herding in the features of mlp:width=8 trained 1 epoch on 6 images per class, "
                 + "choosing among 5 candidates per class"), p.howMade());
-        SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 2, 0), TRAIN, NORM, manager, SetStore.Listener.NONE);
+        SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 2, 0), DATA, manager, SetStore.Listener.NONE);
         assertTrue(random.howMade().startsWith("random real images; seed 0"), random.howMade());
         tech.tablesaw.api.Table t = SetStore.table("sources", List.of(p, random));
         assertEquals(List.of("set", "source", "how it was made", "seconds"), t.columnNames());
@@ -141,7 +148,7 @@ class SetStoreTest {
     @Test
     void theRandomCoresetIsTheRealImagesEveryDistillerStartsFrom(@TempDir Path dir) throws Exception {
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
-        SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 3, 5), TRAIN, NORM, manager, SetStore.Listener.NONE);
+        SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 3, 5), DATA, manager, SetStore.Listener.NONE);
         try (NDManager scope = manager.newSubManager();
              SyntheticSet start = SyntheticSet.fromReal(scope, TRAIN, 3, 5)) {
             assertArrayEquals(start.images().toFloatArray(), random.set().images().toNDArray(scope).toFloatArray(), 1e-6f);

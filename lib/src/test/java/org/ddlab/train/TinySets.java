@@ -1,6 +1,9 @@
 package org.ddlab.train;
 
+import org.ddlab.data.DatasetSplits;
+import org.ddlab.data.Datasets;
 import org.ddlab.data.ImageSet;
+import org.ddlab.data.Preprocessing;
 
 import java.util.List;
 import java.util.Random;
@@ -36,5 +39,14 @@ public final class TinySets {
             names.add("row" + c);
         }
         return ImageSet.of("stripes", px, labels, 1, h, w, names);
+    }
+
+    /**
+     * Stripes as a dataset in pixels: {@code perClass + validation} training images per class of which
+     * {@code validation} are held out, and a test split of {@code perClass} per class.
+     */
+    public static DatasetSplits splits(int perClass, int validation, int classes, long seed) {
+        return DatasetSplits.of(Datasets.inMemory("stripes", stripes(perClass + validation, classes, seed), stripes(perClass, classes, seed + 1)))
+                .validation(validation).preprocess(Preprocessing.Kind.PIXELS).load();
     }
 }
