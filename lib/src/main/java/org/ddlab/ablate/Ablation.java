@@ -1,6 +1,5 @@
 package org.ddlab.ablate;
 
-import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -13,12 +12,10 @@ import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.Datasets;
 import org.ddlab.data.Preprocessing;
 import org.ddlab.distill.AtomicFiles;
-import org.ddlab.distill.DistillationRun;
-import org.ddlab.distill.Distiller;
-import org.ddlab.engine.Devices;
 import org.ddlab.eval.EvalResult;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.methods.Methods;
+import org.ddlab.runs.Runner;
 import org.ddlab.viz.Chart;
 import org.ddlab.viz.Charts;
 import tech.tablesaw.api.DoubleColumn;
@@ -30,10 +27,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -176,7 +170,7 @@ public final class Ablation {
         identity.put("evaluated_with", architecture);
         identity.put("scored_on", scoredOn());
         identity.put("data", new TreeMap<>(cellData.describe()));
-        Path cellDir = dir.resolve(key(identity));
+        Path cellDir = dir.resolve(Runner.hash(identity, 8));
         Path resultFile = cellDir.resolve("result.json");
         if (Files.exists(resultFile)) {
             Cell cached = read(resultFile, options, config, cellDir);
@@ -186,25 +180,15 @@ public final class Ablation {
         Files.createDirectories(cellDir);
         AtomicFiles.write(cellDir.resolve("cell.json"), GSON.toJson(identity).getBytes(StandardCharsets.UTF_8));
         String label = label(options);
-        DistillationRun run = new DistillationRun(cellDir, 50, 1, null);
-        long steps;
-        double seconds;
-        EvalResult result;
-        try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             Distiller distiller = Methods.create(methodConfig(config), defaultSteps, train, cellData.dataset().name(), manager)) {
-            if (run.resume(distiller).isEmpty()) {
-                Methods.initialise(distiller, methodConfig(config), train, manager);
-            }
-            DistillationRun.Outcome o = run.run(distiller, r -> {
-                listener.update(index, count, String.format(Locale.ROOT, "%s: distilling %d/%d, loss %.4f", label, r.step(),
-                        distiller.totalSteps(), r.loss()));
-                return true;
-            });
-            steps = distiller.stepsDone();
-            seconds = o.seconds();
-            result = protocol.evaluate(architecture, distiller.synthetic().toLabeledSet(label), cellData.validation(), 0,
-                    (done, total, status) -> listener.update(index, count, label + ": evaluating, " + status));
-        }
+        Runner.Outcome o = Runner.distil(methodConfig(config), cellData, cellDir, Runner.Checkpoints.every(50), Map.of(), (d, r) -> {
+            listener.update(index, count, String.format(Locale.ROOT, "%s: distilling %d/%d, loss %.4f", label, r.step(),
+                    d.totalSteps(), r.loss()));
+            return true;
+        });
+        long steps = o.stepsDone();
+        double seconds = o.seconds();
+        EvalResult result = Runner.evaluate(o.set(), label, cellData, cellData.validation(), protocol, architecture,
+                (done, total, status) -> listener.update(index, count, label + ": evaluating, " + status));
         Map<String, Object> saved = new LinkedHashMap<>();
         saved.put("options", options);
         saved.put("config", config);
@@ -438,13 +422,4 @@ public final class Ablation {
         return o.has(key) ? o.get(key).getAsString() : "";
     }
 
-    /** The cache directory of a cell: a hash of everything that decides its result. */
-    static String key(Map<String, Object> identity) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
 }

@@ -1,55 +1,55 @@
 package org.ddlab.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import org.ddlab.data.ImageSet;
+import com.google.gson.Gson;
 import org.ddlab.data.DatasetSplits;
+import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.Checkpoint;
-import org.ddlab.distill.DistillationRun;
-import org.ddlab.distill.Distiller;
-import org.ddlab.distill.Metadata;
-import org.ddlab.distill.SyntheticSet;
-import org.ddlab.distill.SyntheticSetFile;
-import org.ddlab.engine.Devices;
 import org.ddlab.engine.Profile;
-import org.ddlab.frepo.FrepoConfig;
-import org.ddlab.matching.GradientDistance;
-import org.ddlab.matching.MatchingConfig;
+import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
-import org.ddlab.viz.ImageGrid;
+import org.ddlab.methods.Option;
+import org.ddlab.runs.Runner;
 import org.ddlab.viz.Progress;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
-import com.google.gson.Gson;
-import org.ddlab.distill.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code ddlab distill}: learn a synthetic set with FRePo, DC, DSA or DM, with checkpoints and resume. */
+/**
+ * {@code ddlab distill}: learn a synthetic set with any registered method, with checkpoints and resume.
+ * The options of the methods and of the sampler are not written here: {@link #addMethodOptions} makes
+ * one flag per option of {@link Methods} ({@code pool_size} → {@code --pool-size}), so a new method's
+ * options appear on the command line and in {@code --help} without touching this class.
+ */
 @Command(name = "distill", mixinStandardHelpOptions = true,
         description = {"Distil a dataset into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png);",
                 "DIR/start.npz holds the real images the run started from.",
-                "Checkpoints go to DIR/checkpoints; an interrupted run continues with --resume DIR."})
+                "Checkpoints go to DIR/checkpoints; an interrupted run continues with --resume DIR.",
+                "Every method's options follow, each flag marked with the methods that have it."})
 final class DistillCommand implements Callable<Integer> {
 
     static final class Target {
-        @Option(names = "--out", required = true, description = "New run directory.")
+        @CommandLine.Option(names = "--out", required = true, description = "New run directory.")
         Path out;
 
-        @Option(names = "--resume", required = true,
+        @CommandLine.Option(names = "--resume", required = true,
                 description = "Continue the run in this directory from its newest checkpoint, with its settings.")
         Path resume;
     }
@@ -57,76 +57,21 @@ final class DistillCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--method", defaultValue = "frepo", description = "frepo, dc, dsa or dm. Default: ${DEFAULT-VALUE}.")
+    @CommandLine.Option(names = "--method", description = "The method (default ${DEFAULT-VALUE}): see the list below.",
+            defaultValue = Methods.DEFAULT)
     String method;
 
-    @Option(names = "--sampler", defaultValue = "random",
-            description = "Real-batch sampler: random, or dream (the real images nearest K-Means centres). Default: ${DEFAULT-VALUE}.")
-    String sampler;
-
-    @Option(names = "--clusters", description = "DREAM: K-Means centres per class, N (default 128).")
-    Integer clusters;
-
-    @Option(names = "--interval", description = "DREAM: steps between re-clusterings (default by method: dc, dsa 20 matchings; dm 30; frepo 100; the reference's is 10).")
-    Integer interval;
-
-    @Option(names = "--candidates", description = "DREAM: images of a class embedded per clustering, a seeded subset (default 500; 0 = all, as the reference).")
-    Integer candidates;
-
-    @Option(names = "--init", defaultValue = "real",
-            description = "Starting images: real (random real images) or kmeans (nearest K-Means centres, k = IPC). Default: ${DEFAULT-VALUE}.")
-    String init;
-
-    @Option(names = "--ipc", description = "Images per class (default 10).")
-    Integer ipc;
-
-    @Option(names = "--steps", description = "Outer steps / iterations (default by profile: quick 20, default 1000, full 20000).")
-    Long steps;
-
-    @Option(names = "--seed", description = "Seed of every random choice (default 0).")
-    Long seed;
-
-    @Option(names = "--arch", description = "Network (default convnet).")
+    @CommandLine.Option(names = "--arch", description = "The network distilled with (default convnet); the option 'architecture'.")
     String arch;
 
-    @Option(names = "--real-batch", description = "Real images per step (FRePo, default 256) or per class (matching, default 256).")
-    Integer realBatch;
-
-    @Option(names = "--lr-images", description = "Learning rate of the images (FRePo Adam 3e-2; DC/DSA SGD 0.1; DM SGD 1.0).")
-    Double lrImages;
-
-    @Option(names = "--pool", description = "FRePo: models in the pool (default 10).")
-    Integer pool;
-
-    @Option(names = "--max-online-steps", description = "FRePo: online steps before a pool model is reset (default 100).")
-    Integer maxOnline;
-
-    @Option(names = "--ridge", description = "FRePo: kernel ridge λ relative to tr(K)/n (default 1e-6).")
-    Double ridge;
-
-    @Option(names = "--fixed-labels", description = "FRePo: keep the labels fixed instead of learning them.")
-    boolean fixedLabels;
-
-    @Option(names = "--lr-labels", description = "FRePo: Adam rate of the labels (default 3e-2).")
-    Double lrLabels;
-
-    @Option(names = "--outer-loop", description = "DC/DSA: matchings per iteration (default by IPC, as the reference).")
-    Integer outerLoop;
-
-    @Option(names = "--inner-loop", description = "DC/DSA: network epochs on the synthetic set between matchings.")
-    Integer innerLoop;
-
-    @Option(names = "--distance", description = "DC/DSA: layerwise_cosine (default), mse or cosine.")
-    String distance;
-
-    @Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints. Default: ${DEFAULT-VALUE}.")
+    @CommandLine.Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints. Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
-    @Option(names = "--keep-checkpoints", defaultValue = "2",
+    @CommandLine.Option(names = "--keep-checkpoints", defaultValue = "2",
             description = "Checkpoints kept (newest first); 0 keeps all, e.g. to evaluate the set along the run. Default: ${DEFAULT-VALUE}.")
     int keepCheckpoints;
 
-    @Option(names = "--budget", description = "Stop (with a checkpoint) after this wall time, e.g. 30m, 90s, 1h; resume later.")
+    @CommandLine.Option(names = "--budget", description = "Stop (with a checkpoint) after this wall time, e.g. 30m, 90s, 1h; resume later.")
     String budget;
 
     @Mixin
@@ -138,7 +83,32 @@ final class DistillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private Map<String, Object> savedSampler;
+    /** Options that may change when a run is resumed. */
+    private static final List<String> RESUMABLE = List.of("steps");
+
+    /**
+     * One flag per option of {@link Methods#COMMON}, {@link Methods#SAMPLER} and every registered
+     * method, described with the methods that have it; {@code ipc} is {@code --ipc}, {@code pool_size}
+     * {@code --pool-size}. Called on the command's spec when the command line is built.
+     */
+    static void addMethodOptions(CommandSpec distill) {
+        Map<String, List<String>> owners = new LinkedHashMap<>();
+        for (Method m : Methods.all()) {
+            for (Option o : m.options()) {
+                owners.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(m.name());
+            }
+        }
+        for (Option o : methodOptions().values()) {
+            String who = owners.containsKey(o.name()) ? String.join(", ", owners.get(o.name())) + ": " : "";
+            distill.addOption(OptionSpec.builder(o.flag()).paramLabel(o.type() == Option.Type.BOOLEAN ? "true|false" : "VALUE")
+                    .type(String.class).description(who + o.description() + " (" + o.accepts() + ")").build());
+        }
+        StringBuilder footer = new StringBuilder("%nMethods:%n");
+        for (Method m : Methods.all()) {
+            footer.append("  ").append(m.name()).append("  ").append(m.summary()).append("%n");
+        }
+        distill.usageMessage().footer(footer.toString());
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -154,186 +124,111 @@ final class DistillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no checkpoint to resume in " + Checkpoint.directoryOf(dir)
                     + "; start a run there with --out " + dir);
         }
-        Map<String, Object> saved = latest.map(c -> asMap(c.state().get("config"))).orElse(null);
-        savedSampler = latest.map(c -> c.state().get("sampler_config")).filter(Map.class::isInstance).map(DistillCommand::asMap)
-                .orElse(null);
-        if (saved != null && (ipc != null || seed != null || arch != null || realBatch != null || lrImages != null || pool != null
-                || maxOnline != null || ridge != null || fixedLabels || lrLabels != null || outerLoop != null
-                || innerLoop != null || distance != null || clusters != null || interval != null || candidates != null
-                || spec.commandLine().getParseResult().hasMatchedOption("--sampler")
-                || spec.commandLine().getParseResult().hasMatchedOption("--init"))) {
-            throw new IllegalArgumentException("--resume continues with the run's own settings " + saved
-                    + "; only --steps, --budget and --checkpoint-every may change");
-        }
-        String chosen = saved != null ? String.valueOf(saved.getOrDefault("method", "frepo")) : method.toLowerCase(Locale.ROOT);
         if (keepCheckpoints < 0) {
             throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
         }
-        adoptRunData(dir, saved != null);
-        Map<String, Object> config = configure(chosen, saved);
-        DatasetSplits splits = data.splits();
-        ImageSet train = splits.train();
-        Duration limit = budget == null ? null : parseDuration(budget);
-        DistillationRun run = new DistillationRun(dir, checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit)
-                .annotate("data", splits.describe())
-                .annotate("validation_per_class", splits.validationPerClass())
-                .annotate("init", init.toLowerCase(Locale.ROOT));
-        try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             Distiller distiller = Methods.create(config, 1, train, splits.dataset().name(), manager)) {
-            err.println(distiller.method() + ": " + distiller.metadata().extra().get("config") + ", sampler "
-                    + distiller.metadata().extra().get("sampler"));
-            Optional<Long> resumed = run.resume(distiller);
-            resumed.ifPresent(step -> err.println("resumed from step " + step + " in " + dir));
-            if (resumed.isEmpty()) {
-                Methods.initialise(distiller, config, train, manager);
-                saveStart(distiller, dir, splits);
+        Map<String, Object> given = givenOptions();
+        Map<String, Object> config;
+        if (latest.isPresent()) {
+            List<String> changed = given.keySet().stream().filter(k -> !RESUMABLE.contains(k)).toList();
+            if (!changed.isEmpty() || spec.commandLine().getParseResult().hasMatchedOption("--method")) {
+                throw new IllegalArgumentException("--resume continues with the run's own settings; only --steps, --budget, "
+                        + "--checkpoint-every and --keep-checkpoints may change, not " + String.join(", ", changed.isEmpty() ? List.of("method") : changed));
             }
-            TerminalProgress bar = new TerminalProgress(new Progress("distill", distiller.totalSteps()), err);
-            bar.update(distiller.stepsDone(), "");
-            DistillationRun.Outcome o = run.run(distiller, r -> {
-                Double acc = r.figures().get("batch_accuracy");
-                bar.update(r.step(), String.format(Locale.ROOT, "loss %.4f%s, %.2f s/step", r.loss(),
-                        acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc), r.seconds()));
-                return true;
-            });
-            try (SyntheticSet set = distiller.exportSet()) {
-                ImageGrid.of(set.images(), set.labels(), set.classNames()).savePng(dir.resolve("grid.png"));
-            }
-            int perClass = distiller.synthetic().ipc();
-            out.printf(Locale.ROOT, "%s IPC %d: %d/%d steps in %.0f s -> %s%s%n", distiller.method(), perClass, o.stepsDone(),
-                    distiller.totalSteps(), o.seconds(), o.set(), o.finished() ? "" : " (stopped early: --resume " + dir + " to go on)");
-            Map<String, Object> extra = distiller.metadata().extra();
-            double sampling = ((Number) extra.getOrDefault("sampling_seconds", 0.0)).doubleValue();
-            if (sampling > 0) {
-                String parts = extra.get("sampling_breakdown") instanceof Map<?, ?> b && b.get("clusterings") instanceof Number n
-                        ? String.format(Locale.ROOT, " (embedding %.0f s, K-Means %.0f s; %d class clusterings)",
-                        ((Number) b.get("embedding_seconds")).doubleValue(), ((Number) b.get("kmeans_seconds")).doubleValue(), n.longValue())
-                        : "";
-                out.printf(Locale.ROOT, "sampler %s: %.0f s embedding and clustering over the run%s%s%n", extra.get("sampler"), sampling, parts,
-                        resumed.isEmpty() ? String.format(Locale.ROOT, ", %.1f %% of its %.0f s", 100 * sampling / o.seconds(), o.seconds()) : "");
-            }
-            out.flush();
+            config = savedConfig(latest.get(), given);
+        } else {
+            Map<String, Object> options = new LinkedHashMap<>(given);
+            options.put("method", method);
+            config = Methods.configure(options, profileOption.get().pick(20, 1000, 20000), data.dataset().name());
         }
+        adoptRunData(dir, latest.isPresent(), config);
+        DatasetSplits splits = data.splits();
+        err.println(config.get("method") + ": " + config + " on " + splits);
+        Duration limit = budget == null ? null : parseDuration(budget);
+        TerminalProgress[] bar = new TerminalProgress[1];
+        Runner.Outcome o = Runner.distil(config, splits, dir,
+                new Runner.Checkpoints(checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit), Map.of(),
+                (d, r) -> {
+                    if (bar[0] == null) {
+                        bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
+                    }
+                    Double acc = r.figures().get("batch_accuracy");
+                    bar[0].update(r.step(), String.format(Locale.ROOT, "loss %.4f%s, %.2f s/step", r.loss(),
+                            acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc), r.seconds()));
+                    return true;
+                });
+        if (o.resumedFrom() >= 0) {
+            err.println("resumed from step " + o.resumedFrom() + " in " + dir);
+        }
+        out.printf(Locale.ROOT, "%s IPC %d: %d/%d steps in %.0f s -> %s%s%n", config.get("method"), o.metadata().ipc(), o.stepsDone(),
+                o.totalSteps(), o.seconds(), o.set(), o.finished() ? "" : " (stopped early: --resume " + dir + " to go on)");
+        Map<String, Object> extra = o.metadata().extra();
+        double sampling = ((Number) extra.getOrDefault("sampling_seconds", 0.0)).doubleValue();
+        if (sampling > 0) {
+            String parts = extra.get("sampling_breakdown") instanceof Map<?, ?> b && b.get("clusterings") instanceof Number n
+                    ? String.format(Locale.ROOT, " (embedding %.0f s, K-Means %.0f s; %d class clusterings)",
+                    ((Number) b.get("embedding_seconds")).doubleValue(), ((Number) b.get("kmeans_seconds")).doubleValue(), n.longValue())
+                    : "";
+            out.printf(Locale.ROOT, "sampler %s: %.0f s embedding and clustering over the run%s%s%n", extra.get("sampler"), sampling, parts,
+                    o.resumedFrom() < 0 ? String.format(Locale.ROOT, ", %.1f %% of its %.0f s", 100 * sampling / o.seconds(), o.seconds()) : "");
+        }
+        out.flush();
         return 0;
     }
 
-    /**
-     * The run's complete configuration in {@link Methods}' vocabulary: a resumed run's from its checkpoint
-     * (only --steps may change), a new run's from the options; plus the sampler and the start.
-     */
-    private Map<String, Object> configure(String name, Map<String, Object> saved) {
-        Map<String, Object> options;
-        if (name.equals("frepo")) {
-            FrepoConfig c = saved != null ? FrepoConfig.fromMap(saved) : frepoOptions();
-            options = new java.util.LinkedHashMap<>((steps != null ? c.withSteps(steps) : c).toMap());
-        } else {
-            MatchingConfig c = saved != null ? MatchingConfig.fromMap(saved) : matchingOptions(MatchingConfig.Method.parse(name));
-            options = new java.util.LinkedHashMap<>((steps != null ? c.withIterations(steps) : c).toMap());
-        }
-        options.putAll(samplerOptions());
-        options.put("init", init.toLowerCase(Locale.ROOT));
-        return Methods.configure(options, 1);
+    /** Every option with a flag of its own here, by name: the common and sampler options and every method's. */
+    private static Map<String, Option> methodOptions() {
+        Map<String, Option> byName = new LinkedHashMap<>();
+        Methods.COMMON.forEach(o -> byName.put(o.name(), o));
+        Methods.SAMPLER.forEach(o -> byName.put(o.name(), o));
+        Methods.all().forEach(m -> m.options().forEach(o -> byName.putIfAbsent(o.name(), o)));
+        byName.remove("architecture"); // --arch, as in every command
+        return byName;
     }
 
-    private long defaultSteps() {
-        Profile profile = profileOption.get();
-        return profile.pick(20, 1000, 20000);
-    }
-
-    private FrepoConfig frepoOptions() {
-        if (outerLoop != null || innerLoop != null || distance != null) {
-            throw new IllegalArgumentException("--outer-loop, --inner-loop and --distance are for dc/dsa, not frepo");
-        }
-        FrepoConfig c = FrepoConfig.defaults(ipc != null ? ipc : 10, defaultSteps());
-        if (seed != null) {
-            c = c.withSeed(seed);
-        }
-        if (arch != null) {
-            c = c.withArchitecture(arch);
-        }
-        if (realBatch != null) {
-            c = c.withRealBatch(realBatch);
-        }
-        if (pool != null || maxOnline != null) {
-            c = c.withPool(pool != null ? pool : c.poolSize(), maxOnline != null ? maxOnline : c.maxOnlineSteps());
-        }
-        if (ridge != null) {
-            c = c.withRidge(ridge);
-        }
-        if (fixedLabels) {
-            c = c.withLearnLabels(false);
-        }
-        if (lrImages != null || lrLabels != null) {
-            c = c.withLearningRates(lrImages != null ? lrImages : c.imageLr(), lrLabels != null ? lrLabels : c.labelLr());
-        }
-        return c;
-    }
-
-    private MatchingConfig matchingOptions(MatchingConfig.Method m) {
-        if (pool != null || maxOnline != null || ridge != null || fixedLabels || lrLabels != null) {
-            throw new IllegalArgumentException("--pool, --max-online-steps, --ridge, --fixed-labels and --lr-labels are for frepo, not "
-                    + m.id());
-        }
-        MatchingConfig c = MatchingConfig.defaults(m, ipc != null ? ipc : 10, defaultSteps());
-        if (seed != null) {
-            c = c.withSeed(seed);
-        }
-        if (arch != null) {
-            c = c.withArchitecture(arch);
-        }
-        if (realBatch != null) {
-            c = c.withRealBatch(realBatch);
-        } else if (sampler.equalsIgnoreCase("dream")) {
-            // DREAM matches against its N representatives: real batch = N, as the reference does.
-            c = c.withRealBatch(clusters != null ? clusters : org.ddlab.dream.RepresentativeSampler.DEFAULT_CLUSTERS);
-        }
-        if (lrImages != null) {
-            c = c.withImageLr(lrImages);
-        }
-        if (outerLoop != null || innerLoop != null) {
-            c = c.withLoops(outerLoop != null ? outerLoop : c.outerLoop(), innerLoop != null ? innerLoop : c.innerLoop());
-        }
-        if (distance != null) {
-            try {
-                c = c.withDistance(GradientDistance.valueOf(distance.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown --distance '" + distance + "'; known: layerwise_cosine, mse, cosine");
+    /** The method options given on the command line, by option name, as text (the option checks and converts them). */
+    private Map<String, Object> givenOptions() {
+        Map<String, Object> given = new LinkedHashMap<>();
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (Option o : methodOptions().values()) {
+            if (parsed.hasMatchedOption(o.flag())) {
+                given.put(o.name(), parsed.matchedOptionValue(o.flag(), (String) null));
             }
         }
-        return c;
+        if (arch != null) {
+            given.put("architecture", arch);
+        }
+        return given;
     }
 
-    /** The sampler of a resumed run comes from its checkpoint; a new run's from --sampler and the DREAM options. */
-    private Map<String, Object> samplerOptions() {
-        if (savedSampler != null) {
-            return savedSampler;
+    /**
+     * A resumed run's configuration: its checkpoint's, with only {@code steps} changed when given.
+     * A checkpoint that keeps its sampler's settings apart from the configuration has them merged in.
+     */
+    private Map<String, Object> savedConfig(Checkpoint checkpoint, Map<String, Object> given) {
+        Map<String, Object> saved = new LinkedHashMap<>(asMap(checkpoint.state().get("config")));
+        if (checkpoint.state().get("sampler_config") instanceof Map<?, ?> sampler) {
+            asMap(sampler).forEach(saved::putIfAbsent);
         }
-        Map<String, Object> options = new java.util.LinkedHashMap<>();
-        options.put("sampler", sampler.toLowerCase(Locale.ROOT));
-        if (clusters != null) {
-            options.put("clusters", clusters);
+        if (saved.containsKey("iterations")) {
+            saved.putIfAbsent("steps", saved.remove("iterations"));
         }
-        if (interval != null) {
-            options.put("interval", interval);
-        }
-        if (candidates != null) {
-            options.put("candidates", candidates);
-        }
-        return options;
+        saved.putAll(given);
+        return Methods.configure(saved, 1, data.dataset().name());
     }
 
     /**
      * A run directory records the data it learns from and how its images started in DIR/data.json, so
-     * that --resume carves the same validation split and labels the set truthfully; asking a resumed run
-     * for another split is an error, not a silent switch.
+     * that --resume loads the same dataset, validation split and preprocessing; asking a resumed run for
+     * other data is an error, not a silent switch.
      */
-    private void adoptRunData(Path dir, boolean resuming) throws IOException {
+    private void adoptRunData(Path dir, boolean resuming, Map<String, Object> config) throws IOException {
         Path file = dir.resolve("data.json");
         Gson gson = new Gson();
         if (!resuming) {
             Files.createDirectories(dir);
-            Map<String, Object> record = new java.util.LinkedHashMap<>(data.describe());
-            record.put("init", init.toLowerCase(Locale.ROOT));
+            Map<String, Object> record = new LinkedHashMap<>(data.describe());
+            record.put("init", config.get("init"));
             AtomicFiles.write(file, gson.toJson(record).getBytes(StandardCharsets.UTF_8));
             return;
         }
@@ -341,27 +236,7 @@ final class DistillCommand implements Callable<Integer> {
             data.adopt(Map.of("dataset", org.ddlab.data.Datasets.DEFAULT), dir.toString()); // no data.json: the default dataset, whole training split, normalised
             return;
         }
-        Map<?, ?> recorded = gson.fromJson(Files.readString(file), Map.class);
-        data.adopt(recorded, dir + " (see " + file + ")");
-        if (recorded.get("init") != null) {
-            init = String.valueOf(recorded.get("init"));
-        }
-    }
-
-    /**
-     * The real images the run starts from, with their hard labels, as DIR/start.npz: the baseline a
-     * distilled set has to beat ("random real" at the same seed).
-     */
-    private static void saveStart(Distiller distiller, Path dir, DatasetSplits splits) throws IOException {
-        Files.createDirectories(dir);
-        try (SyntheticSet exported = distiller.exportSet();
-             NDArray pixels = exported.images().duplicate()) {
-            SyntheticSet start = SyntheticSet.of(pixels, exported.labels(), null, exported.classNames(), splits.preprocessing(), false);
-            SyntheticSetFile.save(start, dir.resolve("start.npz"),
-                    Metadata.of("random", splits.dataset().name(), distiller.metadata().seed(), 0L)
-                            .withExtra("note", "the real images " + distiller.method() + " started from (hard labels)")
-                            .withExtra("validation_per_class", splits.validationPerClass()));
-        }
+        data.adopt(gson.fromJson(Files.readString(file), Map.class), dir + " (see " + file + ")");
     }
 
     @SuppressWarnings("unchecked")

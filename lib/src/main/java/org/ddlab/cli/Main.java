@@ -27,7 +27,9 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        CommandLine cli = new CommandLine(new Main());
+        DistillCommand.addMethodOptions(cli.getSubcommands().get("distill").getCommandSpec());
+        return cli
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // A user error gets one clear line, not a stack trace; DDLAB_DEBUG=1 shows the trace.
                     cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));

@@ -35,6 +35,30 @@ public final class Coresets {
     }
 
     /**
+     * A coreset recipe's configuration in words ({@code method} one of {@link #NAMES}; for herding and
+     * k-center the feature network's architecture, epochs and images, and the candidates per class).
+     */
+    public static String describe(java.util.Map<String, ?> config) {
+        String method = String.valueOf(config.get("method")).toLowerCase(Locale.ROOT).replace("-", "");
+        if (method.equals("random")) {
+            return "random real images";
+        }
+        long epochs = number(config, "feature_epochs", 2);
+        return (method.equals("herding") ? "herding" : "k-center") + " in the features of "
+                + (config.get("feature_architecture") == null ? "convnet" : config.get("feature_architecture")) + " trained " + epochs + " epoch" + (epochs == 1 ? "" : "s")
+                + " on " + perClass(number(config, "feature_images", 0), "images") + ", choosing among "
+                + perClass(number(config, "candidates", 0), "candidates");
+    }
+
+    private static long number(java.util.Map<String, ?> c, String key, long fallback) {
+        return c.get(key) instanceof Number n ? n.longValue() : fallback;
+    }
+
+    private static String perClass(long n, String what) {
+        return n == 0 ? "all " + what : n + " " + what + " per class";
+    }
+
+    /**
      * Chooses {@code ipc} images of every class. Returns indices into {@code set}, class by class.
      *
      * @param embedder maps images to features; unused (may be null) for random selection

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.Checkpoint;
-import org.ddlab.distill.Distiller;
+import org.ddlab.distill.AbstractDistiller;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
@@ -42,34 +42,29 @@ import java.util.Map;
  * {@link #exportSet()} gives pixels. Every random choice of step t derives from (seed, t), so
  * {@link #save}/{@link #restore} carry no RNG state.
  */
-public final class FrepoDistiller implements Distiller {
+public final class FrepoDistiller extends AbstractDistiller {
 
-    private final FrepoConfig config;
-    private final RealSampler sampler;
-    private final String dataset;
-    private final NDManager manager;
-    private final SyntheticSet synthetic;
+    private final FrepoConfig frepo;
     private final ModelPool pool;
     private final KernelRegression regression;
     private final Adam imageOptimizer;
     private final Adam labelOptimizer;
-    private long done;
 
-    /**
-     * @param sampler draws the real batches from a preprocessed training set (never the test split)
-     */
+    /** A distiller for {@code config}, learning from {@code sampler}'s real images of {@code dataset}. */
     public FrepoDistiller(FrepoConfig config, RealSampler sampler, String dataset, NDManager parent) {
+        this(config.toMap(), sampler, dataset, parent);
+    }
+
+    /** As above, from a complete option map ({@link org.ddlab.methods.Methods#configure}). */
+    public FrepoDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
+        super(config, sampler, dataset, parent);
         ImageSet real = sampler.real();
-        this.config = config;
-        this.sampler = sampler;
-        this.dataset = dataset;
-        this.manager = parent.newSubManager();
-        this.synthetic = SyntheticSet.fromReal(manager, real, config.ipc(), config.seed());
+        this.frepo = FrepoConfig.fromMap(config);
         synthetic.setSoftLabels(initialLabels(synthetic.labelsNDArray(manager), real.numClasses()));
-        synthetic.setLearnable(true, config.learnLabels());
-        this.pool = new ModelPool(manager, config.architecture(), real.shape().slice(1), real.numClasses(),
-                config.poolSize(), config.maxOnlineSteps(), config.onlineLr(), config.seed());
-        this.regression = new KernelRegression(config.ridge());
+        synthetic.setLearnable(true, frepo.learnLabels());
+        this.pool = new ModelPool(manager, frepo.architecture(), real.shape().slice(1), real.numClasses(),
+                frepo.poolSize(), frepo.maxOnlineSteps(), frepo.onlineLr(), frepo.seed());
+        this.regression = new KernelRegression(frepo.ridge());
         this.imageOptimizer = new Adam(List.of(synthetic.images()));
         this.labelOptimizer = new Adam(List.of(synthetic.softLabels().orElseThrow()));
     }
@@ -92,23 +87,9 @@ public final class FrepoDistiller implements Distiller {
         return gap.minimum(GraphConstants.scalar(gap, 1.0 / k)).neg().mean(); // minimum saves its operand for backward
     }
 
-    @Override
-    public String method() {
-        return "frepo";
-    }
-
-    @Override
-    public long stepsDone() {
-        return done;
-    }
-
-    @Override
-    public long totalSteps() {
-        return config.steps();
-    }
-
-    public FrepoConfig config() {
-        return config;
+    /** The typed configuration. */
+    public FrepoConfig frepoConfig() {
+        return frepo;
     }
 
     public ModelPool pool() {
@@ -121,22 +102,19 @@ public final class FrepoDistiller implements Distiller {
 
     /** The learning-rate factor at step t: cosine from 1 to 0.1 over the run (optax's cosine_decay_schedule, α 0.1). */
     double schedule(long t) {
-        double progress = Math.min(1.0, (double) (t - 1) / config.steps());
+        double progress = Math.min(1.0, (double) (t - 1) / frepo.steps());
         return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress));
     }
 
     @Override
-    public StepResult step() {
-        long t = done + 1;
-        long start = System.nanoTime();
+    protected double iterate(long t, Map<String, Double> figures) {
         int member = pool.pick(t);
         Network net = pool.network(member);
         NDArray x = synthetic.images();
         NDArray y = synthetic.softLabels().orElseThrow();
-        Map<String, Double> figures = new LinkedHashMap<>();
         double loss;
         try (NDScope scope = new NDScope()) {
-            int[] idx = sampler.batch(config.realBatch(), t, net);
+            int[] idx = sampler.batch(frepo.realBatch(), t, net);
             NDArray realImages = sampler.real().images(manager, idx);
             NDArray realTargets = targets(sampler.real().labels(manager, idx), sampler.real().numClasses());
             NDArray realFeatures;
@@ -146,7 +124,7 @@ public final class FrepoDistiller implements Distiller {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray prediction = regression.predict(net.features(net.frozenParameters(), x, false), realFeatures, y);
                 NDArray kernelLoss = Loss.MSE.compute(prediction, realTargets);
-                NDArray marginLoss = config.learnLabels() ? labelMargin(y) : kernelLoss.zerosLike();
+                NDArray marginLoss = frepo.learnLabels() ? labelMargin(y) : kernelLoss.zerosLike();
                 NDArray total = kernelLoss.add(marginLoss);
                 gc.backward(total);
                 loss = scalar(total);
@@ -155,10 +133,10 @@ public final class FrepoDistiller implements Distiller {
                 figures.put("batch_accuracy", accuracy(prediction, realTargets));
             }
             double factor = schedule(t);
-            imageOptimizer.step(config.imageLr() * factor);
+            imageOptimizer.step(frepo.imageLr() * factor);
             imageOptimizer.zeroGradients();
-            if (config.learnLabels()) {
-                labelOptimizer.step(config.labelLr() * factor);
+            if (frepo.learnLabels()) {
+                labelOptimizer.step(frepo.labelLr() * factor);
                 labelOptimizer.zeroGradients();
             }
             figures.put("lr_factor", factor);
@@ -166,8 +144,7 @@ public final class FrepoDistiller implements Distiller {
         figures.put("member", (double) member);
         figures.put("member_steps", (double) pool.steps(member));
         figures.put("reset", pool.advance(member, x, y) ? 1.0 : 0.0);
-        done = t;
-        return new StepResult(t, loss, (System.nanoTime() - start) / 1e9, figures);
+        return loss;
     }
 
     private static double scalar(NDArray a) {
@@ -179,78 +156,29 @@ public final class FrepoDistiller implements Distiller {
     }
 
     @Override
-    public SyntheticSet synthetic() {
-        return synthetic;
-    }
-
-    @Override
-    public SyntheticSet exportSet() {
-        try (GradMode.Scope off = GradMode.off()) {
-            return synthetic.exportPixels();
-        }
-    }
-
-    @Override
-    public Metadata metadata() {
-        return Metadata.of(method(), dataset, config.seed(), done)
-                .withExtra("config", config.toMap())
-                .withExtra("sampler", sampler.name())
-                .withExtra("sampler_config", sampler.describe())
-                .withExtra("sampling_seconds", sampler.samplingSeconds())
-                .withExtra("sampling_breakdown", sampler.samplingBreakdown())
-                .withExtra("labels", "learned regression targets (centred one-hot at the start): evaluate with MSE")
+    protected Metadata describe(Metadata metadata) {
+        return metadata.withExtra("labels", "learned regression targets (centred one-hot at the start): evaluate with MSE")
                 .withExtra("ridge_escalations", regression.escalations())
                 .withExtra("pool_resets", pool.resets());
     }
 
     @Override
-    public void startFrom(int[] realIndices) {
-        if (done > 0) {
-            throw new IllegalStateException("the starting images can only be replaced before the first step (at step " + done + ")");
-        }
-        synthetic.replaceImages(sampler.real(), realIndices);
-    }
-
-    @Override
-    public void save(Checkpoint.Writer checkpoint) {
-        checkpoint.array("images", synthetic.images());
-        checkpoint.array("labels", synthetic.softLabels().orElseThrow());
+    protected void saveState(Checkpoint.Writer checkpoint) {
         imageOptimizer.state("adam.images.").forEach(checkpoint::array);
         labelOptimizer.state("adam.labels.").forEach(checkpoint::array);
         pool.state().forEach(checkpoint::array);
-        checkpoint.put("config", config.toMap())
-                .sampler(sampler)
-                .put("pool", pool.counters())
+        checkpoint.put("pool", pool.counters())
                 .put("adam_steps", new long[]{imageOptimizer.steps(), labelOptimizer.steps()});
     }
 
     @Override
-    public void restore(Checkpoint checkpoint) throws IOException {
-        checkpoint.requireConfig(config.toMap(), java.util.Set.of("steps")); // a run may be extended
-        Map<String, float[]> arrays = checkpoint.floatArrays();
-        synthetic.images().set(require(arrays, "images", synthetic.images()));
-        synthetic.softLabels().orElseThrow().set(require(arrays, "labels", synthetic.softLabels().orElseThrow()));
+    protected void restoreState(Checkpoint checkpoint, Map<String, float[]> arrays) throws IOException {
         List<?> adamSteps = (List<?>) checkpoint.state().get("adam_steps");
         imageOptimizer.load("adam.images.", arrays, ((Number) adamSteps.get(0)).longValue());
         labelOptimizer.load("adam.labels.", arrays, ((Number) adamSteps.get(1)).longValue());
         @SuppressWarnings("unchecked")
         Map<String, Object> counters = (Map<String, Object>) checkpoint.state().get("pool");
         pool.restore(arrays, counters);
-        checkpoint.restoreSampler(sampler);
-        done = checkpoint.step();
     }
 
-    private static float[] require(Map<String, float[]> arrays, String name, NDArray like) {
-        float[] a = arrays.get(name);
-        if (a == null || a.length != like.size()) {
-            throw new IllegalArgumentException("checkpoint array '" + name + "' is missing or has the wrong size");
-        }
-        return a;
-    }
-
-    @Override
-    public void close() {
-        synthetic.close();
-        manager.close();
-    }
 }

@@ -36,14 +36,14 @@ public final class DistributionMatching extends MatchingDistiller {
     }
 
     @Override
-    double iterate(long t, Map<String, Double> figures) {
+    double match(long t, Map<String, Double> figures) {
         NDArray images = synthetic.images();
         double total = 0;
         int classes = synthetic.numClasses();
         for (int c = 0; c < classes; c++) {
             try (NDScope scope = new NDScope()) {
-                int[] idx = sampler.sample(c, config.realBatch(), t, net);
-                Draw draw = dsa.sampleShared(Seeds.mix(config.seed(), t, c, 0xD5A));
+                int[] idx = sampler.sample(c, matching.realBatch(), t, net);
+                Draw draw = dsa.sampleShared(Seeds.mix(matching.seed(), t, c, 0xD5A));
                 NDArray realMean;
                 try (GradMode.Scope off = GradMode.off()) {
                     NDArray real = dsa.apply(sampler.real().images(manager, idx), draw);

@@ -44,26 +44,26 @@ public final class GradientMatching extends MatchingDistiller {
     }
 
     @Override
-    double iterate(long t, Map<String, Double> figures) {
+    double match(long t, Map<String, Double> figures) {
         int classes = synthetic.numClasses();
         double total = 0;
-        for (int ol = 0; ol < config.outerLoop(); ol++) {
+        for (int ol = 0; ol < matching.outerLoop(); ol++) {
             // Real batches are drawn per matching, as the reference does: the sampler's step counts matchings.
-            long matching = (t - 1) * config.outerLoop() + ol + 1;
+            long matchingStep = (t - 1) * matching.outerLoop() + ol + 1;
             try (NDScope scope = new NDScope(); GradMode.Scope on = GradMode.on()) {
                 List<NDArray> perClass = new ArrayList<>();
                 for (int c = 0; c < classes; c++) {
                     double[] distance = new double[1];
-                    perClass.add(classGradient(c, matching, distance));
+                    perClass.add(classGradient(c, matchingStep, distance));
                     total += distance[0];
                 }
                 optimizer.stepWith(List.of(NDArrays.concat(new NDList(perClass.toArray(NDArray[]::new)))));
             }
-            if (ol < config.outerLoop() - 1 && config.innerLoop() > 0) {
+            if (ol < matching.outerLoop() - 1 && matching.innerLoop() > 0) {
                 trainNetwork(t, ol);
             }
         }
-        double mean = total / (classes * config.outerLoop());
+        double mean = total / (classes * matching.outerLoop());
         figures.put("distance_per_class", mean);
         return mean;
     }
@@ -74,10 +74,10 @@ public final class GradientMatching extends MatchingDistiller {
      * respect to a leaf copy of the class's images. {@link Gradients} returns gradients instead of
      * accumulating them, so the network's own weights serve both sides and nothing outlives the scope.
      */
-    private NDArray classGradient(int c, long matching, double[] distance) {
+    private NDArray classGradient(int c, long matchingStep, double[] distance) {
         List<NDArray> w = weights.stream().map(Parameter::getArray).toList();
-        int[] idx = sampler.sample(c, config.realBatch(), matching, net);
-        Draw draw = augments() ? dsa.sampleShared(Seeds.mix(config.seed(), matching, c, 0xD5A)) : null;
+        int[] idx = sampler.sample(c, matching.realBatch(), matchingStep, net);
+        Draw draw = augments() ? dsa.sampleShared(Seeds.mix(matching.seed(), matchingStep, c, 0xD5A)) : null;
         NDArray real = sampler.real().images(manager, idx);
         if (draw != null) {
             real = dsa.apply(real, draw);
@@ -88,9 +88,9 @@ public final class GradientMatching extends MatchingDistiller {
         NDArray leaf = classImages(synthetic.images(), c).stopGradient().duplicate();
         leaf.setRequiresGradient(true);
         NDArray syn = draw != null ? dsa.apply(leaf, draw) : leaf;
-        NDArray synLabels = manager.full(new ai.djl.ndarray.types.Shape(config.ipc()), c, ai.djl.ndarray.types.DataType.INT32);
+        NDArray synLabels = manager.full(new ai.djl.ndarray.types.Shape(matching.ipc()), c, ai.djl.ndarray.types.DataType.INT32);
         List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(syn, true), synLabels), w);
-        NDArray d = config.distance().between(synGrad, realGrad);
+        NDArray d = matching.distance().between(synGrad, realGrad);
         distance[0] = d.getFloat();
         return Gradients.of(d, leaf);
     }
@@ -98,13 +98,13 @@ public final class GradientMatching extends MatchingDistiller {
     /** The inner loop: the network trains on the current synthetic set (SGD, no decay, DSA as the method says). */
     private void trainNetwork(long t, int ol) {
         LabeledSet set = synthetic.toLabeledSet("synthetic");
-        TrainingSchedule schedule = new TrainingSchedule(config.innerLoop(), 256, config.netLr(), 0, 0, 1.0, augments());
+        TrainingSchedule schedule = new TrainingSchedule(matching.innerLoop(), 256, matching.netLr(), 0, 0, 1.0, augments());
         Augmentation augmentation = dsa::apply;
-        Trainer.train(net, set, schedule, augmentation, Seeds.mix(config.seed(), t, ol, 0x1AA), TrainingListener.NONE);
+        Trainer.train(net, set, schedule, augmentation, Seeds.mix(matching.seed(), t, ol, 0x1AA), TrainingListener.NONE);
     }
 
     @Override
     public String toString() {
-        return "GradientMatching" + Arrays.toString(new Object[]{config.toMap()});
+        return "GradientMatching" + Arrays.toString(new Object[]{matching.toMap()});
     }
 }

@@ -98,10 +98,15 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
         return new MatchingConfig(method, ipc, iterations, architecture, realBatch, imageLr, imageMomentum, netLr, outerLoop, innerLoop, distance, s);
     }
 
-    /** Back from {@link #toMap()} (as JSON gives it: numbers may come back as doubles). */
+    /**
+     * Back from {@link #toMap()} or a complete option map of {@code Methods} (as JSON gives it: numbers
+     * may come back as doubles). The run length is {@code steps}; a checkpoint that calls it
+     * {@code iterations} is read too.
+     */
     public static MatchingConfig fromMap(Map<String, Object> m) {
         Method method = Method.parse(String.valueOf(m.get("method")));
-        MatchingConfig d = defaults(method, num(m, "ipc").intValue(), num(m, "iterations").longValue());
+        long steps = num(m, m.containsKey("steps") ? "steps" : "iterations").longValue();
+        MatchingConfig d = defaults(method, num(m, "ipc").intValue(), steps);
         return new MatchingConfig(method, d.ipc(), d.iterations(), String.valueOf(m.get("architecture")),
                 num(m, "real_batch").intValue(), num(m, "image_lr").doubleValue(), num(m, "image_momentum").doubleValue(),
                 m.containsKey("net_lr") ? num(m, "net_lr").doubleValue() : d.netLr(),
@@ -123,7 +128,7 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", method.id());
         m.put("ipc", ipc);
-        m.put("iterations", iterations);
+        m.put("steps", iterations);
         m.put("architecture", architecture);
         m.put("real_batch", realBatch);
         m.put("image_lr", imageLr);

@@ -5,110 +5,177 @@ import org.ddlab.data.ImageSet;
 import org.ddlab.distill.Distiller;
 import org.ddlab.dream.KMeansInit;
 import org.ddlab.dream.RepresentativeSampler;
-import org.ddlab.frepo.FrepoConfig;
-import org.ddlab.frepo.FrepoDistiller;
-import org.ddlab.matching.DistributionMatching;
-import org.ddlab.matching.GradientMatching;
-import org.ddlab.matching.MatchingConfig;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.ServiceLoader;
 import java.util.TreeSet;
 
 /**
- * Every distillation method by name, configured from a map of options: the one vocabulary the CLI's
- * {@code distill}, ablation grids and checkpoints share. Keys are the configurations' own
- * ({@link FrepoConfig#toMap()}, {@link MatchingConfig#toMap()}) plus the real-batch sampler's; a key
- * left out takes the method's default, a key of another method is an error rather than silently
- * ignored (an ablation over {@code pool_size} of DC would otherwise run five identical cells).
+ * The registry of distillation {@link Method}s and the one option vocabulary they share: what
+ * {@code ddlab distill}, ablation grids, the set store and checkpoints configure runs with.
  *
- * <p>With {@code sampler: dream} a matching method's {@code real_batch} defaults to {@code clusters}
- * (DREAM matches each class against its N representatives), so a grid over {@code clusters} varies
- * the batch with it, as DREAM's reference does; FRePo keeps its class-balanced batch.
+ * <p>A configuration is a map of options. {@link #configure} checks every key and value against the
+ * common options ({@link #COMMON}, {@link #SAMPLER}) and the method's own, fills in every default for
+ * the run's IPC, steps and dataset, and returns the complete configuration: two option maps that mean
+ * the same run give equal maps. An option of another method is an error that says whose option it is
+ * (an ablation over {@code pool_size} of DC would otherwise run identical cells).
+ *
+ * <p>Methods are found with {@link ServiceLoader} ({@code META-INF/services/org.ddlab.methods.Method})
+ * and can be added at run time with {@link #register}.
  */
 public final class Methods {
 
-    /** Known method names. */
-    public static final List<String> NAMES = List.of("frepo", "dc", "dsa", "dm");
+    /** The method used when none is named. */
+    public static final String DEFAULT = "frepo";
 
-    private static final Set<String> COMMON = Set.of("method", "ipc", "steps", "seed", "architecture", "real_batch", "image_lr");
-    private static final Set<String> SAMPLER = Set.of("sampler", "clusters", "interval", "candidates", "init");
-    private static final Set<String> FREPO = Set.of("pool_size", "max_online_steps", "ridge", "learn_labels", "label_lr", "online_lr");
-    private static final Set<String> MATCHING = Set.of("iterations", "image_momentum", "net_lr", "outer_loop", "inner_loop", "distance");
-    private static final Set<String> STRINGS = Set.of("method", "architecture", "distance", "sampler", "init");
-    private static final Set<String> BOOLEANS = Set.of("learn_labels");
+    /** Options of every method. */
+    public static final List<Option> COMMON = List.of(
+            Option.integer("ipc", "synthetic images per class", c -> 10, 1),
+            Option.whole("steps", "outer steps (iterations) of the run; its schedules decay over them", c -> c.steps(), 1),
+            Option.whole("seed", "seed of every random choice", c -> 0L, Long.MIN_VALUE),
+            Option.text("architecture", "the network distilled with, e.g. convnet or convnet:width=64", c -> "convnet"));
+
+    /** Options of the real-batch sampler and the start, shared by every method. */
+    public static final List<Option> SAMPLER = List.of(
+            Option.choice("sampler", "where real batches come from: random, or dream (the images nearest K-Means centres)",
+                    c -> "random", List.of("random", "dream")),
+            Option.integer("clusters", "dream: K-Means centres per class, N", c -> RepresentativeSampler.DEFAULT_CLUSTERS, 1),
+            Option.integer("interval", "dream: steps between re-clusterings (default by method)", c -> 10, 1),
+            Option.integer("candidates", "dream: images of a class clustered, a seeded subset (0 = all)",
+                    c -> RepresentativeSampler.DEFAULT_CANDIDATES, 0),
+            Option.choice("init", "starting images: real (random real images) or kmeans (nearest K-Means centres, k = IPC)",
+                    c -> "real", List.of("real", "kmeans")));
+
+    private static final Map<String, Method> REGISTRY = new LinkedHashMap<>();
 
     private Methods() {
     }
 
-    /**
-     * The complete configuration {@code options} stand for: the method's defaults (for its IPC and
-     * {@code defaultSteps} when {@code steps} is not given) overridden by the options, as the method's
-     * own map, plus the sampler's keys. Two option maps that mean the same run give equal maps.
-     */
-    public static Map<String, Object> configure(Map<String, ?> options, long defaultSteps) {
-        check(options);
-        String method = method(options);
-        int ipc = options.containsKey("ipc") ? ((Number) options.get("ipc")).intValue() : 10;
-        Map<String, Object> m;
-        if (method.equals("frepo")) {
-            long steps = options.containsKey("steps") ? ((Number) options.get("steps")).longValue() : defaultSteps;
-            m = FrepoConfig.defaults(ipc, steps).toMap();
-            overlay(m, options, FREPO);
-            m = FrepoConfig.fromMap(m).toMap();
-        } else {
-            Object it = options.containsKey("iterations") ? options.get("iterations") : options.get("steps");
-            long iterations = it == null ? defaultSteps : ((Number) it).longValue();
-            MatchingConfig.Method mm = MatchingConfig.Method.parse(method);
-            m = MatchingConfig.defaults(mm, ipc, iterations).toMap();
-            overlay(m, options, MATCHING);
-            m.put("iterations", iterations);
-            m = MatchingConfig.fromMap(m).toMap();
-        }
-        String sampler = String.valueOf(options.containsKey("sampler") ? options.get("sampler") : "random").toLowerCase(Locale.ROOT);
-        m.put("sampler", sampler);
-        if (sampler.equals("dream")) {
-            m.put("clusters", intOption(options, "clusters", RepresentativeSampler.DEFAULT_CLUSTERS));
-            m.put("interval", intOption(options, "interval", defaultInterval(method)));
-            // At least one candidate per centre: a large N asked for alone gets that many, not an error about candidates.
-            m.put("candidates", intOption(options, "candidates", Math.max(RepresentativeSampler.DEFAULT_CANDIDATES, (Integer) m.get("clusters"))));
-            if (!method.equals("frepo") && !options.containsKey("real_batch")) {
-                // DREAM matches against its N representatives: the real batch is N, as in the reference (and in distill).
-                m.put("real_batch", m.get("clusters"));
+    private static synchronized Map<String, Method> registry() {
+        if (REGISTRY.isEmpty()) {
+            for (Method m : ServiceLoader.load(Method.class, Methods.class.getClassLoader())) {
+                REGISTRY.putIfAbsent(m.name(), m);
             }
-        } else if (!sampler.equals("random")) {
-            throw new IllegalArgumentException("unknown sampler '" + sampler + "'; known: random, dream");
-        } else if (options.containsKey("clusters") || options.containsKey("interval") || options.containsKey("candidates")) {
-            throw new IllegalArgumentException("clusters, interval and candidates are options of the dream sampler, not of random");
         }
-        String init = String.valueOf(options.containsKey("init") ? options.get("init") : "real").toLowerCase(Locale.ROOT);
-        if (!init.equals("real") && !init.equals("kmeans")) {
-            throw new IllegalArgumentException("unknown init '" + init + "'; known: real (random real images), kmeans");
+        return REGISTRY;
+    }
+
+    /** Adds a method (e.g. one a notebook or an extension defines); its name must be new. */
+    public static synchronized void register(Method method) {
+        Map<String, Method> r = registry();
+        if (!method.name().matches("[a-z][a-z0-9_-]*")) {
+            throw new IllegalArgumentException("a method's name is lower case letters, digits, '-' and '_', got '" + method.name() + "'");
         }
-        m.put("init", init);
+        if (r.containsKey(method.name())) {
+            throw new IllegalArgumentException("a method named '" + method.name() + "' is registered already");
+        }
+        for (Option o : method.options()) {
+            if (COMMON.stream().anyMatch(c -> c.name().equals(o.name())) || SAMPLER.stream().anyMatch(c -> c.name().equals(o.name()))) {
+                throw new IllegalArgumentException("method '" + method.name() + "' declares '" + o.name() + "', which every method has");
+            }
+        }
+        r.put(method.name(), method);
+    }
+
+    /** Every registered method, built-in ones first. */
+    public static synchronized List<Method> all() {
+        return List.copyOf(registry().values());
+    }
+
+    /** Their names. */
+    public static List<String> names() {
+        return all().stream().map(Method::name).toList();
+    }
+
+    /** The method called {@code name} (case does not matter). */
+    public static Method named(String name) {
+        Method m = registry().get(String.valueOf(name).trim().toLowerCase(Locale.ROOT));
+        if (m == null) {
+            throw new IllegalArgumentException("unknown method '" + name + "'; known: " + String.join(", ", names()));
+        }
         return m;
     }
 
+    /** As {@link #configure(Map, long, String)} for the default dataset. */
+    public static Map<String, Object> configure(Map<String, ?> options, long defaultSteps) {
+        return configure(options, defaultSteps, null);
+    }
+
     /**
-     * DREAM's default re-clustering interval for a method, in its own steps (DC/DSA: matchings, DM:
-     * iterations, FRePo: steps). The reference's 10 ({@link RepresentativeSampler#DEFAULT_INTERVAL}) was
-     * set on a GPU, where embedding a class is almost free; on a CPU embedding the candidates costs as
-     * much as several of the method's own steps, the more so the cheaper its step is (DM's forward-only
-     * step, FRePo's one batch). These are spaced so that DREAM's sampling stays under 15 % of a run here
-     * (README, "DREAM"); our interval ablation (4 / 10 / 20) found no difference in accuracy.
+     * The complete configuration {@code options} stand for: the method's (default {@value #DEFAULT})
+     * and the common options' defaults for the run's IPC, steps ({@code defaultSteps} unless given) and
+     * {@code dataset} (null: the default dataset), overridden by the options, each checked.
+     *
+     * @throws IllegalArgumentException naming the first option that is unknown, another method's, or of the wrong type or range
      */
-    public static int defaultInterval(String method) {
-        return switch (method) {
-            case "frepo" -> 100;
-            case "dm" -> 30;
-            default -> 20;
-        };
+    public static Map<String, Object> configure(Map<String, ?> options, long defaultSteps, String dataset) {
+        Method method = named(String.valueOf(options.containsKey("method") ? options.get("method") : DEFAULT));
+        String whose = method.name();
+        for (String key : options.keySet()) {
+            if (!key.equals("method") && find(key, method) == null) {
+                List<String> owners = all().stream().filter(m -> m.options().stream().anyMatch(o -> o.name().equals(key)))
+                        .map(Method::name).toList();
+                if (!owners.isEmpty()) {
+                    throw new IllegalArgumentException("'" + key + "' is an option of " + String.join(", ", owners) + ", not of " + whose);
+                }
+                TreeSet<String> known = new TreeSet<>();
+                COMMON.forEach(o -> known.add(o.name()));
+                SAMPLER.forEach(o -> known.add(o.name()));
+                method.options().forEach(o -> known.add(o.name()));
+                throw new IllegalArgumentException("unknown option '" + key + "' for " + whose + "; known: " + String.join(", ", known));
+            }
+        }
+        int ipc = (Integer) value(COMMON.get(0), options, null, whose);
+        long steps = options.containsKey("steps") ? (Long) COMMON.get(1).check(options.get("steps"), whose) : defaultSteps;
+        Option.Context context = new Option.Context(ipc, steps, dataset);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("method", whose);
+        for (Option o : COMMON) {
+            config.put(o.name(), value(o, options, context, whose));
+        }
+        for (Option o : method.options()) {
+            config.put(o.name(), value(o, options, context, whose));
+        }
+        String sampler = (String) value(SAMPLER.get(0), options, context, whose);
+        config.put("sampler", sampler);
+        if (sampler.equals("dream")) {
+            int clusters = (Integer) value(SAMPLER.get(1), options, context, whose);
+            config.put("clusters", clusters);
+            config.put("interval", options.containsKey("interval") ? SAMPLER.get(2).check(options.get("interval"), whose) : method.dreamInterval());
+            // At least one candidate per centre: a large N asked for alone gets that many, not an error about candidates.
+            config.put("candidates", options.containsKey("candidates") ? SAMPLER.get(3).check(options.get("candidates"), whose)
+                    : Math.max(RepresentativeSampler.DEFAULT_CANDIDATES, clusters));
+            if (method.matchesPerClass() && config.containsKey("real_batch") && !options.containsKey("real_batch")) {
+                config.put("real_batch", clusters); // DREAM matches each class against its N representatives, as its reference
+            }
+        } else if (options.containsKey("clusters") || options.containsKey("interval") || options.containsKey("candidates")) {
+            throw new IllegalArgumentException("clusters, interval and candidates are options of the dream sampler, not of random");
+        }
+        config.put("init", value(SAMPLER.get(4), options, context, whose));
+        return config;
+    }
+
+    private static Option find(String key, Method method) {
+        for (List<Option> list : List.of(COMMON, SAMPLER, method.options())) {
+            for (Option o : list) {
+                if (o.name().equals(key)) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Object value(Option o, Map<String, ?> options, Option.Context context, String whose) {
+        return options.containsKey(o.name()) ? o.check(options.get(o.name()), whose) : o.defaultIn(context);
     }
 
     /**
@@ -116,27 +183,18 @@ public final class Methods {
      * {@code train} of {@code dataset}; it learns in their space and exports pixels.
      */
     public static Distiller create(Map<String, ?> options, long defaultSteps, ImageSet train, String dataset, NDManager manager) {
-        Map<String, Object> c = configure(options, defaultSteps);
-        long seed = ((Number) c.get("seed")).longValue();
-        RealSampler sampler = sampler(c, train, seed);
-        if (c.get("method").equals("frepo")) {
-            return new FrepoDistiller(FrepoConfig.fromMap(c), sampler, dataset, manager);
-        }
-        MatchingConfig mc = MatchingConfig.fromMap(c);
-        return mc.method() == MatchingConfig.Method.DM
-                ? new DistributionMatching(mc, sampler, dataset, manager)
-                : new GradientMatching(mc, sampler, dataset, manager);
+        Map<String, Object> c = configure(options, defaultSteps, dataset);
+        RealSampler sampler = sampler(c, train);
+        return named((String) c.get("method")).create(c, sampler, dataset, manager);
     }
 
-    /** The real-batch sampler a configuration (from {@link #configure}) names. */
-    public static RealSampler sampler(Map<String, ?> config, ImageSet train, long seed) {
-        String name = String.valueOf(config.containsKey("sampler") ? config.get("sampler") : "random");
-        return switch (name) {
-            case "random" -> new RandomSampler(train, seed);
-            case "dream" -> new RepresentativeSampler(train, seed, intOption(config, "clusters", RepresentativeSampler.DEFAULT_CLUSTERS),
-                    intOption(config, "interval", defaultInterval(String.valueOf(config.get("method")))),
-                    intOption(config, "candidates", RepresentativeSampler.DEFAULT_CANDIDATES));
-            default -> throw new IllegalArgumentException("unknown sampler '" + name + "'; known: random, dream");
+    /** The real-batch sampler a complete configuration names. */
+    public static RealSampler sampler(Map<String, ?> config, ImageSet train) {
+        long seed = ((Number) config.get("seed")).longValue();
+        return switch (String.valueOf(config.get("sampler"))) {
+            case "dream" -> new RepresentativeSampler(train, seed, ((Number) config.get("clusters")).intValue(),
+                    ((Number) config.get("interval")).intValue(), ((Number) config.get("candidates")).intValue());
+            default -> new RandomSampler(train, seed);
         };
     }
 
@@ -158,51 +216,42 @@ public final class Methods {
         }
     }
 
-    private static int intOption(Map<String, ?> options, String key, int fallback) {
-        return options.containsKey(key) ? ((Number) options.get(key)).intValue() : fallback;
+    /**
+     * An option's value as descriptions write it: whole numbers without a decimal point (JSON gives
+     * numbers back as doubles), others as they are.
+     */
+    public static String text(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return String.valueOf((long) d);
+            }
+        }
+        return String.valueOf(value);
     }
 
-    private static String method(Map<String, ?> options) {
-        String method = String.valueOf(options.containsKey("method") ? options.get("method") : "frepo").toLowerCase(Locale.ROOT);
-        if (!NAMES.contains(method)) {
-            throw new IllegalArgumentException("unknown method '" + method + "'; known: " + String.join(", ", NAMES));
-        }
-        return method;
-    }
-
-    private static void check(Map<String, ?> options) {
-        String method = method(options);
-        Set<String> mine = method.equals("frepo") ? FREPO : MATCHING;
-        Set<String> theirs = method.equals("frepo") ? MATCHING : FREPO;
-        for (Map.Entry<String, ?> e : options.entrySet()) {
-            String k = e.getKey();
-            Object v = e.getValue();
-            if (theirs.contains(k) && !(method.equals("dm") && k.equals("iterations"))) {
-                throw new IllegalArgumentException("'" + k + "' is an option of " + (method.equals("frepo") ? "dc/dsa/dm" : "frepo")
-                        + ", not of " + method);
-            }
-            if (!COMMON.contains(k) && !SAMPLER.contains(k) && !mine.contains(k)) {
-                Set<String> known = new TreeSet<>(COMMON);
-                known.addAll(SAMPLER);
-                known.addAll(mine);
-                throw new IllegalArgumentException("unknown option '" + k + "' for " + method + "; known: " + String.join(", ", known));
-            }
-            boolean ok = STRINGS.contains(k) ? v instanceof String : BOOLEANS.contains(k) ? v instanceof Boolean : v instanceof Number;
-            if (!ok) {
-                throw new IllegalArgumentException("option '" + k + "' must be " + (STRINGS.contains(k) ? "a string"
-                        : BOOLEANS.contains(k) ? "true or false" : "a number") + ", got " + v);
+    /**
+     * A complete configuration in words: the method's own description ({@link Method#describe}), then
+     * the sampler, the start and the seed, e.g. for the rows of a table of results.
+     */
+    public static String describe(Map<String, Object> config) {
+        List<String> parts = new ArrayList<>();
+        parts.add(named(String.valueOf(config.get("method"))).describe(config));
+        if (config.containsKey("sampler")) {
+            if (!"dream".equals(config.get("sampler"))) {
+                parts.add("random real batches");
+            } else {
+                long candidates = config.get("candidates") instanceof Number n ? n.longValue() : 0;
+                parts.add("DREAM batches (" + text(config.get("clusters")) + " clusters per class, re-clustered every " + text(config.get("interval"))
+                        + " steps, " + (candidates == 0 ? "all images" : candidates + " candidates") + " per class)");
             }
         }
-    }
-
-    private static void overlay(Map<String, Object> target, Map<String, ?> options, Set<String> own) {
-        for (Map.Entry<String, ?> e : options.entrySet()) {
-            if (COMMON.contains(e.getKey()) || own.contains(e.getKey())) {
-                target.put(e.getKey(), e.getValue());
-            }
+        if ("kmeans".equals(config.get("init"))) {
+            parts.add("started from the images nearest K-Means centres");
         }
-        if (own == MATCHING) {
-            target.remove("steps");
+        if (config.get("seed") instanceof Number seed) {
+            parts.add("seed " + seed.longValue());
         }
+        return String.join("; ", parts);
     }
 }

@@ -1,6 +1,8 @@
 package org.ddlab.sets;
 
+import org.ddlab.coreset.Coresets;
 import org.ddlab.distill.Metadata;
+import org.ddlab.methods.Methods;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,42 +22,16 @@ public final class Provenance {
     /** A complete configuration ({@link SetRecipe#config()}, or a distiller's saved config) in words. */
     public static String describe(Map<String, ?> config) {
         String method = String.valueOf(config.get("method")).toLowerCase(Locale.ROOT);
-        List<String> parts = new ArrayList<>();
-        switch (method) {
-            case "random" -> parts.add("random real images");
-            case "herding", "kcenter", "k-center" -> parts.add((method.equals("herding") ? "herding" : "k-center")
-                    + " in the features of " + str(config, "feature_architecture", "convnet") + " trained "
-                    + plural(num(config, "feature_epochs", 2), "epoch") + " on " + perClass(num(config, "feature_images", 0), "images")
-                    + ", choosing among " + perClass(num(config, "candidates", 0), "candidates"));
-            case "frepo" -> parts.add("FRePo, " + plural(num(config, "steps", 0), "step") + " on " + str(config, "architecture", "convnet")
-                    + ": pool of " + num(config, "pool_size", 10) + ", real batch " + num(config, "real_batch", 256) + ", "
-                    + (Boolean.FALSE.equals(config.get("learn_labels")) ? "fixed" : "learned") + " labels");
-            case "dc", "dsa" -> parts.add(method.toUpperCase(Locale.ROOT) + ", " + plural(num(config, "iterations", 0), "iteration")
-                    + " on " + str(config, "architecture", "convnet") + ": real batch " + num(config, "real_batch", 256)
-                    + " per class, outer/inner loop " + num(config, "outer_loop", 1) + "/" + num(config, "inner_loop", 1));
-            case "dm" -> parts.add("DM, " + plural(num(config, "iterations", 0), "iteration") + " on " + str(config, "architecture", "convnet")
-                    + ": real batch " + num(config, "real_batch", 256) + " per class");
-            default -> parts.add(method);
+        if (List.of(Coresets.NAMES).contains(method.replace("-", ""))) {
+            String what = Coresets.describe(config);
+            return config.get("seed") instanceof Number seed ? what + "; seed " + seed.longValue() : what;
         }
-        if (config.containsKey("sampler")) {
-            parts.add(sampler(config));
+        if (!Methods.names().contains(method)) {
+            return method;
         }
-        if ("kmeans".equals(config.get("init"))) {
-            parts.add("started from the images nearest K-Means centres");
-        }
-        if (config.get("seed") instanceof Number seed) {
-            parts.add("seed " + seed.longValue());
-        }
-        return String.join("; ", parts);
-    }
-
-    private static String sampler(Map<String, ?> c) {
-        if (!"dream".equals(c.get("sampler"))) {
-            return "random real batches";
-        }
-        long candidates = num(c, "candidates", 0);
-        return "DREAM batches (" + num(c, "clusters", 128) + " clusters per class, re-clustered every "
-                + num(c, "interval", 10) + " steps, " + (candidates == 0 ? "all images" : candidates + " candidates") + " per class)";
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) config;
+        return Methods.describe(c);
     }
 
     /**
@@ -73,7 +49,8 @@ public final class Provenance {
             Map<String, Object> c = new java.util.LinkedHashMap<>((Map<String, Object>) saved);
             // The steps a run actually took (a run stopped by its budget has fewer than configured).
             if (m.steps() != null) {
-                c.put(c.containsKey("iterations") ? "iterations" : "steps", m.steps());
+                c.put("steps", m.steps());
+                c.remove("iterations");
             }
             if (extra.get("sampler_config") instanceof Map<?, ?> s) {
                 c.putAll((Map<String, Object>) s);
@@ -108,20 +85,4 @@ public final class Provenance {
         return String.join("; ", parts);
     }
 
-    private static long num(Map<String, ?> c, String key, long fallback) {
-        return c.get(key) instanceof Number n ? n.longValue() : fallback;
-    }
-
-    private static String str(Map<String, ?> c, String key, String fallback) {
-        Object v = c.get(key);
-        return v == null ? fallback : String.valueOf(v);
-    }
-
-    private static String plural(long n, String unit) {
-        return n + " " + unit + (n == 1 ? "" : "s");
-    }
-
-    private static String perClass(long n, String what) {
-        return n == 0 ? "all " + what : n + " " + what + " per class";
-    }
 }

@@ -40,9 +40,9 @@ public record SetRecipe(String name, String method, Map<String, Object> options)
                     + "'.', '_'; got '" + name + "'");
         }
         method = method.toLowerCase(Locale.ROOT);
-        if (!isCoresetMethod(method) && !Methods.NAMES.contains(method)) {
+        if (!isCoresetMethod(method) && !Methods.names().contains(method)) {
             throw new IllegalArgumentException("unknown method '" + method + "' for set '" + name + "'; known: coresets "
-                    + Arrays.toString(Coresets.NAMES) + ", distillers " + Methods.NAMES);
+                    + Arrays.toString(Coresets.NAMES) + ", distillers " + Methods.names());
         }
         options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
         if (options.containsKey("method") && !String.valueOf(options.get("method")).equalsIgnoreCase(method)) {

@@ -2,19 +2,16 @@ package org.ddlab.sets;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
 import org.ddlab.coreset.Coresets;
 import org.ddlab.coreset.Embedder;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.DatasetSplits;
-import org.ddlab.distill.DistillationRun;
-import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Profile;
 import org.ddlab.engine.Seeds;
-import org.ddlab.methods.Methods;
+import org.ddlab.runs.Runner;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RandomSampler;
@@ -28,17 +25,12 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Where the sets of a comparison come from: <b>saved</b> sets first, made ones only when there is none.
@@ -183,7 +175,7 @@ public final class SetStore {
             return load(recipe, saved, Origin.SAVED, data, manager, start);
         }
         Map<String, Object> config = recipe.config();
-        Path dir = cacheDir.resolve(recipe.name() + "-" + key(config, data));
+        Path dir = cacheDir.resolve(recipe.name() + "-" + Runner.key(config, data));
         Path cached = dir.resolve("synthetic.npz");
         if (Files.exists(cached)) {
             return load(recipe, cached, Origin.CACHED, data, manager, start);
@@ -192,7 +184,7 @@ public final class SetStore {
         if (recipe.isCoreset()) {
             select(recipe, config, data, manager, dir, listener);
         } else {
-            distil(recipe, config, data, manager, dir, listener);
+            distil(recipe, config, data, dir, listener);
         }
         // Train on the set as saved (pixels, then normalised again), not on the copy in memory: the round trip
         // changes pixels by a float rounding, and VGG-11 or ResNet-18 trained on 100 images end up several points
@@ -261,7 +253,7 @@ public final class SetStore {
                 Metadata meta = Metadata.of(recipe.method(), data.dataset().name(), seed, 0L)
                         .withExtra("recipe", config)
                         .withExtra("made_by", madeBy)
-                        .withExtra("train", describe(train))
+                        .withExtra("train", Runner.describe(train))
                         .withExtra("indices", idx);
                 SyntheticSetFile.save(chosen, dir.resolve("synthetic.npz"), meta);
             }
@@ -269,25 +261,16 @@ public final class SetStore {
         }
     }
 
-    private void distil(SetRecipe recipe, Map<String, Object> config, DatasetSplits data, NDManager manager, Path dir,
-                        Listener listener) throws IOException {
-        ImageSet train = data.train();
+    private void distil(SetRecipe recipe, Map<String, Object> config, DatasetSplits data, Path dir, Listener listener)
+            throws IOException {
         long steps = recipe.steps();
         // A checkpoint now and then lets an interrupted notebook resume; one kept is enough here.
-        DistillationRun run = new DistillationRun(dir, (int) Math.max(10, Math.min(100, steps / 4)), 1, null)
-                .annotate("recipe", config).annotate("made_by", madeBy).annotate("train", describe(train));
-        try (NDManager scope = manager.newSubManager();
-             Distiller d = Methods.create(config, steps, train, data.dataset().name(), scope)) {
-            if (run.resume(d).isEmpty()) {
-                Methods.initialise(d, config, train, scope);
-            }
-            listener.update(recipe.name(), d.stepsDone(), d.totalSteps(), "distilling");
-            run.run(d, r -> {
-                listener.update(recipe.name(), r.step(), d.totalSteps(),
-                        String.format(Locale.ROOT, "%s step %d/%d, loss %.4f, %.2f s/step", d.method(), r.step(), d.totalSteps(), r.loss(), r.seconds()));
-                return true;
-            });
-        }
+        Runner.distil(config, data, dir, Runner.Checkpoints.every((int) Math.max(10, Math.min(100, steps / 4))),
+                Map.of("recipe", config, "made_by", madeBy, "train", Runner.describe(data.train())), (d, r) -> {
+                    listener.update(recipe.name(), r.step(), d.totalSteps(), String.format(Locale.ROOT, "%s step %d/%d, loss %.4f, %.2f s/step",
+                            d.method(), r.step(), d.totalSteps(), r.loss(), r.seconds()));
+                    return true;
+                });
     }
 
     /** {@code n} seeded images of every class (all when n is 0 or the class is smaller), class by class. */
@@ -312,45 +295,4 @@ public final class SetStore {
         return a;
     }
 
-    /** The training images in a few words and a checksum, so sets made from other data are not mistaken for these. */
-    private static Map<String, Object> describe(ImageSet train) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", train.name());
-        m.put("images", train.size());
-        m.put("checksum", checksum(train));
-        return m;
-    }
-
-    private static String checksum(ImageSet train) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (int l : train.labels()) {
-                md.update((byte) l);
-            }
-            // A stride through the images: cheap, and any other split or normalisation changes it.
-            int step = Math.max(1, train.size() / 256);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(train.imageSize() * 4);
-            for (int i = 0; i < train.size(); i += step) {
-                b.clear();
-                b.asFloatBuffer().put(train.image(i));
-                md.update(b.array());
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
-    static String key(Map<String, Object> config, DatasetSplits data) {
-        Map<String, Object> identity = new TreeMap<>();
-        identity.put("config", new TreeMap<>(config));
-        identity.put("data", new TreeMap<>(data.describe()));
-        identity.put("train", describe(data.train()));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
 }

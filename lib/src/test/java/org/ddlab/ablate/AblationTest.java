@@ -64,7 +64,7 @@ class AblationTest {
                 () -> Methods.configure(Map.of("ridge", "small"), 10));
         assertTrue(type.getMessage().contains("a number"), type.getMessage());
         Map<String, Object> dc = Methods.configure(Map.of("method", "dc", "ipc", 10, "steps", 7), 100);
-        assertEquals(7L, ((Number) dc.get("iterations")).longValue(), "steps are a matching method's iterations");
+        assertEquals(7L, ((Number) dc.get("steps")).longValue(), "every method's run length is its steps");
         assertEquals(10, ((Number) dc.get("outer_loop")).intValue(), "the reference's loops for IPC 10");
     }
 

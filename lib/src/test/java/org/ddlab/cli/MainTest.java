@@ -75,7 +75,7 @@ class MainTest {
         assumeFashionMnist();
         String out = dir.resolve("run").toString();
         Run first = run("distill", "--ipc", "1", "--steps", "4", "--arch", "convnet:width=8,depth=2", "--real-batch", "20",
-                "--pool", "2", "--checkpoint-every", "2", "--out", out);
+                "--pool-size", "2", "--checkpoint-every", "2", "--out", out);
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("4/4 steps"), first.out());
         Run again = run("distill", "--out", out);
@@ -198,7 +198,7 @@ class MainTest {
         assertEquals("dream", extra.get("sampler").getAsString());
         assertEquals(8, extra.getAsJsonObject("sampler_config").get("clusters").getAsInt());
         assertEquals(2, extra.getAsJsonObject("sampler_config").get("interval").getAsInt());
-        assertEquals("kmeans", extra.get("init").getAsString());
+        assertEquals("kmeans", extra.getAsJsonObject("config").get("init").getAsString());
         Run defaults = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=8,depth=2",
                 "--sampler", "dream", "--clusters", "8", "--candidates", "100", "--out", dir.resolve("n").toString());
         assertEquals(0, defaults.code(), defaults.err());
@@ -212,7 +212,7 @@ class MainTest {
         extra = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json")))
                 .getAsJsonObject().getAsJsonObject("extra");
         assertEquals("dream", extra.get("sampler").getAsString(), "the resumed run keeps its sampler");
-        assertEquals("kmeans", extra.get("init").getAsString(), "and says how it started");
+        assertEquals("kmeans", extra.getAsJsonObject("config").get("init").getAsString(), "and says how it started");
         // --keep-checkpoints 0 keeps every checkpoint, and each one's set can be scored: accuracy along the run.
         String all = dir.resolve("all").toString();
         assertEquals(0, run("distill", "--method", "dm", "--ipc", "1", "--steps", "3", "--arch", "convnet:width=8,depth=2",
@@ -242,9 +242,9 @@ class MainTest {
             assertEquals(0, more.code(), more.err());
             assertTrue(more.out().contains("3/3 steps"), more.out());
         }
-        Run bad = run("distill", "--method", "dm", "--pool", "3", "--out", dir.resolve("x").toString());
+        Run bad = run("distill", "--method", "dm", "--pool-size", "3", "--out", dir.resolve("x").toString());
         assertNotEquals(0, bad.code());
-        assertTrue(bad.err().contains("are for frepo"), bad.err());
+        assertTrue(bad.err().contains("'pool_size' is an option of frepo, not of dm"), bad.err());
     }
 
     /** The benchmarks run end to end, both sides (the PyTorch scripts need Debian's python3-torch, from setup). */

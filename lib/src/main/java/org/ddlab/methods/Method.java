@@ -1,0 +1,58 @@
+package org.ddlab.methods;
+
+import ai.djl.ndarray.NDManager;
+import org.ddlab.distill.Distiller;
+import org.ddlab.sampling.RealSampler;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A distillation method as the rest of ddlab sees it: a name, a one-line summary, its options with
+ * their defaults, and a factory for its {@link Distiller}. The command line, ablation grids, the set
+ * store, checkpoints and notebooks read methods through this; none of them names one. A new method
+ * is one package with a {@code Method} and one registration: a line in
+ * {@code META-INF/services/org.ddlab.methods.Method}, or {@link Methods#register} at run time.
+ *
+ * <p>Options every method shares ({@link Methods#COMMON}: ipc, steps, seed, architecture, and the
+ * real-batch sampler's) are configured by {@link Methods}; {@link #options()} lists the method's own,
+ * which may reuse a common-sounding name ({@code real_batch}, {@code image_lr}) with its own default.
+ */
+public interface Method {
+
+    /** The name {@code --method} and {@code "method"} take, e.g. {@code frepo}. */
+    String name();
+
+    /** One line: the method, its paper, what it matches. */
+    String summary();
+
+    /** The method's own options, in the order {@code --help} lists them. */
+    List<Option> options();
+
+    /**
+     * A distiller for {@code config} (complete: every option of {@link Methods#COMMON} and of
+     * {@link #options()}, checked), learning from {@code sampler}'s real images of {@code dataset}.
+     */
+    Distiller create(Map<String, Object> config, RealSampler sampler, String dataset, NDManager manager);
+
+    /** The configuration in words, for tables of results: e.g. "FRePo, 300 steps on convnet: pool of 10, …". */
+    String describe(Map<String, Object> config);
+
+    /**
+     * Whether the method matches each class against a real batch of that class (DC, DM, IDC) rather
+     * than drawing one class-balanced batch (FRePo): with DREAM's sampler the per-class batch is then
+     * the N representatives, as DREAM's reference does.
+     */
+    default boolean matchesPerClass() {
+        return true;
+    }
+
+    /**
+     * DREAM's default re-clustering interval in this method's steps. The reference's 10 was set on a
+     * GPU, where embedding a class is almost free; on a CPU embedding the candidates costs as much as
+     * several of a method's own steps, the more so the cheaper its step is.
+     */
+    default int dreamInterval() {
+        return 10;
+    }
+}
