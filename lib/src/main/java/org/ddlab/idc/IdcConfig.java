@@ -54,7 +54,7 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
 
     public IdcConfig {
         atLeast("ipc", ipc, 1);
-        atLeast("iterations", iterations, 1);
+        atLeast("steps", iterations, 1);
         atLeast("inner_loop", innerLoop, 1);
         atLeast("factor", factor, 1);
         atLeast("real_batch", realBatch, 1);
@@ -133,7 +133,7 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
     }
 
     public IdcConfig withIterations(long n) {
-        return with("iterations", n);
+        return with("steps", n);
     }
 
     public IdcConfig withSeed(long s) {
@@ -173,7 +173,8 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
         if (m.containsKey("method") && !"idc".equals(String.valueOf(m.get("method")))) {
             throw new IllegalArgumentException("not an IDC configuration: method is '" + m.get("method") + "'.");
         }
-        return new IdcConfig(num(m, "ipc").intValue(), num(m, "iterations").longValue(), num(m, "inner_loop").intValue(),
+        return new IdcConfig(num(m, "ipc").intValue(), num(m, m.containsKey("steps") ? "steps" : "iterations").longValue(),
+                num(m, "inner_loop").intValue(),
                 num(m, "factor").intValue(), str(m, "architecture"), num(m, "real_batch").intValue(),
                 num(m, "syn_batch_max").intValue(), num(m, "image_lr").doubleValue(), num(m, "image_momentum").doubleValue(),
                 IdcDistance.Metric.parse(str(m, "metric")), bool(m, "match_bias"), bool(m, "match_fc"), str(m, "augment"),
@@ -187,7 +188,7 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", "idc");
         m.put("ipc", ipc);
-        m.put("iterations", iterations);
+        m.put("steps", iterations);
         m.put("inner_loop", innerLoop);
         m.put("factor", factor);
         m.put("architecture", architecture);
@@ -227,7 +228,7 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
 
     private static boolean isInteger(String key) {
         return switch (key) {
-            case "ipc", "iterations", "inner_loop", "factor", "real_batch", "syn_batch_max", "net_data", "seed" -> true;
+            case "ipc", "steps", "iterations", "inner_loop", "factor", "real_batch", "syn_batch_max", "net_data", "seed" -> true;
             default -> false;
         };
     }

@@ -21,13 +21,16 @@ import java.util.Map;
  */
 public final class DistributionMatching extends MatchingDistiller {
 
-    public DistributionMatching(MatchingConfig config, RealSampler sampler, String dataset,
-                                NDManager parent) {
-        super(config.method() == MatchingConfig.Method.DM ? config : failNotDm(config), sampler, dataset, parent);
+    public DistributionMatching(MatchingConfig config, RealSampler sampler, String dataset, NDManager parent) {
+        this(config.toMap(), sampler, dataset, parent);
     }
 
-    private static MatchingConfig failNotDm(MatchingConfig c) {
-        throw new IllegalArgumentException("DistributionMatching runs method DM, got " + c.method());
+    /** From a complete option map ({@code Methods.configure}) of DM. */
+    public DistributionMatching(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
+        super(config, sampler, dataset, parent);
+        if (matching.method() != MatchingConfig.Method.DM) {
+            throw new IllegalArgumentException("DistributionMatching runs method DM, got " + matching.method());
+        }
     }
 
     @Override

@@ -34,10 +34,14 @@ public final class GradientMatching extends MatchingDistiller {
 
     private final List<Parameter> weights;
 
-    public GradientMatching(MatchingConfig config, RealSampler sampler, String dataset,
-                            NDManager parent) {
+    public GradientMatching(MatchingConfig config, RealSampler sampler, String dataset, NDManager parent) {
+        this(config.toMap(), sampler, dataset, parent);
+    }
+
+    /** From a complete option map ({@code Methods.configure}) of DC or DSA. */
+    public GradientMatching(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
         super(config, sampler, dataset, parent);
-        if (config.method() == MatchingConfig.Method.DM) {
+        if (matching.method() == MatchingConfig.Method.DM) {
             throw new IllegalArgumentException("GradientMatching runs DC or DSA; use DistributionMatching for DM");
         }
         this.weights = net.parameters().stream().filter(Parameter::requiresGradient).toList();

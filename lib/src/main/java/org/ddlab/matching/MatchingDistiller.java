@@ -28,13 +28,14 @@ abstract class MatchingDistiller extends AbstractDistiller {
     protected final Sgd optimizer;
     protected final DsaAugment dsa = DsaAugment.reference();
 
-    MatchingDistiller(MatchingConfig config, RealSampler sampler, String dataset, NDManager parent) {
-        super(config.toMap(), sampler, dataset, parent);
+    /** From a complete option map ({@code Methods.configure}), which the checkpoints and metadata keep whole. */
+    MatchingDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
+        super(config, sampler, dataset, parent);
         ImageSet real = sampler.real();
-        this.matching = config;
+        this.matching = MatchingConfig.fromMap(config);
         synthetic.setLearnable(true, false);
-        this.net = Architectures.create(config.architecture(), real.shape().slice(1), real.numClasses()).initialize(manager, 0);
-        this.optimizer = Sgd.ofArrays(List.of(synthetic.images()), config.imageLr(), config.imageMomentum(), 0);
+        this.net = Architectures.create(matching.architecture(), real.shape().slice(1), real.numClasses()).initialize(manager, 0);
+        this.optimizer = Sgd.ofArrays(List.of(synthetic.images()), matching.imageLr(), matching.imageMomentum(), 0);
     }
 
     /** One iteration's work on a freshly initialised {@link #net}; returns its loss and fills {@code figures}. */

@@ -93,9 +93,8 @@ public abstract sealed class MatchingMethod implements Method permits MatchingMe
 
     @Override
     public Distiller create(Map<String, Object> config, RealSampler sampler, String dataset, NDManager manager) {
-        MatchingConfig c = MatchingConfig.fromMap(config);
-        return variant == MatchingConfig.Method.DM ? new DistributionMatching(c, sampler, dataset, manager)
-                : new GradientMatching(c, sampler, dataset, manager);
+        return variant == MatchingConfig.Method.DM ? new DistributionMatching(config, sampler, dataset, manager)
+                : new GradientMatching(config, sampler, dataset, manager);
     }
 
     @Override

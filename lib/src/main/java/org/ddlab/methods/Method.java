@@ -48,6 +48,15 @@ public interface Method {
     }
 
     /**
+     * Real images per class a K-Means start ({@code init: kmeans}) picks, handed to
+     * {@link Distiller#startFrom} class by class: IPC for a method whose stored images are images,
+     * more for one whose stored images each hold several (IDC's factor² tiles).
+     */
+    default int startImagesPerClass(Map<String, Object> config) {
+        return ((Number) config.get("ipc")).intValue();
+    }
+
+    /**
      * DREAM's default re-clustering interval in this method's steps. The reference's 10 was set on a
      * GPU, where embedding a class is almost free; on a CPU embedding the candidates costs as much as
      * several of a method's own steps, the more so the cheaper its step is.

@@ -201,13 +201,15 @@ public final class Methods {
     /**
      * Applies the configuration's {@code init} to a new run (not a resumed one: its images come from
      * the checkpoint): {@code kmeans} starts each class from the real images nearest the centres of a
-     * K-Means (k = IPC) under a randomly initialised network of the run's architecture, as DREAM does.
+     * K-Means (k = {@link Method#startImagesPerClass}, IPC for most methods) under a randomly initialised
+     * network of the run's architecture, as DREAM does.
      */
     public static void initialise(Distiller distiller, Map<String, ?> config, ImageSet train, NDManager manager) {
         if (!"kmeans".equals(config.get("init"))) {
             return;
         }
-        int ipc = ((Number) config.get("ipc")).intValue();
+        @SuppressWarnings("unchecked")
+        int ipc = named(String.valueOf(config.get("method"))).startImagesPerClass((Map<String, Object>) config);
         long seed = ((Number) config.get("seed")).longValue();
         try (NDManager scope = manager.newSubManager()) {
             Network net = Architectures.create(String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses())

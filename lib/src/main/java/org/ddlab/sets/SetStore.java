@@ -198,11 +198,13 @@ public final class SetStore {
              SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(scope, npz)) {
             SyntheticSet set = loaded.set();
             LabeledSet training = loaded.trainingSet(data, npz, recipe.name());
-            if (set.ipc() != recipe.ipc()) {
-                throw new IllegalArgumentException(npz + " has " + (set.ipc() < 0 ? "an unbalanced set" : set.ipc() + " images per class")
+            Metadata meta = loaded.metadata().orElse(null);
+            // A method whose stored images decode into several (IDC) saves the decoded set and records the stored IPC.
+            int ipc = meta != null && meta.extra().get("stored_ipc") instanceof Number stored ? stored.intValue() : set.ipc();
+            if (ipc != recipe.ipc()) {
+                throw new IllegalArgumentException(npz + " has " + (ipc < 0 ? "an unbalanced set" : ipc + " images per class")
                         + ", but set '" + recipe.name() + "' asks for " + recipe.ipc() + "; move it away or change the IPC");
             }
-            Metadata meta = loaded.metadata().orElse(null);
             if (meta != null && meta.method() != null && !sameMethod(meta.method(), recipe.method())) {
                 throw new IllegalArgumentException(npz + " was made by '" + meta.method() + "', but set '" + recipe.name()
                         + "' is " + recipe.method() + "; the directory name decides which row a saved set fills");

@@ -121,7 +121,7 @@ class ColourEndToEndTest {
 
         Path frepo = tmp.resolve("frepo");
         Result f = ddlab("distill", "--dataset", "cifar10", "--method", "frepo", "--ipc", "1", "--steps", "3",
-                "--arch", "convnet:width=8,depth=2", "--real-batch", "20", "--pool", "2", "--out", frepo.toString());
+                "--arch", "convnet:width=8,depth=2", "--real-batch", "20", "--pool-size", "2", "--out", frepo.toString());
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains("3/3 steps"), f.out());
         Path dm = tmp.resolve("dm");

@@ -247,6 +247,28 @@ class MainTest {
         assertTrue(bad.err().contains("'pool_size' is an option of frepo, not of dm"), bad.err());
     }
 
+    /** IDC from the command line, with DREAM's sampler and K-Means start, checkpointed and resumed. */
+    @Test
+    void distillRunsIdcWithDreamAndResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assumeFashionMnist();
+        String out = dir.resolve("idc").toString();
+        Run first = run("distill", "--method", "idc", "--ipc", "1", "--steps", "1", "--inner-loop", "1", "--net-data", "8",
+                "--arch", "convnet:width=8,depth=2", "--sampler", "dream", "--clusters", "8", "--candidates", "40",
+                "--init", "kmeans", "--validation", "20", "--out", out);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().startsWith("idc IPC 4: 1/1 steps"), "the saved set is the decoded one, 4 per stored image: " + first.out());
+        JsonObject config = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("idc/synthetic.json")))
+                .getAsJsonObject().getAsJsonObject("extra").getAsJsonObject("config");
+        assertEquals("l1", config.get("metric").getAsString(), "IDC's reference uses L1 on Fashion-MNIST");
+        assertEquals(8, config.get("real_batch").getAsInt(), "DREAM's real batch is its N");
+        Run more = run("distill", "--resume", out, "--steps", "2");
+        assertEquals(0, more.code(), more.err());
+        assertTrue(more.out().contains("2/2 steps"), more.out());
+        Run eval = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "2",
+                "--repeats", "1", "--json", "--profile", "quick");
+        assertEquals(0, eval.code(), eval.err());
+    }
+
     /** The benchmarks run end to end, both sides (the PyTorch scripts need Debian's python3-torch, from setup). */
     @Test
     void benchmarksRunBothSides() {

@@ -88,7 +88,7 @@ class IdcConfigTest {
         assertEquals(c, IdcConfig.fromMap(json));
         assertEquals("idc", c.toMap().get("method"));
         assertEquals("cos", c.toMap().get("metric"));
-        assertEquals(300L, c.withIterations(300).toMap().get("iterations"));
+        assertEquals(300L, c.withIterations(300).toMap().get("steps"));
     }
 
     @Test
@@ -112,7 +112,7 @@ class IdcConfigTest {
         assertEquals("the IDC configuration lacks 'net_data'.", message(() -> IdcConfig.fromMap(m)));
         assertEquals("not an IDC configuration: method is 'dc'.", message(() -> IdcConfig.fromMap(Map.of("method", "dc"))));
         String unknown = message(() -> c.with("lr_img", 1e-3));
-        assertEquals("IDC has no option 'lr_img'; options: ipc, iterations, inner_loop, factor, architecture, real_batch, "
+        assertEquals("IDC has no option 'lr_img'; options: ipc, steps, inner_loop, factor, architecture, real_batch, "
                 + "syn_batch_max, image_lr, image_momentum, metric, match_bias, match_fc, augment, net_data, net_lr, "
                 + "net_momentum, net_weight_decay, mix_probability, mix_beta, seed.", unknown);
         assertEquals("IDC's reference has settings for cifar10, cifar100, svhn, mnist and fashion-mnist, not 'folder:/x'; "
