@@ -236,7 +236,7 @@ public final class Ablation {
 
     /** A short name of a cell from its options, e.g. {@code frepo pool_size=5}. */
     public static String label(Map<String, Object> options) {
-        StringBuilder b = new StringBuilder(String.valueOf(options.getOrDefault("method", "frepo")));
+        StringBuilder b = new StringBuilder(String.valueOf(options.getOrDefault("method", Methods.DEFAULT)));
         options.forEach((k, v) -> {
             if (!k.equals("method")) {
                 b.append(' ').append(k).append('=').append(text(v));

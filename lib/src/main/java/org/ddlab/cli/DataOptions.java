@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The dataset options shared by the commands: which dataset, what is held out, how it is preprocessed. */
-final class DataOptions {
+public final class DataOptions {
 
     @Option(names = "--dataset", paramLabel = "NAME",
             description = {"Dataset: fashion-mnist, mnist, cifar10, cifar100, cifar100-coarse, svhn, folder:PATH or npz:PATH",
@@ -36,7 +36,7 @@ final class DataOptions {
     private DatasetSplits splits;
 
     /** The dataset --dataset names, else $DDLAB_DATASET, else the default. */
-    Dataset dataset() {
+    public Dataset dataset() {
         return dataset == null ? Datasets.fromEnvironment() : Datasets.named(dataset);
     }
 
@@ -51,7 +51,7 @@ final class DataOptions {
     }
 
     /** The splits these options describe, loaded once per command. */
-    DatasetSplits splits() {
+    public DatasetSplits splits() {
         if (splits == null) {
             splits = builder().load();
         }

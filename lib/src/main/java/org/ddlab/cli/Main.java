@@ -1,5 +1,6 @@
 package org.ddlab.cli;
 
+import org.ddlab.bench.BenchCommand;
 import org.ddlab.engine.EngineInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -21,9 +21,9 @@ import java.util.OptionalInt;
  * exits if the parent disappears (SIGKILL), so no run is left orphaned.
  * {@code DDLAB_MALLOC=return} (or a non-Linux system) skips all this.
  */
-final class Relaunch {
+public final class Relaunch {
 
-    static final String MARKER = "DDLAB_RELAUNCHED";
+    public static final String MARKER = "DDLAB_RELAUNCHED";
 
     private Relaunch() {
     }

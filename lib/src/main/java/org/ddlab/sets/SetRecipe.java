@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How one training set of a comparison is made, under a short name ("frepo", "dc-dream"): either a
- * coreset of real images ({@code random}, {@code herding}, {@code kcenter}) or a distillation
- * ({@code frepo}, {@code dc}, {@code dsa}, {@code dm}, configured in {@link Methods}' option vocabulary,
- * sampler included). Two recipes with the same {@link #config()} make the same set from the same data,
+ * How one training set of a comparison is made, under a short name (the row it fills, e.g. a method's
+ * name, or that name with "-dream"): either a coreset of real images ({@code random}, {@code herding},
+ * {@code kcenter}) or a distillation by any registered method, configured in {@link Methods}' option
+ * vocabulary, sampler included. Two recipes with the same {@link #config()} make the same set from the same data,
  * so the config is what a cached set is recognised by.
  *
  * <p>Coreset options: {@code ipc}, {@code seed}, and for the selections that work in a network's
@@ -66,7 +66,7 @@ public record SetRecipe(String name, String method, Map<String, Object> options)
     /** A distilled set; {@code options} in {@link Methods}' vocabulary, {@code method} among them. */
     public static SetRecipe distilled(String name, Map<String, ?> options) {
         if (!options.containsKey("method")) {
-            throw new IllegalArgumentException("set '" + name + "': the options must name the method (frepo, dc, dsa, dm)");
+            throw new IllegalArgumentException("set '" + name + "': the options must name the method (" + String.join(", ", Methods.names()) + ")");
         }
         return new SetRecipe(name, String.valueOf(options.get("method")), new LinkedHashMap<>(options));
     }

@@ -1,9 +1,11 @@
-package org.ddlab.cli;
+package org.ddlab.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import org.ddlab.cli.DataOptions;
+import org.ddlab.cli.Relaunch;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Devices;
 import org.ddlab.engine.EngineInfo;
@@ -39,7 +41,7 @@ import java.util.concurrent.Callable;
 /** {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures for the README).",
         subcommands = {BenchCommand.FrepoStep.class, BenchCommand.Evaluate.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -228,6 +230,9 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--with-dsa", description = "Also time ddlab with the protocol's DSA augmentation (no PyTorch counterpart).")
         boolean withDsa;
 
+        @Option(names = "--pytorch-reuse", description = "Also time PyTorch under ddlab's allocator setting (as bench frepo-step).")
+        boolean pytorchReuse;
+
         @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch. Default: ${DEFAULT-VALUE}.")
         String python;
 
@@ -245,6 +250,7 @@ final class BenchCommand implements Callable<Integer> {
             List<Map<String, Object>> ours = new ArrayList<>();
             List<Map<String, Object>> oursDsa = new ArrayList<>();
             List<JsonObject> theirs = new ArrayList<>();
+            List<JsonObject> theirsReuse = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 err.printf(Locale.ROOT, "round %d of %d: ddlab ...%n", r, rounds);
                 err.flush();
@@ -254,9 +260,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 err.printf(Locale.ROOT, "round %d of %d: PyTorch (%s) ...%n", r, rounds, python);
                 err.flush();
-                theirs.add(runScript(python, script("evaluate.py"), List.of("--width", "" + width, "--depth", "" + depth,
-                        "--ipc", "" + ipc, "--channels", "" + channels, "--size", "" + size, "--epochs", "" + epochs,
-                        "--test", "" + test, "--threads", "" + threads)));
+                List<String> args = List.of("--width", "" + width, "--depth", "" + depth, "--ipc", "" + ipc, "--channels", "" + channels,
+                        "--size", "" + size, "--epochs", "" + epochs, "--test", "" + test, "--threads", "" + threads);
+                theirs.add(runScript(python, script("evaluate.py"), args));
+                if (pytorchReuse) {
+                    theirsReuse.add(runScript(python, script("evaluate.py"), args, NativeMemory.REUSE_ENVIRONMENT));
+                }
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("setting", String.format(Locale.ROOT, "ConvNet width %d depth %d, %dx%dx%d, train %d images for %d epochs "
@@ -266,23 +275,18 @@ final class BenchCommand implements Callable<Integer> {
             if (withDsa) {
                 result.put("ddlab_dsa", median(oursDsa));
             }
-            List<Map<String, Object>> reference = theirs.stream().map(o -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("implementation", o.get("implementation").getAsString());
-                m.put("train_seconds", o.get("train_seconds").getAsDouble());
-                m.put("test_seconds", o.get("test_seconds").getAsDouble());
-                m.put("peak_rss_mb", o.get("peak_rss_mb").getAsDouble());
-                return m;
-            }).toList();
-            result.put("pytorch", median(reference));
+            result.put("pytorch", median(reference(theirs, "")));
+            if (pytorchReuse) {
+                result.put("pytorch_reuse", median(reference(theirsReuse, " (ddlab's allocator setting)")));
+            }
             if (json) {
                 out.println(new Gson().toJson(result));
             } else {
                 out.println(result.get("setting"));
-                out.printf(Locale.ROOT, "%-36s %12s %12s %12s%n", "", "train s", "test s", "peak RSS MB");
-                for (String k : List.of("ddlab", "ddlab_dsa", "pytorch")) {
+                out.printf(Locale.ROOT, "%-56s %12s %12s %12s%n", "", "train s", "test s", "peak RSS MB");
+                for (String k : List.of("ddlab", "ddlab_dsa", "pytorch", "pytorch_reuse")) {
                     if (result.get(k) instanceof Map<?, ?> m) {
-                        out.printf(Locale.ROOT, "%-36s %12.1f %12.1f %12.0f%n", String.valueOf(m.get("implementation")),
+                        out.printf(Locale.ROOT, "%-56s %12.1f %12.1f %12.0f%n", String.valueOf(m.get("implementation")),
                                 ((Number) m.get("train_seconds")).doubleValue(), ((Number) m.get("test_seconds")).doubleValue(),
                                 ((Number) m.get("peak_rss_mb")).doubleValue());
                     }
@@ -290,6 +294,17 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
+        }
+
+        private static List<Map<String, Object>> reference(List<JsonObject> runs, String note) {
+            return runs.stream().map(o -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("implementation", o.get("implementation").getAsString() + note);
+                m.put("train_seconds", o.get("train_seconds").getAsDouble());
+                m.put("test_seconds", o.get("test_seconds").getAsDouble());
+                m.put("peak_rss_mb", o.get("peak_rss_mb").getAsDouble());
+                return m;
+            }).toList();
         }
 
         private Map<String, Object> measureOurs(boolean dsa) {
