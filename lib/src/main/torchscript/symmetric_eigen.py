@@ -7,13 +7,13 @@ Run with Debian's python3-torch:
     /usr/bin/python3 lib/src/main/torchscript/symmetric_eigen.py
 ZcaTest checks that the committed archive holds the code this script writes.
 """
-import io
 import sys
-import zipfile
 from pathlib import Path
 from typing import Tuple
 
 import torch
+
+import archive
 
 
 class SymmetricEigen(torch.nn.Module):
@@ -26,15 +26,7 @@ class SymmetricEigen(torch.nn.Module):
 def main():
     default = Path(__file__).resolve().parents[1] / "resources/org/ddlab/data/symmetric_eigen.pt"
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else default
-    buffer = io.BytesIO()
-    torch.jit.save(torch.jit.script(SymmetricEigen()), buffer)
-    buffer.seek(0)
-    # Drop the debug tables: they hold this script's absolute path, and libtorch loads without them.
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as dst:
-        for info in src.infolist():
-            if not info.filename.endswith(".debug_pkl"):
-                dst.writestr(info, src.read(info))
-    print(target)
+    archive.save(SymmetricEigen(), target)
 
 
 if __name__ == "__main__":

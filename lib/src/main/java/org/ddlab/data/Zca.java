@@ -86,6 +86,10 @@ public final class Zca {
             NDArray mu = first.div(train.size());
             NDArray covariance = second.div(train.size()).sub(mu.transpose().matMul(mu));
             double trace = covariance.diagonal().sum().getDouble();
+            if (!(trace > 0)) {
+                throw new IllegalArgumentException("the images of '" + train.name() + "' do not vary (their covariance has trace "
+                        + trace + "): there is nothing to whiten; preprocess them with normalize instead of zca");
+            }
             double ridge = regularization * trace / d;
             NDArray regularised = covariance.add(scope.eye(d, d, 0, DataType.FLOAT64).mul(ridge));
             NDList eigen = Eigen.INSTANCE.script.runToList((PtNDManager) scope, false, IValue.from((PtNDArray) regularised));

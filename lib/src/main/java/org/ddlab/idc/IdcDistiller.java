@@ -62,6 +62,8 @@ public final class IdcDistiller extends AbstractDistiller {
     private final DsaAugment networkAugment;
     private final List<Parameter> matched;
     private final int[] storedLabels;
+    /** Per channel, 1/std²: the reference's rate is for pixels; in normalised coordinates the same step is this much larger. */
+    private final NDArray pixelRateScale;
 
     public IdcDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
         super(config, sampler, dataset, parent);
@@ -86,6 +88,7 @@ public final class IdcDistiller extends AbstractDistiller {
         this.net = Architectures.create(idc.architecture(), real.shape().slice(1), real.numClasses()).initialize(manager, idc.seed());
         this.matched = idc.distance().matched(net);
         this.imageOptimizer = Sgd.ofArrays(List.of(synthetic.images()), idc.imageLr(), idc.imageMomentum(), 0);
+        this.pixelRateScale = pixelRateScale(synthetic.space(), real.channels());
         this.matchingAugment = new DsaAugment(idc.matchingAugment());
         this.networkAugment = new DsaAugment(idc.networkAugment());
     }
@@ -177,6 +180,9 @@ public final class IdcDistiller extends AbstractDistiller {
         NDArray d = idc.distance().between(synGrad, realGrad);
         distance[0] = d.getFloat();
         NDArray perClass = Gradients.of(d, leaf);
+        if (pixelRateScale != null) {
+            perClass = perClass.mul(pixelRateScale);
+        }
         NDArray full = synthetic.images().zerosLike();
         full.set(new ai.djl.ndarray.index.NDIndex(c * ipc + ":" + (c + 1) * ipc), perClass);
         return full;
@@ -196,6 +202,24 @@ public final class IdcDistiller extends AbstractDistiller {
                 mix.step(net, netOptimizer, real.images(scope, idx), real.labels(scope, idx), networkAugment::apply, rng);
             }
         }
+    }
+
+    /**
+     * The reference optimises pixels in [0, 1] and normalises inside its augmentation: a step of rate
+     * lr on a pixel moves its normalised value by lr/std² times the normalised gradient. Scaling the
+     * normalised gradient per channel by 1/std² keeps the reference's rates (and its momentum) exact.
+     * Null for pixels (nothing to scale) and for ZCA (no per-channel equivalent: the rate is taken as it is).
+     */
+    private NDArray pixelRateScale(Preprocessing space, int channels) {
+        if (space.kind() != Preprocessing.Kind.NORMALIZE) {
+            return null;
+        }
+        float[] std = space.normalization().std();
+        float[] scale = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            scale[c] = 1f / (std[c] * std[c]);
+        }
+        return org.ddlab.engine.GraphConstants.of(manager, scale, new Shape(1, channels, 1, 1));
     }
 
     /** {@code k} distinct numbers of 0 … n−1, in increasing order. */

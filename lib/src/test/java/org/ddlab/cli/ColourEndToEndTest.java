@@ -8,14 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,27 +66,13 @@ class ColourEndToEndTest {
         return out;
     }
 
-    private record Result(int code, String out, String err) {
+    private static CliProcess.Result ddlab(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("DDLAB_DATA", data.toString());
+        return CliProcess.run(all, tmp, args);
     }
 
-    private static Result ddlab(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder b = new ProcessBuilder(cmd);
-        b.environment().put("DDLAB_DATA", data.toString());
-        b.environment().remove("DDLAB_DATASET");
-        b.environment().remove("DDLAB_MIRROR");
-        b.environment().putAll(env);
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        b.redirectError(err.toFile());
-        Process p = b.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "finished: " + String.join(" ", args));
-        return new Result(p.exitValue(), out, Files.readString(err));
-    }
-
-    private static Result ddlab(String... args) throws IOException, InterruptedException {
+    private static CliProcess.Result ddlab(String... args) throws IOException, InterruptedException {
         return ddlab(Map.of(), args);
     }
 
@@ -100,7 +83,7 @@ class ColourEndToEndTest {
 
     @Test
     void aColourDatasetGoesThroughBaselineFrepoDmAndEvaluation() throws Exception {
-        Result list = ddlab("data", "list", "--json");
+        CliProcess.Result list = ddlab("data", "list", "--json");
         assertEquals(0, list.code(), list.err());
         JsonObject cifar = list.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject())
                 .filter(o -> o.get("name").getAsString().equals("cifar10")).findFirst().orElseThrow();
@@ -108,7 +91,7 @@ class ColourEndToEndTest {
         assertEquals("zca", cifar.get("preprocessing").getAsString());
 
         Path base = tmp.resolve("baseline");
-        Result baseline = ddlab("baseline", "--dataset", "cifar10", "--method", "random", "--ipc", "2", "--out", base.toString());
+        CliProcess.Result baseline = ddlab("baseline", "--dataset", "cifar10", "--method", "random", "--ipc", "2", "--out", base.toString());
         assertEquals(0, baseline.code(), baseline.err());
         JsonObject b = sidecar(base.resolve("synthetic.npz"));
         assertEquals("cifar10", b.get("dataset").getAsString());
@@ -120,18 +103,18 @@ class ColourEndToEndTest {
         assertTrue(Files.size(base.resolve("grid.png")) > 1000);
 
         Path frepo = tmp.resolve("frepo");
-        Result f = ddlab("distill", "--dataset", "cifar10", "--method", "frepo", "--ipc", "1", "--steps", "3",
+        CliProcess.Result f = ddlab("distill", "--dataset", "cifar10", "--method", "frepo", "--ipc", "1", "--steps", "3",
                 "--arch", "convnet:width=8,depth=2", "--real-batch", "20", "--pool-size", "2", "--out", frepo.toString());
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains("3/3 steps"), f.out());
         Path dm = tmp.resolve("dm");
-        Result d = ddlab("distill", "--dataset", "cifar10", "--preprocess", "normalize", "--method", "dm", "--ipc", "1",
+        CliProcess.Result d = ddlab("distill", "--dataset", "cifar10", "--preprocess", "normalize", "--method", "dm", "--ipc", "1",
                 "--steps", "2", "--arch", "convnet:width=8,depth=2", "--real-batch", "6", "--out", dm.toString());
         assertEquals(0, d.code(), d.err());
         assertEquals("normalize", sidecar(dm.resolve("synthetic.npz")).getAsJsonObject("preprocessing").get("kind").getAsString());
 
         for (Path set : List.of(base, frepo, dm)) {
-            Result e = ddlab("evaluate", "--set", set.resolve("synthetic.npz").toString(), "--arch", "convnet:width=8",
+            CliProcess.Result e = ddlab("evaluate", "--set", set.resolve("synthetic.npz").toString(), "--arch", "convnet:width=8",
                     "--epochs", "3", "--repeats", "1", "--json", "--profile", "quick");
             assertEquals(0, e.code(), set + ": " + e.err());
             JsonObject o = JsonParser.parseString(e.out().trim()).getAsJsonObject();
@@ -139,7 +122,7 @@ class ColourEndToEndTest {
             assertTrue(mean >= 0 && mean <= 1, o.toString());
         }
 
-        Result elsewhere = ddlab("evaluate", "--set", dm.resolve("synthetic.npz").toString(), "--dataset", "mnist",
+        CliProcess.Result elsewhere = ddlab("evaluate", "--set", dm.resolve("synthetic.npz").toString(), "--dataset", "mnist",
                 "--epochs", "1", "--repeats", "1");
         assertNotEquals(0, elsewhere.code());
         assertTrue(elsewhere.err().contains("made on dataset 'cifar10'"), elsewhere.err());
@@ -148,12 +131,12 @@ class ColourEndToEndTest {
 
     @Test
     void fetchingWithoutAServerSaysWhichUrlsToGetAndWhereToPutThem() throws Exception {
-        Result r = ddlab(Map.of("DDLAB_MIRROR", "http://127.0.0.1:9"), "data", "fetch", "mnist");
+        CliProcess.Result r = ddlab(Map.of("DDLAB_MIRROR", "http://127.0.0.1:9"), "data", "fetch", "mnist");
         assertNotEquals(0, r.code(), r.out());
         assertTrue(r.err().contains("http://127.0.0.1:9/train-images-idx3-ubyte.gz"), r.err());
         assertTrue(r.err().contains(data.resolve("mnist").toString()), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-        Result unknown = ddlab("data", "fetch", "imagenet");
+        CliProcess.Result unknown = ddlab("data", "fetch", "imagenet");
         assertNotEquals(0, unknown.code());
         assertTrue(unknown.err().contains("unknown dataset 'imagenet'"), unknown.err());
     }
