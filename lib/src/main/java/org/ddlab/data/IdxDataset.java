@@ -48,12 +48,8 @@ public final class IdxDataset {
                             + ") is outside 0.." + (names.size() - 1) + " for the " + names.size() + " class names given");
                 }
             }
-            byte[] raw = contents.data();
-            float[] px = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                px[i] = (raw[i] & 0xFF) / 255f;
-            }
-            return ImageSet.wrap(name, px, y, 1, dims[1], dims[2], names);
+            // The file's bytes, kept as bytes: a quarter of the memory of floats, and [0,1] floats per batch.
+            return ImageSet.wrapBytes(name, contents.data(), y, 1, dims[1], dims[2], names);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -143,13 +143,17 @@ public final class Preprocessing {
 
     /**
      * Moves the pixels of {@code set} into this space inside its own array, a chunk at a time, and
-     * returns the set as a view of that array in this space. Only for a set nothing else holds
+     * returns the set as a view of that array in this space (a set of bytes keeps its bytes and is
+     * preprocessed batch by batch instead). Only for a set nothing else holds
      * (a split {@link DatasetSplits} has just loaded): this is how a 600 MB training set is
      * preprocessed without a second copy.
      */
     ImageSet applyInPlace(ImageSet set, NDManager manager) {
         if (isPixels()) {
             return set;
+        }
+        if (set.storesBytes()) {
+            return ImageSet.rows(set, 0, set.labels(), set.name(), this); // bytes stay bytes; each batch is preprocessed
         }
         transform(set, set.array(), set.arrayOffset(), manager);
         return ImageSet.rows(set, 0, set.labels(), set.name(), this);

@@ -84,7 +84,7 @@ public final class SvhnMat {
                         + Arrays.toString(labelMatrix.getDimensions()) + ", not the sizes their headers announce");
             }
             int[] labels = labels(file, labelMatrix, n);
-            return ImageSet.wrap(setName, pixels(images, n), labels, CHANNELS, SIZE, SIZE, CLASS_NAMES);
+            return ImageSet.wrapBytes(setName, pixels(images, n), labels, CHANNELS, SIZE, SIZE, CLASS_NAMES);
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -155,20 +155,16 @@ public final class SvhnMat {
         return out;
     }
 
-    /** X(h, w, c, n), column-major, to [n, c, h, w] in [0,1], reading X in storage order. */
-    private static float[] pixels(Matrix x, int n) {
-        float[] scale = new float[256];
-        for (int v = 0; v < 256; v++) {
-            scale[v] = v / 255f;
-        }
-        float[] out = new float[n * CHANNELS * SIZE * SIZE];
+    /** X(h, w, c, n), column-major, to [n, c, h, w] bytes, reading X in storage order. */
+    private static byte[] pixels(Matrix x, int n) {
+        byte[] out = new byte[n * CHANNELS * SIZE * SIZE];
         int src = 0;
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < CHANNELS; c++) {
                 int plane = (i * CHANNELS + c) * SIZE * SIZE;
                 for (int w = 0; w < SIZE; w++) {
                     for (int h = 0; h < SIZE; h++) {
-                        out[plane + h * SIZE + w] = scale[x.getByte(src++) & 0xFF];
+                        out[plane + h * SIZE + w] = x.getByte(src++);
                     }
                 }
             }

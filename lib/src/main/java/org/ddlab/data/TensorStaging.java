@@ -34,6 +34,13 @@ final class TensorStaging {
         return owned(manager, buf, shape, DataType.FLOAT32);
     }
 
+    static NDArray bytes(NDManager manager, Shape shape, Consumer<ByteBuffer> fill) {
+        ByteBuffer buf = buffer(Math.toIntExact(shape.size()));
+        fill.accept(buf);
+        buf.rewind();
+        return owned(manager, buf, shape, DataType.UINT8);
+    }
+
     static NDArray ints(NDManager manager, int[] values) {
         ByteBuffer buf = buffer(Math.multiplyExact(values.length, Integer.BYTES));
         IntBuffer view = buf.asIntBuffer();

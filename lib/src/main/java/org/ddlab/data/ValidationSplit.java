@@ -74,9 +74,9 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
         for (boolean h : held) {
             total += h ? 1 : 0;
         }
-        float[] a = owned.array();
+        Object a = owned.storage(); // float[] or byte[]: System.arraycopy moves rows of either
         int base = owned.arrayOffset();
-        float[] validationRows = new float[Math.multiplyExact(total, n)];
+        Object validationRows = java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), Math.multiplyExact(total, n));
         int[] trainLabels = new int[held.length - total];
         int[] validationLabels = new int[total];
         int kept = 0;
@@ -92,7 +92,7 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
                 trainLabels[kept++] = owned.label(i);
             }
         }
-        System.arraycopy(validationRows, 0, a, base + kept * n, validationRows.length);
+        System.arraycopy(validationRows, 0, a, base + kept * n, java.lang.reflect.Array.getLength(validationRows));
         return new ValidationSplit(ImageSet.rows(owned, 0, trainLabels, owned.name() + " (minus validation)", owned.space()),
                 ImageSet.rows(owned, kept, validationLabels, owned.name() + " validation", owned.space()));
     }
