@@ -11,6 +11,8 @@ import org.ddlab.engine.Profile;
 import org.ddlab.eval.EvalResult;
 import org.ddlab.eval.EvalTables;
 import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.methods.Method;
+import org.ddlab.methods.Methods;
 import org.ddlab.train.LabeledSet;
 import org.ddlab.train.TrainingSchedule;
 import org.ddlab.viz.Progress;
@@ -55,6 +57,16 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocolOptions;
 
+    /** Which evaluation protocol scores the set. */
+    enum ProtocolChoice { common, paper }
+
+    @Option(names = "--protocol", defaultValue = "common", paramLabel = "common|paper",
+            description = {"common: ddlab's protocol for every method (DSA, batch 256, ÷10 at half), which tables compare "
+                    + "methods with; paper: the protocol of the paper of the method that made the set (IDC: batch 64, "
+                    + "×0.2 at 2/3 and 5/6, CutMix, its augmentation), keeping the profile's epochs and runs. "
+                    + "Default: ${DEFAULT-VALUE}."})
+    ProtocolChoice protocolChoice;
+
     @Option(names = "--no-augment", description = "Train without DSA augmentation.")
     boolean noAugment;
 
@@ -82,9 +94,12 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Profile profile = profileOption.get();
         TrainingSchedule base = target.whole ? TrainingSchedule.wholeDataset(profile) : TrainingSchedule.forProfile(profile);
-        EvaluationProtocol protocol = protocolOptions.protocol(profile, noAugment ? base.withAugment(false) : base);
-        TrainingSchedule schedule = protocol.schedule();
-        err.println("protocol: " + protocol + (data.validation == null ? "" : "; scored on " + scoredOn() + " instead"));
+        EvaluationProtocol common = protocolOptions.protocol(profile, noAugment ? base.withAugment(false) : base);
+        if (protocolChoice == ProtocolChoice.paper && target.whole) {
+            throw new IllegalArgumentException("--protocol paper scores a set with the protocol of the method that made it; "
+                    + "--whole has no method: leave --protocol out");
+        }
+        EvaluationProtocol protocol = common;
 
         List<EvalResult> results = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
@@ -96,12 +111,17 @@ final class EvaluateCommand implements Callable<Integer> {
             } else {
                 try (SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(manager, target.set)) {
                     splits = splitsFor(loaded);
+                    if (protocolChoice == ProtocolChoice.paper) {
+                        protocol = paperProtocol(loaded, common, splits.dataset().name());
+                    }
                     train = loaded.trainingSet(splits, target.set, setName(loaded, target.set));
                 }
             }
             // With --validation the networks are scored on the held-out training images: that is the number
             // to choose settings by. The test split is for final figures only.
             ImageSet test = splits.scoreOn();
+            TrainingSchedule schedule = protocol.schedule();
+            err.println("protocol: " + protocol + (data.validation == null ? "" : "; scored on " + scoredOn() + " instead"));
             if (name != null) {
                 train = new LabeledSet(train.images().subset(allIndices(train.size()), name), train.softLabels());
             }
@@ -109,7 +129,8 @@ final class EvaluateCommand implements Callable<Integer> {
             TerminalProgress bar = new TerminalProgress(new Progress("evaluate", total), err);
             for (String arch : architectures) {
                 long offset = (long) results.size() * protocol.repeats() * schedule.epochs();
-                EvalResult r = protocol.evaluate(arch, train, test, seed, (done, t, status) -> bar.update(offset + done, status));
+                EvaluationProtocol p = protocol;
+                EvalResult r = p.evaluate(arch, train, test, seed, (done, t, status) -> bar.update(offset + done, status));
                 results.add(r);
                 if (json) {
                     out.println(new Gson().toJson(asJson(r, protocol, scoredOn())));
@@ -150,6 +171,21 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return loaded.set().preprocessing().map(data::splits).orElseGet(data::splits);
+    }
+
+    /** The protocol of the paper of the method that made the set, or a line saying why there is none. */
+    private static EvaluationProtocol paperProtocol(SyntheticSetFile.Loaded loaded, EvaluationProtocol common, String dataset) {
+        String method = loaded.metadata().map(m -> m.method()).orElseThrow(() -> new IllegalArgumentException(
+                "--protocol paper needs to know which method made the set, and it has no .json sidecar; leave --protocol out"));
+        Method m;
+        try {
+            m = Methods.named(method);
+        } catch (IllegalArgumentException unknown) {
+            throw new IllegalArgumentException("the set was made by '" + method + "', which this ddlab does not know, so it has no "
+                    + "paper protocol; leave --protocol out");
+        }
+        return m.paperProtocol(common, dataset).orElseThrow(() -> new IllegalArgumentException("ddlab does not build the paper "
+                + "protocol of '" + method + "'; its sets are scored with the common protocol: leave --protocol out"));
     }
 
     private static String setName(SyntheticSetFile.Loaded loaded, Path npz) {

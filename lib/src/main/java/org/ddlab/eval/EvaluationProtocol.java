@@ -46,9 +46,11 @@ public final class EvaluationProtocol {
     private final Augmentation augmentation;
     private final Device device;
     private final int testBatch;
+    /** What this protocol is, for its description: "" for ddlab's common protocol, e.g. "IDC's protocol". */
+    private final String name;
 
     private EvaluationProtocol(TrainingSchedule schedule, int repeats, Augmentation augmentation, Device device,
-                               int testBatch) {
+                               int testBatch, String name) {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
         }
@@ -57,6 +59,7 @@ public final class EvaluationProtocol {
         this.augmentation = Objects.requireNonNull(augmentation);
         this.device = Objects.requireNonNull(device);
         this.testBatch = testBatch;
+        this.name = Objects.requireNonNull(name);
     }
 
     /**
@@ -65,23 +68,28 @@ public final class EvaluationProtocol {
      */
     public static EvaluationProtocol forProfile(Profile profile) {
         return new EvaluationProtocol(TrainingSchedule.forProfile(profile), profile.pick(1, 3, 5),
-                DsaAugment.reference()::apply, Devices.preferred(), TEST_BATCH);
+                DsaAugment.reference()::apply, Devices.preferred(), TEST_BATCH, "");
     }
 
     public EvaluationProtocol withSchedule(TrainingSchedule s) {
-        return new EvaluationProtocol(s, repeats, augmentation, device, testBatch);
+        return new EvaluationProtocol(s, repeats, augmentation, device, testBatch, name);
     }
 
     public EvaluationProtocol withRepeats(int r) {
-        return new EvaluationProtocol(schedule, r, augmentation, device, testBatch);
+        return new EvaluationProtocol(schedule, r, augmentation, device, testBatch, name);
     }
 
     public EvaluationProtocol withAugmentation(Augmentation a) {
-        return new EvaluationProtocol(schedule, repeats, a, device, testBatch);
+        return new EvaluationProtocol(schedule, repeats, a, device, testBatch, name);
     }
 
     public EvaluationProtocol withDevice(Device d) {
-        return new EvaluationProtocol(schedule, repeats, augmentation, d, testBatch);
+        return new EvaluationProtocol(schedule, repeats, augmentation, d, testBatch, name);
+    }
+
+    /** This protocol under a name its description starts with, e.g. "IDC's protocol" for a method's own. */
+    public EvaluationProtocol named(String n) {
+        return new EvaluationProtocol(schedule, repeats, augmentation, device, testBatch, n);
     }
 
     public TrainingSchedule schedule() {
@@ -147,6 +155,7 @@ public final class EvaluationProtocol {
 
     @Override
     public String toString() {
-        return repeats + " run(s) of: " + schedule + "; test on the full test split, on " + device;
+        return (name.isEmpty() ? "" : name + ": ") + repeats + " run(s) of: " + schedule + "; test on the full test split, on "
+                + device;
     }
 }

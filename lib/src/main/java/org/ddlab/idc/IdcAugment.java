@@ -1,7 +1,9 @@
 package org.ddlab.idc;
 
+import org.ddlab.augment.DsaAugment;
 import org.ddlab.augment.DsaParams;
 import org.ddlab.augment.Operation;
+import org.ddlab.train.Augmentation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,5 +90,23 @@ public final class IdcAugment {
         List<Operation> ops = Operation.parse(strategy).stream().filter(op -> op != Operation.CUTOUT)
                 .collect(Collectors.toList());
         return Operation.format(ops);
+    }
+
+    /**
+     * IDC's evaluation augmentation on {@code dataset}: {@code DiffAug('color_crop_flip_scale_rotate',
+     * batch=False)} — the reference's strategy without cutout, which it drops when CutMix is on, and
+     * without flip for MNIST and SVHN (digits are not mirror images; Fashion-MNIST keeps it). Flip and
+     * colour every batch, one of crop, scale and rotate chosen per batch, parameters drawn per image.
+     */
+    public static Augmentation evaluation(String dataset) {
+        List<DsaAugment> choices = evaluationChoices(dataset).stream().map(DsaAugment::new).toList();
+        return (x, rng) -> choices.get(rng.nextInt(choices.size())).apply(x, rng);
+    }
+
+    /** The augmentations {@link #evaluation} chooses from, one per geometric operation. */
+    static List<DsaParams> evaluationChoices(String dataset) {
+        boolean flip = !(dataset.equals("mnist") || dataset.equals("svhn"));
+        return GEOMETRIC.stream().map(op -> params(Operation.format(flip ? List.of(Operation.FLIP, Operation.COLOR, op)
+                : List.of(Operation.COLOR, op)))).toList();
     }
 }

@@ -1,6 +1,7 @@
 package org.ddlab.idc;
 
 import org.ddlab.augment.DsaParams;
+import org.ddlab.train.CutMix;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -21,6 +21,7 @@ import org.ddlab.matching.Gradients;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
+import org.ddlab.train.CutMix;
 import org.ddlab.train.Loss;
 import org.ddlab.train.Sgd;
 

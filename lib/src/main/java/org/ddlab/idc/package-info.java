@@ -4,7 +4,7 @@
  * {@link org.ddlab.idc.MultiFormation} (f×f small images per stored image, decoded by bilinear
  * upsampling, and the 'mix' initialisation), {@link org.ddlab.idc.IdcDistance} (the gradient distance
  * over convolution weights), {@link org.ddlab.idc.IdcAugment} (IDC's augmentation as DSA presets),
- * {@link org.ddlab.idc.CutMix} (the network updates' mixing) and {@link org.ddlab.idc.IdcConfig} (the
+ * {@link org.ddlab.train.CutMix} (the network updates' mixing) and {@link org.ddlab.idc.IdcConfig} (the
  * reference's settings per dataset).
  *
  * <p>One matching of class c, as the reference's inner step does it:

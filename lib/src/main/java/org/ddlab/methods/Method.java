@@ -2,10 +2,12 @@ package org.ddlab.methods;
 
 import ai.djl.ndarray.NDManager;
 import org.ddlab.distill.Distiller;
+import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.sampling.RealSampler;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A distillation method as the rest of ddlab sees it: a name, a one-line summary, its options with
@@ -63,5 +65,15 @@ public interface Method {
      */
     default int dreamInterval() {
         return 10;
+    }
+
+    /**
+     * The evaluation protocol of the method's paper, made from ddlab's common protocol {@code common}
+     * (keeping its epochs, runs and device) for sets of {@code dataset}; empty when ddlab does not build
+     * it and the method's sets are scored with the common protocol only. Tables compare methods under
+     * the common protocol; this one reproduces a paper's own figures ({@code evaluate --protocol paper}).
+     */
+    default Optional<EvaluationProtocol> paperProtocol(EvaluationProtocol common, String dataset) {
+        return Optional.empty();
     }
 }

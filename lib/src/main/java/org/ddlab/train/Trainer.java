@@ -49,7 +49,7 @@ public final class Trainer {
             for (int from = 0; from < n; from += schedule.batchSize()) {
                 Interrupts.check();
                 int[] idx = Arrays.copyOfRange(perm, from, Math.min(n, from + schedule.batchSize()));
-                sum += step(net, set, idx, loss, augment, draws) * idx.length;
+                sum += step(net, set, idx, loss, augment, schedule.cutMix(), draws) * idx.length;
                 sgd.step();
                 net.zeroGradients();
                 steps++;
@@ -59,9 +59,10 @@ public final class Trainer {
                 throw new ArithmeticException("training loss became " + epochLoss + " in epoch " + epoch + " of "
                         + net.spec() + "; lower the learning rate (" + sgd.learningRate() + ") or check the set for NaN/Inf.");
             }
-            // The reference drops the rate after epoch Epoch//2 + 1 (its loop counts epochs from 0).
-            if (epoch == schedule.decayEpoch()) {
-                sgd.setLearningRate(sgd.learningRate() * 0.1);
+            for (int drop : schedule.decayEpochs()) {
+                if (epoch == drop) {
+                    sgd.setLearningRate(sgd.learningRate() * schedule.decayFactor());
+                }
             }
             listener.onEpoch(epoch, schedule.epochs(), epochLoss);
         }
@@ -71,11 +72,33 @@ public final class Trainer {
 
     /** One forward/backward pass; gradients are left on the parameters. Returns the batch loss. */
     static float step(Network net, LabeledSet set, int[] idx, Loss loss, Augmentation augment, Random draws) {
+        return step(net, set, idx, loss, augment, TrainingSchedule.NO_CUTMIX, draws);
+    }
+
+    /**
+     * One pass with CutMix after the augmentation (IDC's order): a mixed batch trains against the mixed
+     * target vectors — soft cross-entropy for hard labels, which equals CutMix's mixed loss; the set's
+     * own loss for soft targets.
+     */
+    static float step(Network net, LabeledSet set, int[] idx, Loss loss, Augmentation augment, CutMix cutMix, Random draws) {
         try (NDManager step = net.manager().newSubManager()) {
             NDArray x = augment.apply(set.images().images(step, idx), draws);
-            NDArray y = set.targets(step, idx, loss.wantsVectors());
+            CutMix.Mix mix = cutMix.probability() > 0
+                    ? cutMix.draw(draws, idx.length, set.images().height(), set.images().width())
+                    : CutMix.Mix.none(set.images().height(), set.images().width());
+            Loss batchLoss = loss;
+            NDArray y;
+            if (mix.applied()) {
+                x = CutMix.images(x, mix);
+                NDArray vectors = set.targets(step, idx, true);
+                NDArray partners = vectors.get(step.create(java.util.Arrays.stream(mix.permutation()).asLongStream().toArray()));
+                y = vectors.mul((float) mix.kept()).add(partners.mul((float) (1 - mix.kept())));
+                batchLoss = loss == Loss.CROSS_ENTROPY ? Loss.SOFT_CROSS_ENTROPY : loss;
+            } else {
+                y = set.targets(step, idx, loss.wantsVectors());
+            }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray value = loss.compute(net.logits(x, true), y);
+                NDArray value = batchLoss.compute(net.logits(x, true), y);
                 gc.backward(value);
                 return value.getFloat();
             }

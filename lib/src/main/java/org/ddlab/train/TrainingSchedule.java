@@ -2,22 +2,34 @@ package org.ddlab.train;
 
 import org.ddlab.engine.Profile;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * How a fresh network is trained on a (small) set: SGD with momentum and weight decay, the learning
- * rate divided by 10 once at {@code decayAt} of the epochs, augmentation on or off. The DC/DSA/DM
- * reference code (evaluate_synset) uses exactly this with lr 0.01, momentum 0.9, weight decay 5e-4,
- * batch 256 and 1000 epochs (300 in the first DC paper) — that is {@link #paper()}.
+ * rate multiplied by {@code decayFactor} after each of the epochs {@code decayAt} names, augmentation
+ * on or off, and optionally CutMix. The DC/DSA/DM reference code (evaluate_synset) uses lr 0.01,
+ * momentum 0.9, weight decay 5e-4, batch 256, one tenfold drop at half, and 1000 epochs (300 in the
+ * first DC paper) — that is {@link #paper()}. IDC's evaluation drops ×0.2 at 2/3 and 5/6 of the epochs,
+ * with batch 64 and CutMix (see {@code idc.IdcMethod}).
  *
  * @param epochs       passes over the set
  * @param batchSize    images per step
  * @param learningRate initial learning rate
  * @param momentum     SGD momentum
  * @param weightDecay  L2 penalty added to the gradient
- * @param decayAt      fraction of the epochs after which the learning rate drops tenfold (≥ 1: never)
- * @param augment      whether training batches are augmented (DSA)
+ * @param decayAt      fractions of the epochs after which the learning rate drops (see {@link #decayEpochs()};
+ *                     a fraction ≥ 1 never comes)
+ * @param decayFactor  what each drop multiplies the learning rate by, in (0, 1]
+ * @param augment      whether training batches are augmented (with the protocol's augmentation)
+ * @param cutMix       CutMix of the training batches ({@link CutMix#probability()} 0: none)
  */
 public record TrainingSchedule(int epochs, int batchSize, double learningRate, double momentum,
-                               double weightDecay, double decayAt, boolean augment) {
+                               double weightDecay, List<Double> decayAt, double decayFactor, boolean augment, CutMix cutMix) {
+
+    /** No CutMix. */
+    public static final CutMix NO_CUTMIX = new CutMix(0, 1);
 
     public TrainingSchedule {
         if (epochs < 1 || batchSize < 1) {
@@ -26,6 +38,22 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
+        if (!(decayFactor > 0 && decayFactor <= 1)) {
+            throw new IllegalArgumentException("learning-rate decay factor must be in (0, 1], got " + decayFactor);
+        }
+        decayAt = List.copyOf(decayAt);
+        for (double f : decayAt) {
+            if (!(f > 0)) {
+                throw new IllegalArgumentException("learning-rate drops come at positive fractions of the epochs, got " + f);
+            }
+        }
+        cutMix = cutMix == null ? NO_CUTMIX : cutMix;
+    }
+
+    /** One tenfold drop after fraction {@code decayAt} of the epochs (≥ 1: never), no CutMix: DC's schedule. */
+    public TrainingSchedule(int epochs, int batchSize, double learningRate, double momentum, double weightDecay,
+                            double decayAt, boolean augment) {
+        this(epochs, batchSize, learningRate, momentum, weightDecay, List.of(decayAt), 0.1, augment, NO_CUTMIX);
     }
 
     /** The DSA/DM papers' evaluation: 1000 epochs, batch 256, lr 0.01 (÷10 at half), momentum 0.9, wd 5e-4, DSA. */
@@ -52,30 +80,59 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
     }
 
     public TrainingSchedule withEpochs(int n) {
-        return new TrainingSchedule(n, batchSize, learningRate, momentum, weightDecay, decayAt, augment);
+        return new TrainingSchedule(n, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix);
     }
 
     public TrainingSchedule withBatchSize(int n) {
-        return new TrainingSchedule(epochs, n, learningRate, momentum, weightDecay, decayAt, augment);
+        return new TrainingSchedule(epochs, n, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix);
     }
 
     public TrainingSchedule withLearningRate(double lr) {
-        return new TrainingSchedule(epochs, batchSize, lr, momentum, weightDecay, decayAt, augment);
+        return new TrainingSchedule(epochs, batchSize, lr, momentum, weightDecay, decayAt, decayFactor, augment, cutMix);
     }
 
     public TrainingSchedule withAugment(boolean on) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, on);
+        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, on, cutMix);
     }
 
-    /** The epoch after which the learning rate is divided by 10 (the reference's {@code Epoch//2 + 1}). */
-    public int decayEpoch() {
-        return decayAt >= 1 ? Integer.MAX_VALUE : (int) Math.floor(epochs * decayAt) + 1;
+    /** The learning rate multiplied by {@code factor} after each fraction {@code at} of the epochs. */
+    public TrainingSchedule withDecay(List<Double> at, double factor) {
+        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, at, factor, augment, cutMix);
+    }
+
+    public TrainingSchedule withCutMix(CutMix mix) {
+        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, mix);
+    }
+
+    /**
+     * The epochs (1-based) after which the learning rate drops: ⌊epochs·f⌋ + 1 for each fraction f < 1,
+     * the reference's {@code Epoch//2 + 1} for f = ½ (its loop counts epochs from 0). A repeated epoch
+     * drops the rate once per repeat.
+     */
+    public List<Integer> decayEpochs() {
+        List<Integer> out = new ArrayList<>();
+        for (double f : decayAt) {
+            if (f < 1) {
+                out.add((int) Math.floor(epochs * f) + 1);
+            }
+        }
+        return out;
     }
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "%d epochs, batch %d, SGD lr %.3g (÷10 after epoch %s), momentum %.2g, "
-                        + "weight decay %.1e, augmentation %s", epochs, batchSize, learningRate,
-                decayAt >= 1 ? "never" : String.valueOf(decayEpoch()), momentum, weightDecay, augment ? "DSA" : "off");
+        List<Integer> drops = decayEpochs();
+        String factor = decayFactor == 0.1 ? "÷10" : "×" + shortly(decayFactor);
+        String when = drops.isEmpty() ? factor + " after epoch never" : drops.size() == 1 ? factor + " after epoch " + drops.get(0)
+                : factor + " after epochs " + drops.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return String.format(java.util.Locale.ROOT, "%d epochs, batch %d, SGD lr %.3g (%s), momentum %.2g, "
+                        + "weight decay %.1e, augmentation %s%s", epochs, batchSize, learningRate, when, momentum, weightDecay,
+                augment ? "DSA" : "off", cutMix.probability() > 0
+                        ? ", CutMix p " + shortly(cutMix.probability()) : "");
+    }
+
+    /** Three significant digits, no trailing zeros: 0.2, 0.5, 0.125. */
+    private static String shortly(double x) {
+        return java.math.BigDecimal.valueOf(x).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 }

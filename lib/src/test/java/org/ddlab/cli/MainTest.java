@@ -223,6 +223,10 @@ class MainTest {
         Run first1 = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--profile", "quick", "--json");
         assertEquals(0, first1.code(), first1.err());
+        Run noPaper = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--protocol", "paper");
+        assertNotEquals(0, noPaper.code());
+        assertTrue(noPaper.err().contains("does not build the paper protocol of 'dm'") && !noPaper.err().contains("\tat "),
+                "one line, no stack trace: " + noPaper.err());
         Run tooMany = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "7000",
                 "--out", dir.resolve("x").toString());
         assertNotEquals(0, tooMany.code());
@@ -267,6 +271,18 @@ class MainTest {
         Run eval = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--json", "--profile", "quick");
         assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.err().contains("protocol: 1 run(s) of: 2 epochs, batch 256"), "the common protocol by default: " + eval.err());
+        Run paper = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "6",
+                "--repeats", "1", "--json", "--profile", "quick", "--protocol", "paper");
+        assertEquals(0, paper.code(), paper.err());
+        assertTrue(paper.err().contains("protocol: IDC's protocol: 1 run(s) of: 6 epochs, batch 64, SGD lr 0.0100 (×0.2 after epochs 5, 6)"),
+                "IDC's own protocol, keeping the epochs asked for: " + paper.err());
+        assertTrue(paper.err().contains("CutMix p 0.5"), paper.err());
+        assertTrue(JsonParser.parseString(paper.out().trim()).getAsJsonObject().get("protocol").getAsString().startsWith("IDC's protocol"),
+                paper.out());
+        Run whole = run("evaluate", "--whole", "--protocol", "paper");
+        assertNotEquals(0, whole.code());
+        assertTrue(whole.err().contains("--whole has no method"), whole.err());
     }
 
     /** The benchmarks run end to end, both sides (the PyTorch scripts need Debian's python3-torch, from setup). */

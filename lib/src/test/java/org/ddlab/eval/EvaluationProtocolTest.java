@@ -74,7 +74,7 @@ class EvaluationProtocolTest {
     void profilesScaleTheSchedule() {
         assertEquals(1000, TrainingSchedule.forProfile(Profile.FULL).epochs());
         assertEquals(300, TrainingSchedule.forProfile(Profile.DEFAULT).epochs());
-        assertEquals(501, TrainingSchedule.paper().decayEpoch(), "the reference drops the rate after epoch Epoch//2+1");
+        assertEquals(java.util.List.of(501), TrainingSchedule.paper().decayEpochs(), "the reference drops the rate after epoch Epoch//2+1");
         assertEquals(5, EvaluationProtocol.forProfile(Profile.FULL).repeats());
     }
 }

@@ -14,6 +14,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,5 +92,30 @@ class IdcAugmentTest {
                 () -> IdcAugment.params("color_crop_scale_rotate"));
         assertEquals("IDC augmentation 'color_crop_scale_rotate' has 3 geometric operations (crop_scale_rotate); IDC picks "
                 + "one of them per batch, which DSA's modes cannot express — use at most one of crop, scale, rotate.", e.getMessage());
+    }
+
+    /** Evaluation: flip (not for digits) and colour always, one of crop, scale, rotate; no cutout, as CutMix is on. */
+    @Test
+    void evaluationChoosesOneGeometricOperationAndDropsFlipForDigits() {
+        for (String dataset : List.of("fashion-mnist", "cifar10", "mnist", "svhn")) {
+            List<DsaParams> choices = IdcAugment.evaluationChoices(dataset);
+            boolean digits = dataset.equals("mnist") || dataset.equals("svhn");
+            assertEquals(List.of(Operation.CROP, Operation.SCALE, Operation.ROTATE),
+                    choices.stream().map(p -> p.strategy().get(p.strategy().size() - 1)).toList(), dataset);
+            for (DsaParams p : choices) {
+                assertEquals(DsaParams.Mode.ALL, p.mode());
+                assertEquals(digits ? List.of(Operation.COLOR) : List.of(Operation.FLIP, Operation.COLOR),
+                        p.strategy().subList(0, p.strategy().size() - 1), dataset);
+                assertFalse(p.strategy().contains(Operation.CUTOUT), dataset);
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomUniform(0f, 1f, new Shape(4, 1, 8, 8));
+            NDArray a = IdcAugment.evaluation("fashion-mnist").apply(x, new java.util.Random(3));
+            NDArray b = IdcAugment.evaluation("fashion-mnist").apply(x, new java.util.Random(3));
+            assertEquals(x.getShape(), a.getShape());
+            assertTrue(a.contentEquals(b), "a seed fixes the augmentation");
+            assertFalse(a.contentEquals(x), "it changes the images");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.ddlab.idc;
 
 import org.ddlab.augment.Operation;
+import org.ddlab.train.CutMix;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

@@ -133,4 +133,53 @@ class TrainerTest {
         }
         assertTrue(accuracy[0] > 0.95, "accuracy " + accuracy[0]);
     }
+
+    /** A CutMix schedule trains against the mixed targets: the loss of a step is CutMix's mixed loss on the same draw. */
+    @Test
+    void cutMixStepIsTheMixedLoss() {
+        ImageSet set = TinySets.stripes(8, 4, 1);
+        int[] idx = {0, 5, 9, 14, 20, 27};
+        CutMix always = new CutMix(1.0, 1.0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4).initialize(m, 1);
+            float stepLoss = Trainer.step(net, LabeledSet.hard(set), idx, Loss.CROSS_ENTROPY, Augmentation.NONE, always,
+                    new java.util.Random(11));
+            net.zeroGradients();
+            CutMix.Mix mix = always.draw(new java.util.Random(11), idx.length, 8, 8);
+            assertTrue(mix.applied() && mix.kept() < 1, "the draw mixes: " + mix);
+            try (NDManager scope = m.newSubManager()) {
+                var x = CutMix.images(set.images(scope, idx), mix);
+                float expected = CutMix.loss(net.logits(x, true), set.labels(scope, idx), mix).getFloat();
+                float plain = Loss.CROSS_ENTROPY.compute(net.logits(set.images(scope, idx), true), set.labels(scope, idx)).getFloat();
+                assertEquals(expected, stepLoss, 1e-5, "mixed images against mixed targets");
+                assertTrue(Math.abs(plain - stepLoss) > 1e-4, "and not the unmixed loss " + plain);
+            }
+        }
+    }
+
+    /** Several drops by a factor: IDC's ×0.2 at 2/3 and 5/6 of 1000 epochs, DC's ÷10 after epoch 501. */
+    @Test
+    void learningRateDropsWhereTheScheduleSays() {
+        TrainingSchedule idc = TrainingSchedule.paper().withBatchSize(64).withDecay(List.of(2.0 / 3, 5.0 / 6), 0.2);
+        assertEquals(List.of(667, 834), idc.decayEpochs());
+        assertEquals(List.of(501), TrainingSchedule.paper().decayEpochs());
+        assertEquals(List.of(), TrainingSchedule.paper().withDecay(List.of(1.0), 0.1).decayEpochs(), "a fraction ≥ 1 never comes");
+        assertTrue(idc.toString().contains("×0.2 after epochs 667, 834"), idc.toString());
+        assertTrue(TrainingSchedule.paper().toString().contains("(÷10 after epoch 501)"), TrainingSchedule.paper().toString());
+        // Two drops of ×0.5 in 4 epochs: the last epoch trains at a quarter of the rate, which a run with none cannot match.
+        ImageSet set = TinySets.stripes(8, 4, 1);
+        float[][] finals = new float[2][];
+        TrainingSchedule base = SHORT.withEpochs(4);
+        TrainingSchedule[] schedules = {base.withDecay(List.of(0.25, 0.5), 0.5), base.withDecay(List.of(0.25, 0.5), 1.0)};
+        for (int run = 0; run < 2; run++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Architectures.create("mlp:width=16", new Shape(1, 8, 8), 4).initialize(m, 3);
+                Trainer.train(net, LabeledSet.hard(set), schedules[run], Augmentation.NONE, 7, TrainingListener.NONE);
+                finals[run] = net.parameters().get(0).getArray().toFloatArray();
+            }
+        }
+        assertTrue(!java.util.Arrays.equals(finals[0], finals[1]), "the drops change the training");
+        assertThrows(IllegalArgumentException.class, () -> base.withDecay(List.of(0.5), 0));
+        assertThrows(IllegalArgumentException.class, () -> base.withDecay(List.of(-0.5), 0.1));
+    }
 }

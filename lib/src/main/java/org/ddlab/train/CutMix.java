@@ -1,4 +1,4 @@
-package org.ddlab.idc;
+package org.ddlab.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,9 +9,6 @@ import ai.djl.training.GradientCollector;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.GraphConstants;
 import org.ddlab.nn.Network;
-import org.ddlab.train.Augmentation;
-import org.ddlab.train.Loss;
-import org.ddlab.train.Sgd;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -32,11 +29,11 @@ import java.util.Random;
  * <p>Randomness comes from the {@link Random} passed in, in the reference's order (the coin, λ₀, the
  * permutation, the centre row, the centre column), so a seed fixes every choice.
  *
- * <p>Why not an option of {@code train.Trainer}: its {@link Augmentation} maps images only and its loss
- * is fixed by the set, while CutMix changes the targets of each batch; and IDC's network updates run on
- * a stream of real batches for a number of samples, not epochs over a set. {@link #step} is the one
- * step both need. CutMix's loss equals soft cross-entropy against {@link #targets}, so a loop with a
- * per-batch (images, targets) hook can use it that way.
+ * <p>Two ways to use it. {@link Trainer} mixes the batches of a schedule with a CutMix
+ * ({@link TrainingSchedule#cutMix}) through {@link #targets}: soft cross-entropy against the mixed
+ * targets equals the mixed loss, so training on a set needs no second loss. IDC's network updates during
+ * condensation run on a stream of real batches for a number of samples, not epochs over a set; there
+ * {@link #step} is the one step, with {@link #loss}.
  *
  * @param probability chance that a batch is mixed, in [0, 1] (IDC: 0.5; 0 turns CutMix off)
  * @param beta        the Beta(β, β) parameter of λ₀, > 0 (IDC: 1, i.e. uniform)

@@ -1,4 +1,4 @@
-package org.ddlab.idc;
+package org.ddlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -7,10 +7,6 @@ import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
-import org.ddlab.train.Augmentation;
-import org.ddlab.train.Loss;
-import org.ddlab.train.Sgd;
-import org.ddlab.train.TinySets;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -154,7 +150,8 @@ class CutMixTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray images = set.images(m, idx);
             NDArray labels = set.labels(m, idx);
-            Augmentation dsa = new DsaAugment(IdcAugment.params("color_crop"))::apply;
+            Augmentation dsa = new DsaAugment(org.ddlab.augment.DsaParams.builder().strategy(org.ddlab.augment.Operation.parse("color_crop"))
+                    .mode(org.ddlab.augment.DsaParams.Mode.ALL).build())::apply;
             for (int run = 0; run < 2; run++) {
                 Network net = Architectures.create("convnet:width=16,depth=2", new Shape(1, 8, 8), 4).initialize(m, 9);
                 Sgd sgd = new Sgd(net.parameters(), 0.01, 0.9, 5e-4);
