@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * IDC as a {@link Method}: the reference's settings by dataset and IPC ({@link IdcConfig}), each an
@@ -98,15 +99,17 @@ public final class IdcMethod implements Method {
 
     /**
      * IDC's evaluation ({@code train.py} and {@code test.py} of its reference): SGD lr 0.01, momentum 0.9,
-     * weight decay 5e-4 as the common protocol, but batch 64, the rate ×0.2 at 2/3 and 5/6 of the epochs,
-     * CutMix (p 0.5, Beta(1, 1)) and {@link IdcAugment#evaluation its augmentation}. The reference trains
-     * 1000 epochs for every small-image dataset; the profile's epoch count is kept so that quick runs
-     * stay quick. The drops come one epoch after MultiStepLR's ({@link TrainingSchedule#decayEpochs}).
+     * weight decay 5e-4 as the common protocol, but batch 64, the rate ×0.2 after epochs ⌊2E/3⌋ and ⌊5E/6⌋
+     * (its MultiStepLR), CutMix (p 0.5, Beta(1, 1)) and {@link IdcAugment#evaluation its augmentation}. The
+     * reference trains 1000 epochs for every small-image dataset; the profile's epoch count E is kept so
+     * that quick runs stay quick.
      */
     @Override
     public Optional<EvaluationProtocol> paperProtocol(EvaluationProtocol common, String dataset) {
-        TrainingSchedule s = common.schedule().withBatchSize(64).withDecay(List.of(2.0 / 3, 5.0 / 6), 0.2)
-                .withCutMix(CutMix.reference());
+        int e = common.schedule().epochs();
+        // A schedule's fraction f drops the rate after epoch ⌊E·f⌋ + 1, so (m − ½)/E drops it after epoch m.
+        List<Double> at = Stream.of(2 * e / 3, 5 * e / 6).filter(m -> m >= 1).map(m -> (m - 0.5) / e).toList();
+        TrainingSchedule s = common.schedule().withBatchSize(64).withDecay(at, 0.2).withCutMix(CutMix.reference());
         return Optional.of(common.withSchedule(s).withAugmentation(IdcAugment.evaluation(dataset)).named("IDC's protocol"));
     }
 }
