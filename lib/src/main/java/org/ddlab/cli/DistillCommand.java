@@ -64,12 +64,13 @@ final class DistillCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--arch", description = "The network distilled with (default convnet); the option 'architecture'.")
     String arch;
 
-    @CommandLine.Option(names = "--checkpoint-every", defaultValue = "50", description = "Steps between checkpoints. Default: ${DEFAULT-VALUE}.")
-    int checkpointEvery;
+    @CommandLine.Option(names = "--checkpoint-every", description = "Steps between checkpoints. Default: 50; a resumed run keeps its own.")
+    Integer checkpointEvery;
 
-    @CommandLine.Option(names = "--keep-checkpoints", defaultValue = "2",
-            description = "Checkpoints kept (newest first); 0 keeps all, e.g. to evaluate the set along the run. Default: ${DEFAULT-VALUE}.")
-    int keepCheckpoints;
+    @CommandLine.Option(names = "--keep-checkpoints",
+            description = "Checkpoints kept (newest first); 0 keeps all, e.g. to evaluate the set along the run. Default: 2; a resumed "
+                    + "run keeps its own.")
+    Integer keepCheckpoints;
 
     @CommandLine.Option(names = "--budget", description = "Stop (with a checkpoint) after this wall time, e.g. 30m, 90s, 1h; resume later.")
     String budget;
@@ -124,8 +125,11 @@ final class DistillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no checkpoint to resume in " + Checkpoint.directoryOf(dir)
                     + "; start a run there with --out " + dir);
         }
-        if (keepCheckpoints < 0) {
+        if (keepCheckpoints != null && keepCheckpoints < 0) {
             throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
+        }
+        if (checkpointEvery != null && checkpointEvery < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be 1 or more, got " + checkpointEvery);
         }
         Map<String, Object> given = givenOptions();
         Map<String, Object> config;
@@ -225,18 +229,30 @@ final class DistillCommand implements Callable<Integer> {
     private void adoptRunData(Path dir, boolean resuming, Map<String, Object> config) throws IOException {
         Path file = dir.resolve("data.json");
         Gson gson = new Gson();
+        Map<String, Object> record;
         if (!resuming) {
             Files.createDirectories(dir);
-            Map<String, Object> record = new LinkedHashMap<>(data.describe());
+            record = new LinkedHashMap<>(data.describe());
             record.put("init", config.get("init"));
-            AtomicFiles.write(file, gson.toJson(record).getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        if (!Files.exists(file)) {
+        } else if (!Files.exists(file)) {
             data.adopt(Map.of("dataset", org.ddlab.data.Datasets.DEFAULT), dir.toString()); // no data.json: the default dataset, whole training split, normalised
-            return;
+            record = null;
+        } else {
+            record = new LinkedHashMap<>(gson.fromJson(Files.readString(file), Map.class));
+            data.adopt(record, dir + " (see " + file + ")");
         }
-        data.adopt(gson.fromJson(Files.readString(file), Map.class), dir + " (see " + file + ")");
+        // The checkpoint policy is the run's: a resume without the flags keeps it; one with them changes it for later resumes too.
+        checkpointEvery = checkpointEvery != null ? checkpointEvery : recorded(record, "checkpoint_every", 50);
+        keepCheckpoints = keepCheckpoints != null ? keepCheckpoints : recorded(record, "keep_checkpoints", 2);
+        if (record != null) {
+            record.put("checkpoint_every", checkpointEvery);
+            record.put("keep_checkpoints", keepCheckpoints);
+            AtomicFiles.write(file, gson.toJson(record).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static int recorded(Map<String, Object> record, String key, int otherwise) {
+        return record != null && record.get(key) instanceof Number n ? n.intValue() : otherwise;
     }
 
     @SuppressWarnings("unchecked")

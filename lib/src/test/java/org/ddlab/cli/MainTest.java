@@ -220,6 +220,11 @@ class MainTest {
         try (var ckpts = java.nio.file.Files.list(dir.resolve("all/checkpoints"))) {
             assertEquals(3, ckpts.filter(p -> p.getFileName().toString().startsWith("step-")).count());
         }
+        // A resume keeps the run's checkpoint policy (every step, all kept), not the flags' defaults (every 50, 2 kept).
+        assertEquals(0, run("distill", "--resume", all, "--steps", "5").code());
+        try (var ckpts = java.nio.file.Files.list(dir.resolve("all/checkpoints"))) {
+            assertEquals(5, ckpts.filter(p -> p.getFileName().toString().startsWith("step-")).count());
+        }
         Run first1 = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--profile", "quick", "--json");
         assertEquals(0, first1.code(), first1.err());
