@@ -129,8 +129,7 @@ final class EvaluateCommand implements Callable<Integer> {
             TerminalProgress bar = new TerminalProgress(new Progress("evaluate", total), err);
             for (String arch : architectures) {
                 long offset = (long) results.size() * protocol.repeats() * schedule.epochs();
-                EvaluationProtocol p = protocol;
-                EvalResult r = p.evaluate(arch, train, test, seed, (done, t, status) -> bar.update(offset + done, status));
+                EvalResult r = protocol.evaluate(arch, train, test, seed, (done, t, status) -> bar.update(offset + done, status));
                 results.add(r);
                 if (json) {
                     out.println(new Gson().toJson(asJson(r, protocol, scoredOn())));

@@ -170,13 +170,17 @@ public record CutMix(double probability, double beta) {
      * which soft cross-entropy equals {@link #loss}.
      */
     public static NDArray targets(NDArray labels, int classes, Mix mix) {
-        NDArray own = labels.toType(DataType.INT64, false).oneHot(classes);
+        return mixTargets(labels.toType(DataType.INT64, false).oneHot(classes), mix);
+    }
+
+    /** Target vectors [B, K] mixed as their images: λ·t + (1 − λ)·t[permutation]; unchanged without mixing. */
+    public static NDArray mixTargets(NDArray vectors, Mix mix) {
         if (!mix.applied()) {
-            return own;
+            return vectors;
         }
-        checkBatch(labels.getShape().get(0), mix);
-        NDArray partner = labels.get(permutationArray(labels.getManager(), mix)).toType(DataType.INT64, false).oneHot(classes);
-        return own.mul((float) mix.kept()).add(partner.mul((float) (1 - mix.kept())));
+        checkBatch(vectors.getShape().get(0), mix);
+        NDArray partner = vectors.get(permutationArray(vectors.getManager(), mix));
+        return vectors.mul((float) mix.kept()).add(partner.mul((float) (1 - mix.kept())));
     }
 
     /**

@@ -70,15 +70,11 @@ public final class Trainer {
         return new TrainingReport(schedule.epochs(), steps, (long) schedule.epochs() * n, epochLoss, seconds);
     }
 
-    /** One forward/backward pass; gradients are left on the parameters. Returns the batch loss. */
-    static float step(Network net, LabeledSet set, int[] idx, Loss loss, Augmentation augment, Random draws) {
-        return step(net, set, idx, loss, augment, TrainingSchedule.NO_CUTMIX, draws);
-    }
-
     /**
-     * One pass with CutMix after the augmentation (IDC's order): a mixed batch trains against the mixed
-     * target vectors — soft cross-entropy for hard labels, which equals CutMix's mixed loss; the set's
-     * own loss for soft targets.
+     * One forward/backward pass; gradients are left on the parameters. Returns the batch loss. CutMix, if
+     * the schedule has it, comes after the augmentation (IDC's order): a mixed batch trains against the
+     * mixed target vectors — soft cross-entropy for hard labels, which equals CutMix's mixed loss; the
+     * set's own loss for soft targets.
      */
     static float step(Network net, LabeledSet set, int[] idx, Loss loss, Augmentation augment, CutMix cutMix, Random draws) {
         try (NDManager step = net.manager().newSubManager()) {
@@ -90,9 +86,7 @@ public final class Trainer {
             NDArray y;
             if (mix.applied()) {
                 x = CutMix.images(x, mix);
-                NDArray vectors = set.targets(step, idx, true);
-                NDArray partners = vectors.get(step.create(java.util.Arrays.stream(mix.permutation()).asLongStream().toArray()));
-                y = vectors.mul((float) mix.kept()).add(partners.mul((float) (1 - mix.kept())));
+                y = CutMix.mixTargets(set.targets(step, idx, true), mix);
                 batchLoss = loss == Loss.CROSS_ENTROPY ? Loss.SOFT_CROSS_ENTROPY : loss;
             } else {
                 y = set.targets(step, idx, loss.wantsVectors());
