@@ -71,19 +71,27 @@ public final class IdcDistiller extends AbstractDistiller {
         this.idc = IdcConfig.fromMap(config);
         ImageSet real = sampler.real();
         this.storedLabels = synthetic.labels();
-        // IDC's 'mix' start: the first ipc·f² real images of each class, downsampled into the tiles.
+        // IDC's 'mix' start: ipc·f² real images of each class drawn at random (its class_sample: randperm), downsampled
+        // into the tiles; the run's seed picks them.
         if (idc.factor() > 1) {
             int per = idc.decodedPerClass();
-            int[] first = new int[per * real.numClasses()];
+            int[] picked = new int[per * real.numClasses()];
+            Random rng = new Random(Seeds.mix(idc.seed(), 0x57A7));
             for (int c = 0; c < real.numClasses(); c++) {
-                int[] members = real.indicesOf(c);
+                int[] members = real.indicesOf(c).clone();
                 if (members.length < per) {
                     throw new IllegalArgumentException("class " + real.className(c) + " has " + members.length
                             + " images; IDC's start needs " + per + " (ipc × factor²)");
                 }
-                System.arraycopy(members, 0, first, c * per, per);
+                for (int i = 0; i < per; i++) { // the first `per` of a Fisher–Yates shuffle
+                    int j = i + rng.nextInt(members.length - i);
+                    int t = members[i];
+                    members[i] = members[j];
+                    members[j] = t;
+                }
+                System.arraycopy(members, 0, picked, c * per, per);
             }
-            tile(first);
+            tile(picked);
         }
         synthetic.setLearnable(true, false);
         this.net = Architectures.create(idc.architecture(), real.shape().slice(1), real.numClasses()).initialize(manager, idc.seed());

@@ -44,7 +44,7 @@ class IdcDistillerTest {
             try (SyntheticSet decoded = d.exportSet()) {
                 assertEquals(32, decoded.size(), "each decodes into 4");
                 assertEquals(8, decoded.ipc());
-                // The start tiles the first 8 images of class 0 into stored image 0 and 1: its top-left tile is image 0 halved.
+                // The start tiles 8 random real images of class 0 into stored images 0 and 1.
                 float[] px = decoded.pixels();
                 assertNotEquals(0f, px[0]);
             }
@@ -55,6 +55,24 @@ class IdcDistillerTest {
             assertEquals(2, d.stepsDone());
             assertTrue(d.metadata().extra().get("decoded").toString().contains("4 images"));
         }
+    }
+
+    /** The start's real images are drawn at random (IDC's class_sample), by the run's seed: same seed, same start. */
+    @Test
+    void theSeedPicksTheStart() {
+        float[][] starts = new float[3][];
+        long[] seeds = {0, 0, 1};
+        for (int k = 0; k < 3; k++) {
+            Map<String, Object> o = new HashMap<>(tiny(1));
+            o.put("seed", seeds[k]);
+            try (NDManager m = NDManager.newBaseManager();
+                 Distiller d = Methods.named("idc").create(o, new RandomSampler(REAL, seeds[k]), "stripes", m);
+                 SyntheticSet s = d.exportSet()) {
+                starts[k] = s.pixels();
+            }
+        }
+        assertArrayEquals(starts[0], starts[1], "same seed, same start");
+        assertFalse(java.util.Arrays.equals(starts[0], starts[2]), "another seed, another start");
     }
 
     @Test
