@@ -37,9 +37,8 @@ public record LabeledSet(ImageSet images, float[] softLabels) {
 
     /**
      * Loss that fits the targets: cross-entropy for hard labels and for soft labels that are
-     * distributions (rows ≥ 0 summing to 1); the mean squared error ({@link Loss#MSE_MEAN}) for any other target
-     * vectors, such as FRePo's learned labels, which are regression targets (centred one-hot at the start, negative
-     * entries).
+     * distributions (rows ≥ 0 summing to 1); MSE for any other target vectors, such as FRePo's
+     * learned labels, which are regression targets (centred one-hot at the start, negative entries).
      */
     public Loss defaultLoss() {
         if (!isSoft()) {
@@ -50,12 +49,12 @@ public record LabeledSet(ImageSet images, float[] softLabels) {
             double sum = 0;
             for (int j = i; j < i + k; j++) {
                 if (softLabels[j] < 0) {
-                    return Loss.MSE_MEAN;
+                    return Loss.MSE;
                 }
                 sum += softLabels[j];
             }
             if (Math.abs(sum - 1) > 1e-3) {
-                return Loss.MSE_MEAN;
+                return Loss.MSE;
             }
         }
         return Loss.SOFT_CROSS_ENTROPY;

@@ -26,15 +26,6 @@ class SgdAndLossTest {
             NDArray uniform = m.ones(new Shape(3, 5)).div(5);
             assertEquals(Math.log(5), Loss.SOFT_CROSS_ENTROPY.compute(logits, uniform).getFloat(), 1e-5);
             assertEquals(0.5 * 5 * 0.04, Loss.MSE.compute(logits, uniform).getFloat(), 1e-5);
-            assertEquals(0.04, Loss.MSE_MEAN.compute(logits, uniform).getFloat(), 1e-6);
-            // Both reduce the same squared errors: MSE_MEAN = MSE · 2/K whatever the targets.
-            NDArray targets = m.create(new float[]{1, -2, 0, 3, 0.5f, -1, 0, 0, 2, 1, 4, 0, -3, 1, 1}, new Shape(3, 5));
-            NDArray z = m.create(new float[]{0.2f, 1, -1, 0, 0, 3, 1, 1, -2, 0, 0, 0, 0, 2, -1}, new Shape(3, 5));
-            double squares = 0;
-            float[] zt = z.toFloatArray(), tt = targets.toFloatArray();
-            for (int i = 0; i < zt.length; i++) squares += (zt[i] - tt[i]) * (zt[i] - tt[i]);
-            assertEquals(squares / 15, Loss.MSE_MEAN.compute(z, targets).getFloat(), 1e-5);
-            assertEquals(0.5 * squares / 3, Loss.MSE.compute(z, targets).getFloat(), 1e-4);
         }
     }
 
@@ -88,7 +79,7 @@ class SgdAndLossTest {
         assertEquals(Loss.CROSS_ENTROPY, LabeledSet.hard(set).defaultLoss());
         assertEquals(Loss.SOFT_CROSS_ENTROPY, new LabeledSet(set, new float[]{0.9f, 0.1f, 0.2f, 0.8f}).defaultLoss());
         // FRePo's learned labels are regression targets: negative entries, rows not summing to one.
-        assertEquals(Loss.MSE_MEAN, new LabeledSet(set, new float[]{0.5f, -0.5f, -0.5f, 0.5f}).defaultLoss());
-        assertEquals(Loss.MSE_MEAN, new LabeledSet(set, new float[]{2f, 0f, 0f, 1f}).defaultLoss());
+        assertEquals(Loss.MSE, new LabeledSet(set, new float[]{0.5f, -0.5f, -0.5f, 0.5f}).defaultLoss());
+        assertEquals(Loss.MSE, new LabeledSet(set, new float[]{2f, 0f, 0f, 1f}).defaultLoss());
     }
 }
