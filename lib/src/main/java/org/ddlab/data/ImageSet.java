@@ -296,7 +296,7 @@ public final class ImageSet {
         if (space.isPixels()) {
             float[] out = new float[n];
             for (int k = 0; k < n; k++) {
-                out[k] = (bytes[offset + i * n + k] & 0xFF) / 255f;
+                out[k] = value(offset + i * n + k);
             }
             return out;
         }
@@ -331,8 +331,8 @@ public final class ImageSet {
     /** Every image in order, a chunk at a time through {@link #images}: (first image, its values …). */
     private void forEachChunk(java.util.function.BiConsumer<Integer, float[]> consumer) {
         try (NDManager m = NDManager.newBaseManager()) {
-            for (int start = 0; start < size(); start += 1024) {
-                int[] idx = new int[Math.min(size(), start + 1024) - start];
+            for (int start = 0; start < size(); start += Zca.CHUNK) {
+                int[] idx = new int[Math.min(size(), start + Zca.CHUNK) - start];
                 for (int k = 0; k < idx.length; k++) {
                     idx[k] = start + k;
                 }
