@@ -159,18 +159,12 @@ public final class SyntheticSet implements AutoCloseable {
         Random rng = new Random(seed);
         int[] out = new int[byClass.size() * ipc];
         for (int k = 0; k < byClass.size(); k++) {
-            int[] idx = byClass.get(k).clone();
+            int[] idx = byClass.get(k);
             if (idx.length < ipc) {
                 throw new IllegalArgumentException("class " + k + " (" + classNames.get(k) + ") has " + idx.length
                         + " real images, fewer than the " + ipc + " per class asked for");
             }
-            for (int i = 0; i < ipc; i++) { // partial Fisher–Yates: the first ipc of a random permutation
-                int j = i + rng.nextInt(idx.length - i);
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-                out[k * ipc + i] = idx[i];
-            }
+            System.arraycopy(org.ddlab.sampling.RandomSampler.draw(idx, ipc, rng), 0, out, k * ipc, ipc);
         }
         return out;
     }

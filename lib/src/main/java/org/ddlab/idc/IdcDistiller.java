@@ -20,6 +20,7 @@ import org.ddlab.engine.Seeds;
 import org.ddlab.matching.Gradients;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
+import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.CutMix;
 import org.ddlab.train.Loss;
@@ -78,18 +79,12 @@ public final class IdcDistiller extends AbstractDistiller {
             int[] picked = new int[per * real.numClasses()];
             Random rng = new Random(Seeds.mix(idc.seed(), 0x57A7));
             for (int c = 0; c < real.numClasses(); c++) {
-                int[] members = real.indicesOf(c).clone();
+                int[] members = real.indicesOf(c);
                 if (members.length < per) {
                     throw new IllegalArgumentException("class " + real.className(c) + " has " + members.length
                             + " images; IDC's start needs " + per + " (ipc × factor²)");
                 }
-                for (int i = 0; i < per; i++) { // the first `per` of a Fisher–Yates shuffle
-                    int j = i + rng.nextInt(members.length - i);
-                    int t = members[i];
-                    members[i] = members[j];
-                    members[j] = t;
-                }
-                System.arraycopy(members, 0, picked, c * per, per);
+                System.arraycopy(RandomSampler.draw(members, per, rng), 0, picked, c * per, per);
             }
             tile(picked);
         }

@@ -40,7 +40,7 @@ public final class RandomSampler implements RealSampler {
     }
 
     /** {@code count} entries of {@code pool} drawn uniformly without replacement; {@code pool} is not changed. */
-    public static int[] draw(int[] pool, int count, SplittableRandom rng) {
+    public static int[] draw(int[] pool, int count, java.util.random.RandomGenerator rng) {
         // Partial Fisher-Yates on a copy: the first `count` slots are a uniform sample without replacement.
         int[] a = pool.clone();
         for (int i = 0; i < count; i++) {
