@@ -38,7 +38,7 @@ import java.util.TreeMap;
 /**
  * Runs an {@link AblationGrid}: each cell is distilled, then scored with the evaluation protocol,
  * and its result is cached on disk under a directory named after everything that decides it (the
- * complete configuration, the protocol, what it is scored on). Re-running a grid — a notebook
+ * complete configuration, the protocol, the version of the evaluation code, what it is scored on). Re-running a grid — a notebook
  * re-executed, the same CLI command again, a grid grown by one value — re-uses finished cells, and
  * a cell interrupted mid-distillation resumes from its checkpoint.
  *
@@ -76,6 +76,8 @@ public final class Ablation {
         }
     }
 
+    /** The identity key of the evaluation code's version ({@link EvaluationProtocol#CODE_VERSION}). */
+    private static final String EVALUATION_CODE = "evaluation_code";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** Grid keys that choose a cell's data rather than its method. */
@@ -167,6 +169,7 @@ public final class Ablation {
         Map<String, Object> identity = new TreeMap<>();
         identity.put("config", new TreeMap<>(config));
         identity.put("protocol", protocol.toString());
+        identity.put(EVALUATION_CODE, EvaluationProtocol.CODE_VERSION);
         identity.put("evaluated_with", architecture);
         identity.put("scored_on", scoredOn());
         identity.put("data", new TreeMap<>(cellData.describe()));
@@ -390,7 +393,7 @@ public final class Ablation {
                         continue;
                     }
                     int index = wanted.indexOf(saved.get("config"));
-                    if (index < 0) {
+                    if (index < 0 || !scoredByThisCode(saved.getAsJsonObject("identity"))) {
                         continue;
                     }
                     JsonObject identity = saved.getAsJsonObject("identity").deepCopy();
@@ -416,6 +419,11 @@ public final class Ablation {
         }
         return new Finished(java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).toList(), string(identity, "protocol"),
                 arch, string(identity, "scored_on"), options.size());
+    }
+
+    /** Whether a cell's score came from this build's evaluation code (cells from before the version have none). */
+    private static boolean scoredByThisCode(JsonObject identity) {
+        return identity.has(EVALUATION_CODE) && identity.get(EVALUATION_CODE).getAsInt() == EvaluationProtocol.CODE_VERSION;
     }
 
     private static String string(JsonObject o, String key) {

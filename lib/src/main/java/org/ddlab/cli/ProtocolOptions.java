@@ -14,9 +14,18 @@ final class ProtocolOptions {
     @Option(names = "--epochs", description = "Training epochs of each evaluation run (default: the profile's).")
     Integer epochs;
 
-    /** The profile's protocol training on {@code schedule}, with --epochs and --repeats applied. */
+    @Option(names = "--target-clip", paramLabel = "NORM",
+            description = "Largest gradient norm of a training step on regression targets (FRePo's learned labels, MSE); "
+                    + "0: unbounded. Class labels are never clipped. Default: " + TrainingSchedule.TARGET_CLIP + ".")
+    Double targetClip;
+
+    /** The profile's protocol training on {@code schedule}, with --epochs, --repeats and --target-clip applied. */
     EvaluationProtocol protocol(Profile profile, TrainingSchedule schedule) {
+        if (targetClip != null && !(targetClip >= 0)) {
+            throw new IllegalArgumentException("--target-clip must be 0 (unbounded) or a positive gradient norm, got " + targetClip);
+        }
         TrainingSchedule s = epochs != null ? schedule.withEpochs(epochs) : schedule;
+        s = targetClip != null ? s.withTargetClip(targetClip) : s;
         EvaluationProtocol p = EvaluationProtocol.forProfile(profile).withSchedule(s);
         return repeats != null ? p.withRepeats(repeats) : p;
     }

@@ -41,6 +41,15 @@ public final class EvaluationProtocol {
      */
     public static final int TEST_BATCH = 256;
 
+    /**
+     * The version of the code that trains and scores a set (the trainer, its losses and gradient bound,
+     * augmentation, accuracy). Cached scores carry it (see {@code ablate.Ablation}): a change that moves
+     * scores under an unchanged protocol description raises it, and every score cached before is
+     * recomputed instead of read back. 2: regression targets' steps are bounded
+     * ({@link TrainingSchedule#TARGET_CLIP}).
+     */
+    public static final int CODE_VERSION = 2;
+
     private final TrainingSchedule schedule;
     private final int repeats;
     private final Augmentation augmentation;

@@ -3,12 +3,16 @@ package org.ddlab.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Interrupts;
 import org.ddlab.nn.Network;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -34,6 +38,8 @@ public final class Trainer {
         checkShapes(net, set);
         Loss loss = set.defaultLoss();
         Sgd sgd = new Sgd(net.parameters(), schedule.learningRate(), schedule.momentum(), schedule.weightDecay());
+        // Regression targets' steps are bounded (TrainingSchedule.TARGET_CLIP says why); class labels' are not.
+        double clip = loss == Loss.MSE ? schedule.targetClip() : 0;
         Random order = new Random(seed);
         Random draws = new Random(seed ^ 0x5DEECE66DL);
         Augmentation augment = schedule.augment() ? augmentation : Augmentation.NONE;
@@ -50,6 +56,9 @@ public final class Trainer {
                 Interrupts.check();
                 int[] idx = Arrays.copyOfRange(perm, from, Math.min(n, from + schedule.batchSize()));
                 sum += step(net, set, idx, loss, augment, schedule.cutMix(), draws) * idx.length;
+                if (clip > 0) {
+                    clipGradientNorm(net, clip);
+                }
                 sgd.step();
                 net.zeroGradients();
                 steps++;
@@ -97,6 +106,29 @@ public final class Trainer {
                 return value.getFloat();
             }
         }
+    }
+
+    /**
+     * Scales the gradients the last backward pass left so that their global L2 norm (over every parameter
+     * at once) is at most {@code bound}, as PyTorch's {@code clip_grad_norm_}; returns the norm before.
+     */
+    static double clipGradientNorm(Network net, double bound) {
+        List<NDArray> grads = net.parameters().stream().map(Parameter::getArray).filter(NDArray::hasGradient)
+                .map(NDArray::getGradient).toList();
+        double squares = 0;
+        try (NDScope scope = new NDScope()) {
+            for (NDArray g : grads) {
+                squares += g.square().sum().toType(DataType.FLOAT64, false).getDouble();
+            }
+        }
+        double norm = Math.sqrt(squares);
+        if (norm > bound) {
+            float scale = (float) (bound / norm);
+            for (NDArray g : grads) {
+                g.muli(scale);
+            }
+        }
+        return norm;
     }
 
     private static void shuffle(int[] a, Random random) {

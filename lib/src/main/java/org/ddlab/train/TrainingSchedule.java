@@ -24,12 +24,28 @@ import java.util.stream.Collectors;
  * @param decayFactor  what each drop multiplies the learning rate by, in (0, 1]
  * @param augment      whether training batches are augmented (with the protocol's augmentation)
  * @param cutMix       CutMix of the training batches ({@link CutMix#probability()} 0: none)
+ * @param targetClip   the largest global gradient norm of a step on regression targets (FRePo's learned
+ *                     labels, trained with MSE); 0: no bound. Steps on class labels are never clipped.
  */
 public record TrainingSchedule(int epochs, int batchSize, double learningRate, double momentum,
-                               double weightDecay, List<Double> decayAt, double decayFactor, boolean augment, CutMix cutMix) {
+                               double weightDecay, List<Double> decayAt, double decayFactor, boolean augment, CutMix cutMix,
+                               double targetClip) {
 
     /** No CutMix. */
     public static final CutMix NO_CUTMIX = new CutMix(0, 1);
+
+    /**
+     * The gradient-norm bound of every schedule's steps on regression targets. Cross-entropy's gradient
+     * with respect to the logits is bounded (‖softmax − y‖ ≤ √2) and its curvature shrinks as predictions
+     * firm up; squared error's is neither (‖z − y‖ grows with the logits, curvature stays 1). At lr 0.01
+     * with momentum 0.9 a network on squared error can therefore overshoot, grow its logits and die:
+     * unbounded, ConvNet-128 on whitened 3×32×32 images ends at chance and VGG11 on Fashion-MNIST at NaN.
+     * A bound leaves ordinary steps alone and cuts only the overshooting ones. 3 was chosen on validation
+     * splits (Fashion-MNIST at 28×28 and as whitened 3×32×32, the CIFAR-10 stand-in; ConvNet, VGG11,
+     * AlexNet): best or within a point of the best of 1, 2, 3 and 5 in five of six cases
+     * (docs/learned-labels.md has the table).
+     */
+    public static final double TARGET_CLIP = 3;
 
     public TrainingSchedule {
         if (epochs < 1 || batchSize < 1) {
@@ -48,12 +64,18 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
             }
         }
         cutMix = cutMix == null ? NO_CUTMIX : cutMix;
+        if (!(targetClip >= 0)) {
+            throw new IllegalArgumentException("the gradient-norm bound of regression targets must be ≥ 0 (0: none), got " + targetClip);
+        }
     }
 
-    /** One tenfold drop after fraction {@code decayAt} of the epochs (≥ 1: never), no CutMix: DC's schedule. */
+    /**
+     * One tenfold drop after fraction {@code decayAt} of the epochs (≥ 1: never), no CutMix, regression
+     * targets' steps bounded by {@link #TARGET_CLIP}: DC's schedule.
+     */
     public TrainingSchedule(int epochs, int batchSize, double learningRate, double momentum, double weightDecay,
                             double decayAt, boolean augment) {
-        this(epochs, batchSize, learningRate, momentum, weightDecay, List.of(decayAt), 0.1, augment, NO_CUTMIX);
+        this(epochs, batchSize, learningRate, momentum, weightDecay, List.of(decayAt), 0.1, augment, NO_CUTMIX, TARGET_CLIP);
     }
 
     /** The DSA/DM papers' evaluation: 1000 epochs, batch 256, lr 0.01 (÷10 at half), momentum 0.9, wd 5e-4, DSA. */
@@ -80,28 +102,33 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
     }
 
     public TrainingSchedule withEpochs(int n) {
-        return new TrainingSchedule(n, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix);
+        return new TrainingSchedule(n, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withBatchSize(int n) {
-        return new TrainingSchedule(epochs, n, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix);
+        return new TrainingSchedule(epochs, n, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withLearningRate(double lr) {
-        return new TrainingSchedule(epochs, batchSize, lr, momentum, weightDecay, decayAt, decayFactor, augment, cutMix);
+        return new TrainingSchedule(epochs, batchSize, lr, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withAugment(boolean on) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, on, cutMix);
+        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, on, cutMix, targetClip);
     }
 
     /** The learning rate multiplied by {@code factor} after each fraction {@code at} of the epochs. */
     public TrainingSchedule withDecay(List<Double> at, double factor) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, at, factor, augment, cutMix);
+        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, at, factor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withCutMix(CutMix mix) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, mix);
+        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, mix, targetClip);
+    }
+
+    /** Steps on regression targets bounded to gradient norm {@code bound} (0: unbounded). */
+    public TrainingSchedule withTargetClip(double bound) {
+        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, bound);
     }
 
     /**
@@ -126,9 +153,10 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
         String when = drops.isEmpty() ? factor + " after epoch never" : drops.size() == 1 ? factor + " after epoch " + drops.get(0)
                 : factor + " after epochs " + drops.stream().map(String::valueOf).collect(Collectors.joining(", "));
         return String.format(java.util.Locale.ROOT, "%d epochs, batch %d, SGD lr %.3g (%s), momentum %.2g, "
-                        + "weight decay %.1e, augmentation %s%s", epochs, batchSize, learningRate, when, momentum, weightDecay,
+                        + "weight decay %.1e, augmentation %s%s%s", epochs, batchSize, learningRate, when, momentum, weightDecay,
                 augment ? "DSA" : "off", cutMix.probability() > 0
-                        ? ", CutMix p " + shortly(cutMix.probability()) : "");
+                        ? ", CutMix p " + shortly(cutMix.probability()) : "",
+                targetClip > 0 ? ", regression targets' gradient norm ≤ " + shortly(targetClip) : "");
     }
 
     /** Three significant digits, no trailing zeros: 0.2, 0.5, 0.125. */

@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.ddlab.runs.Runner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -285,6 +290,37 @@ class AblationTest {
         assertFalse(grown.complete());
         assertEquals(2, grown.cells().size(), "the cell never run is missing, not invented");
         assertTrue(Ablation.finished(dir, grid.with("seed", 7), 2, data).cells().isEmpty(), "another configuration matches nothing");
+    }
+
+    /** A score cached by older evaluation code is neither read back by a run nor shown as finished. */
+    @Test
+    void scoresOfOlderEvaluationCodeAreRecomputed(@TempDir Path dir) throws Exception {
+        DatasetSplits data = TinySets.splits(30, 10, 4, 3);
+        EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
+                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(2).withAugment(false));
+        AblationGrid grid = AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
+                "real_batch", 5, "steps", 2)).vary("image_lr", 0.1);
+        Ablation ablation = new Ablation(dir, data, protocol, 2).evaluatingWith("mlp:width=8");
+        Ablation.Cell cell = ablation.run(grid, Ablation.Listener.NONE).get(0);
+        assertEquals(1, Ablation.finished(dir, grid, 2, data).cells().size(), "this code's cell is found");
+        // The same cell as an older build saved it: its identity names the version before this one.
+        Path result = cell.dir().resolve("result.json");
+        JsonObject saved = JsonParser.parseString(Files.readString(result)).getAsJsonObject();
+        JsonObject identity = saved.getAsJsonObject("identity");
+        assertEquals(EvaluationProtocol.CODE_VERSION, identity.get("evaluation_code").getAsInt());
+        identity.addProperty("evaluation_code", EvaluationProtocol.CODE_VERSION - 1);
+        Map<String, Object> old = new Gson().fromJson(identity, new com.google.gson.reflect.TypeToken<TreeMap<String, Object>>() { }.getType());
+        Path oldDir = dir.resolve(Runner.hash(old, 8));
+        Files.createDirectories(oldDir);
+        Files.writeString(oldDir.resolve("result.json"), saved.toString());
+        try (var files = Files.walk(cell.dir())) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+
+        assertTrue(Ablation.finished(dir, grid, 2, data).cells().isEmpty(), "an older code's score is not shown as finished");
+        assertFalse(ablation.run(grid, Ablation.Listener.NONE).get(0).cached(), "and a run scores the cell again");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,15 @@ class MainTest {
                 "--json", "--profile", "quick");
         assertEquals(0, eval.code(), eval.err());
         assertEquals("frepo IPC 1", JsonParser.parseString(eval.out().trim()).getAsJsonObject().get("set").getAsString());
+        assertTrue(JsonParser.parseString(eval.out().trim()).getAsJsonObject().get("protocol").getAsString()
+                .contains("regression targets' gradient norm ≤ 3"), eval.out());
+        Run unbounded = run("evaluate", "--set", out + "/synthetic.npz", "--arch", "mlp", "--epochs", "1", "--repeats", "1",
+                "--json", "--profile", "quick", "--target-clip", "0");
+        assertEquals(0, unbounded.code(), unbounded.err());
+        assertFalse(unbounded.out().contains("gradient norm"), "--target-clip 0 lifts the bound: " + unbounded.out());
+        Run negative = run("evaluate", "--set", out + "/synthetic.npz", "--target-clip", "-1");
+        assertEquals(1, negative.code(), negative.err());
+        assertTrue(negative.err().contains("--target-clip must be 0") && !negative.err().contains("\tat "), negative.err());
         Run start = run("evaluate", "--set", out + "/start.npz", "--arch", "mlp", "--epochs", "5", "--repeats", "1",
                 "--json", "--profile", "quick");
         assertEquals(0, start.code(), start.err());

@@ -19,6 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerTest {
 
     private static final TrainingSchedule SHORT = new TrainingSchedule(30, 16, 0.05, 0.9, 5e-4, 0.5, false);
+    /** A rate at which the tiny MLP's squared error overshoots and never recovers (at 0.5 it still does). */
+    private static final double FAST_LR = 1;
+    /** A bound that holds the tiny MLP's steps at {@link #FAST_LR} (its gradients are far below ConvNet's). */
+    private static final double BOUND = 0.3;
 
     @Test
     void trainingLearnsASeparableSet() {
@@ -181,5 +185,92 @@ class TrainerTest {
         assertTrue(!java.util.Arrays.equals(finals[0], finals[1]), "the drops change the training");
         assertThrows(IllegalArgumentException.class, () -> base.withDecay(List.of(0.5), 0));
         assertThrows(IllegalArgumentException.class, () -> base.withDecay(List.of(-0.5), 0.1));
+    }
+
+    /** FRePo-style regression targets: centred one-hot (1 - 1/K on the class, -1/K elsewhere), trained with MSE. */
+    private static LabeledSet centredOneHot(ImageSet set) {
+        int k = set.numClasses();
+        float[] y = new float[set.size() * k];
+        for (int i = 0; i < set.size(); i++) {
+            for (int c = 0; c < k; c++) {
+                y[i * k + c] = (c == set.label(i) ? 1f : 0f) - 1f / k;
+            }
+        }
+        LabeledSet out = new LabeledSet(set, y);
+        assertEquals(Loss.MSE, out.defaultLoss());
+        return out;
+    }
+
+    /** The bound scales every gradient by one factor, so the global norm becomes the bound and the direction stays. */
+    @Test
+    void clippingScalesTheGradientToTheBound() {
+        LabeledSet set = centredOneHot(TinySets.stripes(8, 4, 1));
+        int[] idx = {0, 3, 9, 17, 26};
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp:width=16", new Shape(1, 8, 8), 4).initialize(m, 2);
+            Trainer.step(net, set, idx, Loss.MSE, Augmentation.NONE, TrainingSchedule.NO_CUTMIX, new java.util.Random(1));
+            float[] before = net.parameters().get(0).getArray().getGradient().toFloatArray();
+            double norm = Trainer.clipGradientNorm(net, Double.MAX_VALUE);
+            assertArrayEquals(before, net.parameters().get(0).getArray().getGradient().toFloatArray(), "a norm under the bound is left alone");
+            assertEquals(norm / 4, Trainer.clipGradientNorm(net, norm / 4) / 4, 1e-6 * norm, "it returns the norm before clipping");
+            assertEquals(norm / 4, Trainer.clipGradientNorm(net, Double.MAX_VALUE), 1e-4 * norm, "and the norm after is the bound");
+            float[] after = net.parameters().get(0).getArray().getGradient().toFloatArray();
+            for (int i = 0; i < before.length; i++) {
+                assertEquals(before[i] / 4, after[i], 1e-6 + 1e-4 * Math.abs(before[i]), "element " + i);
+            }
+        }
+    }
+
+    /**
+     * Squared error has no softmax to bound its gradient: at a rate cross-entropy trains with, the regression
+     * targets overshoot without the bound and train with it.
+     */
+    @Test
+    void theBoundKeepsOvershootingRegressionTargetsTraining() {
+        LabeledSet set = centredOneHot(TinySets.stripes(8, 4, 1));
+        ImageSet test = TinySets.stripes(20, 4, 2);
+        TrainingSchedule fast = SHORT.withLearningRate(FAST_LR);
+        double[] accuracy = new double[2];
+        List<Double> unbounded = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            boolean bounded = run == 1;
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+                try {
+                    Trainer.train(net, set, fast.withTargetClip(bounded ? BOUND : 0), Augmentation.NONE, 0, (e, n, loss) -> {
+                        if (!bounded) {
+                            unbounded.add(loss);
+                        }
+                    });
+                    accuracy[run] = Accuracy.of(net, test, 32);
+                } catch (ArithmeticException diverged) {
+                    accuracy[run] = Double.NaN;
+                }
+            }
+        }
+        assertTrue(!(accuracy[0] > 0.5), "unbounded, the targets overshoot: accuracy " + accuracy[0] + ", losses " + unbounded);
+        assertTrue(accuracy[1] > 0.95, "bounded by " + BOUND + ", they train: accuracy " + accuracy[1]);
+    }
+
+    /** Class labels (cross-entropy, hard or soft) are never clipped, even when their gradient is far above the bound. */
+    @Test
+    void classLabelsAreNotClipped() {
+        ImageSet images = TinySets.stripes(8, 4, 1);
+        TrainingSchedule fast = SHORT.withLearningRate(FAST_LR).withEpochs(3);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network probe = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Trainer.step(probe, LabeledSet.hard(images), new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+                    Loss.CROSS_ENTROPY, Augmentation.NONE, TrainingSchedule.NO_CUTMIX, new java.util.Random(0));
+            double norm = Trainer.clipGradientNorm(probe, Double.MAX_VALUE);
+            double tight = norm / 10;
+            float[][] finals = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+                Trainer.train(net, LabeledSet.hard(images), fast.withTargetClip(run == 0 ? 0 : tight), Augmentation.NONE, 0,
+                        TrainingListener.NONE);
+                finals[run] = net.parameters().get(0).getArray().toFloatArray();
+            }
+            assertArrayEquals(finals[0], finals[1], "a bound of " + tight + " under the first step's norm " + norm + " changes nothing");
+        }
     }
 }
