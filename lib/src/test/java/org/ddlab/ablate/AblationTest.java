@@ -76,8 +76,7 @@ class AblationTest {
     @Test
     void finishedCellsAreCachedAndAGrownGridRunsOnlyTheNewOnes(@TempDir Path dir) throws Exception {
         DatasetSplits data = TinySets.splits(30, 10, 4, 3);
-        EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
-                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(3).withAugment(false));
+        EvaluationProtocol protocol = quickProtocol(3);
         Ablation ablation = new Ablation(dir, data, protocol, 2)
                 .evaluatingWith("mlp:width=8");
         AblationGrid grid = AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
@@ -264,10 +263,8 @@ class AblationTest {
     @Test
     void finishedCellsOfAnotherRunAreReadWithoutRunningAnything(@TempDir Path dir) throws Exception {
         DatasetSplits data = TinySets.splits(30, 10, 4, 3);
-        EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
-                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(2).withAugment(false));
-        AblationGrid grid = AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
-                "real_batch", 5, "steps", 2)).vary("image_lr", 0.1, 1.0);
+        EvaluationProtocol protocol = quickProtocol(2);
+        AblationGrid grid = tinyDm().vary("image_lr", 0.1, 1.0);
         assertTrue(Ablation.finished(dir.resolve("absent"), grid, 2, data).cells().isEmpty());
         List<Ablation.Cell> ran = new Ablation(dir, data, protocol, 2)
                 .evaluatingWith("mlp:width=8").run(grid, Ablation.Listener.NONE);
@@ -296,10 +293,8 @@ class AblationTest {
     @Test
     void scoresOfOlderEvaluationCodeAreRecomputed(@TempDir Path dir) throws Exception {
         DatasetSplits data = TinySets.splits(30, 10, 4, 3);
-        EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
-                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(2).withAugment(false));
-        AblationGrid grid = AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
-                "real_batch", 5, "steps", 2)).vary("image_lr", 0.1);
+        EvaluationProtocol protocol = quickProtocol(2);
+        AblationGrid grid = tinyDm().vary("image_lr", 0.1);
         Ablation ablation = new Ablation(dir, data, protocol, 2).evaluatingWith("mlp:width=8");
         Ablation.Cell cell = ablation.run(grid, Ablation.Listener.NONE).get(0);
         assertEquals(1, Ablation.finished(dir, grid, 2, data).cells().size(), "this code's cell is found");
@@ -310,14 +305,8 @@ class AblationTest {
         assertEquals(EvaluationProtocol.CODE_VERSION, identity.get("evaluation_code").getAsInt());
         identity.addProperty("evaluation_code", EvaluationProtocol.CODE_VERSION - 1);
         Map<String, Object> old = new Gson().fromJson(identity, new com.google.gson.reflect.TypeToken<TreeMap<String, Object>>() { }.getType());
-        Path oldDir = dir.resolve(Runner.hash(old, 8));
-        Files.createDirectories(oldDir);
+        Path oldDir = Files.move(cell.dir(), dir.resolve(Runner.hash(old, 8)));
         Files.writeString(oldDir.resolve("result.json"), saved.toString());
-        try (var files = Files.walk(cell.dir())) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
 
         assertTrue(Ablation.finished(dir, grid, 2, data).cells().isEmpty(), "an older code's score is not shown as finished");
         assertFalse(ablation.run(grid, Ablation.Listener.NONE).get(0).cached(), "and a run scores the cell again");
@@ -329,5 +318,17 @@ class AblationTest {
         AblationGrid grid = AblationGrid.of("g", Map.of("method", "dm", "ipc", 1)).vary("image_lr", 0.1, "fast");
         assertThrows(IllegalArgumentException.class, () -> ablation.run(grid, Ablation.Listener.NONE));
         assertTrue(dir.toFile().list() == null || dir.toFile().list().length == 0, "no cell ran");
+    }
+
+    /** The quick protocol, one run of {@code epochs} epochs without augmentation: cells score in seconds. */
+    private static EvaluationProtocol quickProtocol(int epochs) {
+        return EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
+                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(epochs).withAugment(false));
+    }
+
+    /** A DM grid's base small enough to distil in a second: IPC 1, two steps on a four-channel ConvNet. */
+    private static AblationGrid tinyDm() {
+        return AblationGrid.of("dm lr", Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1",
+                "real_batch", 5, "steps", 2));
     }
 }
