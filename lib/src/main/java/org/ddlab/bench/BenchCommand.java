@@ -39,7 +39,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 /** {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures for the README).",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (the figures of docs/results.md).",
         subcommands = {BenchCommand.FrepoStep.class, BenchCommand.Evaluate.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
 public final class BenchCommand implements Callable<Integer> {
 

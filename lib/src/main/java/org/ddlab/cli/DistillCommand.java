@@ -93,20 +93,30 @@ final class DistillCommand implements Callable<Integer> {
      * {@code --pool-size}. Called on the command's spec when the command line is built.
      */
     static void addMethodOptions(CommandSpec distill) {
-        Map<String, List<String>> owners = new LinkedHashMap<>();
+        // option name → its description → the methods that describe it so: methods sharing an option may mean
+        // different things by it (FRePo's image rate is Adam's, the matching methods' SGD's), and each is shown.
+        Map<String, Map<String, List<String>>> meanings = new LinkedHashMap<>();
         for (Method m : Methods.all()) {
             for (Option o : m.options()) {
-                owners.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(m.name());
+                meanings.computeIfAbsent(o.name(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(o.description(), k -> new ArrayList<>()).add(m.name());
             }
         }
         for (Option o : methodOptions().values()) {
-            String who = owners.containsKey(o.name()) ? String.join(", ", owners.get(o.name())) + ": " : "";
+            String text = o.description();
+            if (meanings.containsKey(o.name())) {
+                List<String> parts = new ArrayList<>();
+                meanings.get(o.name()).forEach((description, methods) -> parts.add(String.join(", ", methods) + ": " + description));
+                text = String.join("; ", parts);
+            }
+            // picocli formats descriptions: a literal % must be doubled.
+            String described = (text + " (" + o.accepts() + ")").replace("%", "%%");
             distill.addOption(OptionSpec.builder(o.flag()).paramLabel(o.type() == Option.Type.BOOLEAN ? "true|false" : "VALUE")
-                    .type(String.class).description(who + o.description() + " (" + o.accepts() + ")").build());
+                    .type(String.class).description(described).build());
         }
         StringBuilder footer = new StringBuilder("%nMethods:%n");
         for (Method m : Methods.all()) {
-            footer.append("  ").append(m.name()).append("  ").append(m.summary()).append("%n");
+            footer.append("  ").append(m.name()).append("  ").append(m.summary().replace("%", "%%")).append("%n");
         }
         distill.usageMessage().footer(footer.toString());
     }

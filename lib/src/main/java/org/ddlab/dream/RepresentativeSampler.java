@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * request for fewer images than N takes a seeded subset of the N picks; for more, all N plus random
  * other images of the class. {@code candidates} bounds how many of the class's images are embedded
  * and clustered (a seeded subset per clustering); the reference embeds them all, which on a CPU costs
- * more than the distillation step itself (see the README's measurements), so it is an option.
+ * more than the distillation step itself (see docs/results.md), so it is an option.
  *
  * <p>The cached picks are state: {@link #state()} and {@link #load} carry them through checkpoints so
  * a resumed run samples exactly as an uninterrupted one.
@@ -42,7 +42,7 @@ public final class RepresentativeSampler implements RealSampler {
     public static final int DEFAULT_INTERVAL = 10;
     /**
      * Images of a class embedded per clustering by default: about four per centre at N = 128. Embedding,
-     * not K-Means, is DREAM's cost on a CPU (README: per-clustering times), and it grows with this.
+     * not K-Means, is DREAM's cost on a CPU (docs/results.md: per-clustering times), and it grows with this.
      */
     public static final int DEFAULT_CANDIDATES = 500;
     /** Images embedded per forward pass. */

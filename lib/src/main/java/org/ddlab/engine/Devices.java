@@ -35,7 +35,7 @@ public final class Devices {
                     throw new IllegalStateException(ENV + "=gpu but the " + engine.getEngineName()
                             + " engine sees no GPU. The CPU natives are on the classpath: build with "
                             + "'mvn -Pcuda' and point PYTORCH_LIBRARY_PATH at a CUDA libtorch "
-                            + engine.getVersion() + " (see README, Running on a GPU), or unset " + ENV + ".");
+                            + engine.getVersion() + " (see docs/gpu.md), or unset " + ENV + ".");
                 }
                 return Device.gpu();
             default:

@@ -56,7 +56,7 @@ public final class FrepoMethod implements Method {
         return false;
     }
 
-    /** One re-clustering per 100 steps keeps DREAM's embedding under 15 % of a CPU run (README, DREAM). */
+    /** One re-clustering per 100 steps keeps DREAM's embedding under 15 % of a CPU run (docs/results.md, DREAM). */
     @Override
     public int dreamInterval() {
         return 100;

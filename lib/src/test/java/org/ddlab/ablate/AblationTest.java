@@ -146,7 +146,7 @@ class AblationTest {
 
     @Test
     void dreamsDefaultsAreSpacedByMethodAndExplicitOnesKept() {
-        // Spaced so the sampling stays under 15 % of a CPU run (README, "DREAM"): the cheaper the method's step, the longer.
+        // Spaced so the sampling stays under 15 % of a CPU run (docs/results.md, "DREAM"): the cheaper the method's step, the longer.
         for (var e : Map.of("dc", 20, "dsa", 20, "dm", 30, "frepo", 100).entrySet()) {
             Map<String, Object> c = Methods.configure(Map.of("method", e.getKey(), "sampler", "dream"), 10);
             assertEquals(e.getValue(), ((Number) c.get("interval")).intValue(), e.getKey());

@@ -36,6 +36,26 @@ class MainTest {
     }
 
     @Test
+    void distillHelpGivesEachMethodsMeaningOfASharedOption() {
+        // picocli reports a description it cannot format on System.err, not on the command line's writer.
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        Run r;
+        try {
+            System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+            r = run("distill", "--help");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(0, r.code(), r.err());
+        assertFalse(warnings.toString(java.nio.charset.StandardCharsets.UTF_8).contains("Could not format"), warnings.toString());
+        String help = r.out().replaceAll("\\s+", " ");
+        // --image-lr is Adam's rate in FRePo and SGD's in the matching methods: both are said, with a literal '%'.
+        assertTrue(help.contains("frepo: Adam rate of the images, cosine-decayed to 10 %;"), help);
+        assertTrue(help.contains("dc, dsa, dm: SGD rate of the images;") && help.contains("idc: SGD rate of the stored images"), help);
+    }
+
+    @Test
     void infoAsJsonNamesEngineDeviceAndThreads() {
         Run r = run("info", "--json");
         assertEquals(0, r.code(), r.err());
