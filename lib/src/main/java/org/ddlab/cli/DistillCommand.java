@@ -92,21 +92,21 @@ final class DistillCommand implements Callable<Integer> {
      * method, described with the methods that have it; {@code ipc} is {@code --ipc}, {@code pool_size}
      * {@code --pool-size}. Called on the command's spec when the command line is built.
      */
-    static void addMethodOptions(CommandSpec distill) {
+    static void addMethodOptions(CommandSpec distill, List<Method> methods) {
         // option name → its description → the methods that describe it so: methods sharing an option may mean
         // different things by it (FRePo's image rate is Adam's, the matching methods' SGD's), and each is shown.
         Map<String, Map<String, List<String>>> meanings = new LinkedHashMap<>();
-        for (Method m : Methods.all()) {
+        for (Method m : methods) {
             for (Option o : m.options()) {
                 meanings.computeIfAbsent(o.name(), k -> new LinkedHashMap<>())
                         .computeIfAbsent(o.description(), k -> new ArrayList<>()).add(m.name());
             }
         }
-        for (Option o : methodOptions().values()) {
+        for (Option o : methodOptions(methods).values()) {
             String text = o.description();
             if (meanings.containsKey(o.name())) {
                 List<String> parts = new ArrayList<>();
-                meanings.get(o.name()).forEach((description, methods) -> parts.add(String.join(", ", methods) + ": " + description));
+                meanings.get(o.name()).forEach((description, owners) -> parts.add(String.join(", ", owners) + ": " + description));
                 text = String.join("; ", parts);
             }
             // picocli formats descriptions: a literal % must be doubled.
@@ -115,7 +115,7 @@ final class DistillCommand implements Callable<Integer> {
                     .type(String.class).description(described).build());
         }
         StringBuilder footer = new StringBuilder("%nMethods:%n");
-        for (Method m : Methods.all()) {
+        for (Method m : methods) {
             footer.append("  ").append(m.name()).append("  ").append(m.summary().replace("%", "%%")).append("%n");
         }
         distill.usageMessage().footer(footer.toString());
@@ -191,11 +191,11 @@ final class DistillCommand implements Callable<Integer> {
     }
 
     /** Every option with a flag of its own here, by name: the common and sampler options and every method's. */
-    private static Map<String, Option> methodOptions() {
+    private static Map<String, Option> methodOptions(List<Method> methods) {
         Map<String, Option> byName = new LinkedHashMap<>();
         Methods.COMMON.forEach(o -> byName.put(o.name(), o));
         Methods.SAMPLER.forEach(o -> byName.put(o.name(), o));
-        Methods.all().forEach(m -> m.options().forEach(o -> byName.putIfAbsent(o.name(), o)));
+        methods.forEach(m -> m.options().forEach(o -> byName.putIfAbsent(o.name(), o)));
         byName.remove("architecture"); // --arch, as in every command
         return byName;
     }
@@ -204,7 +204,7 @@ final class DistillCommand implements Callable<Integer> {
     private Map<String, Object> givenOptions() {
         Map<String, Object> given = new LinkedHashMap<>();
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        for (Option o : methodOptions().values()) {
+        for (Option o : methodOptions(Methods.all()).values()) {
             if (parsed.hasMatchedOption(o.flag())) {
                 given.put(o.name(), parsed.matchedOptionValue(o.flag(), (String) null));
             }

@@ -2,15 +2,20 @@ package org.ddlab.cli;
 
 import org.ddlab.bench.BenchCommand;
 import org.ddlab.engine.EngineInfo;
+import org.ddlab.methods.Method;
+import org.ddlab.methods.Methods;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.List;
 
 /**
  * {@code java -jar lib/target/ddlab.jar <command>}: scripted runs of what the notebooks teach.
  */
 @Command(name = "ddlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Dataset distillation lab: FRePo, DREAM, matching, evaluation.",
-        subcommands = {InfoCommand.class, DataCommand.class, BaselineCommand.class, DistillCommand.class, EvaluateCommand.class, AblateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, DataCommand.class, BaselineCommand.class, DistillCommand.class, EvaluateCommand.class, AblateCommand.class, BenchCommand.class, ReferenceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -26,10 +31,15 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, shared by {@link #main} and tests. */
+    /** The configured command line, shared by {@link #main} and tests: every registered method. */
     public static CommandLine commandLine() {
+        return commandLine(Methods.all());
+    }
+
+    /** The command line with these methods' options on {@code distill}. */
+    static CommandLine commandLine(List<Method> methods) {
         CommandLine cli = new CommandLine(new Main());
-        DistillCommand.addMethodOptions(cli.getSubcommands().get("distill").getCommandSpec());
+        DistillCommand.addMethodOptions(cli.getSubcommands().get("distill").getCommandSpec(), methods);
         return cli
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // A user error gets one clear line, not a stack trace; DDLAB_DEBUG=1 shows the trace.

@@ -85,6 +85,16 @@ public final class Methods {
         r.put(method.name(), method);
     }
 
+    /**
+     * The methods this jar ships (its {@link ServiceLoader} entries), without those added by {@link #register}:
+     * what the command-line reference documents.
+     */
+    public static List<Method> shipped() {
+        List<Method> found = new ArrayList<>();
+        ServiceLoader.load(Method.class, Methods.class.getClassLoader()).forEach(found::add);
+        return List.copyOf(found);
+    }
+
     /** Every registered method, built-in ones first. */
     public static synchronized List<Method> all() {
         return List.copyOf(registry().values());
