@@ -45,6 +45,9 @@ final class BaselineCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (synthetic.npz, synthetic.json, grid.png).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace the set DIR already holds (without it, such a DIR is refused).")
+    boolean overwrite;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -65,6 +68,13 @@ final class BaselineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
+        if (ipc < 1) {
+            throw new IllegalArgumentException("--ipc must be 1 or more images per class, got " + ipc);
+        }
+        // Checked before any work: a finished set is never replaced by accident.
+        if (!overwrite && Files.exists(out.resolve("synthetic.npz"))) {
+            throw new IllegalArgumentException(out + " already holds a set (synthetic.npz); choose a new --out, or add --overwrite to replace it");
+        }
         Selection selection = Coresets.byName(method);
         Profile profile = profileOption.get();
         DatasetSplits splits = data.splits();

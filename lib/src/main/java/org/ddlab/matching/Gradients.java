@@ -6,6 +6,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
 import org.ddlab.engine.GradMode;
+import org.ddlab.engine.GradientBuffers;
 import org.ddlab.engine.TorchScript;
 
 import java.util.ArrayList;
@@ -54,15 +55,7 @@ public final class Gradients {
 
     /** Sets the accumulated {@code .grad} of {@code arrays} to zero in place (arrays without one are skipped). */
     public static void zero(List<NDArray> arrays) {
-        try (GradMode.Scope off = GradMode.off()) {
-            for (NDArray p : arrays) {
-                if (p.hasGradient()) {
-                    try (NDArray g = p.getGradient()) {
-                        g.subi(g);
-                    }
-                }
-            }
-        }
+        GradientBuffers.zero(arrays);
     }
 
     private static List<NDArray> grad(NDArray loss, List<NDArray> inputs, boolean createGraph) {

@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.Pair;
+import org.ddlab.engine.GradientBuffers;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -237,15 +238,7 @@ public final class Network {
      * backward passes and never clears them itself.
      */
     public void zeroGradients() {
-        for (Parameter p : parameters()) {
-            NDArray array = p.getArray();
-            if (array.hasGradient()) {
-                // getGradient() returns a fresh handle attached to the parameters' manager: close it.
-                try (NDArray grad = array.getGradient()) {
-                    grad.subi(grad);
-                }
-            }
-        }
+        GradientBuffers.zero(parameters().stream().map(Parameter::getArray).toList());
     }
 
     /**

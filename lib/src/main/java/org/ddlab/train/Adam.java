@@ -3,6 +3,7 @@ package org.ddlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import org.ddlab.engine.GradMode;
+import org.ddlab.engine.GradientBuffers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,14 +62,7 @@ public final class Adam {
 
     /** Sets the gradients of the parameters to zero (PyTorch accumulates them across backward passes). */
     public void zeroGradients() {
-        try (NDScope scope = new NDScope()) {
-            for (NDArray p : parameters) {
-                if (p.hasGradient()) {
-                    NDArray g = p.getGradient();
-                    g.subi(g);
-                }
-            }
-        }
+        GradientBuffers.zero(parameters);
     }
 
     /** Steps taken so far. */

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -89,6 +90,26 @@ class MainTest {
         assertEquals(2, o.get("accuracies").getAsJsonArray().size());
         double mean = o.get("mean").getAsDouble();
         assertTrue(mean > 0.2 && mean < 1, "20 images, 40 epochs: better than chance, got " + mean);
+    }
+
+    @Test
+    void baselineNeverReplacesASetUnasked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path set = dir.resolve("synthetic.npz");
+        java.nio.file.Files.write(set, new byte[]{1, 2, 3});
+        Run r = run("baseline", "--method", "random", "--ipc", "2", "--out", dir.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("already holds a set") && r.err().contains("--overwrite"), r.err());
+        assertArrayEquals(new byte[]{1, 2, 3}, java.nio.file.Files.readAllBytes(set));
+        Run zero = run("baseline", "--method", "random", "--ipc", "0", "--out", dir.resolve("other").toString());
+        assertEquals(1, zero.code());
+        assertTrue(zero.err().contains("--ipc must be 1 or more"), zero.err());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("other")), "nothing is written for a refused command");
+        if (org.ddlab.data.Datasets.named("fashion-mnist").location().isPresent()) {
+            Run replaced = run("baseline", "--method", "random", "--ipc", "1", "--overwrite", "--out", dir.toString());
+            assertEquals(0, replaced.code(), replaced.err());
+            assertTrue(java.nio.file.Files.size(set) > 3, "--overwrite replaces the set");
+        }
     }
 
     @Test

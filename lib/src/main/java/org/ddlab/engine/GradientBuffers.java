@@ -1,0 +1,29 @@
+package org.ddlab.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * Clears the gradients PyTorch accumulates in each array's {@code .grad} across backward passes (DJL never
+ * clears them). The buffer is filled with 0 rather than reduced by itself: {@code g − g} and {@code 0·g}
+ * keep a NaN or an infinity, so one bad step would poison every later one.
+ */
+public final class GradientBuffers {
+
+    private GradientBuffers() {
+    }
+
+    /** Sets the accumulated gradient of every array that has one to zero, in place. */
+    public static void zero(Iterable<NDArray> arrays) {
+        try (GradMode.Scope off = GradMode.off()) {
+            for (NDArray p : arrays) {
+                if (p.hasGradient()) {
+                    // getGradient() returns a fresh handle on the same buffer, attached to p's manager: close it.
+                    try (NDArray g = p.getGradient()) {
+                        g.set(new NDIndex("..."), 0f);
+                    }
+                }
+            }
+        }
+    }
+}
