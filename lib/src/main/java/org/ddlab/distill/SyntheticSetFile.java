@@ -78,10 +78,57 @@ public final class SyntheticSetFile {
                 throw new IllegalArgumentException(file + " was made on dataset '" + made + "', not on '" + data.dataset().name()
                         + "'; evaluate it with --dataset " + made);
             }
+            requireFinite(set.images(), file);
+            if (metadata.isEmpty()) {
+                try (SyntheticSet named = asClassesOf(data, file)) {
+                    return named.trainingSet(data, name);
+                }
+            }
             try {
                 return set.trainingSet(data, name);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * A set saved without its sidecar (plain {@code images} and {@code labels}, as NumPy or PyTorch write them) is
+         * pixels of the data's classes, in the data's order: checked for the data's image shape and class count, it takes
+         * the data's class names. Each misfit gets its own message.
+         */
+        private SyntheticSet asClassesOf(org.ddlab.data.DatasetSplits data, Path file) {
+            org.ddlab.data.ImageSet real = data.train();
+            String title = data.dataset().title();
+            ai.djl.ndarray.types.Shape want = real.shape().slice(1);
+            if (!set.imageShape().equals(want)) {
+                throw new IllegalArgumentException(file + ": images are " + set.imageShape() + " but " + title + "'s are " + want
+                        + "; resize them, or evaluate with the --dataset they come from");
+            }
+            int k = real.numClasses();
+            int[] labels = set.labels();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] >= k) {
+                    throw new IllegalArgumentException(file + ": label " + labels[i] + " of image " + i + " is out of range: " + title
+                            + " has " + k + " classes, labels 0 to " + (k - 1));
+                }
+            }
+            Optional<NDArray> soft = set.softLabels();
+            if (soft.isPresent() && soft.get().getShape().get(1) != k) {
+                throw new IllegalArgumentException(file + ": 'soft_labels' has " + soft.get().getShape().get(1) + " columns but "
+                        + title + " has " + k + " classes");
+            }
+            return SyntheticSet.of(set.images().duplicate(), labels, soft.map(NDArray::duplicate).orElse(null), real.classNames());
+        }
+    }
+
+    /** NaN or infinite pixels would train to a NaN loss many epochs later; they are refused up front, with where. */
+    private static void requireFinite(NDArray images, Path file) {
+        float[] x = images.toFloatArray();
+        long perImage = images.getShape().size() / Math.max(1, images.getShape().get(0));
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalArgumentException(file + ": image " + (i / perImage) + " holds " + x[i]
+                        + "; a set's pixels must be finite numbers (re-export it, or drop that image)");
             }
         }
     }

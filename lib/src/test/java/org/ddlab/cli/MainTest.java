@@ -112,6 +112,52 @@ class MainTest {
         }
     }
 
+    /** Writes images/labels as a plain .npz (no sidecar), the portable form NumPy and PyTorch users write. */
+    private static java.nio.file.Path plainNpz(java.nio.file.Path file, float[] pixels, int[] labels, int classes, int side)
+            throws Exception {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            java.util.List<String> names = java.util.stream.IntStream.range(0, classes).mapToObj(String::valueOf).toList();
+            var set = org.ddlab.distill.SyntheticSet.of(m.create(pixels, new ai.djl.ndarray.types.Shape(labels.length, 1, side, side)),
+                    labels, null, names);
+            org.ddlab.distill.SyntheticSetFile.save(set, file, org.ddlab.distill.Metadata.of("elsewhere", "fashion-mnist", 0L, 0L));
+            java.nio.file.Files.delete(org.ddlab.distill.SyntheticSetFile.sidecarOf(file));
+        }
+        return file;
+    }
+
+    @Test
+    void aPlainNpzEvaluatesAndEachFaultOfOneHasItsOwnLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assumeFashionMnist();
+        int[] labels = java.util.stream.IntStream.range(0, 20).map(i -> i / 2).toArray();
+        float[] pixels = new float[20 * 28 * 28];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (i % 97) / 97f;
+        }
+        Run ok = run("evaluate", "--set", plainNpz(dir.resolve("plain.npz"), pixels, labels, 10, 28).toString(), "--arch", "mlp",
+                "--epochs", "1", "--repeats", "1", "--json");
+        assertEquals(0, ok.code(), ok.err());
+
+        float[] nan = pixels.clone();
+        nan[3 * 28 * 28 + 5] = Float.NaN;
+        Run r = run("evaluate", "--set", plainNpz(dir.resolve("nan.npz"), nan, labels, 10, 28).toString(), "--epochs", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("image 3 holds NaN"), r.err());
+
+        Run shape = run("evaluate", "--set", plainNpz(dir.resolve("shape.npz"), new float[20 * 32 * 32], labels, 10, 32).toString(),
+                "--epochs", "1");
+        assertEquals(1, shape.code());
+        assertTrue(shape.err().contains("images are (1, 32, 32) but Fashion-MNIST's are (1, 28, 28)"), shape.err());
+
+        int[] beyond = labels.clone();
+        beyond[19] = 10;
+        Run label = run("evaluate", "--set", plainNpz(dir.resolve("label.npz"), pixels, beyond, 11, 28).toString(), "--epochs", "1");
+        assertEquals(1, label.code());
+        assertTrue(label.err().contains("label 10 of image 19 is out of range"), label.err());
+        for (Run bad : java.util.List.of(r, shape, label)) {
+            assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        }
+    }
+
     @Test
     void distillStopsResumesAndEvaluates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeFashionMnist();
