@@ -20,10 +20,17 @@ public final class GradientBuffers {
                 if (p.hasGradient()) {
                     // getGradient() returns a fresh handle on the same buffer, attached to p's manager: close it.
                     try (NDArray g = p.getGradient()) {
-                        g.set(new NDIndex("..."), 0f);
+                        clear(g);
                     }
                 }
             }
+        }
+    }
+
+    /** Fills {@code array} with 0 in place, whatever it held: gradients, and the optimiser moments built from them. */
+    public static void clear(NDArray array) {
+        try (GradMode.Scope off = GradMode.off()) {
+            array.set(new NDIndex("..."), 0f);
         }
     }
 }

@@ -74,8 +74,8 @@ public final class Adam {
     public void reset() {
         t = 0;
         for (int i = 0; i < m.size(); i++) {
-            m.get(i).muli(0f);
-            v.get(i).muli(0f);
+            GradientBuffers.clear(m.get(i));
+            GradientBuffers.clear(v.get(i));
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import org.ddlab.engine.GradMode;
+import org.ddlab.engine.GradientBuffers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ public final class Sgd {
     /** Forgets the momentum, as when a network is re-initialised. */
     public void reset() {
         for (NDArray v : velocity) {
-            v.muli(0f);
+            GradientBuffers.clear(v);
         }
     }
 
