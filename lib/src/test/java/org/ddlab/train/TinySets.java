@@ -15,6 +15,11 @@ public final class TinySets {
     }
 
     public static ImageSet stripes(int perClass, int classes, long seed) {
+        return stripes(perClass, classes, seed, 0.1);
+    }
+
+    /** Stripes under Gaussian noise of standard deviation {@code noise} (1: one image is a poor example of its class). */
+    public static ImageSet stripes(int perClass, int classes, long seed, double noise) {
         Random r = new Random(seed);
         int n = perClass * classes;
         int h = 8;
@@ -26,7 +31,7 @@ public final class TinySets {
             labels[i] = c;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    float v = (float) (0.1 * r.nextGaussian());
+                    float v = (float) (noise * r.nextGaussian());
                     if (y == c) {
                         v += 1f;
                     }
@@ -46,7 +51,13 @@ public final class TinySets {
      * {@code validation} are held out, and a test split of {@code perClass} per class.
      */
     public static DatasetSplits splits(int perClass, int validation, int classes, long seed) {
-        return DatasetSplits.of(Datasets.inMemory("stripes", stripes(perClass + validation, classes, seed), stripes(perClass, classes, seed + 1)))
+        return splits(perClass, validation, classes, seed, 0.1);
+    }
+
+    /** The same, under noise of standard deviation {@code noise}. */
+    public static DatasetSplits splits(int perClass, int validation, int classes, long seed, double noise) {
+        return DatasetSplits.of(Datasets.inMemory("stripes", stripes(perClass + validation, classes, seed, noise),
+                        stripes(perClass, classes, seed + 1, noise)))
                 .validation(validation).preprocess(Preprocessing.Kind.PIXELS).load();
     }
 }

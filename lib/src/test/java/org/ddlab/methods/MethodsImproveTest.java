@@ -1,0 +1,131 @@
+package org.ddlab.methods;
+
+import ai.djl.ndarray.NDManager;
+import org.ddlab.data.DatasetSplits;
+import org.ddlab.distill.AbstractDistiller;
+import org.ddlab.distill.Distiller;
+import org.ddlab.engine.Profile;
+import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.runs.Runner;
+import org.ddlab.sampling.RealSampler;
+import org.ddlab.train.TinySets;
+import org.ddlab.train.TrainingSchedule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every method the jar ships makes its set better than the set it started from: on noisy stripes (one real
+ * image per class is a poor example of it; the class's mean is a good one), a short run at a fixed seed
+ * must beat its own start on the validation split by {@link #MARGIN}. A method whose step does nothing scores
+ * exactly its start and fails the same check, which {@link #aStepThatDoesNothingFailsTheCheck} shows.
+ */
+class MethodsImproveTest {
+
+    /** Validation accuracy a run must add to its start. */
+    static final double MARGIN = 0.05;
+
+    static DatasetSplits data;
+
+    /** Per method, the settings of a run of a few seconds here (a method without an entry runs its defaults). */
+    static final Map<String, Map<String, Object>> QUICK = Map.of(
+            "frepo", Map.of("steps", 200, "pool_size", 2, "real_batch", 32),
+            "dc", Map.of("steps", 50, "real_batch", 16),
+            "dsa", Map.of("steps", 20, "real_batch", 16),
+            "dm", Map.of("steps", 60, "real_batch", 16),
+            // IDC's reference rates are for thousands of matching rounds; a larger one shows its step in a few dozen.
+            "idc", Map.of("steps", 6, "inner_loop", 5, "real_batch", 16, "net_data", 32, "image_lr", 0.05));
+
+    @BeforeAll
+    static void noisyStripes() {
+        data = TinySets.splits(30, 20, 4, 7, 1.0);
+    }
+
+    /** A network's quick score: one run of 300 epochs (a few images are one batch: 300 steps), no augmentation, on the validation split. */
+    private static EvaluationProtocol protocol() {
+        return EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
+                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(300).withAugment(false));
+    }
+
+    /** Distils with {@code method} at IPC 1 and returns [start's, set's] validation accuracy. */
+    static double[] startAndEnd(String method, Path dir) throws IOException {
+        Map<String, Object> options = new LinkedHashMap<>(QUICK.getOrDefault(method, Map.of("steps", 5)));
+        options.put("method", method);
+        options.put("ipc", 1);
+        options.put("seed", 3);
+        options.put("architecture", "convnet:width=8,depth=1");
+        Map<String, Object> config = Methods.configure(options, 5, data.dataset().name());
+        Runner.Outcome o = Runner.distil(config, data, dir, Runner.Checkpoints.every(1000), Map.of(), Runner.Listener.NONE);
+        double start = Runner.evaluate(dir.resolve("start.npz"), "start", data, data.validation(), protocol(),
+                "convnet:width=8,depth=1", EvaluationProtocol.Listener.NONE).mean();
+        double end = Runner.evaluate(o.set(), method, data, data.validation(), protocol(), "convnet:width=8,depth=1", EvaluationProtocol.Listener.NONE).mean();
+        return new double[]{start, end};
+    }
+
+    @Test
+    void everyShippedMethodBeatsItsOwnStart(@TempDir Path dir) throws IOException {
+        List<String> short_ = new ArrayList<>();
+        StringBuilder report = new StringBuilder();
+        for (Method m : Methods.shipped()) {
+            double[] r = startAndEnd(m.name(), dir.resolve(m.name()));
+            report.append(String.format(java.util.Locale.ROOT, "%s: %.3f -> %.3f; ", m.name(), r[0], r[1]));
+            if (r[1] - r[0] < MARGIN) {
+                short_.add(m.name());
+            }
+        }
+        assertTrue(short_.isEmpty(), "no better than their start by " + MARGIN + ": " + short_ + " (" + report + ")");
+    }
+
+    /** A method whose distiller returns its start unchanged. */
+    static final class Idle implements Method {
+        @Override
+        public String name() {
+            return "idle";
+        }
+
+        @Override
+        public String summary() {
+            return "a step that does nothing";
+        }
+
+        @Override
+        public List<Option> options() {
+            return List.of();
+        }
+
+        @Override
+        public Distiller create(Map<String, Object> config, RealSampler sampler, String dataset, NDManager manager) {
+            return new AbstractDistiller(config, sampler, dataset, manager) {
+                @Override
+                protected double iterate(long t, Map<String, Double> figures) {
+                    return 0;
+                }
+            };
+        }
+
+        @Override
+        public String describe(Map<String, Object> config) {
+            return "idle";
+        }
+    }
+
+    @Test
+    void aStepThatDoesNothingFailsTheCheck(@TempDir Path dir) throws IOException {
+        if (!Methods.names().contains("idle")) {
+            Methods.register(new Idle());
+        }
+        double[] r = startAndEnd("idle", dir);
+        assertEquals(r[0], r[1], "an unchanged set scores its start");
+        assertTrue(r[1] - r[0] < MARGIN);
+    }
+}
