@@ -15,6 +15,9 @@ Arrays (float32; shapes small so the file stays a few kB):
   real_gray7 [4,1,7,7] -> near_gray7 [4,1,3,5] nearest to a size that does not divide 7
   init_rgb [2,3,8,8]                          IDC's 'mix' initialisation of 2 stored images from real_rgb
   init_gray7 [1,1,7,7]                        the same for 1 stored image from real_gray7 (tiles 4 and 3)
+  warp [2,2,6,7] -> warp_zoom_edges, warp_rot_edges   F.affine_grid/F.grid_sample, align_corners=False (IDC):
+                                                     zoom x 1.1, y 0.8; rotation by 0.3 rad
+                 -> warp_zoom_ac, warp_rot_ac         the same with align_corners=True (DSA)
 """
 import math
 import os
@@ -95,6 +98,19 @@ def main():
     out["real_gray7"] = real_gray7
     out["near_gray7"] = F.interpolate(real_gray7, size=(3, 5))
     out["init_gray7"] = mix_init(real_gray7, 1, 2)
+
+    # IDC's scale and rotate (its DiffAug): F.affine_grid + F.grid_sample with PyTorch's default align_corners=False,
+    # and DSA's reference with True; zoom (1.1, 0.8) and a rotation of 0.3 rad on a non-square image.
+    warp = rand(2, 2, 6, 7)
+    out["warp"] = warp
+    t = 0.3
+    thetas = {"zoom": [[1.1, 0.0, 0.0], [0.0, 0.8, 0.0]],
+              "rot": [[math.cos(t), math.sin(-t), 0.0], [math.sin(t), math.cos(t), 0.0]]}
+    for name, theta in thetas.items():
+        th = torch.tensor([theta], dtype=torch.float32).expand(2, 2, 3)
+        for align in (False, True):
+            grid = F.affine_grid(th, list(warp.shape), align_corners=align)
+            out[f"warp_{name}_{'ac' if align else 'edges'}"] = F.grid_sample(warp, grid, align_corners=align)
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     np.savez(OUT, **{k: v.detach().numpy().astype(np.float32) for k, v in out.items()})

@@ -220,7 +220,7 @@ public final class DsaAugment {
             theta[i] = new double[]{d.scaleX(i), 0, 0, d.scaleY(i)};
             any |= d.scaleX(i) != 1f || d.scaleY(i) != 1f;
         }
-        return any ? Resampler.affine(x, scope, theta) : x;
+        return any ? Resampler.affine(x, scope, theta, d.params().alignCorners()) : x;
     }
 
     private static NDArray rotate(NDArray x, NDManager scope, Draw d) {
@@ -233,6 +233,6 @@ public final class DsaAugment {
             theta[i] = new double[]{Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)};
             any |= t != 0;
         }
-        return any ? Resampler.affine(x, scope, theta) : x;
+        return any ? Resampler.affine(x, scope, theta, d.params().alignCorners()) : x;
     }
 }

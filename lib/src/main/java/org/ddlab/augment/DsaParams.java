@@ -31,10 +31,13 @@ import java.util.List;
  * @param brightness      largest additive brightness change, ≥ 0
  * @param saturation      largest relative saturation change, ≥ 0
  * @param contrast        largest relative contrast change, ≥ 0
+ * @param alignCorners    how scale and rotate resample, as {@code F.affine_grid}/{@code F.grid_sample}'s flag: true
+ *                        (DC/DSA's reference: ±1 are the centres of the corner pixels) or false (PyTorch's default,
+ *                        which IDC's reference uses: ±1 are the image's outer edges)
  */
 public record DsaParams(List<Operation> strategy, Mode mode, double flipProbability, double scale,
                         double rotateDegrees, double cropRatio, double cutoutRatio, double brightness,
-                        double saturation, double contrast) {
+                        double saturation, double contrast, boolean alignCorners) {
 
     /** How a draw picks operations from the strategy. */
     public enum Mode {
@@ -87,7 +90,7 @@ public record DsaParams(List<Operation> strategy, Mode mode, double flipProbabil
     public Builder toBuilder() {
         return new Builder().strategy(strategy).mode(mode).flipProbability(flipProbability).scale(scale)
                 .rotateDegrees(rotateDegrees).cropRatio(cropRatio).cutoutRatio(cutoutRatio)
-                .brightness(brightness).saturation(saturation).contrast(contrast);
+                .brightness(brightness).saturation(saturation).contrast(contrast).alignCorners(alignCorners);
     }
 
     /** The strategy as the reference writes it, e.g. {@code color_crop_cutout_flip_scale_rotate}. */
@@ -107,6 +110,7 @@ public record DsaParams(List<Operation> strategy, Mode mode, double flipProbabil
         private double brightness = 0.5;
         private double saturation = 1.0;
         private double contrast = 0.5;
+        private boolean alignCorners = true;
 
         private Builder() {
         }
@@ -170,9 +174,15 @@ public record DsaParams(List<Operation> strategy, Mode mode, double flipProbabil
             return this;
         }
 
+        /** Scale and rotate resample with {@code align_corners} = {@code a} (default true, DSA's reference). */
+        public Builder alignCorners(boolean a) {
+            this.alignCorners = a;
+            return this;
+        }
+
         public DsaParams build() {
             return new DsaParams(strategy, mode, flipProbability, scale, rotateDegrees, cropRatio, cutoutRatio,
-                    brightness, saturation, contrast);
+                    brightness, saturation, contrast, alignCorners);
         }
     }
 }

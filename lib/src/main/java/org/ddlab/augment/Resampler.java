@@ -9,8 +9,9 @@ import ai.djl.ndarray.types.Shape;
  * indices and weights are computed here, in plain Java, from the transformation. The weights do not
  * depend on x, so the result is linear in x and the gradient flows back through {@code gather}
  * (PyTorch's backward is a scatter-add). This stands in for {@code F.affine_grid} + {@code
- * F.grid_sample}, which DJL does not expose; it reproduces them with {@code align_corners=True},
- * bilinear interpolation and zero padding, as the reference calls them.
+ * F.grid_sample}, which DJL does not expose; it reproduces them with bilinear interpolation and zero
+ * padding, as the references call them, for either value of their {@code align_corners} flag (DSA's
+ * reference passes True, IDC's keeps PyTorch's default, False).
  */
 final class Resampler {
 
@@ -22,10 +23,11 @@ final class Resampler {
      * {@code theta[k] = {a, b, c, d}} maps normalised output (x, y) ∈ [-1, 1]² to input
      * (a·x + b·y, c·x + d·y).
      *
-     * @param x     [N,C,H,W], attached to {@code scope}
-     * @param theta n × 4, n = 1 (shared) or N
+     * @param x            [N,C,H,W], attached to {@code scope}
+     * @param theta        n × 4, n = 1 (shared) or N
+     * @param alignCorners true: ±1 are the centres of the corner pixels; false: the image's outer edges
      */
-    static NDArray affine(NDArray x, NDManager scope, double[][] theta) {
+    static NDArray affine(NDArray x, NDManager scope, double[][] theta, boolean alignCorners) {
         Shape s = x.getShape();
         int h = (int) s.get(2);
         int w = (int) s.get(3);
@@ -37,12 +39,11 @@ final class Resampler {
             double a = theta[k][0], b = theta[k][1], c = theta[k][2], d = theta[k][3];
             int base = k * 4 * hw;
             for (int r = 0; r < h; r++) {
-                double yn = h > 1 ? -1 + 2.0 * r / (h - 1) : 0;
+                double yn = normalised(r, h, alignCorners);
                 for (int col = 0; col < w; col++) {
-                    double xn = w > 1 ? -1 + 2.0 * col / (w - 1) : 0;
-                    // align_corners=True: -1 and +1 are the centres of the first and last pixel.
-                    double sx = ((a * xn + b * yn) + 1) / 2 * (w - 1);
-                    double sy = ((c * xn + d * yn) + 1) / 2 * (h - 1);
+                    double xn = normalised(col, w, alignCorners);
+                    double sx = source(a * xn + b * yn, w, alignCorners);
+                    double sy = source(c * xn + d * yn, h, alignCorners);
                     int x0 = (int) Math.floor(sx);
                     int y0 = (int) Math.floor(sy);
                     double fx = sx - x0;
@@ -56,6 +57,19 @@ final class Resampler {
             }
         }
         return gather(x, scope, idx, wt, n, 4);
+    }
+
+    /** {@code F.affine_grid}'s coordinate of pixel {@code i} of {@code n} along an axis. */
+    private static double normalised(int i, int n, boolean alignCorners) {
+        if (alignCorners) {
+            return n > 1 ? -1 + 2.0 * i / (n - 1) : 0; // -1 and +1 are the centres of the first and last pixel
+        }
+        return (2.0 * i + 1) / n - 1; // -1 and +1 are the outer edges of the first and last pixel
+    }
+
+    /** {@code F.grid_sample}'s pixel position of normalised coordinate {@code g} along an axis of {@code n} pixels. */
+    private static double source(double g, int n, boolean alignCorners) {
+        return alignCorners ? (g + 1) / 2 * (n - 1) : ((g + 1) * n - 1) / 2;
     }
 
     /**

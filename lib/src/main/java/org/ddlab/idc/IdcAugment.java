@@ -35,9 +35,9 @@ import java.util.stream.Collectors;
  * draw per image ({@code batch=False}): {@code DsaAugment.sample(rng, n)}. IDC normalises the images
  * before augmenting, so zero fill is the dataset mean: apply these to normalised images too.
  *
- * <p>Scale and rotate are accepted but not exact: IDC calls {@code F.affine_grid} and
- * {@code F.grid_sample} with PyTorch's default align_corners=False, {@code DsaAugment} resamples with
- * align_corners=True (as DC's reference asks). Condensation never uses them; IDC's evaluation does.
+ * <p>Scale and rotate resample as IDC's {@code F.affine_grid} and {@code F.grid_sample} calls do, with
+ * PyTorch's default align_corners=False (DSA's reference passes True; on square images the two give the same
+ * pixels, on others a rotation differs). Condensation never uses them; IDC's evaluation does.
  */
 public final class IdcAugment {
 
@@ -79,7 +79,7 @@ public final class IdcAugment {
         if (given.contains(Operation.CUTOUT)) {
             ordered.add(Operation.CUTOUT);
         }
-        return DsaParams.builder().strategy(ordered).mode(DsaParams.Mode.ALL).build();
+        return DsaParams.builder().strategy(ordered).mode(DsaParams.Mode.ALL).alignCorners(false).build();
     }
 
     /**
