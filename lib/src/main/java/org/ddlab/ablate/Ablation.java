@@ -147,14 +147,24 @@ public final class Ablation {
         return this;
     }
 
+    /**
+     * The complete configuration of every cell of {@code grid}, in order ({@link #configure(Map, long, DatasetSplits)}).
+     * {@link #run} configures every cell first: a typo in the last cell fails now, not after an hour of the first ones.
+     *
+     * @throws IllegalArgumentException naming the first option that is unknown, another method's, or of the wrong type or range
+     */
+    public List<Map<String, Object>> configure(AblationGrid grid) {
+        List<Map<String, Object>> configs = new ArrayList<>();
+        for (Map<String, Object> options : grid.cells()) {
+            configs.add(configure(options, defaultSteps, data));
+        }
+        return configs;
+    }
+
     /** Runs (or reads back) every cell of {@code grid}, in order. */
     public List<Cell> run(AblationGrid grid, Listener listener) throws IOException {
         List<Map<String, Object>> cells = grid.cells();
-        // Configure every cell first: a typo in the last cell should fail now, not after an hour of the first ones.
-        List<Map<String, Object>> configs = new ArrayList<>();
-        for (Map<String, Object> options : cells) {
-            configs.add(configure(options, defaultSteps, data));
-        }
+        List<Map<String, Object>> configs = configure(grid);
         List<Cell> out = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
             out.add(cell(i, cells.size(), cells.get(i), configs.get(i), listener));

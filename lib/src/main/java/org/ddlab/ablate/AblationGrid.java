@@ -116,12 +116,16 @@ public record AblationGrid(String name, Map<String, Object> base, Map<String, Li
         try {
             text = Files.readString(file);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException("no grid file " + file);
+            throw new IllegalArgumentException("no grid file " + file + "; check the path (the committed grids are in "
+                    + GridFiles.DIRECTORY + ")");
         }
         try {
             return parse(text, file.getFileName().toString());
         } catch (JsonParseException | IllegalStateException e) {
-            throw new IllegalArgumentException(file + " is not a grid: " + e.getMessage());
+            // Gson wraps the parser's message in its exception's name and adds a line with a link: the message is the first line.
+            Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+            throw new IllegalArgumentException(file + " is not a grid: " + String.valueOf(why.getMessage()).lines().findFirst().orElse("")
+                    + "; a grid is a JSON object such as {\"base\": {\"method\": \"frepo\"}, \"vary\": {\"pool_size\": [1, 5]}}");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }

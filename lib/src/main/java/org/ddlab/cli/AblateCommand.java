@@ -78,6 +78,11 @@ final class AblateCommand implements Callable<Integer> {
         }
         EvaluationProtocol protocol = protocolOptions.protocol(profile, TrainingSchedule.forProfile(profile));
         Ablation ablation = new Ablation(out, data.splits(), protocol, profile.pick(20, 1000, 20000)).evaluatingWith(arch);
+        try {
+            ablation.configure(g); // every cell's options checked before the first line
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(grid + (set.isEmpty() ? "" : " with --set " + String.join(" ", set)) + ": " + e.getMessage(), e);
+        }
         String scoredOn = ablation.scoredOn();
         err.println(g.name() + ": " + g.cells().size() + " cells; protocol: " + protocol + "; scored on " + scoredOn);
         int cells = g.cells().size();

@@ -126,14 +126,31 @@ final class DistillCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         Path dir = target.out != null ? target.out : target.resume;
+        List<Checkpoint> checkpoints = Checkpoint.list(dir);
         Optional<Checkpoint> latest = Checkpoint.latest(dir);
-        if (target.out != null && latest.isPresent()) {
-            throw new IllegalArgumentException(dir + " already holds a run (checkpoint at step " + latest.get().step()
+        if (target.out != null && !checkpoints.isEmpty()) {
+            throw new IllegalArgumentException(dir + " already holds a run (checkpoint at step " + checkpoints.getLast().step()
                     + "); continue it with --resume " + dir + ", or choose a new --out");
         }
-        if (target.resume != null && latest.isEmpty()) {
+        if (target.resume != null && checkpoints.isEmpty()) {
             throw new IllegalArgumentException("no checkpoint to resume in " + Checkpoint.directoryOf(dir)
                     + "; start a run there with --out " + dir);
+        }
+        // A damaged checkpoint gives way to the newest whole one before it (Checkpoint.latest); the user is told which.
+        List<String> damagedNotes = new ArrayList<>();
+        for (Checkpoint c : checkpoints.reversed()) {
+            if (latest.isPresent() && c.step() <= latest.get().step()) {
+                break;
+            }
+            try {
+                c.verify();
+            } catch (org.ddlab.distill.InvalidFileException damaged) {
+                if (latest.isEmpty()) {
+                    throw new IllegalArgumentException(damaged.getMessage() + ", and no older checkpoint in " + Checkpoint.directoryOf(dir)
+                            + " reads back; start the run again with --out and a new directory");
+                }
+                damagedNotes.add(damaged.getMessage() + "; resuming from step " + latest.get().step() + ", the newest checkpoint that reads back");
+            }
         }
         if (keepCheckpoints != null && keepCheckpoints < 0) {
             throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
@@ -155,10 +172,16 @@ final class DistillCommand implements Callable<Integer> {
             options.put("method", method);
             config = Methods.configure(options, profileOption.get().pick(20, 1000, 20000), data.dataset().name());
         }
-        adoptRunData(dir, latest.isPresent(), config);
-        DatasetSplits splits = data.splits();
-        err.println(config.get("method") + ": " + config + " on " + splits);
         Duration limit = budget == null ? null : parseDuration(budget);
+        Map<String, Object> record = adoptRunData(dir, latest.isPresent(), config);
+        DatasetSplits splits = data.splits();
+        Methods.requireFits(config, splits.train()); // before the run's first line and its first file
+        if (record != null) {
+            Files.createDirectories(dir);
+            AtomicFiles.write(dir.resolve("data.json"), new Gson().toJson(record).getBytes(StandardCharsets.UTF_8));
+        }
+        damagedNotes.forEach(err::println);
+        err.println(config.get("method") + ": " + config + " on " + splits);
         TerminalProgress[] bar = new TerminalProgress[1];
         Runner.Outcome o = Runner.distil(config, splits, dir,
                 new Runner.Checkpoints(checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit), Map.of(),
@@ -234,14 +257,14 @@ final class DistillCommand implements Callable<Integer> {
     /**
      * A run directory records the data it learns from and how its images started in DIR/data.json, so
      * that --resume loads the same dataset, validation split and preprocessing; asking a resumed run for
-     * other data is an error, not a silent switch.
+     * other data is an error, not a silent switch. Returns what DIR/data.json is to hold (null: a run that has none),
+     * written once the run is known to fit its data.
      */
-    private void adoptRunData(Path dir, boolean resuming, Map<String, Object> config) throws IOException {
+    private Map<String, Object> adoptRunData(Path dir, boolean resuming, Map<String, Object> config) throws IOException {
         Path file = dir.resolve("data.json");
         Gson gson = new Gson();
         Map<String, Object> record;
         if (!resuming) {
-            Files.createDirectories(dir);
             record = new LinkedHashMap<>(data.describe());
             record.put("init", config.get("init"));
         } else if (!Files.exists(file)) {
@@ -257,8 +280,8 @@ final class DistillCommand implements Callable<Integer> {
         if (record != null) {
             record.put("checkpoint_every", checkpointEvery);
             record.put("keep_checkpoints", keepCheckpoints);
-            AtomicFiles.write(file, gson.toJson(record).getBytes(StandardCharsets.UTF_8));
         }
+        return record;
     }
 
     private static int recorded(Map<String, Object> record, String key, int otherwise) {

@@ -13,6 +13,7 @@ import org.ddlab.eval.EvalTables;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
+import org.ddlab.nn.Architectures;
 import org.ddlab.train.LabeledSet;
 import org.ddlab.train.TrainingSchedule;
 import org.ddlab.viz.Progress;
@@ -120,6 +121,9 @@ final class EvaluateCommand implements Callable<Integer> {
             // With --validation the networks are scored on the held-out training images: that is the number
             // to choose settings by. The test split is for final figures only.
             ImageSet test = splits.scoreOn();
+            for (String arch : architectures) {
+                Architectures.create(arch, test.shape().slice(1), test.numClasses()); // a network that cannot be built is refused up front
+            }
             TrainingSchedule schedule = protocol.schedule();
             err.println("protocol: " + protocol + (data.validation == null ? "" : "; scored on " + scoredOn() + " instead"));
             if (name != null) {

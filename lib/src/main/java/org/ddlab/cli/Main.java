@@ -41,14 +41,40 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         DistillCommand.addMethodOptions(cli.getSubcommands().get("distill").getCommandSpec(), methods);
         return cli
+                .setParameterExceptionHandler(Main::usageError)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // A user error gets one clear line, not a stack trace; DDLAB_DEBUG=1 shows the trace.
-                    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+                    cmd.getErr().println(cmd.getColorScheme().errorText("error: " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString())));
                     if (System.getenv("DDLAB_DEBUG") != null) {
                         e.printStackTrace(cmd.getErr());
                     }
                     return 1;
                 });
+    }
+
+    /**
+     * A usage error (an unknown option, a missing or malformed argument) in one line: what picocli found, its
+     * suggestions, and where the command's options are listed; the usage text itself is {@code --help}'s.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String message = oneLine(String.valueOf(e.getMessage())).replaceFirst("^Error: ", ""); // some of picocli's carry their own
+        StringBuilder line = new StringBuilder("error: ").append(message.endsWith(".") ? message.substring(0, message.length() - 1) : message);
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            line.append("; did you mean ").append(String.join(" or ", u.getSuggestions())).append("?");
+        }
+        String help = cmd.getCommandSpec().qualifiedName() + " --help";
+        if (!line.toString().contains(help)) {
+            line.append("; see '").append(help).append("'");
+        }
+        cmd.getErr().println(cmd.getColorScheme().errorText(line.toString()));
+        return cmd.getExitCodeExceptionMapper() != null ? cmd.getExitCodeExceptionMapper().getExitCode(e)
+                : cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** A message on one line: its line breaks joined with "; ". */
+    static String oneLine(String message) {
+        return String.join("; ", message.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
     }
 
     @Override

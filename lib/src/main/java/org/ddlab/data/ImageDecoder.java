@@ -79,6 +79,9 @@ final class ImageDecoder {
     /** The image in {@code file}, by Commons Imaging or else javax.imageio. */
     static BufferedImage read(Path file) throws IOException {
         File f = file.toFile();
+        if (f.isFile() && f.length() == 0) {
+            throw new IOException("the file is empty (0 bytes)");
+        }
         String first;
         try {
             return readCommons(f);
@@ -173,11 +176,12 @@ final class ImageDecoder {
                 && cm.getComponentSize(0) <= 16;
     }
 
+    /** Why a decoder failed, in its own words; a decoder that failed without any is named by its error's class. */
     static String describe(Throwable e) {
         String msg = e.getMessage();
-        if (e instanceof IOException) {
-            return msg != null && !msg.isBlank() ? msg : e.getClass().getSimpleName();
+        if (msg != null && !msg.isBlank()) {
+            return msg.strip();
         }
-        return e.getClass().getSimpleName() + (msg != null ? ": " + msg : "");
+        return e instanceof IOException ? "unreadable" : "the decoder failed on it (" + e.getClass().getSimpleName() + ")";
     }
 }

@@ -13,7 +13,7 @@ public final class UnreadableImageException extends RuntimeException {
 
     public UnreadableImageException(Path file, String reason) {
         super("cannot read image " + file + ": " + reason
-                + " (load with onUnreadable(ImageFolder.Policy.SKIP) to skip such files)");
+                + "; replace or delete the file (ImageFolder's onUnreadable(Policy.SKIP) skips such files)");
         this.file = file;
         this.reason = reason;
     }

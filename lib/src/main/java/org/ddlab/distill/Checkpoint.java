@@ -37,8 +37,10 @@ import java.util.stream.Stream;
  *   <li>{@code state.json}: step, RNG seed and counter, and a free-form JSON map.</li>
  * </ul>
  * A checkpoint is built in a hidden temporary directory and renamed into place in one step, so a
- * run killed mid-save never leaves a half checkpoint under a real name; {@link #latest} also checks
- * that {@code state.json} (written last) parses, so anything incomplete is skipped.
+ * run killed mid-save never leaves a half checkpoint under a real name; {@link #list} also checks
+ * that {@code state.json} (written last) parses, so anything incomplete is skipped. {@link #latest}
+ * is the newest checkpoint whose arrays read back too: one damaged later (a truncated or overwritten
+ * {@code .npz}) gives way to the one before it, and {@link #verify} says what is wrong with it.
  */
 public final class Checkpoint {
 
@@ -125,10 +127,41 @@ public final class Checkpoint {
         return out;
     }
 
-    /** The complete checkpoint with the highest step, if any. */
+    /** The complete checkpoint with the highest step whose arrays read back ({@link #verify}), if any. */
     public static Optional<Checkpoint> latest(Path runDir) throws IOException {
         List<Checkpoint> all = list(runDir);
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                all.get(i).verify();
+                return Optional.of(all.get(i));
+            } catch (InvalidFileException damaged) {
+                // an older checkpoint may still be whole
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Reads back the arrays of this checkpoint ({@code optimizer.npz}, {@code synthetic.npz}), which {@link #read}
+     * does not open: a file damaged after it was written fails here, before a restore starts.
+     *
+     * @throws InvalidFileException naming this checkpoint's directory, the file and what is wrong with it
+     */
+    public void verify() throws InvalidFileException {
+        for (String name : List.of(OPTIMIZER, SYNTHETIC)) {
+            Path file = directory.resolve(name);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            try {
+                Npz.read(file);
+            } catch (InvalidFileException e) {
+                Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+                throw new InvalidFileException(directory, name + " is damaged (" + why.getMessage() + ")", e);
+            } catch (IOException e) {
+                throw new InvalidFileException(directory, name + " cannot be read (" + e.getMessage() + ")", e);
+            }
+        }
     }
 
     /** Deletes all but the newest {@code keep} checkpoints (and leftover temporary directories). */

@@ -72,7 +72,10 @@ public final class DistillationRun {
         return m;
     }
 
-    /** Restores the distiller from the newest checkpoint in the run directory, if there is one. Returns its step. */
+    /**
+     * Restores the distiller from the newest checkpoint in the run directory that reads back ({@link Checkpoint#latest}),
+     * if there is one. Returns its step.
+     */
     public Optional<Long> resume(Distiller distiller) throws IOException {
         Optional<Checkpoint> latest = Checkpoint.latest(runDir);
         if (latest.isEmpty()) {

@@ -66,7 +66,7 @@ public final class Npz {
      */
     public static Map<String, NpyArray> read(Path path) throws IOException {
         if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "no such .npz file");
+            throw new NoSuchFileException(path.toString(), null, "no such .npz file; check the path");
         }
         if (Files.isDirectory(path)) {
             throw new InvalidFileException(path, "is a directory, not an .npz file");

@@ -310,7 +310,8 @@ public final class SyntheticSet implements AutoCloseable {
         ImageSet real = data.train();
         if (!classNames.equals(real.classNames()) || !imageShape().equals(real.shape().slice(1))) {
             throw new IllegalArgumentException("set '" + name + "' holds images " + imageShape() + " of classes " + classNames
-                    + ", but " + data.dataset().title() + " has " + real.shape().slice(1) + " of " + real.classNames());
+                    + ", but " + data.dataset().title() + " has " + real.shape().slice(1) + " of " + real.classNames()
+                    + "; it trains only on the data it was made from");
         }
         Preprocessing target = data.preprocessing();
         if (preprocessing != null && preprocessing.kind() != target.kind()) {

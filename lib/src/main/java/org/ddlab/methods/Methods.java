@@ -198,6 +198,26 @@ public final class Methods {
         return named((String) c.get("method")).create(c, sampler, dataset, manager);
     }
 
+    /**
+     * Checks a complete configuration against the training images before anything is built: its architecture
+     * takes them, and every class holds the IPC real images a run starts from.
+     *
+     * @throws IllegalArgumentException naming the architecture, or the class that is too small and the IPC that fits
+     */
+    public static void requireFits(Map<String, ?> config, ImageSet train) {
+        Architectures.create(String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses());
+        int ipc = ((Number) config.get("ipc")).intValue();
+        int[] counts = train.classCounts();
+        int fits = java.util.Arrays.stream(counts).min().orElse(0);
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] < ipc) {
+                throw new IllegalArgumentException("option 'ipc' of " + config.get("method") + " is " + ipc + ", but class '"
+                        + train.className(c) + "' has only " + counts[c] + " images in " + train.name() + " to start from; choose ipc "
+                        + fits + " or fewer");
+            }
+        }
+    }
+
     /** The real-batch sampler a complete configuration names. */
     public static RealSampler sampler(Map<String, ?> config, ImageSet train) {
         long seed = ((Number) config.get("seed")).longValue();
