@@ -27,7 +27,8 @@ public final class Main {
 
         String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         KernelConnectionProperties props = KernelConnectionProperties.parse(json);
-        JupyterConnection connection = new JupyterConnection(props);
+        // jjava's own connection sleeps 50 ms between polls of its request sockets; this one wakes on a request.
+        JupyterConnection connection = new BlockingJupyterConnection(props);
 
         DdlabKernel kernel = new DdlabKernel();
         kernel.onStartup();
