@@ -1,6 +1,7 @@
 package org.ddlab.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
@@ -29,7 +30,8 @@ public final class GradientBuffers {
 
     /** Fills {@code array} with 0 in place, whatever it held: gradients, and the optimiser moments built from them. */
     public static void clear(NDArray array) {
-        try (GradMode.Scope off = GradMode.off()) {
+        // set() makes a scalar array on the target's manager, often a long-lived one: the scope frees it.
+        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
             array.set(new NDIndex("..."), 0f);
         }
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GradientBuffersTest {
@@ -34,6 +35,25 @@ class GradientBuffersTest {
                 gc.backward(x.mul(m.create(new float[]{4, 5, 6})).sum());
             }
             assertArrayEquals(new float[]{4, 5, 6}, x.getGradient().toFloatArray());
+        }
+    }
+
+    /** Clearing allocates nothing that outlives it on the (long-lived) manager of the arrays it clears. */
+    @Test
+    void clearingLeavesNoArraysBehind() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[]{1, 2, 3});
+            x.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(x.sum());
+            }
+            GradientBuffers.zero(List.of(x));
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < 50; i++) {
+                GradientBuffers.zero(List.of(x));
+                GradientBuffers.clear(x);
+            }
+            assertEquals(before, m.getManagedArrays().size());
         }
     }
 
