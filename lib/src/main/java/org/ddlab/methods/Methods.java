@@ -207,13 +207,19 @@ public final class Methods {
     public static void requireFits(Map<String, ?> config, ImageSet train) {
         Architectures.create(String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses());
         int ipc = ((Number) config.get("ipc")).intValue();
+        // A method may start from more real images than it stores (IDC tiles ipc × factor² per class).
+        @SuppressWarnings("unchecked")
+        int need = named(String.valueOf(config.get("method"))).startImagesPerClass((Map<String, Object>) config);
         int[] counts = train.classCounts();
-        int fits = java.util.Arrays.stream(counts).min().orElse(0);
+        int fewest = java.util.Arrays.stream(counts).min().orElse(0);
         for (int c = 0; c < counts.length; c++) {
-            if (counts[c] < ipc) {
-                throw new IllegalArgumentException("option 'ipc' of " + config.get("method") + " is " + ipc + ", but class '"
-                        + train.className(c) + "' has only " + counts[c] + " images in " + train.name() + " to start from; choose ipc "
-                        + fits + " or fewer");
+            if (counts[c] < need) {
+                String perIpc = need == ipc ? "" : " (" + need + " real images per class to start from)";
+                int fits = fewest / Math.max(1, need / ipc);
+                throw new IllegalArgumentException("option 'ipc' of " + config.get("method") + " is " + ipc + perIpc + ", but class '"
+                        + train.className(c) + "' has only " + counts[c] + " images in " + train.name() + "; "
+                        + (fits >= 1 ? "choose ipc " + fits + " or fewer" : "no ipc fits: use a dataset with more images per class, "
+                        + "or options of " + config.get("method") + " that start from fewer"));
             }
         }
     }

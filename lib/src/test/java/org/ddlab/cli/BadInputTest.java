@@ -197,6 +197,11 @@ class BadInputTest {
         refused(run("baseline", "--method", "random", "--ipc", "4", "--dataset", dataset(), "--out", dir.resolve("b").toString()),
                 "IPC 4", "'a'", "3");
         assertFalse(Files.exists(dir.resolve("b/synthetic.npz")));
+        // IDC starts from ipc × factor² real images per class: IPC 1 needs 4, which a class of 3 cannot give.
+        String idc = refused(run("distill", "--method", "idc", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=4,depth=1",
+                "--dataset", dataset(), "--out", dir.resolve("i").toString()), "4 real images per class", "'a'", "3");
+        assertTrue(idc.contains("no ipc fits"), idc);
+        assertFalse(Files.exists(dir.resolve("i")), "a refused run writes nothing");
     }
 
     @Test
