@@ -127,7 +127,8 @@ final class DistillCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = target.out != null ? target.out : target.resume;
         List<Checkpoint> checkpoints = Checkpoint.list(dir);
-        Optional<Checkpoint> latest = Checkpoint.latest(dir);
+        Checkpoint.Readable readable = Checkpoint.newestReadable(dir);
+        Optional<Checkpoint> latest = readable.checkpoint();
         if (target.out != null && !checkpoints.isEmpty()) {
             throw new IllegalArgumentException(dir + " already holds a run (checkpoint at step " + checkpoints.getLast().step()
                     + "); continue it with --resume " + dir + ", or choose a new --out");
@@ -136,22 +137,13 @@ final class DistillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no checkpoint to resume in " + Checkpoint.directoryOf(dir)
                     + "; start a run there with --out " + dir);
         }
-        // A damaged checkpoint gives way to the newest whole one before it (Checkpoint.latest); the user is told which.
-        List<String> damagedNotes = new ArrayList<>();
-        for (Checkpoint c : checkpoints.reversed()) {
-            if (latest.isPresent() && c.step() <= latest.get().step()) {
-                break;
-            }
-            try {
-                c.verify();
-            } catch (org.ddlab.distill.InvalidFileException damaged) {
-                if (latest.isEmpty()) {
-                    throw new IllegalArgumentException(damaged.getMessage() + ", and no older checkpoint in " + Checkpoint.directoryOf(dir)
-                            + " reads back; start the run again with --out and a new directory");
-                }
-                damagedNotes.add(damaged.getMessage() + "; resuming from step " + latest.get().step() + ", the newest checkpoint that reads back");
-            }
+        // A damaged checkpoint gives way to the newest whole one before it; the user is told which.
+        if (target.resume != null && latest.isEmpty()) {
+            throw new IllegalArgumentException(readable.damaged().getFirst().getMessage() + ", and no older checkpoint in "
+                    + Checkpoint.directoryOf(dir) + " reads back; start the run again with --out and a new directory");
         }
+        List<String> damagedNotes = readable.damaged().stream().map(damaged -> damaged.getMessage() + "; resuming from step "
+                + latest.get().step() + ", the newest checkpoint that reads back").toList();
         if (keepCheckpoints != null && keepCheckpoints < 0) {
             throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
         }

@@ -129,16 +129,31 @@ public final class Checkpoint {
 
     /** The complete checkpoint with the highest step whose arrays read back ({@link #verify}), if any. */
     public static Optional<Checkpoint> latest(Path runDir) throws IOException {
+        return newestReadable(runDir).checkpoint();
+    }
+
+    /**
+     * The newest checkpoint whose arrays read back, and what is wrong with each newer one.
+     *
+     * @param checkpoint the newest checkpoint that {@link #verify verifies}, if any
+     * @param damaged    every newer complete checkpoint's fault, newest first
+     */
+    public record Readable(Optional<Checkpoint> checkpoint, List<InvalidFileException> damaged) {
+    }
+
+    /** {@link #latest}, with the faults of the checkpoints it passed over, for telling the user what was skipped. */
+    public static Readable newestReadable(Path runDir) throws IOException {
         List<Checkpoint> all = list(runDir);
+        List<InvalidFileException> damaged = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
             try {
                 all.get(i).verify();
-                return Optional.of(all.get(i));
-            } catch (InvalidFileException damaged) {
-                // an older checkpoint may still be whole
+                return new Readable(Optional.of(all.get(i)), damaged);
+            } catch (InvalidFileException e) {
+                damaged.add(e); // an older checkpoint may still be whole
             }
         }
-        return Optional.empty();
+        return new Readable(Optional.empty(), damaged);
     }
 
     /**

@@ -16,13 +16,12 @@ public final class GradientBuffers {
 
     /** Sets the accumulated gradient of every array that has one to zero, in place. */
     public static void zero(Iterable<NDArray> arrays) {
-        try (GradMode.Scope off = GradMode.off()) {
+        // One scope for the whole list (this runs every training step): it closes the fresh handles getGradient()
+        // returns on each array's manager and the scalars set() makes there.
+        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
             for (NDArray p : arrays) {
                 if (p.hasGradient()) {
-                    // getGradient() returns a fresh handle on the same buffer, attached to p's manager: close it.
-                    try (NDArray g = p.getGradient()) {
-                        clear(g);
-                    }
+                    fill(p.getGradient());
                 }
             }
         }
@@ -30,9 +29,13 @@ public final class GradientBuffers {
 
     /** Fills {@code array} with 0 in place, whatever it held: gradients, and the optimiser moments built from them. */
     public static void clear(NDArray array) {
-        // set() makes a scalar array on the target's manager, often a long-lived one: the scope frees it.
         try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
-            array.set(new NDIndex("..."), 0f);
+            fill(array);
         }
+    }
+
+    /** In place, inside the caller's scope: set() makes a scalar array on the target's (often long-lived) manager. */
+    private static void fill(NDArray array) {
+        array.set(new NDIndex("..."), 0f);
     }
 }
