@@ -12,13 +12,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import static org.ddlab.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -63,25 +61,12 @@ class BadInputTest {
         manager.close();
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /**
      * The run failed with one line on stderr naming each of {@code culprits}, and no stack trace.
      *
      * @return that line
      */
-    private static String refused(Run r, String... culprits) {
+    private static String refused(CommandRun r, String... culprits) {
         String err = r.err().strip();
         assertNotEquals(0, r.code(), "exit code: " + r);
         assertFalse(err.isEmpty(), "nothing on stderr: " + r);
@@ -242,7 +227,7 @@ class BadInputTest {
 
     @Test
     void unknownOptionsAndCommandsAreUsageErrorsOfOneLine(@TempDir Path dir) {
-        Run r = run("distill", "--frob", "--out", dir.resolve("d").toString());
+        CommandRun r = run("distill", "--frob", "--out", dir.resolve("d").toString());
         refused(r, "'--frob'", "ddlab distill --help");
         assertEquals(2, r.code(), "picocli's exit code for a usage error");
         refused(run("evaluate", "--set", "x.npz", "--epoch", "3"), "'--epoch'", "--epochs");
@@ -378,7 +363,7 @@ class BadInputTest {
 
     /** A finished two-step run with a checkpoint after each step (both kept). */
     private static Path tinyRun(Path dir) {
-        Run r = run("distill", "--method", "dm", "--ipc", "1", "--steps", "2", "--real-batch", "2", "--arch", "convnet:width=4,depth=1",
+        CommandRun r = run("distill", "--method", "dm", "--ipc", "1", "--steps", "2", "--real-batch", "2", "--arch", "convnet:width=4,depth=1",
                 "--checkpoint-every", "1", "--dataset", dataset(), "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.isDirectory(dir.resolve("checkpoints/step-000000001")) && Files.isDirectory(dir.resolve("checkpoints/step-000000002")));
@@ -392,7 +377,7 @@ class BadInputTest {
         // Its arrays truncated: the run says so, and goes on from the checkpoint before it.
         Path second = checkpoints.resolve("step-000000002");
         Files.write(second.resolve("optimizer.npz"), firstHalf(second.resolve("optimizer.npz")));
-        Run r = run("distill", "--resume", runDir.toString(), "--steps", "3");
+        CommandRun r = run("distill", "--resume", runDir.toString(), "--steps", "3");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains(second + ": optimizer.npz is damaged") && r.err().contains("resuming from step 1"), r.err());
         assertTrue(r.err().contains("resumed from step 1") && r.out().contains("3/3 steps"), r.out() + r.err());
@@ -400,7 +385,7 @@ class BadInputTest {
         // Its state.json cut short: the directory is not a checkpoint, as one left by a crash mid-save.
         Path third = checkpoints.resolve("step-000000003");
         Files.write(third.resolve("state.json"), firstHalf(third.resolve("state.json")));
-        Run s = run("distill", "--resume", runDir.toString(), "--steps", "4");
+        CommandRun s = run("distill", "--resume", runDir.toString(), "--steps", "4");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.err().contains("resumed from step 2") && s.out().contains("4/4 steps"), s.out() + s.err());
 
@@ -425,7 +410,7 @@ class BadInputTest {
     @Test
     void theTinyDatasetEvaluatesWithGoodInput() {
         // The control: with good input, the same data and arguments as the cases above run.
-        Run r = run("evaluate", "--whole", "--dataset", dataset(), "--arch", "mlp", "--epochs", "1", "--repeats", "1", "--json");
+        CommandRun r = run("evaluate", "--whole", "--dataset", dataset(), "--arch", "mlp", "--epochs", "1", "--repeats", "1", "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"mean\""), r.out());
     }

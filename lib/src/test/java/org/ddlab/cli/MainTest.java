@@ -3,11 +3,9 @@ package org.ddlab.cli;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
+import static org.ddlab.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,22 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void helpListsTheCommands() {
-        Run r = run("--help");
+        CommandRun r = run("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("info"), r.out());
     }
@@ -41,7 +26,7 @@ class MainTest {
         // picocli reports a description it cannot format on System.err, not on the command line's writer.
         java.io.PrintStream stderr = System.err;
         java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
-        Run r;
+        CommandRun r;
         try {
             System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
             r = run("distill", "--help");
@@ -58,7 +43,7 @@ class MainTest {
 
     @Test
     void infoAsJsonNamesEngineDeviceAndThreads() {
-        Run r = run("info", "--json");
+        CommandRun r = run("info", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out().trim()).getAsJsonObject();
         assertEquals("PyTorch", o.get("engine").getAsString());
@@ -68,10 +53,10 @@ class MainTest {
 
     @Test
     void missingOrUnknownCommandIsAUsageError() {
-        Run none = run();
+        CommandRun none = run();
         assertNotEquals(0, none.code());
         assertTrue(none.err().contains("Missing command"), none.err());
-        Run bad = run("frobnicate");
+        CommandRun bad = run("frobnicate");
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("frobnicate"), bad.err());
     }
@@ -79,10 +64,10 @@ class MainTest {
     @Test
     void baselineThenEvaluateRoundTrip(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeFashionMnist();
-        Run base = run("baseline", "--method", "random", "--ipc", "2", "--out", dir.toString(), "--seed", "3");
+        CommandRun base = run("baseline", "--method", "random", "--ipc", "2", "--out", dir.toString(), "--seed", "3");
         assertEquals(0, base.code(), base.err());
         assertTrue(java.nio.file.Files.exists(dir.resolve("synthetic.npz")) && java.nio.file.Files.exists(dir.resolve("grid.png")));
-        Run eval = run("evaluate", "--set", dir.resolve("synthetic.npz").toString(), "--arch", "mlp", "--epochs", "40",
+        CommandRun eval = run("evaluate", "--set", dir.resolve("synthetic.npz").toString(), "--arch", "mlp", "--epochs", "40",
                 "--repeats", "2", "--json", "--profile", "quick");
         assertEquals(0, eval.code(), eval.err());
         JsonObject o = JsonParser.parseString(eval.out().trim()).getAsJsonObject();
@@ -96,17 +81,17 @@ class MainTest {
     void baselineNeverReplacesASetUnasked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path set = dir.resolve("synthetic.npz");
         java.nio.file.Files.write(set, new byte[]{1, 2, 3});
-        Run r = run("baseline", "--method", "random", "--ipc", "2", "--out", dir.toString());
+        CommandRun r = run("baseline", "--method", "random", "--ipc", "2", "--out", dir.toString());
         assertEquals(1, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("already holds a set") && r.err().contains("--overwrite"), r.err());
         assertArrayEquals(new byte[]{1, 2, 3}, java.nio.file.Files.readAllBytes(set));
-        Run zero = run("baseline", "--method", "random", "--ipc", "0", "--out", dir.resolve("other").toString());
+        CommandRun zero = run("baseline", "--method", "random", "--ipc", "0", "--out", dir.resolve("other").toString());
         assertEquals(1, zero.code());
         assertTrue(zero.err().contains("--ipc must be 1 or more"), zero.err());
         assertFalse(java.nio.file.Files.exists(dir.resolve("other")), "nothing is written for a refused command");
         if (org.ddlab.data.Datasets.named("fashion-mnist").location().isPresent()) {
-            Run replaced = run("baseline", "--method", "random", "--ipc", "1", "--overwrite", "--out", dir.toString());
+            CommandRun replaced = run("baseline", "--method", "random", "--ipc", "1", "--overwrite", "--out", dir.toString());
             assertEquals(0, replaced.code(), replaced.err());
             assertTrue(java.nio.file.Files.size(set) > 3, "--overwrite replaces the set");
         }
@@ -133,27 +118,27 @@ class MainTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (i % 97) / 97f;
         }
-        Run ok = run("evaluate", "--set", plainNpz(dir.resolve("plain.npz"), pixels, labels, 10, 28).toString(), "--arch", "mlp",
+        CommandRun ok = run("evaluate", "--set", plainNpz(dir.resolve("plain.npz"), pixels, labels, 10, 28).toString(), "--arch", "mlp",
                 "--epochs", "1", "--repeats", "1", "--json");
         assertEquals(0, ok.code(), ok.err());
 
         float[] nan = pixels.clone();
         nan[3 * 28 * 28 + 5] = Float.NaN;
-        Run r = run("evaluate", "--set", plainNpz(dir.resolve("nan.npz"), nan, labels, 10, 28).toString(), "--epochs", "1");
+        CommandRun r = run("evaluate", "--set", plainNpz(dir.resolve("nan.npz"), nan, labels, 10, 28).toString(), "--epochs", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("image 3 holds NaN"), r.err());
 
-        Run shape = run("evaluate", "--set", plainNpz(dir.resolve("shape.npz"), new float[20 * 32 * 32], labels, 10, 32).toString(),
+        CommandRun shape = run("evaluate", "--set", plainNpz(dir.resolve("shape.npz"), new float[20 * 32 * 32], labels, 10, 32).toString(),
                 "--epochs", "1");
         assertEquals(1, shape.code());
         assertTrue(shape.err().contains("images are (1, 32, 32) but Fashion-MNIST's are (1, 28, 28)"), shape.err());
 
         int[] beyond = labels.clone();
         beyond[19] = 10;
-        Run label = run("evaluate", "--set", plainNpz(dir.resolve("label.npz"), pixels, beyond, 11, 28).toString(), "--epochs", "1");
+        CommandRun label = run("evaluate", "--set", plainNpz(dir.resolve("label.npz"), pixels, beyond, 11, 28).toString(), "--epochs", "1");
         assertEquals(1, label.code());
         assertTrue(label.err().contains("label 10 of image 19 is out of range"), label.err());
-        for (Run bad : java.util.List.of(r, shape, label)) {
+        for (CommandRun bad : java.util.List.of(r, shape, label)) {
             assertEquals(1, bad.err().strip().lines().count(), bad.err());
         }
     }
@@ -162,38 +147,38 @@ class MainTest {
     void distillStopsResumesAndEvaluates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeFashionMnist();
         String out = dir.resolve("run").toString();
-        Run first = run("distill", "--ipc", "1", "--steps", "4", "--arch", "convnet:width=8,depth=2", "--real-batch", "20",
+        CommandRun first = run("distill", "--ipc", "1", "--steps", "4", "--arch", "convnet:width=8,depth=2", "--real-batch", "20",
                 "--pool-size", "2", "--checkpoint-every", "2", "--out", out);
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("4/4 steps"), first.out());
-        Run again = run("distill", "--out", out);
+        CommandRun again = run("distill", "--out", out);
         assertNotEquals(0, again.code());
         assertTrue(again.err().contains("--resume"), again.err());
-        Run changed = run("distill", "--resume", out, "--ipc", "2");
+        CommandRun changed = run("distill", "--resume", out, "--ipc", "2");
         assertNotEquals(0, changed.code());
         assertTrue(changed.err().contains("own settings"), changed.err());
-        Run longer = run("distill", "--resume", out, "--steps", "6");
+        CommandRun longer = run("distill", "--resume", out, "--steps", "6");
         assertEquals(0, longer.code(), longer.err());
         assertTrue(longer.err().contains("resumed from step 4"), longer.err());
         assertTrue(longer.out().contains("6/6 steps"), longer.out());
-        Run eval = run("evaluate", "--set", out + "/synthetic.npz", "--arch", "mlp", "--epochs", "5", "--repeats", "1",
+        CommandRun eval = run("evaluate", "--set", out + "/synthetic.npz", "--arch", "mlp", "--epochs", "5", "--repeats", "1",
                 "--json", "--profile", "quick");
         assertEquals(0, eval.code(), eval.err());
         assertEquals("frepo IPC 1", JsonParser.parseString(eval.out().trim()).getAsJsonObject().get("set").getAsString());
         assertTrue(JsonParser.parseString(eval.out().trim()).getAsJsonObject().get("protocol").getAsString()
                 .contains("regression targets' gradient norm ≤ 3"), eval.out());
-        Run unbounded = run("evaluate", "--set", out + "/synthetic.npz", "--arch", "mlp", "--epochs", "1", "--repeats", "1",
+        CommandRun unbounded = run("evaluate", "--set", out + "/synthetic.npz", "--arch", "mlp", "--epochs", "1", "--repeats", "1",
                 "--json", "--profile", "quick", "--target-clip", "0");
         assertEquals(0, unbounded.code(), unbounded.err());
         assertFalse(unbounded.out().contains("gradient norm"), "--target-clip 0 lifts the bound: " + unbounded.out());
-        Run negative = run("evaluate", "--set", out + "/synthetic.npz", "--target-clip", "-1");
+        CommandRun negative = run("evaluate", "--set", out + "/synthetic.npz", "--target-clip", "-1");
         assertEquals(1, negative.code(), negative.err());
         assertTrue(negative.err().contains("--target-clip must be 0") && !negative.err().contains("\tat "), negative.err());
-        Run start = run("evaluate", "--set", out + "/start.npz", "--arch", "mlp", "--epochs", "5", "--repeats", "1",
+        CommandRun start = run("evaluate", "--set", out + "/start.npz", "--arch", "mlp", "--epochs", "5", "--repeats", "1",
                 "--json", "--profile", "quick");
         assertEquals(0, start.code(), start.err());
         assertEquals("random IPC 1", JsonParser.parseString(start.out().trim()).getAsJsonObject().get("set").getAsString());
-        Run named = run("evaluate", "--set", out + "/start.npz", "--arch", "mlp", "--epochs", "2", "--repeats", "1",
+        CommandRun named = run("evaluate", "--set", out + "/start.npz", "--arch", "mlp", "--epochs", "2", "--repeats", "1",
                 "--json", "--profile", "quick", "--name", "dc-dream");
         assertEquals(0, named.code(), named.err());
         assertEquals("dc-dream", JsonParser.parseString(named.out().trim()).getAsJsonObject().get("set").getAsString(),
@@ -204,29 +189,29 @@ class MainTest {
     void validationSplitFollowsTheRunAndGuardsTheScore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeFashionMnist();
         String out = dir.resolve("run").toString();
-        Run first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
+        CommandRun first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
                 "--real-batch", "8", "--validation", "50", "--out", out);
         assertEquals(0, first.code(), first.err());
         JsonObject sidecar = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json"))).getAsJsonObject();
         assertEquals(50, sidecar.getAsJsonObject("extra").get("validation_per_class").getAsInt(), sidecar.toString());
-        Run other = run("distill", "--resume", out, "--steps", "3", "--validation", "20");
+        CommandRun other = run("distill", "--resume", out, "--steps", "3", "--validation", "20");
         assertNotEquals(0, other.code());
         assertTrue(other.err().contains("--validation 50"), other.err());
-        Run resumed = run("distill", "--resume", out, "--steps", "3");
+        CommandRun resumed = run("distill", "--resume", out, "--steps", "3");
         assertEquals(0, resumed.code(), resumed.err());
         sidecar = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json"))).getAsJsonObject();
         assertEquals(50, sidecar.getAsJsonObject("extra").get("validation_per_class").getAsInt(), "resume keeps the split");
-        Run scored = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "50", "--arch", "mlp", "--epochs", "2",
+        CommandRun scored = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "50", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--json", "--profile", "quick");
         assertEquals(0, scored.code(), scored.err());
-        Run mismatched = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "2",
+        CommandRun mismatched = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--profile", "quick");
         assertNotEquals(0, mismatched.code());
         assertTrue(mismatched.err().contains("holding out 50"), mismatched.err());
         String whole = dir.resolve("whole").toString();
         assertEquals(0, run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=8,depth=2",
                 "--real-batch", "8", "--out", whole).code());
-        Run leaky = run("evaluate", "--set", whole + "/synthetic.npz", "--validation", "50", "--arch", "mlp", "--epochs", "2",
+        CommandRun leaky = run("evaluate", "--set", whole + "/synthetic.npz", "--validation", "50", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--profile", "quick");
         assertNotEquals(0, leaky.code());
         assertTrue(leaky.err().contains("whole training split"), leaky.err());
@@ -250,7 +235,7 @@ class MainTest {
                 + " \"architecture\": \"convnet:width=8,depth=2\", \"real_batch\": 8}, \"vary\": {\"image_lr\": [0.1, 1]}}");
         String[] args = {"ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--validation", "20",
                 "--arch", "mlp", "--epochs", "2", "--repeats", "1", "--profile", "quick", "--json"};
-        Run first = run(args);
+        CommandRun first = run(args);
         assertEquals(0, first.code(), first.err());
         String[] lines = first.out().trim().split("\n");
         assertEquals(2, lines.length, first.out());
@@ -258,26 +243,26 @@ class MainTest {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();
             assertTrue(!o.get("cached").getAsBoolean() && o.get("scored_on").getAsString().startsWith("validation"), line);
         }
-        Run second = run(args);
+        CommandRun second = run(args);
         assertEquals(0, second.code(), second.err());
         for (String line : second.out().trim().split("\n")) {
             assertTrue(JsonParser.parseString(line).getAsJsonObject().get("cached").getAsBoolean(), line);
         }
         // --set scales the grid: another step count is another cell; the table comes with its findings.
-        Run scaled = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--validation", "20",
+        CommandRun scaled = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--validation", "20",
                 "--arch", "mlp", "--epochs", "2", "--repeats", "1", "--profile", "quick", "--set", "steps=1");
         assertEquals(0, scaled.code(), scaled.err());
         assertTrue(scaled.out().contains("image_lr") && scaled.out().contains("scored best"), scaled.out());
         assertTrue(scaled.out().contains("no"), "not cached: " + scaled.out());
-        Run varied = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--set", "image_lr=3");
+        CommandRun varied = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--set", "image_lr=3");
         assertNotEquals(0, varied.code());
         assertTrue(varied.err().contains("varies 'image_lr'"), varied.err());
-        Run malformed = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--set", "steps");
+        CommandRun malformed = run("ablate", "--grid", grid.toString(), "--out", dir.resolve("cells").toString(), "--set", "steps");
         assertNotEquals(0, malformed.code());
         assertTrue(malformed.err().contains("OPTION=VALUE"), malformed.err());
 
         java.nio.file.Files.writeString(grid, "{\"base\": {\"method\": \"dm\", \"pool_size\": 3}}");
-        Run bad = run(args);
+        CommandRun bad = run(args);
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("option of frepo"), bad.err());
     }
@@ -286,7 +271,7 @@ class MainTest {
     void distillWithDreamSamplingAndKMeansInitResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeFashionMnist();
         String out = dir.resolve("run").toString();
-        Run first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "3", "--arch", "convnet:width=8,depth=2",
+        CommandRun first = run("distill", "--method", "dm", "--ipc", "1", "--steps", "3", "--arch", "convnet:width=8,depth=2",
                 "--real-batch", "8", "--sampler", "dream", "--clusters", "8", "--interval", "2", "--candidates", "200",
                 "--init", "kmeans", "--checkpoint-every", "1", "--out", out);
         assertEquals(0, first.code(), first.err());
@@ -296,14 +281,14 @@ class MainTest {
         assertEquals(8, extra.getAsJsonObject("sampler_config").get("clusters").getAsInt());
         assertEquals(2, extra.getAsJsonObject("sampler_config").get("interval").getAsInt());
         assertEquals("kmeans", extra.getAsJsonObject("config").get("init").getAsString());
-        Run defaults = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=8,depth=2",
+        CommandRun defaults = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=8,depth=2",
                 "--sampler", "dream", "--clusters", "8", "--candidates", "100", "--out", dir.resolve("n").toString());
         assertEquals(0, defaults.code(), defaults.err());
         assertEquals(8, JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("n/synthetic.json"))).getAsJsonObject()
                 .getAsJsonObject("extra").getAsJsonObject("config").get("real_batch").getAsInt(), "DREAM's real batch is its N");
-        Run changed = run("distill", "--resume", out, "--sampler", "random");
+        CommandRun changed = run("distill", "--resume", out, "--sampler", "random");
         assertNotEquals(0, changed.code());
-        Run more = run("distill", "--resume", out, "--steps", "5");
+        CommandRun more = run("distill", "--resume", out, "--steps", "5");
         assertEquals(0, more.code(), more.err());
         assertTrue(more.out().contains("5/5 steps"), more.out());
         extra = JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/synthetic.json")))
@@ -322,14 +307,14 @@ class MainTest {
         try (var ckpts = java.nio.file.Files.list(dir.resolve("all/checkpoints"))) {
             assertEquals(5, ckpts.filter(p -> p.getFileName().toString().startsWith("step-")).count());
         }
-        Run first1 = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--arch", "mlp", "--epochs", "2",
+        CommandRun first1 = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--profile", "quick", "--json");
         assertEquals(0, first1.code(), first1.err());
-        Run noPaper = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--protocol", "paper");
+        CommandRun noPaper = run("evaluate", "--set", all + "/checkpoints/step-000000001/synthetic.npz", "--protocol", "paper");
         assertNotEquals(0, noPaper.code());
         assertTrue(noPaper.err().contains("does not build the paper protocol of 'dm'") && !noPaper.err().contains("\tat "),
                 "one line, no stack trace: " + noPaper.err());
-        Run tooMany = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "7000",
+        CommandRun tooMany = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "7000",
                 "--out", dir.resolve("x").toString());
         assertNotEquals(0, tooMany.code());
         assertTrue(tooMany.err().contains("--clusters"), tooMany.err());
@@ -340,15 +325,15 @@ class MainTest {
         assumeFashionMnist();
         for (String m : new String[]{"dc", "dsa", "dm"}) {
             String out = dir.resolve(m).toString();
-            Run r = run("distill", "--method", m, "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
+            CommandRun r = run("distill", "--method", m, "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=2",
                     "--real-batch", "8", "--checkpoint-every", "1", "--out", out);
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().startsWith(m + " IPC 1: 2/2 steps"), r.out());
-            Run more = run("distill", "--resume", out, "--steps", "3");
+            CommandRun more = run("distill", "--resume", out, "--steps", "3");
             assertEquals(0, more.code(), more.err());
             assertTrue(more.out().contains("3/3 steps"), more.out());
         }
-        Run bad = run("distill", "--method", "dm", "--pool-size", "3", "--out", dir.resolve("x").toString());
+        CommandRun bad = run("distill", "--method", "dm", "--pool-size", "3", "--out", dir.resolve("x").toString());
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("'pool_size' is an option of frepo, not of dm"), bad.err());
     }
@@ -358,7 +343,7 @@ class MainTest {
     void distillRunsIdcWithDreamAndResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeFashionMnist();
         String out = dir.resolve("idc").toString();
-        Run first = run("distill", "--method", "idc", "--ipc", "1", "--steps", "1", "--inner-loop", "1", "--net-data", "8",
+        CommandRun first = run("distill", "--method", "idc", "--ipc", "1", "--steps", "1", "--inner-loop", "1", "--net-data", "8",
                 "--arch", "convnet:width=8,depth=2", "--sampler", "dream", "--clusters", "8", "--candidates", "40",
                 "--init", "kmeans", "--validation", "20", "--out", out);
         assertEquals(0, first.code(), first.err());
@@ -367,14 +352,14 @@ class MainTest {
                 .getAsJsonObject().getAsJsonObject("extra").getAsJsonObject("config");
         assertEquals("l1", config.get("metric").getAsString(), "IDC's reference uses L1 on Fashion-MNIST");
         assertEquals(8, config.get("real_batch").getAsInt(), "DREAM's real batch is its N");
-        Run more = run("distill", "--resume", out, "--steps", "2");
+        CommandRun more = run("distill", "--resume", out, "--steps", "2");
         assertEquals(0, more.code(), more.err());
         assertTrue(more.out().contains("2/2 steps"), more.out());
-        Run eval = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "2",
+        CommandRun eval = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "2",
                 "--repeats", "1", "--json", "--profile", "quick");
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.err().contains("protocol: 1 run(s) of: 2 epochs, batch 256"), "the common protocol by default: " + eval.err());
-        Run paper = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "6",
+        CommandRun paper = run("evaluate", "--set", out + "/synthetic.npz", "--validation", "20", "--arch", "mlp", "--epochs", "6",
                 "--repeats", "1", "--json", "--profile", "quick", "--protocol", "paper");
         assertEquals(0, paper.code(), paper.err());
         assertTrue(paper.err().contains("protocol: IDC's protocol: 1 run(s) of: 6 epochs, batch 64, SGD lr 0.0100 (×0.2 after epochs 4, 5)"),
@@ -382,7 +367,7 @@ class MainTest {
         assertTrue(paper.err().contains("CutMix p 0.5"), paper.err());
         assertTrue(JsonParser.parseString(paper.out().trim()).getAsJsonObject().get("protocol").getAsString().startsWith("IDC's protocol"),
                 paper.out());
-        Run whole = run("evaluate", "--whole", "--protocol", "paper");
+        CommandRun whole = run("evaluate", "--whole", "--protocol", "paper");
         assertNotEquals(0, whole.code());
         assertTrue(whole.err().contains("--whole has no method"), whole.err());
     }
@@ -390,7 +375,7 @@ class MainTest {
     /** The benchmarks run end to end, both sides (the PyTorch scripts need Debian's python3-torch, from setup). */
     @Test
     void benchmarksRunBothSides() {
-        Run step = run("bench", "frepo-step", "--width", "8", "--depth", "2", "--real-batch", "20", "--steps", "2",
+        CommandRun step = run("bench", "frepo-step", "--width", "8", "--depth", "2", "--real-batch", "20", "--steps", "2",
                 "--warmup", "1", "--rounds", "2", "--pytorch-reuse", "--json");
         assertEquals(0, step.code(), step.err());
         JsonObject o = JsonParser.parseString(step.out().trim()).getAsJsonObject();
@@ -401,7 +386,7 @@ class MainTest {
         assertEquals(2, o.getAsJsonArray("ratios_ms_ddlab_over_pytorch").size(), step.out());
         assertTrue(o.get("ratio_median").getAsDouble() > 0, step.out());
 
-        Run meta = run("bench", "meta-gradient", "--width", "4", "--k", "1,3", "--repeats", "1", "--json");
+        CommandRun meta = run("bench", "meta-gradient", "--width", "4", "--k", "1,3", "--repeats", "1", "--json");
         assertEquals(0, meta.code(), meta.err());
         String[] lines = meta.out().trim().split("\n");
         assertEquals(3, lines.length, meta.out());
@@ -423,10 +408,10 @@ class MainTest {
 
     @Test
     void badArgumentsAreClearErrors() {
-        Run r = run("baseline", "--method", "best", "--ipc", "1", "--out", "/tmp/x");
+        CommandRun r = run("baseline", "--method", "best", "--ipc", "1", "--out", "/tmp/x");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("unknown coreset method 'best'"), r.err());
-        Run both = run("evaluate", "--set", "a.npz", "--whole");
+        CommandRun both = run("evaluate", "--set", "a.npz", "--whole");
         assertNotEquals(0, both.code());
         assertTrue(both.err().contains("mutually exclusive"), both.err());
     }

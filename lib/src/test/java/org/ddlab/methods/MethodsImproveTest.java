@@ -1,13 +1,9 @@
 package org.ddlab.methods;
 
-import ai.djl.ndarray.NDManager;
 import org.ddlab.data.DatasetSplits;
-import org.ddlab.distill.AbstractDistiller;
-import org.ddlab.distill.Distiller;
 import org.ddlab.engine.Profile;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.runs.Runner;
-import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.TinySets;
 import org.ddlab.train.TrainingSchedule;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +40,9 @@ class MethodsImproveTest {
             "dsa", Map.of("steps", 20, "real_batch", 16),
             "dm", Map.of("steps", 60, "real_batch", 16),
             // IDC's reference rates are for thousands of matching rounds; a larger one shows its step in a few dozen.
-            "idc", Map.of("steps", 6, "inner_loop", 5, "real_batch", 16, "net_data", 32, "image_lr", 0.05));
+            "idc", Map.of("steps", 6, "inner_loop", 5, "real_batch", 16, "net_data", 32, "image_lr", 0.05),
+            // Not shipped: the check's own control, a step that does nothing.
+            "toy-mean", Map.of("steps", 5, "pull", 0.0));
 
     @BeforeAll
     static void noisyStripes() {
@@ -86,45 +84,10 @@ class MethodsImproveTest {
         assertTrue(short_.isEmpty(), "no better than their start by " + MARGIN + ": " + short_ + " (" + report + ")");
     }
 
-    /** A method whose distiller returns its start unchanged. */
-    static final class Idle implements Method {
-        @Override
-        public String name() {
-            return "idle";
-        }
-
-        @Override
-        public String summary() {
-            return "a step that does nothing";
-        }
-
-        @Override
-        public List<Option> options() {
-            return List.of();
-        }
-
-        @Override
-        public Distiller create(Map<String, Object> config, RealSampler sampler, String dataset, NDManager manager) {
-            return new AbstractDistiller(config, sampler, dataset, manager) {
-                @Override
-                protected double iterate(long t, Map<String, Double> figures) {
-                    return 0;
-                }
-            };
-        }
-
-        @Override
-        public String describe(Map<String, Object> config) {
-            return "idle";
-        }
-    }
-
     @Test
     void aStepThatDoesNothingFailsTheCheck(@TempDir Path dir) throws IOException {
-        if (!Methods.names().contains("idle")) {
-            Methods.register(new Idle());
-        }
-        double[] r = startAndEnd("idle", dir);
+        ToyMethodTest.register(); // its mean pull, at pull 0: every step leaves the images as they are
+        double[] r = startAndEnd("toy-mean", dir);
         assertEquals(r[0], r[1], "an unchanged set scores its start");
         assertTrue(r[1] - r[0] < MARGIN);
     }
