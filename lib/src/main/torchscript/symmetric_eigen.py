@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Writes lib/src/main/resources/org/ddlab/data/symmetric_eigen.pt, the TorchScript module behind
-org.ddlab.data.Zca: the eigendecomposition of a symmetric matrix, torch.linalg.eigh, which DJL does
-not expose. ZCA whitening needs it once per dataset (a 3072 x 3072 covariance for CIFAR-10).
+"""Writes lib/src/main/resources/org/ddlab/engine/symmetric_eigen.pt, the TorchScript module behind
+org.ddlab.engine.SymmetricEigen: the eigendecomposition of a symmetric matrix, torch.linalg.eigh, which DJL
+does not expose. PCA pictures use it, and ZCA whitening needs it once per dataset (a 3072 x 3072
+covariance for CIFAR-10).
 
 Run with Debian's python3-torch:
     /usr/bin/python3 lib/src/main/torchscript/symmetric_eigen.py
@@ -24,7 +25,7 @@ class SymmetricEigen(torch.nn.Module):
 
 
 def main():
-    default = Path(__file__).resolve().parents[1] / "resources/org/ddlab/data/symmetric_eigen.pt"
+    default = Path(__file__).resolve().parents[1] / "resources/org/ddlab/engine/symmetric_eigen.pt"
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     archive.save(SymmetricEigen(), target)
 

@@ -1,14 +1,10 @@
 package org.ddlab.data;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.jni.IValue;
-import org.ddlab.engine.TorchScript;
+import org.ddlab.engine.SymmetricEigen;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -92,9 +88,9 @@ public final class Zca {
             }
             double ridge = regularization * trace / d;
             NDArray regularised = covariance.add(scope.eye(d, d, 0, DataType.FLOAT64).mul(ridge));
-            NDList eigen = Eigen.INSTANCE.script.runToList((PtNDManager) scope, false, IValue.from((PtNDArray) regularised));
-            NDArray values = eigen.get(0);
-            NDArray vectors = eigen.get(1);
+            SymmetricEigen.Result eigen = SymmetricEigen.of(regularised, scope);
+            NDArray values = eigen.values();
+            NDArray vectors = eigen.vectors();
             if (values.min().getDouble() <= 0) {
                 throw new IllegalStateException("the regularised covariance of '" + train.name() + "' is not positive definite");
             }
@@ -224,12 +220,5 @@ public final class Zca {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "ZCA(λ %.3g, %s)", regularization, digest.substring(0, 12));
-    }
-
-    /** {@code torch.linalg.eigh}, loaded once (see {@code lib/src/main/torchscript/symmetric_eigen.py}). */
-    private enum Eigen {
-        INSTANCE;
-
-        private final TorchScript script = new TorchScript(Zca.class, "symmetric_eigen.pt");
     }
 }

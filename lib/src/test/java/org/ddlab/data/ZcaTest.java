@@ -170,7 +170,7 @@ class ZcaTest {
         Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), fresh.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assumeTrue(p.waitFor() == 0, "the generator needs python3-torch: " + out);
-        try (InputStream committed = Zca.class.getResourceAsStream("symmetric_eigen.pt")) {
+        try (InputStream committed = org.ddlab.engine.SymmetricEigen.class.getResourceAsStream("symmetric_eigen.pt")) {
             assertEquals(code(Files.newInputStream(fresh)), code(committed),
                     "re-run lib/src/main/torchscript/symmetric_eigen.py and commit the archive");
         }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import org.ddlab.ablate.Ablation;
 import org.ddlab.ablate.AblationGrid;
-import org.ddlab.cli.Main;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.AbstractDistiller;
 import org.ddlab.distill.Distiller;
@@ -21,21 +20,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A method added through the public API alone — a {@link Method}, a distiller on
- * {@link AbstractDistiller}, one {@link Methods#register} — runs through the command line, an ablation
- * grid and the set store, with its own option checked like any other. (docs/extending.md walks through it.)
+ * {@link AbstractDistiller}, one {@link Methods#register} — runs through an ablation grid and the set store,
+ * with its own option checked like any other; {@code ToyMethodCommandLineTest} (the cli module) runs it from the
+ * command line. (docs/extending.md walks through it.)
  */
 class ToyMethodTest {
 
@@ -129,26 +125,5 @@ class ToyMethodTest {
             assertEquals(8, p.set().size());
             assertTrue(p.howMade().startsWith("toy mean pull of 0.5, 2 steps"), p.howMade());
         }
-    }
-
-    @Test
-    void itRunsFromTheCommandLineWithItsOwnFlag(@TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.ddlab.data.Datasets.named("fashion-mnist").location().isPresent(),
-                "Fashion-MNIST not installed");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(0, cli.execute("distill", "--help"));
-        assertTrue(out.toString().contains("--pull") && out.toString().contains("toy-mean"), out.toString());
-        Path run = dir.resolve("run");
-        int code = Main.commandLine().execute("distill", "--method", "toy-mean", "--pull", "0.3", "--ipc", "1", "--steps", "2",
-                "--validation", "20", "--out", run.toString());
-        assertEquals(0, code);
-        assertTrue(Files.exists(run.resolve("synthetic.npz")) && Files.exists(run.resolve("start.npz")));
-        String sidecar = Files.readString(run.resolve("synthetic.json"));
-        assertTrue(sidecar.contains("\"method\": \"toy-mean\"") && sidecar.contains("\"pull\": 0.3"), sidecar);
-        assertNotEquals(0, Main.commandLine().execute("distill", "--method", "dm", "--pull", "0.3", "--out", dir.resolve("x").toString()));
     }
 }

@@ -1,6 +1,5 @@
 package org.ddlab.cli;
 
-import org.ddlab.bench.BenchCommand;
 import org.ddlab.engine.EngineInfo;
 import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
@@ -8,13 +7,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
- * {@code java -jar lib/target/ddlab.jar <command>}: scripted runs of what the notebooks teach.
+ * {@code java -jar cli/target/ddlab.jar <command>}: scripted runs of what the notebooks teach. Commands of other
+ * modules on the class path ({@link CommandPlugin}: the bench module's {@code bench}) join them.
  */
 @Command(name = "ddlab", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Dataset distillation lab: FRePo, DREAM, matching, evaluation.",
-        subcommands = {InfoCommand.class, DataCommand.class, BaselineCommand.class, DistillCommand.class, EvaluateCommand.class, AblateCommand.class, BenchCommand.class, ReferenceCommand.class,
+        subcommands = {InfoCommand.class, DataCommand.class, BaselineCommand.class, DistillCommand.class, EvaluateCommand.class, AblateCommand.class, ReferenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -36,9 +37,10 @@ public final class Main implements Runnable {
         return commandLine(Methods.all());
     }
 
-    /** The command line with these methods' options on {@code distill}. */
+    /** The command line with these methods' options on {@code distill}, and every {@link CommandPlugin} on the class path. */
     static CommandLine commandLine(List<Method> methods) {
         CommandLine cli = new CommandLine(new Main());
+        ServiceLoader.load(CommandPlugin.class).forEach(cli::addSubcommand);
         DistillCommand.addMethodOptions(cli.getSubcommands().get("distill").getCommandSpec(), methods);
         return cli
                 .setParameterExceptionHandler(Main::usageError)

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "reference", mixinStandardHelpOptions = true,
         description = {"Write the command-line reference (every command's --help, as markdown) from this jar's commands.",
-                "The repository keeps it as docs/cli.md: java -jar lib/target/ddlab.jar reference --out docs/cli.md"})
+                "The repository keeps it as docs/cli.md: java -jar cli/target/ddlab.jar reference --out docs/cli.md"})
 final class ReferenceCommand implements Callable<Integer> {
 
     /** Fixed, so the page does not depend on the terminal that wrote it. */
@@ -49,7 +49,7 @@ final class ReferenceCommand implements Callable<Integer> {
         CommandLine root = Main.commandLine(Methods.shipped());
         StringBuilder page = new StringBuilder();
         page.append("# Command-line reference\n\n")
-                .append("Written by `java -jar lib/target/ddlab.jar reference --out docs/cli.md` from the commands themselves; ")
+                .append("Written by `java -jar cli/target/ddlab.jar reference --out docs/cli.md` from the commands themselves; ")
                 .append("a test fails when this page and the jar differ. How the commands fit together, with examples: ")
                 .append("[commands.md](commands.md).\n");
         append(page, root, "ddlab");

@@ -20,7 +20,7 @@ class CliReferenceTest {
         String expected = ReferenceCommand.markdown();
         String committed = Files.isRegularFile(page) ? Files.readString(page, StandardCharsets.UTF_8) : "";
         assertTrue(committed.equals(expected), "docs/cli.md is stale (first difference at line " + firstDifference(committed, expected)
-                + "); re-write it: java -jar lib/target/ddlab.jar reference --out docs/cli.md");
+                + "); re-write it: java -jar cli/target/ddlab.jar reference --out docs/cli.md");
     }
 
     @Test
@@ -31,7 +31,7 @@ class CliReferenceTest {
                 assertTrue(page.contains("## `ddlab " + command + "`"), command);
             }
         }
-        assertTrue(page.contains("## `ddlab data fetch`") && page.contains("## `ddlab bench kmeans`"), "sub-commands");
+        assertTrue(page.contains("## `ddlab data fetch`") && page.contains("## `ddlab ablate`"), "sub-commands");
         assertTrue(page.contains("--pool-size") && page.contains("--factor") && page.contains("--clusters"), "method options");
         // Methods registered at run time (a notebook's, a test's) are not the jar's and stay off the page.
         assertFalse(page.contains("toy-mean"), "a test's method on the page");

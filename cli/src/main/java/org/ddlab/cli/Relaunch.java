@@ -16,7 +16,7 @@ import java.util.OptionalInt;
 /**
  * Runs the command line in a child JVM whose environment makes glibc reuse freed tensor memory
  * ({@link NativeMemory}): glibc reads those settings only when a process starts, and
- * {@code java -jar lib/target/ddlab.jar} cannot set its own environment. The parent only waits:
+ * {@code java -jar cli/target/ddlab.jar} cannot set its own environment. The parent only waits:
  * it forwards its exit code, and on SIGINT/SIGTERM it stops the child and waits for it; the child
  * exits if the parent disappears (SIGKILL), so no run is left orphaned.
  * {@code DDLAB_MALLOC=return} (or a non-Linux system) skips all this.

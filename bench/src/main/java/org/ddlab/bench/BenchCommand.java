@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import org.ddlab.cli.CommandPlugin;
 import org.ddlab.cli.DataOptions;
 import org.ddlab.cli.Relaunch;
 import org.ddlab.data.ImageSet;
@@ -38,10 +39,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
-/** {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. */
+/**
+ * {@code ddlab bench}: speed and memory figures, measured side by side with a reference implementation. A
+ * {@link CommandPlugin} of the bench module: {@code java -jar bench/target/ddlab-bench.jar bench …}.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (the figures of docs/results.md).",
         subcommands = {BenchCommand.FrepoStep.class, BenchCommand.Evaluate.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, CommandPlugin {
 
     @Spec
     CommandSpec spec;
@@ -52,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** bench/NAME of the checkout lib/target/ddlab.jar was built in, or under the working directory. */
+    /** bench/NAME of the checkout this jar was built in, or under the working directory. */
     static Path script(String name) {
         try {
             Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
