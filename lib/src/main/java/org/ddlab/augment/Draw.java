@@ -59,6 +59,23 @@ public final class Draw {
     }
 
     /**
+     * The values of one parameter set, in the units a draw keeps them: crop and cutout positions as uniforms in
+     * [0, 1) that become pixels once the image size is known ({@link #shiftRows}, {@link #cutoutBox}), the rest as
+     * applied (brightness added, saturation and contrast factors, zoom factors, rotation in radians).
+     */
+    record Values(float brightness, float saturation, float contrast, float cropRowU, float cropColU,
+                  float cutoutRowU, float cutoutColU, boolean flip, float scaleX, float scaleY, float rotation) {
+
+        Values {
+            for (float u : new float[]{cropRowU, cropColU, cutoutRowU, cutoutColU}) {
+                if (!(u >= 0 && u < 1)) {
+                    throw new IllegalArgumentException("A DSA position uniform must be in [0, 1), got " + u + ".");
+                }
+            }
+        }
+    }
+
+    /**
      * Draws parameters from {@code rng}. Every value is drawn whether or not its operation was
      * chosen, so the number of random numbers used depends only on {@code size}: reproducible runs
      * stay in step when a strategy changes.
@@ -75,21 +92,52 @@ public final class Draw {
         } else {
             ops = p.strategy();
         }
-        Draw d = new Draw(p, ops, shared, size);
         double maxAngle = Math.toRadians(p.rotateDegrees());
         double s = p.scale();
+        List<Values> sets = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            d.brightness[i] = (float) ((2 * rng.nextDouble() - 1) * p.brightness());
-            d.saturation[i] = (float) (1 + (2 * rng.nextDouble() - 1) * p.saturation());
-            d.contrast[i] = (float) (1 + (2 * rng.nextDouble() - 1) * p.contrast());
-            d.cropRowU[i] = rng.nextFloat();
-            d.cropColU[i] = rng.nextFloat();
-            d.cutoutRowU[i] = rng.nextFloat();
-            d.cutoutColU[i] = rng.nextFloat();
-            d.flip[i] = rng.nextDouble() < p.flipProbability();
-            d.scaleX[i] = (float) (rng.nextDouble() * (s - 1 / s) + 1 / s);
-            d.scaleY[i] = (float) (rng.nextDouble() * (s - 1 / s) + 1 / s);
-            d.rotation[i] = (float) ((2 * rng.nextDouble() - 1) * maxAngle);
+            // One statement per value: the order of the draws is part of what a seed reproduces.
+            float brightness = (float) ((2 * rng.nextDouble() - 1) * p.brightness());
+            float saturation = (float) (1 + (2 * rng.nextDouble() - 1) * p.saturation());
+            float contrast = (float) (1 + (2 * rng.nextDouble() - 1) * p.contrast());
+            float cropRowU = rng.nextFloat();
+            float cropColU = rng.nextFloat();
+            float cutoutRowU = rng.nextFloat();
+            float cutoutColU = rng.nextFloat();
+            boolean flip = rng.nextDouble() < p.flipProbability();
+            float scaleX = (float) (rng.nextDouble() * (s - 1 / s) + 1 / s);
+            float scaleY = (float) (rng.nextDouble() * (s - 1 / s) + 1 / s);
+            float rotation = (float) ((2 * rng.nextDouble() - 1) * maxAngle);
+            sets.add(new Values(brightness, saturation, contrast, cropRowU, cropColU, cutoutRowU, cutoutColU, flip,
+                    scaleX, scaleY, rotation));
+        }
+        return of(p, ops, shared, sets);
+    }
+
+    /**
+     * A draw of given values instead of random ones, e.g. the parameters a reference implementation was run with:
+     * one set applied to every image ({@code shared}), or one set per image of a batch of {@code sets.size()}.
+     * {@code params} supplies the ratios that turn positions into pixels (crop, cutout) and the resampling convention.
+     */
+    static Draw of(DsaParams params, List<Operation> operations, boolean shared, List<Values> sets) {
+        if (sets.isEmpty() || (shared && sets.size() != 1)) {
+            throw new IllegalArgumentException("A " + (shared ? "shared" : "per-image") + " draw needs "
+                    + (shared ? "exactly one parameter set" : "at least one parameter set") + ", got " + sets.size() + ".");
+        }
+        Draw d = new Draw(params, operations, shared, sets.size());
+        for (int i = 0; i < sets.size(); i++) {
+            Values v = sets.get(i);
+            d.brightness[i] = v.brightness();
+            d.saturation[i] = v.saturation();
+            d.contrast[i] = v.contrast();
+            d.cropRowU[i] = v.cropRowU();
+            d.cropColU[i] = v.cropColU();
+            d.cutoutRowU[i] = v.cutoutRowU();
+            d.cutoutColU[i] = v.cutoutColU();
+            d.flip[i] = v.flip();
+            d.scaleX[i] = v.scaleX();
+            d.scaleY[i] = v.scaleY();
+            d.rotation[i] = v.rotation();
         }
         return d;
     }
