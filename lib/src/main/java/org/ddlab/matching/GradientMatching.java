@@ -102,8 +102,9 @@ public final class GradientMatching extends MatchingDistiller {
      * The matching distance of class c: the weight gradients of the cross-entropy of {@code real} and of
      * {@code syn} (every image labelled c) with respect to {@code weights}, compared by {@code distance}
      * (synthetic gradients first). The real side's gradients are plain values; the synthetic side's keep their
-     * graph, so the distance is differentiable in {@code syn} (a second-order gradient). Both batches run in
-     * training mode. IDC matches the same way with its own distance.
+     * graph, so the distance is differentiable in {@code syn} (a second-order gradient); that graph is recorded
+     * only with autograd on ({@link GradMode#on()}). Both batches run in training mode. IDC matches the same way
+     * with its own distance.
      */
     public static NDArray classDistance(Network net, List<NDArray> weights, NDArray real, NDArray syn, int c,
                                         BiFunction<List<NDArray>, List<NDArray>, NDArray> distance) {
