@@ -87,6 +87,32 @@ public final class FrepoDistiller extends AbstractDistiller {
         return gap.minimum(GraphConstants.scalar(gap, 1.0 / k)).neg().mean(); // minimum saves its operand for backward
     }
 
+    /**
+     * The outer loss of one step and its parts: the regression's prediction for the real batch [B, K] (float64),
+     * the kernel loss ½‖prediction − targets‖² averaged over the batch, the label margin (zero without learned labels), and
+     * their sum, which the images and labels descend.
+     */
+    record OuterLoss(NDArray prediction, NDArray kernel, NDArray margin, NDArray total) {
+    }
+
+    /**
+     * The outer loss of {@code images} with regression targets {@code labels} [n, K], on a real batch with
+     * centred one-hot {@code realTargets}, seen through {@code net}'s features in evaluation mode. The real
+     * features record no graph; the synthetic ones carry gradients to the pixels (not to the weights, which the
+     * pool trains on its own), and the prediction to {@code labels}.
+     */
+    static OuterLoss outerLoss(Network net, KernelRegression regression, NDArray images, NDArray labels,
+                               NDArray realImages, NDArray realTargets, boolean learnLabels) {
+        NDArray realFeatures;
+        try (GradMode.Scope off = GradMode.off()) {
+            realFeatures = net.features(realImages, false);
+        }
+        NDArray prediction = regression.predict(net.features(net.frozenParameters(), images, false), realFeatures, labels);
+        NDArray kernelLoss = Loss.MSE.compute(prediction, realTargets);
+        NDArray marginLoss = learnLabels ? labelMargin(labels) : kernelLoss.zerosLike();
+        return new OuterLoss(prediction, kernelLoss, marginLoss, kernelLoss.add(marginLoss));
+    }
+
     /** The typed configuration. */
     public FrepoConfig frepoConfig() {
         return frepo;
@@ -117,20 +143,13 @@ public final class FrepoDistiller extends AbstractDistiller {
             int[] idx = sampler.batch(frepo.realBatch(), t, net);
             NDArray realImages = sampler.real().images(manager, idx);
             NDArray realTargets = targets(sampler.real().labels(manager, idx), sampler.real().numClasses());
-            NDArray realFeatures;
-            try (GradMode.Scope off = GradMode.off()) {
-                realFeatures = net.features(realImages, false);
-            }
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray prediction = regression.predict(net.features(net.frozenParameters(), x, false), realFeatures, y);
-                NDArray kernelLoss = Loss.MSE.compute(prediction, realTargets);
-                NDArray marginLoss = frepo.learnLabels() ? labelMargin(y) : kernelLoss.zerosLike();
-                NDArray total = kernelLoss.add(marginLoss);
-                gc.backward(total);
-                loss = scalar(total);
-                figures.put("kernel_loss", scalar(kernelLoss));
-                figures.put("label_loss", scalar(marginLoss));
-                figures.put("batch_accuracy", accuracy(prediction, realTargets));
+                OuterLoss outer = outerLoss(net, regression, x, y, realImages, realTargets, frepo.learnLabels());
+                gc.backward(outer.total());
+                loss = scalar(outer.total());
+                figures.put("kernel_loss", scalar(outer.kernel()));
+                figures.put("label_loss", scalar(outer.margin()));
+                figures.put("batch_accuracy", accuracy(outer.prediction(), realTargets));
             }
             double factor = schedule(t);
             imageOptimizer.step(frepo.imageLr() * factor);

@@ -3,7 +3,6 @@ package org.ddlab.idc;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import org.ddlab.augment.Draw;
@@ -17,13 +16,13 @@ import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
+import org.ddlab.matching.GradientMatching;
 import org.ddlab.matching.Gradients;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.CutMix;
-import org.ddlab.train.Loss;
 import org.ddlab.train.Sgd;
 
 import java.util.Arrays;
@@ -166,22 +165,17 @@ public final class IdcDistiller extends AbstractDistiller {
         int[] idx = sampler.sample(c, idc.realBatch(), inner, net);
         Draw draw = matchingAugment.sampleShared(Seeds.mix(idc.seed(), inner, c, 0xA06));
         NDArray real = matchingAugment.apply(sampler.real().images(manager, idx), draw);
-        NDArray realLabels = manager.full(new Shape(idx.length), c, DataType.INT32);
-        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(real, true), realLabels), w);
 
         NDArray leaf = synthetic.images().get(c * ipc + ":" + (c + 1) * ipc).stopGradient().duplicate();
         leaf.setRequiresGradient(true);
         NDArray decoded = MultiFormation.decode(leaf, idc.factor());
-        long n = decoded.getShape().get(0);
+        int n = Math.toIntExact(decoded.getShape().get(0));
         if (n > idc.synBatchMax()) {
-            int[] keep = subset((int) n, idc.synBatchMax(), new Random(Seeds.mix(idc.seed(), inner, c, 0x5B5)));
+            int[] keep = subset(n, idc.synBatchMax(), new Random(Seeds.mix(idc.seed(), inner, c, 0x5B5)));
             decoded = decoded.get(manager.create(Arrays.stream(keep).asLongStream().toArray()));
-            n = keep.length;
         }
         NDArray syn = matchingAugment.apply(decoded, draw);
-        NDArray synLabels = manager.full(new Shape(n), c, DataType.INT32);
-        List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(syn, true), synLabels), w);
-        NDArray d = idc.distance().between(synGrad, realGrad);
+        NDArray d = GradientMatching.classDistance(net, w, real, syn, c, idc.distance()::between);
         distance[0] = d.getFloat();
         NDArray perClass = Gradients.of(d, leaf);
         if (pixelRateScale != null) {

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import org.ddlab.augment.Draw;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
+import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
 
 import java.util.List;
@@ -47,14 +48,12 @@ public final class DistributionMatching extends MatchingDistiller {
             try (NDScope scope = new NDScope()) {
                 int[] idx = sampler.sample(c, matching.realBatch(), t, net);
                 Draw draw = dsa.sampleShared(Seeds.mix(matching.seed(), t, c, 0xD5A));
-                NDArray realMean;
+                NDArray real;
                 try (GradMode.Scope off = GradMode.off()) {
-                    NDArray real = dsa.apply(sampler.real().images(manager, idx), draw);
-                    realMean = net.features(real, true).mean(new int[]{0});
+                    real = dsa.apply(sampler.real().images(manager, idx), draw);
                 }
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray syn = dsa.apply(classImages(images, c), draw);
-                    NDArray loss = net.features(net.frozenParameters(), syn, true).mean(new int[]{0}).sub(realMean).square().sum();
+                    NDArray loss = classLoss(net, real, dsa.apply(classImages(images, c), draw));
                     gc.backward(loss);
                     total += loss.getFloat();
                 }
@@ -64,5 +63,18 @@ public final class DistributionMatching extends MatchingDistiller {
         Gradients.zero(List.of(images));
         figures.put("loss_per_class", total / classes);
         return total;
+    }
+
+    /**
+     * DM's loss for one class: the squared distance between the mean embeddings of {@code real} and of
+     * {@code syn}. The real side records no graph; the synthetic side's gradient reaches its pixels only (the
+     * network's weights are random and never trained, so their gradients would be wasted work).
+     */
+    static NDArray classLoss(Network net, NDArray real, NDArray syn) {
+        NDArray realMean;
+        try (GradMode.Scope off = GradMode.off()) {
+            realMean = net.features(real, true).mean(new int[]{0});
+        }
+        return net.features(net.frozenParameters(), syn, true).mean(new int[]{0}).sub(realMean).square().sum();
     }
 }

@@ -5,10 +5,13 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import org.ddlab.augment.Draw;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
+import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.Augmentation;
 import org.ddlab.train.LabeledSet;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Gradient matching (DC; Zhao, Mopuri &amp; Bilen, ICLR 2021), and with siamese augmentation DSA (Zhao
@@ -86,17 +90,31 @@ public final class GradientMatching extends MatchingDistiller {
         if (draw != null) {
             real = dsa.apply(real, draw);
         }
-        NDArray realLabels = manager.full(new ai.djl.ndarray.types.Shape(idx.length), c, ai.djl.ndarray.types.DataType.INT32);
-        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(real, true), realLabels), w);
-
         NDArray leaf = classImages(synthetic.images(), c).stopGradient().duplicate();
         leaf.setRequiresGradient(true);
         NDArray syn = draw != null ? dsa.apply(leaf, draw) : leaf;
-        NDArray synLabels = manager.full(new ai.djl.ndarray.types.Shape(matching.ipc()), c, ai.djl.ndarray.types.DataType.INT32);
-        List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(syn, true), synLabels), w);
-        NDArray d = matching.distance().between(synGrad, realGrad);
+        NDArray d = classDistance(net, w, real, syn, c, matching.distance()::between);
         distance[0] = d.getFloat();
         return Gradients.of(d, leaf);
+    }
+
+    /**
+     * The matching distance of class c: the weight gradients of the cross-entropy of {@code real} and of
+     * {@code syn} (every image labelled c) with respect to {@code weights}, compared by {@code distance}
+     * (synthetic gradients first). The real side's gradients are plain values; the synthetic side's keep their
+     * graph, so the distance is differentiable in {@code syn} (a second-order gradient); that graph is recorded
+     * only with autograd on ({@link GradMode#on()}). Both batches run in training mode. IDC matches the same way
+     * with its own distance.
+     */
+    public static NDArray classDistance(Network net, List<NDArray> weights, NDArray real, NDArray syn, int c,
+                                        BiFunction<List<NDArray>, List<NDArray>, NDArray> distance) {
+        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(real, true), classLabels(real, c)), weights);
+        List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(syn, true), classLabels(syn, c)), weights);
+        return distance.apply(synGrad, realGrad);
+    }
+
+    private static NDArray classLabels(NDArray images, int c) {
+        return images.getManager().full(new Shape(images.getShape().get(0)), c, DataType.INT32);
     }
 
     /** The inner loop: the network trains on the current synthetic set (SGD, no decay, DSA as the method says). */
