@@ -1,6 +1,7 @@
 package org.ddlab.cli;
 
 import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.Checkpoint;
@@ -263,7 +264,7 @@ final class DistillCommand implements Callable<Integer> {
             data.adopt(Map.of("dataset", org.ddlab.data.Datasets.DEFAULT), dir.toString()); // no data.json: the default dataset, whole training split, normalised
             record = null;
         } else {
-            record = new LinkedHashMap<>(gson.fromJson(Files.readString(file), Map.class));
+            record = new LinkedHashMap<>(gson.<Map<String, Object>>fromJson(Files.readString(file), new TypeToken<Map<String, Object>>() { }.getType()));
             data.adopt(record, dir + " (see " + file + ")");
         }
         // The checkpoint policy is the run's: a resume without the flags keeps it; one with them changes it for later resumes too.

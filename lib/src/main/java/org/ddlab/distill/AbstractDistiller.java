@@ -151,15 +151,15 @@ public abstract class AbstractDistiller implements Distiller {
         return a;
     }
 
-    protected int intOf(String key) {
+    protected final int intOf(String key) {
         return ((Number) config.get(key)).intValue();
     }
 
-    protected long longOf(String key) {
+    protected final long longOf(String key) {
         return ((Number) config.get(key)).longValue();
     }
 
-    protected double doubleOf(String key) {
+    protected final double doubleOf(String key) {
         return ((Number) config.get(key)).doubleValue();
     }
 

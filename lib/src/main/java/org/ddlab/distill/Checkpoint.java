@@ -253,7 +253,6 @@ public final class Checkpoint {
         }
     }
 
-    /** The named arrays of {@code optimizer.npz}; empty when none were saved. */
     /** Puts back what {@link Writer#sampler} saved; a run resumed with another sampler is an error. */
     @SuppressWarnings("unchecked")
     public void restoreSampler(org.ddlab.sampling.RealSampler sampler) {
@@ -333,7 +332,6 @@ public final class Checkpoint {
             return this;
         }
 
-        /** A free-form entry of {@code state.json} (JSON-serialisable). */
         /** The real-batch sampler's name, settings and state (DREAM's cached picks), for {@link #restoreSampler}. */
         public Writer sampler(org.ddlab.sampling.RealSampler sampler) {
             return put("sampler", sampler.name()).put("sampler_config", sampler.describe()).put("sampler_state", sampler.state());

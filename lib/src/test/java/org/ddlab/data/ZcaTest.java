@@ -141,7 +141,8 @@ class ZcaTest {
         Preprocessing p = Preprocessing.fit(set, Preprocessing.Kind.ZCA, 0.1, manager);
         assertEquals(Preprocessing.Kind.ZCA, p.kind());
         var description = com.google.gson.JsonParser.parseString(new com.google.gson.Gson().toJson(p.describe())).getAsJsonObject();
-        java.util.Map<String, Object> back = new com.google.gson.Gson().fromJson(description, java.util.Map.class);
+        java.util.Map<String, Object> back = new com.google.gson.Gson().fromJson(description,
+                new com.google.gson.reflect.TypeToken<java.util.Map<String, Object>>() { }.getType());
         Preprocessing again = Preprocessing.fromDescription(back, p.zca().mean(), p.zca().matrix(), manager);
         assertEquals(p, again, "the same statistics and matrix, through JSON and arrays");
         float[] wrong = p.zca().matrix();
