@@ -156,7 +156,9 @@ public final class Ablation {
     public List<Map<String, Object>> configure(AblationGrid grid) {
         List<Map<String, Object>> configs = new ArrayList<>();
         for (Map<String, Object> options : grid.cells()) {
-            configs.add(configure(options, defaultSteps, data));
+            Map<String, Object> config = configure(options, defaultSteps, data);
+            Methods.requireFits(methodConfig(config), dataOf(config).train()); // a cell its data cannot run fails now too
+            configs.add(config);
         }
         return configs;
     }

@@ -78,11 +78,13 @@ public final class Runner {
     /**
      * Runs {@code config} (complete, see {@link Methods#configure}) on {@code data} in {@code dir}: a
      * new run there, or the continuation of the one there (its checkpoint must have the same configuration
-     * but for {@code steps}). {@code annotations} go into every saved set's metadata.
+     * but for {@code steps}). {@code annotations} go into every saved set's metadata. A configuration that does not
+     * fit the data ({@link Methods#requireFits}) is refused before anything is written.
      */
     public static Outcome distil(Map<String, Object> config, DatasetSplits data, Path dir, Checkpoints checkpoints,
                                  Map<String, Object> annotations, Listener listener) throws IOException {
         ImageSet train = data.train();
+        Methods.requireFits(config, train);
         DistillationRun run = new DistillationRun(dir, checkpoints.every(), checkpoints.keep(), checkpoints.budget())
                 .annotate("data", data.describe())
                 .annotate("validation_per_class", data.validationPerClass());
