@@ -7,6 +7,7 @@ import org.ddlab.coreset.RandomSelection;
 import org.ddlab.coreset.Selection;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.DatasetSplits;
+import org.ddlab.distill.FileWriteException;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
@@ -14,6 +15,7 @@ import org.ddlab.engine.Devices;
 import org.ddlab.engine.Profile;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
+import org.ddlab.runs.RunLock;
 import org.ddlab.train.Augmentation;
 import org.ddlab.train.LabeledSet;
 import org.ddlab.train.Trainer;
@@ -71,10 +73,9 @@ final class BaselineCommand implements Callable<Integer> {
         if (ipc < 1) {
             throw new IllegalArgumentException("--ipc must be 1 or more images per class, got " + ipc);
         }
-        // Checked before any work: a finished set is never replaced by accident.
-        if (!overwrite && Files.exists(out.resolve("synthetic.npz"))) {
-            throw new IllegalArgumentException(out + " already holds a set (synthetic.npz); choose a new --out, or add --overwrite to replace it");
-        }
+        RunLock.requireFree(out); // another run writing there is refused before any work, as it is again before the first file
+        requireNoSet(); // before any work: a finished set is never replaced by accident
+
         Selection selection = Coresets.byName(method);
         Profile profile = profileOption.get();
         DatasetSplits splits = data.splits();
@@ -85,9 +86,10 @@ final class BaselineCommand implements Callable<Integer> {
                 embedder = trainFeatureNetwork(train, profile, manager, err);
             }
             int[] idx = Coresets.select(selection, train, ipc, embedder, seed, manager, org.ddlab.eval.EvaluationProtocol.TEST_BATCH);
-            Files.createDirectories(out);
             Path npz = out.resolve("synthetic.npz");
-            try (NDManager scope = manager.newSubManager()) {
+            try (RunLock lock = RunLock.acquire(out);
+                 NDManager scope = manager.newSubManager()) {
+                requireNoSet(); // again: another baseline may have saved one there while this one chose
                 SyntheticSet set = SyntheticSet.of(train.images(scope, idx), labelsOf(train, idx), null, train.classNames(),
                         splits.preprocessing(), true);
                 Metadata meta = Metadata.of(selection.toString(), splits.dataset().name(), seed, 0L)
@@ -100,12 +102,20 @@ final class BaselineCommand implements Callable<Integer> {
                 SyntheticSetFile.save(set, npz, meta);
                 try (SyntheticSet pixels = set.exportPixels()) {
                     ImageGrid.of(pixels.images(), pixels.labels(), pixels.classNames()).savePng(out.resolve("grid.png"));
+                } catch (java.io.UncheckedIOException e) {
+                    throw FileWriteException.of(out.resolve("grid.png"), e.getCause());
                 }
             }
             outWriter.printf("%s IPC %d: %d images -> %s (+ synthetic.json, grid.png)%n", selection, ipc, idx.length, npz);
             outWriter.flush();
         }
         return 0;
+    }
+
+    private void requireNoSet() {
+        if (!overwrite && Files.exists(out.resolve("synthetic.npz"))) {
+            throw new IllegalArgumentException(out + " already holds a set (synthetic.npz); choose a new --out, or add --overwrite to replace it");
+        }
     }
 
     private Embedder trainFeatureNetwork(ImageSet train, Profile profile, NDManager manager, PrintWriter err) {

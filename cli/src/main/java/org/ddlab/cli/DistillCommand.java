@@ -5,10 +5,12 @@ import com.google.gson.reflect.TypeToken;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.Checkpoint;
+import org.ddlab.distill.FileWriteException;
 import org.ddlab.engine.Profile;
 import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
 import org.ddlab.methods.Option;
+import org.ddlab.runs.RunLock;
 import org.ddlab.runs.Runner;
 import org.ddlab.viz.Progress;
 import picocli.CommandLine;
@@ -124,9 +126,8 @@ final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        PrintWriter out = spec.commandLine().getOut();
         Path dir = target.out != null ? target.out : target.resume;
+        RunLock.requireFree(dir); // a run going on there is "in use", not a run to resume or refuse
         List<Checkpoint> checkpoints = Checkpoint.list(dir);
         Checkpoint.Readable readable = Checkpoint.newestReadable(dir);
         Optional<Checkpoint> latest = readable.checkpoint();
@@ -169,24 +170,50 @@ final class DistillCommand implements Callable<Integer> {
         Map<String, Object> record = adoptRunData(dir, latest.isPresent(), config);
         DatasetSplits splits = data.splits();
         Methods.requireFits(config, splits.train()); // before the run's first line and its first file
+        try (RunLock lock = RunLock.acquire(dir)) {
+            return run(dir, config, record, splits, limit, damagedNotes);
+        } catch (FileWriteException e) {
+            // The run stopped at a file it could not write (a full disk, say); the checkpoints before it are whole.
+            Optional<Checkpoint> kept = Checkpoint.latest(dir);
+            throw new IllegalStateException(e.getMessage() + ", then " + (kept.isPresent()
+                    ? "continue with --resume " + dir + " (its checkpoint of step " + kept.get().step() + " is intact)"
+                    : "start the run again with --out " + dir + " (it has no checkpoint yet)"), e);
+        }
+    }
+
+    /** Runs the checked configuration in {@code dir}, holding its lock; returns the exit code. */
+    private int run(Path dir, Map<String, Object> config, Map<String, Object> record, DatasetSplits splits, Duration limit,
+                    List<String> damagedNotes) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
         if (record != null) {
-            Files.createDirectories(dir);
             AtomicFiles.write(dir.resolve("data.json"), new Gson().toJson(record).getBytes(StandardCharsets.UTF_8));
         }
         damagedNotes.forEach(err::println);
         err.println(config.get("method") + ": " + config + " on " + splits);
         TerminalProgress[] bar = new TerminalProgress[1];
-        Runner.Outcome o = Runner.distil(config, splits, dir,
-                new Runner.Checkpoints(checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit), Map.of(),
-                (d, r) -> {
-                    if (bar[0] == null) {
-                        bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
-                    }
-                    Double acc = r.figures().get("batch_accuracy");
-                    bar[0].update(r.step(), String.format(Locale.ROOT, "loss %.4f%s, %.2f s/step", r.loss(),
-                            acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc), r.seconds()));
-                    return true;
-                });
+        Runner.Outcome o;
+        // From here a signal stops the run at its next step boundary, with a checkpoint, instead of ending the JVM at once.
+        try (StopSignals signals = StopSignals.install()) {
+            o = Runner.distil(config, splits, dir,
+                    new Runner.Checkpoints(checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit), Map.of(),
+                    (d, r) -> {
+                        if (bar[0] == null) {
+                            bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
+                        }
+                        Double acc = r.figures().get("batch_accuracy");
+                        bar[0].update(r.step(), String.format(Locale.ROOT, "loss %.4f%s, %.2f s/step", r.loss(),
+                                acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc), r.seconds()));
+                        return !signals.received();
+                    });
+            if (signals.received() && !o.finished()) {
+                String checkpoint = Checkpoint.latest(dir).map(c -> "its checkpoint is " + c.directory()).orElse("no checkpoint");
+                err.println("distill stopped by " + signals.name() + " after step " + o.stepsDone() + " of " + o.totalSteps() + "; "
+                        + checkpoint + "; continue with --resume " + dir);
+                err.flush();
+                return signals.exitCode();
+            }
+        }
         if (o.resumedFrom() >= 0) {
             err.println("resumed from step " + o.resumedFrom() + " in " + dir);
         }

@@ -17,8 +17,9 @@ import java.util.OptionalInt;
  * Runs the command line in a child JVM whose environment makes glibc reuse freed tensor memory
  * ({@link NativeMemory}): glibc reads those settings only when a process starts, and
  * {@code java -jar cli/target/ddlab.jar} cannot set its own environment. The parent only waits:
- * it forwards its exit code, and on SIGINT/SIGTERM it stops the child and waits for it; the child
- * exits if the parent disappears (SIGKILL), so no run is left orphaned.
+ * it forwards its exit code, passes SIGINT and SIGTERM on to the child and keeps waiting for it, and on
+ * any other end of its own stops the child and waits for it; the child exits if the parent disappears
+ * (SIGKILL), so no run is left orphaned.
  * {@code DDLAB_MALLOC=return} (or a non-Linux system) skips all this.
  */
 public final class Relaunch {
@@ -62,6 +63,7 @@ public final class Relaunch {
             }
         }, "ddlab-relaunch");
         Runtime.getRuntime().addShutdownHook(stopChild);
+        forwardStopSignals(child);
         while (true) {
             try {
                 int code = child.waitFor();
@@ -73,6 +75,36 @@ public final class Relaunch {
                 return OptionalInt.of(code);
             } catch (InterruptedException e) {
                 // keep waiting: the child decides when the command is over
+            }
+        }
+    }
+
+    /**
+     * SIGINT and SIGTERM sent to this waiting JVM (by {@code kill}, a job scheduler) go to the child, which
+     * runs the command and decides how to stop ({@link StopSignals}: a run checkpoints first); this JVM
+     * keeps waiting and exits with the child's code. A terminal's Ctrl-C reaches both, and the child takes
+     * the second copy as the same request. Where the signal cannot be sent as itself the child gets
+     * SIGTERM, and where these signals cannot be handled the shutdown hook stops the child.
+     */
+    private static void forwardStopSignals(Process child) {
+        for (String name : java.util.List.of("INT", "TERM")) {
+            try {
+                OsSignals.handle(name, (signal, number) -> {
+                    try {
+                        Process kill = new ProcessBuilder("kill", "-s", name, String.valueOf(child.pid()))
+                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        if (kill.waitFor() == 0) {
+                            return;
+                        }
+                    } catch (IOException e) {
+                        // no kill(1): fall through
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    child.destroy();
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException notHandled) {
+                // -Xrs or a JVM that keeps the signal: the shutdown hook stops the child
             }
         }
     }

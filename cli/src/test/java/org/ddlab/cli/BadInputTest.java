@@ -8,13 +8,13 @@ import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.Npz;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
+import org.ddlab.methods.Method;
+import org.ddlab.methods.Methods;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,29 +85,9 @@ class BadInputTest {
 
     // ---- the data: a tiny image folder, sets and grids written byte by byte or with ddlab's writers ----
 
-    private static void png(Path file, int seed) throws IOException {
-        BufferedImage img = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
-                img.getRaster().setSample(x, y, 0, (seed * 37 + x * 11 + y * 23) & 0xFF);
-            }
-        }
-        Files.createDirectories(file.getParent());
-        ImageIO.write(img, "png", file.toFile());
-    }
-
     /** {@code root/train/<class>/} with three images per class and {@code root/test/<class>/} with two. */
     private static Path folderDataset(Path root) throws IOException {
-        int k = 0;
-        for (String c : CLASSES) {
-            for (int i = 0; i < TRAIN_PER_CLASS; i++) {
-                png(root.resolve("train").resolve(c).resolve(i + ".png"), k++);
-            }
-            for (int i = 0; i < 2; i++) {
-                png(root.resolve("test").resolve(c).resolve(i + ".png"), k++);
-            }
-        }
-        return root;
+        return TinyImageFolder.write(root, SIDE, TRAIN_PER_CLASS, CLASSES);
     }
 
     /** A plain images/labels .npz, as NumPy's {@code np.savez} writes it (no sidecar). */
@@ -187,6 +167,37 @@ class BadInputTest {
                 "--dataset", dataset(), "--out", dir.resolve("i").toString()), "4 real images per class", "'a'", "3");
         assertTrue(idc.contains("no ipc fits"), idc);
         assertFalse(Files.exists(dir.resolve("i")), "a refused run writes nothing");
+    }
+
+    @Test
+    void aRealBatchBeyondAClassIsRefusedBeforeAnyOutput(@TempDir Path dir) throws IOException {
+        // Every method that draws real batches draws a class's images without replacement: a class of 3 cannot give 7.
+        for (Method m : Methods.all()) {
+            if (m.options().stream().noneMatch(o -> o.name().equals("real_batch"))) {
+                continue;
+            }
+            Path out = dir.resolve(m.name());
+            List<String> args = new java.util.ArrayList<>(List.of("distill", "--method", m.name(), "--ipc", "1", "--steps", "1",
+                    "--real-batch", "7", "--arch", "convnet:width=4,depth=1", "--dataset", dataset(), "--out", out.toString()));
+            if (m.name().equals("idc")) {
+                args.addAll(List.of("--factor", "1")); // IDC starts from ipc × factor² images: 1 here, so only the batch is wrong
+            }
+            String line = refused(run(args.toArray(String[]::new)), "option 'real_batch' of " + m.name() + " is 7", "class 'a' has only 3");
+            // FRePo draws one batch of all classes, ⌈7 / 2⌉ = 4 of each; the others 7 of each class.
+            assertTrue(line.endsWith(m.matchesPerClass() ? "choose real_batch 3 or fewer" : "choose real_batch 6 or fewer"), line);
+            assertEquals(!m.matchesPerClass(), line.contains("(4 real images of each class a step)"), line);
+            assertFalse(Files.exists(out), "a refused run writes nothing");
+        }
+        // DREAM's clusters are drawn from a class too.
+        refused(run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "4",
+                "--arch", "convnet:width=4,depth=1", "--dataset", dataset(), "--out", dir.resolve("dream").toString()),
+                "option 'clusters' of the dream sampler is 4", "class 'a' has only 3", "choose clusters 3 or fewer");
+        assertFalse(Files.exists(dir.resolve("dream")), "a refused run writes nothing");
+        // An ablation checks every cell before its first line (its training split keeps 2 a class: 1 is for validation).
+        Path grid = Files.writeString(dir.resolve("grid.json"),
+                "{\"base\": {\"method\": \"dm\", \"ipc\": 1, \"steps\": 1}, \"vary\": {\"real_batch\": [2, 4]}}");
+        refused(run(ablate(grid, dir.resolve("cells"))), "grid.json", "option 'real_batch' of dm is 4", "choose real_batch 2 or fewer");
+        assertFalse(Files.exists(dir.resolve("cells")), "a refused ablation writes nothing");
     }
 
     @Test

@@ -317,7 +317,9 @@ class MainTest {
         CommandRun tooMany = run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "7000",
                 "--out", dir.resolve("x").toString());
         assertNotEquals(0, tooMany.code());
-        assertTrue(tooMany.err().contains("--clusters"), tooMany.err());
+        assertTrue(tooMany.err().contains("option 'clusters' of the dream sampler is 7000") && tooMany.err().contains("choose clusters 6000"),
+                tooMany.err());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("x")), "refused before the run's first file");
     }
 
     @Test

@@ -6,7 +6,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
-import org.ddlab.data.ImageSet;
 import org.ddlab.data.Dataset;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.Datasets;
@@ -15,6 +14,7 @@ import org.ddlab.distill.AtomicFiles;
 import org.ddlab.eval.EvalResult;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.methods.Methods;
+import org.ddlab.runs.RunLock;
 import org.ddlab.runs.Runner;
 import org.ddlab.viz.Chart;
 import org.ddlab.viz.Charts;
@@ -156,7 +156,9 @@ public final class Ablation {
     public List<Map<String, Object>> configure(AblationGrid grid) {
         List<Map<String, Object>> configs = new ArrayList<>();
         for (Map<String, Object> options : grid.cells()) {
-            configs.add(configure(options, defaultSteps, data));
+            Map<String, Object> config = configure(options, defaultSteps, data);
+            Methods.requireFits(methodConfig(config), dataOf(config).train()); // a cell its data cannot run fails now too
+            configs.add(config);
         }
         return configs;
     }
@@ -175,7 +177,6 @@ public final class Ablation {
     private Cell cell(int index, int count, Map<String, Object> options, Map<String, Object> config, Listener listener)
             throws IOException {
         DatasetSplits cellData = dataOf(config);
-        ImageSet train = cellData.train();
         Map<String, Object> identity = new TreeMap<>();
         identity.put("config", new TreeMap<>(config));
         identity.put("protocol", protocol.toString());
@@ -185,12 +186,22 @@ public final class Ablation {
         identity.put("data", new TreeMap<>(cellData.describe()));
         Path cellDir = dir.resolve(Runner.hash(identity, 8));
         Path resultFile = cellDir.resolve("result.json");
-        if (Files.exists(resultFile)) {
-            Cell cached = read(resultFile, options, config, cellDir);
-            listener.update(index, count, "cached: " + String.format(Locale.ROOT, "%.2f %%", 100 * cached.result().mean()));
-            return cached;
+        if (!Files.exists(resultFile)) {
+            // Two ablations may share a cache; a cell is run by one at a time, from its distillation to its result.
+            try (RunLock lock = RunLock.acquire(cellDir)) {
+                if (!Files.exists(resultFile)) {
+                    return run(index, count, options, config, identity, cellData, cellDir, listener);
+                }
+            }
         }
-        Files.createDirectories(cellDir);
+        Cell cached = read(resultFile, options, config, cellDir);
+        listener.update(index, count, "cached: " + String.format(Locale.ROOT, "%.2f %%", 100 * cached.result().mean()));
+        return cached;
+    }
+
+    private Cell run(int index, int count, Map<String, Object> options, Map<String, Object> config, Map<String, Object> identity,
+                     DatasetSplits cellData, Path cellDir, Listener listener) throws IOException {
+        Path resultFile = cellDir.resolve("result.json");
         AtomicFiles.write(cellDir.resolve("cell.json"), GSON.toJson(identity).getBytes(StandardCharsets.UTF_8));
         String label = label(options);
         Runner.Outcome o = Runner.distil(methodConfig(config), cellData, cellDir, Runner.Checkpoints.every(50), Map.of(), (d, r) -> {

@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
  * half-written file: a run interrupted while saving (Ctrl-C, kernel restart, full disk) must not
  * destroy the last good synthetic set. The bytes go to a hidden temporary file in the same
  * directory (so the rename stays on one file system), are flushed to disk, then renamed over the
- * target.
+ * target. A write that fails (a full disk, a file-size limit) throws a {@link FileWriteException} naming
+ * the target, and leaves the old file and no temporary one.
  */
 public final class AtomicFiles {
 
@@ -46,8 +47,13 @@ public final class AtomicFiles {
     static Path prepare(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path temp;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw FileWriteException.of(target, e);
+        }
         boolean ok = false;
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             OutputStream out = Channels.newOutputStream(ch);
@@ -55,6 +61,9 @@ public final class AtomicFiles {
             out.flush();
             ch.force(true); // on disk before the rename makes it visible
             ok = true;
+        } catch (IOException e) {
+            // A full disk or a file-size limit fails here; the system's words name no file, the temporary one least of all.
+            throw FileWriteException.of(target, e);
         } finally {
             if (!ok) {
                 Files.deleteIfExists(temp);
@@ -72,7 +81,10 @@ public final class AtomicFiles {
                 // Same directory, so this is rare (some network file systems); a plain replace is the best left.
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw FileWriteException.of(target, e);
+        } catch (RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }

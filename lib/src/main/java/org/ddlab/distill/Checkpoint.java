@@ -342,13 +342,22 @@ public final class Checkpoint {
             return this;
         }
 
-        /** Writes {@code runDir/checkpoints/step-N}, replacing an existing checkpoint of the same step. */
+        /**
+         * Writes {@code runDir/checkpoints/step-N}, replacing an existing checkpoint of the same step. A failed write
+         * (a full disk, say) leaves the checkpoints as they were and no temporary directory, and throws a
+         * {@link FileWriteException} naming the file as it would have been in {@code step-N}.
+         */
         public Checkpoint writeTo(Path runDir) throws IOException {
             Path dir = directoryOf(runDir);
-            Files.createDirectories(dir);
             String name = String.format("step-%09d", step);
             Path target = dir.resolve(name);
-            Path temp = Files.createTempDirectory(dir, ".tmp-" + name + "-");
+            Path temp;
+            try {
+                Files.createDirectories(dir);
+                temp = Files.createTempDirectory(dir, ".tmp-" + name + "-");
+            } catch (IOException e) {
+                throw FileWriteException.of(target, e);
+            }
             try {
                 if (set != null) {
                     SyntheticSetFile.save(set, temp.resolve(SYNTHETIC), metadata);
@@ -388,6 +397,10 @@ public final class Checkpoint {
                 if (old != null) {
                     deleteTree(old);
                 }
+            } catch (FileWriteException e) {
+                throw e.file().startsWith(temp) ? FileWriteException.of(target.resolve(temp.relativize(e.file())), e) : e;
+            } catch (IOException e) {
+                throw FileWriteException.of(target, e);
             } finally {
                 deleteTree(temp); // only exists if something failed
             }

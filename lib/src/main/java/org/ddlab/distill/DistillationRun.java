@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDScope;
 import org.ddlab.engine.Interrupts;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,14 +123,13 @@ public final class DistillationRun {
                 (System.nanoTime() - start) / 1e9);
     }
 
-    private void checkpoint(Distiller distiller) {
+    /** Writes a checkpoint of the step just done; one that cannot be written leaves the older ones and throws. */
+    private void checkpoint(Distiller distiller) throws IOException {
         try (SyntheticSet out = distiller.exportSet()) {
             Checkpoint.Writer w = Checkpoint.at(distiller.stepsDone()).synthetic(out, metadata(distiller));
             distiller.save(w);
             w.writeTo(runDir);
             Checkpoint.prune(runDir, keep);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write a checkpoint to " + runDir + ": " + e.getMessage(), e);
         }
     }
 

@@ -59,6 +59,21 @@ public interface Method {
     }
 
     /**
+     * Distinct real images of one class a step draws at most, or 0 for a method that draws none: a class
+     * with fewer cannot give a step its batch, and {@link Methods#requireFits} refuses the run before it
+     * starts. The samplers draw a class's images without replacement, so by default this is
+     * {@code real_batch} for a method that matches each class against a batch of its own
+     * ({@link #matchesPerClass}), and the class-balanced share ⌈real_batch / classes⌉ for one that
+     * draws a single batch of all classes.
+     */
+    default int realImagesPerClass(Map<String, Object> config, int classes) {
+        if (!(config.get("real_batch") instanceof Number batch)) {
+            return 0;
+        }
+        return matchesPerClass() ? batch.intValue() : (batch.intValue() + classes - 1) / classes;
+    }
+
+    /**
      * DREAM's default re-clustering interval in this method's steps. The reference's 10 was set on a
      * GPU, where embedding a class is almost free; on a CPU embedding the candidates costs as much as
      * several of a method's own steps, the more so the cheaper its step is.

@@ -200,27 +200,58 @@ public final class Methods {
 
     /**
      * Checks a complete configuration against the training images before anything is built: its architecture
-     * takes them, and every class holds the IPC real images a run starts from.
+     * takes them, every class holds the IPC real images a run starts from, DREAM's clusters, and the real
+     * images a step draws from it ({@link Method#realImagesPerClass}).
      *
-     * @throws IllegalArgumentException naming the architecture, or the class that is too small and the IPC that fits
+     * @throws IllegalArgumentException naming the architecture, or the option, its value, the class that is too small and
+     *                                  what fits
      */
+    @SuppressWarnings("unchecked")
     public static void requireFits(Map<String, ?> config, ImageSet train) {
         Architectures.create(String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses());
+        Map<String, Object> options = (Map<String, Object>) config;
+        Method method = named(String.valueOf(config.get("method")));
+        int[] counts = train.classCounts();
+        int smallest = 0;
+        for (int c = 1; c < counts.length; c++) {
+            smallest = counts[c] < counts[smallest] ? c : smallest;
+        }
+        int fewest = counts.length == 0 ? 0 : counts[smallest];
+        String where = train.className(smallest) + "' has only " + fewest + " images in " + train.name();
         int ipc = ((Number) config.get("ipc")).intValue();
         // A method may start from more real images than it stores (IDC tiles ipc × factor² per class).
-        @SuppressWarnings("unchecked")
-        int need = named(String.valueOf(config.get("method"))).startImagesPerClass((Map<String, Object>) config);
-        int[] counts = train.classCounts();
-        int fewest = java.util.Arrays.stream(counts).min().orElse(0);
-        for (int c = 0; c < counts.length; c++) {
-            if (counts[c] < need) {
-                String perIpc = need == ipc ? "" : " (" + need + " real images per class to start from)";
-                int fits = fewest / Math.max(1, need / ipc);
-                throw new IllegalArgumentException("option 'ipc' of " + config.get("method") + " is " + ipc + perIpc + ", but class '"
-                        + train.className(c) + "' has only " + counts[c] + " images in " + train.name() + "; "
-                        + (fits >= 1 ? "choose ipc " + fits + " or fewer" : "no ipc fits: use a dataset with more images per class, "
-                        + "or options of " + config.get("method") + " that start from fewer"));
+        int need = method.startImagesPerClass(options);
+        if (fewest < need) {
+            String perIpc = need == ipc ? "" : " (" + need + " real images per class to start from)";
+            int fits = fewest / Math.max(1, need / ipc);
+            throw new IllegalArgumentException("option 'ipc' of " + method.name() + " is " + ipc + perIpc + ", but class '" + where + "; "
+                    + (fits >= 1 ? "choose ipc " + fits + " or fewer" : "no ipc fits: use a dataset with more images per class, "
+                    + "or options of " + method.name() + " that start from fewer"));
+        }
+        if ("dream".equals(config.get("sampler")) && config.get("clusters") instanceof Number clusters && fewest < clusters.intValue()) {
+            throw new IllegalArgumentException("option 'clusters' of the dream sampler is " + clusters + ", but class '" + where
+                    + "; choose clusters " + fewest + " or fewer");
+        }
+        int drawn = method.realImagesPerClass(options, counts.length);
+        if (fewest < drawn) {
+            int batch = ((Number) config.get("real_batch")).intValue();
+            // The largest real batch that fits, whatever way the method shares it out (the share grows with the batch).
+            int low = 0;
+            int high = batch;
+            while (low < high) {
+                int mid = (low + high + 1) >>> 1;
+                Map<String, Object> smaller = new LinkedHashMap<>(options);
+                smaller.put("real_batch", mid);
+                if (method.realImagesPerClass(smaller, counts.length) <= fewest) {
+                    low = mid;
+                } else {
+                    high = mid - 1;
+                }
             }
+            String share = drawn == batch ? "" : " (" + drawn + " real images of each class a step)";
+            throw new IllegalArgumentException("option 'real_batch' of " + method.name() + " is " + batch + share
+                    + ", but class '" + where + " to draw them from, each image at most once a step; "
+                    + (low >= 1 ? "choose real_batch " + low + " or fewer" : "no real_batch fits: use a dataset with more images per class"));
         }
     }
 

@@ -7,6 +7,7 @@ import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.distill.Distiller;
+import org.ddlab.distill.FileWriteException;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
@@ -18,6 +19,7 @@ import org.ddlab.train.LabeledSet;
 import org.ddlab.viz.ImageGrid;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,11 +80,21 @@ public final class Runner {
     /**
      * Runs {@code config} (complete, see {@link Methods#configure}) on {@code data} in {@code dir}: a
      * new run there, or the continuation of the one there (its checkpoint must have the same configuration
-     * but for {@code steps}). {@code annotations} go into every saved set's metadata.
+     * but for {@code steps}). {@code annotations} go into every saved set's metadata. The run holds
+     * {@code dir}'s {@link RunLock} throughout, and is refused when the configuration does not fit the data
+     * ({@link Methods#requireFits}) before it writes anything.
      */
     public static Outcome distil(Map<String, Object> config, DatasetSplits data, Path dir, Checkpoints checkpoints,
                                  Map<String, Object> annotations, Listener listener) throws IOException {
         ImageSet train = data.train();
+        Methods.requireFits(config, train);
+        try (RunLock lock = RunLock.acquire(dir)) {
+            return distil(config, data, dir, checkpoints, annotations, listener, train);
+        }
+    }
+
+    private static Outcome distil(Map<String, Object> config, DatasetSplits data, Path dir, Checkpoints checkpoints,
+                                  Map<String, Object> annotations, Listener listener, ImageSet train) throws IOException {
         DistillationRun run = new DistillationRun(dir, checkpoints.every(), checkpoints.keep(), checkpoints.budget())
                 .annotate("data", data.describe())
                 .annotate("validation_per_class", data.validationPerClass());
@@ -98,6 +110,8 @@ public final class Runner {
             DistillationRun.Outcome o = run.run(distiller, r -> listener.onStep(distiller, r));
             try (SyntheticSet set = distiller.exportSet()) {
                 ImageGrid.of(set.images(), set.labels(), set.classNames()).savePng(dir.resolve("grid.png"));
+            } catch (UncheckedIOException e) {
+                throw FileWriteException.of(dir.resolve("grid.png"), e.getCause());
             }
             Metadata meta = SyntheticSetFile.readMetadata(SyntheticSetFile.sidecarOf(o.set()));
             return new Outcome(dir, o.set(), resumed, o.stepsDone(), distiller.totalSteps(), o.finished(), o.seconds(), meta);

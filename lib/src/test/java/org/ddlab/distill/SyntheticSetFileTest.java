@@ -247,7 +247,7 @@ class SyntheticSetFileTest {
             out.write(new byte[1000]);
             throw new IOException("disk full (simulated)");
         }));
-        assertEquals("disk full (simulated)", boom.getMessage());
+        assertEquals("cannot write " + file + ": disk full (simulated)", boom.getMessage(), "the file named, the cause's words kept");
         assertArrayEquals(oldNpz, Files.readAllBytes(file));
 
         // A save whose arrays cannot be read (already freed) fails before touching either file.
