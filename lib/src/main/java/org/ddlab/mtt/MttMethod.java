@@ -62,9 +62,9 @@ public final class MttMethod implements Method {
     @Override
     public List<Option> options() {
         return List.of(
-                Option.integer("experts", "expert networks trained on the real data (reference 100; each trains max_start_epoch - 1 "
-                        + "+ expert_epochs epochs over the training split, once, into the shared cache -Dddlab.experts, "
-                        + "$DDLAB_EXPERTS or runs/experts; e.g. 2 for a quick run)", c -> 100, 1),
+                Option.integer("experts", "expert networks trained on the real data, once, into a cache runs share (-Dddlab.experts, "
+                        + "else $DDLAB_EXPERTS, else runs/experts); each trains max_start_epoch - 1 + expert_epochs epochs over the "
+                        + "whole training split (reference 100; a quick run: 2)", c -> 100, 1),
                 Option.integer("expert_epochs", "M: the student's N steps are matched to the expert M epochs later (reference 3)",
                         c -> 3, 1),
                 Option.integer("max_start_epoch", "a step starts from an expert's epoch drawn from 0 … this − 1 (reference 25; "
