@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.DatasetSplits;
+import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Devices;
@@ -178,8 +179,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** The protocol of the paper of the method that made the set, or a line saying why there is none. */
     private static EvaluationProtocol paperProtocol(SyntheticSetFile.Loaded loaded, EvaluationProtocol common, String dataset) {
-        String method = loaded.metadata().map(m -> m.method()).orElseThrow(() -> new IllegalArgumentException(
+        Metadata made = loaded.metadata().orElseThrow(() -> new IllegalArgumentException(
                 "--protocol paper needs to know which method made the set, and it has no .json sidecar; leave --protocol out"));
+        String method = made.method();
         Method m;
         try {
             m = Methods.named(method);
@@ -187,7 +189,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the set was made by '" + method + "', which this ddlab does not know, so it has no "
                     + "paper protocol; leave --protocol out");
         }
-        return m.paperProtocol(common, dataset).orElseThrow(() -> new IllegalArgumentException("ddlab does not build the paper "
+        return m.paperProtocol(common, dataset, made).orElseThrow(() -> new IllegalArgumentException("ddlab does not build the paper "
                 + "protocol of '" + method + "'; its sets are scored with the common protocol: leave --protocol out"));
     }
 

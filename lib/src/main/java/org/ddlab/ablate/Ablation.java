@@ -11,6 +11,7 @@ import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.Datasets;
 import org.ddlab.data.Preprocessing;
 import org.ddlab.distill.AtomicFiles;
+import org.ddlab.distill.Caches;
 import org.ddlab.eval.EvalResult;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.methods.Methods;
@@ -184,7 +185,7 @@ public final class Ablation {
         identity.put("evaluated_with", architecture);
         identity.put("scored_on", scoredOn());
         identity.put("data", new TreeMap<>(cellData.describe()));
-        Path cellDir = dir.resolve(Runner.hash(identity, 8));
+        Path cellDir = dir.resolve(Caches.hash(identity, 8));
         Path resultFile = cellDir.resolve("result.json");
         if (!Files.exists(resultFile)) {
             // Two ablations may share a cache; a cell is run by one at a time, from its distillation to its result.

@@ -2,6 +2,7 @@ package org.ddlab.methods;
 
 import ai.djl.ndarray.NDManager;
 import org.ddlab.distill.Distiller;
+import org.ddlab.distill.Metadata;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.sampling.RealSampler;
 
@@ -90,5 +91,17 @@ public interface Method {
      */
     default Optional<EvaluationProtocol> paperProtocol(EvaluationProtocol common, String dataset) {
         return Optional.empty();
+    }
+
+    /**
+     * The paper protocol for one saved set of this method, described by its sidecar {@code made}: what
+     * {@code evaluate --protocol paper} scores it with. A paper whose evaluation depends on what the run
+     * learned (a learned learning rate, say) reads it from {@code made}; by default the protocol depends
+     * on the dataset alone, {@link #paperProtocol(EvaluationProtocol, String)}.
+     *
+     * @throws IllegalArgumentException when {@code made} lacks what the protocol needs
+     */
+    default Optional<EvaluationProtocol> paperProtocol(EvaluationProtocol common, String dataset, Metadata made) {
+        return paperProtocol(common, dataset);
     }
 }

@@ -2,9 +2,9 @@ package org.ddlab.runs;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.ImageSet;
+import org.ddlab.distill.Caches;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.FileWriteException;
@@ -20,15 +20,9 @@ import org.ddlab.viz.ImageGrid;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -159,46 +153,7 @@ public final class Runner {
         Map<String, Object> identity = new TreeMap<>();
         identity.put("config", new TreeMap<>(config));
         identity.put("data", new TreeMap<>(data.describe()));
-        identity.put("train", describe(data.train()));
-        return hash(identity, 6);
-    }
-
-    /** A short hex hash of a JSON-serialisable value (sorted maps give stable keys). */
-    public static String hash(Object identity, int bytes) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
-    /** The training images in a few words and a checksum. */
-    public static Map<String, Object> describe(ImageSet train) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", train.name());
-        m.put("images", train.size());
-        m.put("checksum", checksum(train));
-        return m;
-    }
-
-    private static String checksum(ImageSet train) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (int l : train.labels()) {
-                md.update((byte) l);
-            }
-            // A stride through the images: cheap, and any other split or preprocessing changes it.
-            int step = Math.max(1, train.size() / 256);
-            ByteBuffer b = ByteBuffer.allocate(train.imageSize() * 4);
-            for (int i = 0; i < train.size(); i += step) {
-                b.clear();
-                b.asFloatBuffer().put(train.image(i));
-                md.update(b.array());
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        identity.put("train", Caches.describe(data.train()));
+        return Caches.hash(identity, 6);
     }
 }

@@ -6,6 +6,7 @@ import org.ddlab.coreset.Coresets;
 import org.ddlab.coreset.Embedder;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.DatasetSplits;
+import org.ddlab.distill.Caches;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
@@ -138,23 +139,9 @@ public final class SetStore {
         return cacheDir;
     }
 
-    /**
-     * The checkout's {@code runs/} directory, where the measurement scripts write: {@code $DDLAB_RUNS}
-     * when set, else {@code runs} beside the nearest directory above the working directory that holds
-     * {@code environment/measure} (a notebook runs in {@code notebooks/}), else {@code ./runs}.
-     */
+    /** The checkout's {@code runs/} directory ({@link Caches#runsDirectory}), where the measurement scripts write. */
     public static Path runsDirectory() {
-        String env = System.getenv("DDLAB_RUNS");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env).toAbsolutePath();
-        }
-        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path d = here; d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("environment/measure"))) {
-                return d.resolve("runs");
-            }
-        }
-        return here.resolve("runs");
+        return Caches.runsDirectory();
     }
 
     /** Where a saved set of this name would be. */
@@ -255,7 +242,7 @@ public final class SetStore {
                 Metadata meta = Metadata.of(recipe.method(), data.dataset().name(), seed, 0L)
                         .withExtra("recipe", config)
                         .withExtra("made_by", madeBy)
-                        .withExtra("train", Runner.describe(train))
+                        .withExtra("train", Caches.describe(train))
                         .withExtra("indices", idx);
                 SyntheticSetFile.save(chosen, dir.resolve("synthetic.npz"), meta);
             }
@@ -268,7 +255,7 @@ public final class SetStore {
         long steps = recipe.steps();
         // A checkpoint now and then lets an interrupted notebook resume; one kept is enough here.
         Runner.distil(config, data, dir, Runner.Checkpoints.every((int) Math.max(10, Math.min(100, steps / 4))),
-                Map.of("recipe", config, "made_by", madeBy, "train", Runner.describe(data.train())), (d, r) -> {
+                Map.of("recipe", config, "made_by", madeBy, "train", Caches.describe(data.train())), (d, r) -> {
                     listener.update(recipe.name(), r.step(), d.totalSteps(), String.format(Locale.ROOT, "%s step %d/%d, loss %.4f, %.2f s/step",
                             d.method(), r.step(), d.totalSteps(), r.loss(), r.seconds()));
                     return true;

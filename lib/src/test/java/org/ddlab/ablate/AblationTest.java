@@ -14,7 +14,7 @@ import tech.tablesaw.api.Table;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.ddlab.runs.Runner;
+import org.ddlab.distill.Caches;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -305,7 +305,7 @@ class AblationTest {
         assertEquals(EvaluationProtocol.CODE_VERSION, identity.get("evaluation_code").getAsInt());
         identity.addProperty("evaluation_code", EvaluationProtocol.CODE_VERSION - 1);
         Map<String, Object> old = new Gson().fromJson(identity, new com.google.gson.reflect.TypeToken<TreeMap<String, Object>>() { }.getType());
-        Path oldDir = Files.move(cell.dir(), dir.resolve(Runner.hash(old, 8)));
+        Path oldDir = Files.move(cell.dir(), dir.resolve(Caches.hash(old, 8)));
         Files.writeString(oldDir.resolve("result.json"), saved.toString());
 
         assertTrue(Ablation.finished(dir, grid, 2, data).cells().isEmpty(), "an older code's score is not shown as finished");

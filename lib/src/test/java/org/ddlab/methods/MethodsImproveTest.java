@@ -6,6 +6,7 @@ import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.runs.Runner;
 import org.ddlab.train.TinySets;
 import org.ddlab.train.TrainingSchedule;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,12 +42,27 @@ class MethodsImproveTest {
             "dm", Map.of("steps", 60, "real_batch", 16),
             // IDC's reference rates are for thousands of matching rounds; a larger one shows its step in a few dozen.
             "idc", Map.of("steps", 6, "inner_loop", 5, "real_batch", 16, "net_data", 32, "image_lr", 0.05),
+            // MTT: 2 experts of 3 epochs. On 120 images an expert's epoch is one SGD step, so the student takes as many steps (2)
+            // as the expert between its start and its target, at a rate that moves them (0.1); the reference's image rate (1000,
+            // for 32×32 images) would throw these 8×8 pixels far out, 30 does not.
+            "mtt", Map.of("steps", 20, "experts", 2, "max_start_epoch", 2, "expert_epochs", 2, "syn_steps", 2, "lr_img", 30,
+                    "lr_teacher", 0.1, "lr_lr", 1e-7),
             // Not shipped: the check's own control, a step that does nothing.
             "toy-mean", Map.of("steps", 5, "pull", 0.0));
+
+    /** MTT's experts, trained here instead of in the checkout's shared cache. */
+    @TempDir
+    static Path experts;
 
     @BeforeAll
     static void noisyStripes() {
         data = TinySets.splits(30, 20, 4, 7, 1.0);
+        System.setProperty("ddlab.experts", experts.toString());
+    }
+
+    @AfterAll
+    static void sharedExpertsAgain() {
+        System.clearProperty("ddlab.experts");
     }
 
     /** A network's quick score: one run of 300 epochs (a few images are one batch: 300 steps), no augmentation, on the validation split. */
