@@ -58,7 +58,11 @@ class RelaunchTest {
     /** SIGTERM to the launching JVM stops the relaunched one too: no run is left behind. */
     @Test
     void stoppingTheParentStopsTheChild() throws Exception {
-        ProcessBuilder b = ddlab("bench", "frepo-step", "--no-reference", "--width", "8", "--steps", "100000");
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.ddlab.data.Datasets.named("fashion-mnist").location().isPresent(),
+                "Fashion-MNIST not installed");
+        // A long run: the command line's own distillation (a benchmark is the bench module's), far from its end.
+        ProcessBuilder b = ddlab("distill", "--method", "dm", "--ipc", "1", "--steps", "100000", "--arch", "mlp:width=8",
+                "--validation", "20", "--out", java.nio.file.Files.createTempDirectory("relaunch").resolve("run").toString());
         b.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         Process parent = b.start();
         ProcessHandle child = null;
