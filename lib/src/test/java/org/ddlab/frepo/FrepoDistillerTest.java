@@ -59,6 +59,38 @@ class FrepoDistillerTest {
         }
     }
 
+    /** A pool state restores only into a pool of the same size and architecture. */
+    @Test
+    void restoreRefusesTheStateOfAnotherPool() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelPool small = new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 2, 8, 1e-3, 0);
+            java.util.Map<String, float[]> arrays = new java.util.HashMap<>();
+            small.state().forEach((k, v) -> arrays.put(k, v.toFloatArray()));
+            java.util.Map<String, Object> counters = java.util.Map.of("steps", List.of(0, 4), "generations", List.of(0, 0),
+                    "adam_steps", List.of(0, 0), "resets", 0);
+            ModelPool wider = new ModelPool(m, "mlp:width=16", new Shape(1, 8, 8), 4, 2, 8, 1e-3, 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wider.restore(arrays, counters));
+            assertTrue(e.getMessage().contains("wrong size"), e.getMessage());
+            ModelPool three = new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 3, 8, 1e-3, 0);
+            e = assertThrows(IllegalArgumentException.class, () -> three.restore(arrays, counters));
+            assertTrue(e.getMessage().contains("not for a pool of 3"), e.getMessage());
+            assertEquals(3, three.size());
+        }
+    }
+
+    /** optax's cosine_decay_schedule with α = 0.1: factor 1 at the first step, 0.55 halfway, 0.1 at the end and after. */
+    @Test
+    void learningRatesDecayByACosineToATenth() {
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+            assertEquals(1.0, d.schedule(1), 1e-12);
+            assertEquals(0.55, d.schedule(7), 1e-12);
+            assertEquals(0.1 + 0.45 * (1 + Math.cos(Math.PI * 3 / 12)), d.schedule(4), 1e-12);
+            assertEquals(0.1, d.schedule(13), 1e-12);
+            assertEquals(0.1, d.schedule(40), 1e-12);
+        }
+    }
+
     @Test
     void labelsStartCentredAndTheMarginRewardsOneClearClass() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -116,28 +148,46 @@ class FrepoDistillerTest {
         }
     }
 
+    /**
+     * Resumed at step 5, the run ends where an uninterrupted one does: the same images, and the same pool —
+     * its members' weights, which only match if their Adam moments and step counts came back too. The pool's
+     * online limit (8) is above the steps any member takes after the resume, so no reset hides a lost state.
+     */
     @Test
     void aResumedRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        FrepoConfig config = TINY.withPool(3, 8);
         float[] straight;
+        java.util.Map<String, float[]> straightPool;
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
             straight = d.synthetic().images().stopGradient().toFloatArray();
+            straightPool = poolWeights(d.pool());
+            assertEquals(0, d.pool().resets());
         }
         Path b = dir.resolve("b");
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
             // Interrupted: the listener stops after step 5 (a checkpoint is written on stop).
             DistillationRun.Outcome o = new DistillationRun(b, 100, 1, null).run(d, r -> r.step() < 5);
             assertFalse(o.finished());
         }
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
             DistillationRun run = new DistillationRun(b, 100, 1, null);
             assertEquals(5L, run.resume(d).orElseThrow());
             assertTrue(run.run(d, r -> true).finished());
             assertArrayEquals(straight, d.synthetic().images().stopGradient().toFloatArray(), 1e-5f);
+            java.util.Map<String, float[]> pool = poolWeights(d.pool());
+            assertEquals(straightPool.keySet(), pool.keySet());
+            straightPool.forEach((k, v) -> assertArrayEquals(v, pool.get(k), 1e-6f, k));
         }
+    }
+
+    private static java.util.Map<String, float[]> poolWeights(ModelPool pool) {
+        java.util.Map<String, float[]> out = new java.util.TreeMap<>();
+        pool.state().forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
     }
 
     @Test
