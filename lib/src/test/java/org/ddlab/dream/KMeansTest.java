@@ -152,11 +152,52 @@ class KMeansTest {
         KMeans.Result converged = KMeans.fit(x, 4, 2);
         assertTrue(converged.iterations() < KMeans.DEFAULT_MAX_ITERATIONS, "separated blobs settle in a few iterations: "
                 + converged.iterations());
+        assertTrue(converged.iterations() >= 2, "the first iteration assigns every point, so convergence is seen in a second one");
         // One more iteration from there changes nothing: the result is the same clustering.
         assertEquals(converged.inertia(), KMeans.fit(x, 4, 2, converged.iterations() + 5).inertia(), 1e-3);
         KMeans.Result capped = KMeans.fit(x, 4, 2, 1);
         assertEquals(1, capped.iterations());
         assertThrows(IllegalArgumentException.class, () -> KMeans.fit(x, 4, 2, 0));
+    }
+
+    /**
+     * k-means++ seeding puts the first centres in different blobs (a centre is drawn with probability ∝ squared
+     * distance to the nearest chosen one): a single Lloyd iteration already separates five tight blobs 100 apart
+     * (the chance of a second centre in a covered blob is about 1e-6 a draw), for every seed tried. Uniform
+     * seeding would start two centres in one blob for most seeds (all five apart: 5!/5⁵ ≈ 4 %).
+     */
+    @Test
+    void kMeansPlusPlusSeedsOneCentrePerBlob() {
+        Random r = new Random(4);
+        double[][] points = new double[100][2];
+        for (int i = 0; i < points.length; i++) {
+            points[i][0] = 100 * (i / 20) + 0.1 * r.nextGaussian();
+            points[i][1] = 100 * (i / 20) + 0.1 * r.nextGaussian();
+        }
+        NDArray x = toNd(points);
+        for (long seed = 0; seed < 10; seed++) {
+            KMeans.Result once = KMeans.fit(x, 5, seed, 1);
+            for (int b = 0; b < 5; b++) {
+                Set<Integer> labels = new HashSet<>();
+                for (int i = b * 20; i < (b + 1) * 20; i++) {
+                    labels.add(once.assignments()[i]);
+                }
+                assertEquals(1, labels.size(), "seed " + seed + ": blob " + b + " is split after one iteration");
+            }
+            assertEquals(5, new HashSet<>(Arrays.stream(once.assignments()).boxed().toList()).size(), "seed " + seed);
+        }
+    }
+
+    /** DREAM clusters thousands of times in a run: nothing of a clustering stays on the caller's manager. */
+    @Test
+    void fittingLeavesNoArraysOnTheDatasManager() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(40, 3));
+            int before = m.getManagedArrays().size();
+            KMeans.Result km = KMeans.fit(x, 4, 0);
+            km.representatives(x);
+            assertEquals(before, m.getManagedArrays().size());
+        }
     }
 
     /**
@@ -187,6 +228,7 @@ class KMeansTest {
         KMeans.Result empty = new KMeans.Result(new float[]{5.5f, 5.4f}, 1, new int[]{0, 0, 0}, 0, 1);
         assertArrayEquals(new int[]{0, 2}, empty.representatives(z));
         assertThrows(IllegalArgumentException.class, () -> empty.representatives(z.reshape(3, 1, 1)), "points as rows [n, d]");
+        assertThrows(IllegalArgumentException.class, () -> empty.representatives(manager.zeros(new Shape(3, 2))), "of the fitted width");
     }
 
     @Test

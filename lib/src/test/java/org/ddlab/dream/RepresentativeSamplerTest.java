@@ -60,6 +60,7 @@ class RepresentativeSamplerTest {
         long start = System.nanoTime();
         for (long step = 0; step <= 35; step++) {
             s.sample(0, 8, step, null);
+            s.sample(0, 4, step, null);
             assertEquals(step / 10 + 1, s.clusterings(), "at step " + step + ": clustered at steps 0, 10, 20 and 30 only");
         }
         double wall = (System.nanoTime() - start) / 1e9;
@@ -68,6 +69,11 @@ class RepresentativeSamplerTest {
         assertTrue(s.clusteringSeconds() > 0);
         assertEquals(s.clusteringSeconds(), s.embeddingSeconds() + s.kmeansSeconds(), 1e-12, "the overhead is embedding plus K-Means");
         assertEquals(4L, s.samplingBreakdown().get("clusterings"));
+        // Asked about an earlier step (a run restarted from an earlier checkpoint), it clusters for that step
+        // instead of reusing picks from the future.
+        int[] back = s.sample(0, 8, 3, null);
+        assertEquals(5, s.clusterings());
+        assertArrayEquals(new RepresentativeSampler(STRIPES, 0, 8, 10).sample(0, 8, 3, null), back);
     }
 
     @Test
@@ -91,6 +97,11 @@ class RepresentativeSamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 0));
         assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10, 7));
         assertEquals(8, new RepresentativeSampler(STRIPES, 0, 8, 10, 8).clusters(), "as many candidates as clusters");
+        assertEquals(1, new RepresentativeSampler(STRIPES, 0, 1, 1).clusters(), "one cluster, re-clustered every step");
+        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10, -1));
+        ImageSet noThirdClass = ImageSet.of("two of three", new float[4 * 2], new int[]{0, 0, 1, 1}, 1, 1, 2, List.of("a", "b", "c"));
+        assertEquals(2, new RepresentativeSampler(noThirdClass, 0, 2, 10).clusters(), "a class without images is refused only when asked for");
         e = assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10).sample(0, 41, 0, null));
         assertTrue(e.getMessage().startsWith("cannot draw 41 distinct images of class 'row0'"), e.getMessage());
     }
@@ -121,6 +132,10 @@ class RepresentativeSamplerTest {
             Arrays.stream(a.representatives(1, step, null)).forEach(seen::add);
         }
         assertTrue(seen.size() > 8, "ten clusterings of 8-image subsets reach more than 8 of the 40 images: " + seen.size());
+        // A bound at or above the class's size (the default 500 on a small dataset) takes every image.
+        int[] all = new RepresentativeSampler(STRIPES, 4, 4, 10).representatives(1, 0, null);
+        assertArrayEquals(all, new RepresentativeSampler(STRIPES, 4, 4, 10, 40).representatives(1, 0, null));
+        assertArrayEquals(all, new RepresentativeSampler(STRIPES, 4, 4, 10, 500).representatives(1, 0, null));
     }
 
     @Test
@@ -212,7 +227,7 @@ class RepresentativeSamplerTest {
                 assertEquals(i / 3, STRIPES.label(idx[i]), "class-ordered, IPC per class");
             }
             try (DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5), "stripes", m)) {
-                d.startFrom(idx);
+                KMeansInit.apply(d, STRIPES, 3, net, 0);
                 assertArrayEquals(STRIPES.images(m, idx).toFloatArray(), d.synthetic().images().stopGradient().toFloatArray());
                 int[] wrong = idx.clone();
                 wrong[0] = idx[3];

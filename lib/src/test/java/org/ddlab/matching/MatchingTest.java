@@ -228,8 +228,8 @@ class MatchingTest {
     /** A checkpoint's configuration comes back whole, loops and distance included. */
     @Test
     void configsRoundTripThroughTheirMap() {
-        MatchingConfig c = MatchingConfig.defaults(MatchingConfig.Method.DSA, 3, 40).withLoops(4, 7)
-                .withDistance(GradientDistance.MSE).withSeed(9).withArchitecture("convnet:width=8,depth=2");
+        MatchingConfig c = new MatchingConfig(MatchingConfig.Method.DSA, 3, 40, "convnet:width=8,depth=2", 16, 0.2, 0.4, 0.03,
+                4, 7, GradientDistance.MSE, 9);
         assertEquals(c, MatchingConfig.fromMap(c.toMap()));
     }
 
