@@ -59,7 +59,10 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
         };
     }
 
-    /** DC's {@code get_loops}: (outer, inner) by IPC, interpolated between the published points. */
+    /**
+     * DC's {@code get_loops}: (outer, inner) by IPC, interpolated between the published points (1: 1, 1;
+     * 10: 10, 50; 20, 30, 40, 50: outer = IPC, inner 25, 20, 15, 10 — the line 35 − IPC/2; above 50: 50, 10).
+     */
     static int[] loops(int ipc) {
         if (ipc == 1) {
             return new int[]{1, 1};
@@ -67,7 +70,7 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
         if (ipc < 20) {
             return new int[]{10, 50};
         }
-        return new int[]{Math.min(ipc, 50), ipc >= 50 ? 10 : Math.max(10, 500 / ipc)};
+        return new int[]{Math.min(ipc, 50), Math.max(10, 35 - ipc / 2)};
     }
 
     public MatchingConfig withIterations(long n) {

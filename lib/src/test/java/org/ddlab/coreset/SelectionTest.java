@@ -10,6 +10,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,44 @@ class SelectionTest {
             int[] b = new RandomSelection().select(x, 20, new Random(42));
             assertArrayEquals(a, b);
             assertEquals(20, Arrays.stream(a).distinct().count());
+        }
+    }
+
+    /** Every selection takes any k from 1 to n: k = n is the whole class, each row once. */
+    @Test
+    void everyMethodTakesFromOneToAllRows() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (Selection s : new Selection[]{new Herding(), new KCenter(), new RandomSelection()}) {
+                int[] all = s.select(line(m), 4, new Random(0));
+                assertArrayEquals(new int[]{0, 1, 2, 3}, Arrays.stream(all).sorted().toArray(), s + " of all four rows");
+                assertEquals(1, s.select(line(m), 1, new Random(0)).length, s.toString());
+                assertThrows(IllegalArgumentException.class, () -> s.select(line(m), 0, new Random(0)), s + " of none");
+                assertThrows(IllegalArgumentException.class, () -> s.select(line(m), 5, new Random(0)), s + " of more rows than there are");
+            }
+        }
+    }
+
+    @Test
+    void randomDependsOnTheSeedAndIsNotThePrefix() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.zeros(new Shape(100, 3));
+            int[] a = new RandomSelection().select(x, 20, new Random(1));
+            int[] b = new RandomSelection().select(x, 20, new Random(2));
+            assertFalse(Arrays.equals(a, b), "two seeds, two choices");
+            assertFalse(Arrays.equals(java.util.stream.IntStream.range(0, 20).toArray(), Arrays.stream(a).sorted().toArray()),
+                    "a random choice of 20 of 100 is not the first 20");
+        }
+    }
+
+    /** A class of Fashion-MNIST is 6000 embeddings: selection's working arrays must not outlive it on the caller's manager. */
+    @Test
+    void selectingLeavesNoArraysOnTheCallersManager() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(new Shape(30, 4));
+            int before = m.getManagedArrays().size();
+            new Herding().select(x, 5, new Random(0));
+            new KCenter().select(x, 5, new Random(0));
+            assertEquals(before, m.getManagedArrays().size());
         }
     }
 

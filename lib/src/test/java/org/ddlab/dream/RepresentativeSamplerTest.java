@@ -57,13 +57,23 @@ class RepresentativeSamplerTest {
     @Test
     void reclustersExactlyEveryInterval() {
         RepresentativeSampler s = new RepresentativeSampler(STRIPES, 0, 8, 10);
+        long start = System.nanoTime();
         for (long step = 0; step <= 35; step++) {
             s.sample(0, 8, step, null);
+            s.sample(0, 4, step, null);
+            assertEquals(step / 10 + 1, s.clusterings(), "at step " + step + ": clustered at steps 0, 10, 20 and 30 only");
         }
-        assertEquals(4, s.clusterings(), "steps 0, 10, 20 and 30");
+        double wall = (System.nanoTime() - start) / 1e9;
+        assertTrue(s.embeddingSeconds() > 0 && s.kmeansSeconds() > 0 && s.clusteringSeconds() <= wall,
+                s.embeddingSeconds() + " s embedding and " + s.kmeansSeconds() + " s K-Means in " + wall + " s");
         assertTrue(s.clusteringSeconds() > 0);
         assertEquals(s.clusteringSeconds(), s.embeddingSeconds() + s.kmeansSeconds(), 1e-12, "the overhead is embedding plus K-Means");
         assertEquals(4L, s.samplingBreakdown().get("clusterings"));
+        // Asked about an earlier step (a run restarted from an earlier checkpoint), it clusters for that step
+        // instead of reusing picks from the future.
+        int[] back = s.sample(0, 8, 3, null);
+        assertEquals(5, s.clusterings());
+        assertArrayEquals(new RepresentativeSampler(STRIPES, 0, 8, 10).sample(0, 8, 3, null), back);
     }
 
     @Test
@@ -83,8 +93,49 @@ class RepresentativeSamplerTest {
     void moreClustersThanImagesIsAClearError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 41, 10));
         assertTrue(e.getMessage().contains("'row0' has 40 images") && e.getMessage().contains("--clusters 40"), e.getMessage());
+        assertEquals(40, new RepresentativeSampler(STRIPES, 0, 40, 10).clusters(), "as many clusters as images");
         assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 0));
-        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10, 4));
+        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10, 7));
+        assertEquals(8, new RepresentativeSampler(STRIPES, 0, 8, 10, 8).clusters(), "as many candidates as clusters");
+        assertEquals(1, new RepresentativeSampler(STRIPES, 0, 1, 1).clusters(), "one cluster, re-clustered every step");
+        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10, -1));
+        ImageSet noThirdClass = ImageSet.of("two of three", new float[4 * 2], new int[]{0, 0, 1, 1}, 1, 1, 2, List.of("a", "b", "c"));
+        assertEquals(2, new RepresentativeSampler(noThirdClass, 0, 2, 10).clusters(), "a class without images is refused only when asked for");
+        e = assertThrows(IllegalArgumentException.class, () -> new RepresentativeSampler(STRIPES, 0, 8, 10).sample(0, 41, 0, null));
+        assertTrue(e.getMessage().startsWith("cannot draw 41 distinct images of class 'row0'"), e.getMessage());
+    }
+
+    /** The settings a run's metadata records and a resume re-creates the sampler from. */
+    @Test
+    void describesItsSettings() {
+        RepresentativeSampler s = new RepresentativeSampler(STRIPES, 0, 8, 5, 20);
+        assertEquals(Map.of("sampler", "dream", "clusters", 8, "interval", 5, "candidates", 20), s.describe());
+        assertEquals(5, s.interval());
+    }
+
+    /**
+     * With a candidate bound (the command line's default), each clustering embeds a seeded subset of the
+     * class: the picks are of the class, distinct, the same for the same seed and step, and another
+     * clustering draws another subset.
+     */
+    @Test
+    void candidatesAreASeededSubsetPerClustering() {
+        RepresentativeSampler a = new RepresentativeSampler(STRIPES, 4, 4, 10, 8);
+        RepresentativeSampler b = new RepresentativeSampler(STRIPES, 4, 4, 10, 8);
+        int[] first = a.representatives(1, 0, null);
+        assertArrayEquals(first, b.representatives(1, 0, null));
+        assertEquals(4, Arrays.stream(first).distinct().count());
+        assertTrue(Arrays.stream(first).allMatch(i -> STRIPES.label(i) == 1), Arrays.toString(first));
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (long step = 0; step < 100; step += 10) {
+            Arrays.stream(a.representatives(1, step, null)).forEach(seen::add);
+        }
+        assertTrue(seen.size() > 8, "ten clusterings of 8-image subsets reach more than 8 of the 40 images: " + seen.size());
+        // A bound at or above the class's size (the default 500 on a small dataset) takes every image.
+        int[] all = new RepresentativeSampler(STRIPES, 4, 4, 10).representatives(1, 0, null);
+        assertArrayEquals(all, new RepresentativeSampler(STRIPES, 4, 4, 10, 40).representatives(1, 0, null));
+        assertArrayEquals(all, new RepresentativeSampler(STRIPES, 4, 4, 10, 500).representatives(1, 0, null));
     }
 
     @Test
@@ -108,6 +159,21 @@ class RepresentativeSamplerTest {
         old.load(earlier);
         assertEquals(2.5, old.samplingSeconds(), 1e-12, "a checkpoint of an earlier version keeps its total");
         assertThrows(IllegalArgumentException.class, () -> b.load(Map.of()));
+    }
+
+    /** A checkpoint taken before every class was sampled: the classes without picks cluster at their first request. */
+    @Test
+    void stateOfAPartlySampledRun() {
+        RepresentativeSampler a = new RepresentativeSampler(STRIPES, 3, 6, 10);
+        a.sample(0, 6, 2, null);
+        RepresentativeSampler b = new RepresentativeSampler(STRIPES, 3, 6, 10);
+        b.load(a.state());
+        assertArrayEquals(a.sample(0, 6, 3, null), b.sample(0, 6, 3, null));
+        assertEquals(1, b.clusterings());
+        assertArrayEquals(a.sample(2, 6, 3, null), b.sample(2, 6, 3, null));
+        assertEquals(2, b.clusterings(), "class 2 had no picks in the checkpoint");
+        RepresentativeSampler threeClasses = new RepresentativeSampler(TinySets.stripes(40, 3, 5), 3, 6, 10);
+        assertThrows(IllegalArgumentException.class, () -> threeClasses.load(a.state()), "a state for four classes");
     }
 
     @Test
@@ -161,7 +227,7 @@ class RepresentativeSamplerTest {
                 assertEquals(i / 3, STRIPES.label(idx[i]), "class-ordered, IPC per class");
             }
             try (DistributionMatching d = new DistributionMatching(config, new RepresentativeSampler(STRIPES, 0, 6, 5), "stripes", m)) {
-                d.startFrom(idx);
+                KMeansInit.apply(d, STRIPES, 3, net, 0);
                 assertArrayEquals(STRIPES.images(m, idx).toFloatArray(), d.synthetic().images().stopGradient().toFloatArray());
                 int[] wrong = idx.clone();
                 wrong[0] = idx[3];

@@ -48,6 +48,17 @@ class FrepoDistillerTest {
             assertEquals(1, pool.resets());
             float[] after = pool.network(3).parameters().get(0).getArray().toFloatArray();
             assertFalse(java.util.Arrays.equals(before, after), "a reset draws new weights");
+            assertEquals(0L, ((long[]) pool.counters().get("adam_steps"))[3], "and starts the member's Adam afresh");
+            pool.advance(3, x, y);
+            assertEquals(1L, ((long[]) pool.counters().get("adam_steps"))[3]);
+            for (int i = 0; i < 8; i++) {
+                assertFalse(pool.advance(3, x, y));
+            }
+            assertEquals(9, pool.steps(3));
+            float[] trained = pool.network(3).parameters().get(0).getArray().toFloatArray();
+            assertTrue(pool.advance(3, x, y), "past 8 steps: reset");
+            assertFalse(java.util.Arrays.equals(trained, pool.network(3).parameters().get(0).getArray().toFloatArray()),
+                    "the second reset draws weights other than the trained ones");
             // Members are picked uniformly: over many steps every one is used.
             int[] counts = new int[4];
             for (long t = 1; t <= 400; t++) {
@@ -56,6 +67,103 @@ class FrepoDistillerTest {
             for (int c : counts) {
                 assertTrue(c > 60 && c < 140, java.util.Arrays.toString(counts));
             }
+        }
+    }
+
+    /** An online step is one Adam step of the member on MSE to the synthetic set's targets: a few of them lower it. */
+    @Test
+    void onlineStepsTrainTheMemberOnTheSyntheticSet() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = REAL.images(m, new int[]{0, 1, 2, 3, 4, 5, 6, 7});
+            NDArray y = FrepoDistiller.targets(REAL.labels(m, new int[]{0, 1, 2, 3, 4, 5, 6, 7}), 4);
+            ModelPool pool = new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 1, 100, 1e-2, 0);
+            double before = org.ddlab.train.Loss.MSE.compute(pool.network(0).logits(x, false), y).getFloat();
+            for (int i = 0; i < 5; i++) {
+                assertFalse(pool.advance(0, x, y));
+            }
+            double after = org.ddlab.train.Loss.MSE.compute(pool.network(0).logits(x, false), y).getFloat();
+            assertTrue(after < before, "MSE " + before + " -> " + after + " after five online steps");
+            // The smallest pool: one member, no online step allowed past the first.
+            ModelPool eager = new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 1, 0, 1e-2, 0);
+            assertEquals(1, eager.size());
+            assertFalse(eager.advance(0, x, y), "max online steps 0: one step is taken");
+            assertTrue(eager.advance(0, x, y), "then it resets");
+            assertThrows(IllegalArgumentException.class, () -> new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 0, 1, 1e-2, 0));
+            assertThrows(IllegalArgumentException.class, () -> new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 1, -1, 1e-2, 0));
+        }
+    }
+
+    /**
+     * One step: Adam moves the images and the learned labels, the first step by their full rates (Adam's first
+     * step is lr × sign of the gradient), the second by at most the schedule's factor (0.55 halfway through a
+     * two-step run) times the rate; the loss is the kernel loss plus the labels' margin term.
+     */
+    @Test
+    void aStepMovesImagesAndLabelsByTheScheduledRates() {
+        FrepoConfig config = TINY.withSteps(2).withLearningRates(0.01, 0.02);
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
+            float[] x0 = d.synthetic().images().stopGradient().toFloatArray();
+            float[] y0 = d.synthetic().softLabels().orElseThrow().stopGradient().toFloatArray();
+            Distiller.StepResult first = d.step();
+            float[] x1 = d.synthetic().images().stopGradient().toFloatArray();
+            float[] y1 = d.synthetic().softLabels().orElseThrow().stopGradient().toFloatArray();
+            assertEquals(0.01, largestChange(x0, x1), 1e-4);
+            assertEquals(0.02, largestChange(y0, y1), 2e-4);
+            assertTrue(first.figures().get("label_loss") < 0, "the margin term rewards clear labels: " + first.figures());
+            assertEquals(first.figures().get("kernel_loss") + first.figures().get("label_loss"), first.loss(), 1e-6);
+            assertTrue(first.figures().get("batch_accuracy") > 0.5, "real stripes from real stripes: " + first.figures());
+            d.step();
+            double moved = largestChange(x1, d.synthetic().images().stopGradient().toFloatArray());
+            assertTrue(moved > 0 && moved <= 0.55 * 0.01 * 1.01, "step 2 of 2 moves by at most 0.55 × 0.01: " + moved);
+        }
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(config.withLearnLabels(false), new RandomSampler(REAL, 0), "stripes", m)) {
+            float[] y0 = d.synthetic().softLabels().orElseThrow().stopGradient().toFloatArray();
+            Distiller.StepResult r = d.step();
+            assertArrayEquals(y0, d.synthetic().softLabels().orElseThrow().stopGradient().toFloatArray(), "labels not learned");
+            assertEquals(0.0, r.figures().get("label_loss"));
+            assertEquals(r.figures().get("kernel_loss"), r.loss(), 1e-9);
+        }
+    }
+
+    private static double largestChange(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    /** A pool state restores only into a pool of the same size and architecture. */
+    @Test
+    void restoreRefusesTheStateOfAnotherPool() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelPool small = new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 2, 8, 1e-3, 0);
+            java.util.Map<String, float[]> arrays = new java.util.HashMap<>();
+            small.state().forEach((k, v) -> arrays.put(k, v.toFloatArray()));
+            java.util.Map<String, Object> counters = java.util.Map.of("steps", List.of(0, 4), "generations", List.of(0, 0),
+                    "adam_steps", List.of(0, 0), "resets", 0);
+            ModelPool wider = new ModelPool(m, "mlp:width=16", new Shape(1, 8, 8), 4, 2, 8, 1e-3, 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wider.restore(arrays, counters));
+            assertTrue(e.getMessage().contains("wrong size"), e.getMessage());
+            ModelPool three = new ModelPool(m, "mlp:width=8", new Shape(1, 8, 8), 4, 3, 8, 1e-3, 0);
+            e = assertThrows(IllegalArgumentException.class, () -> three.restore(arrays, counters));
+            assertTrue(e.getMessage().contains("not for a pool of 3"), e.getMessage());
+            assertEquals(3, three.size());
+        }
+    }
+
+    /** optax's cosine_decay_schedule with α = 0.1: factor 1 at the first step, 0.55 halfway, 0.1 at the end and after. */
+    @Test
+    void learningRatesDecayByACosineToATenth() {
+        try (NDManager m = NDManager.newBaseManager();
+             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+            assertEquals(1.0, d.schedule(1), 1e-12);
+            assertEquals(0.55, d.schedule(7), 1e-12);
+            assertEquals(0.1 + 0.45 * (1 + Math.cos(Math.PI * 3 / 12)), d.schedule(4), 1e-12);
+            assertEquals(0.1, d.schedule(13), 1e-12);
+            assertEquals(0.1, d.schedule(40), 1e-12);
         }
     }
 
@@ -116,28 +224,46 @@ class FrepoDistillerTest {
         }
     }
 
+    /**
+     * Resumed at step 5, the run ends where an uninterrupted one does: the same images, and the same pool —
+     * its members' weights, which only match if their Adam moments and step counts came back too. The pool's
+     * online limit (8) is above the steps any member takes after the resume, so no reset hides a lost state.
+     */
     @Test
     void aResumedRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
+        FrepoConfig config = TINY.withPool(3, 8);
         float[] straight;
+        java.util.Map<String, float[]> straightPool;
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
             straight = d.synthetic().images().stopGradient().toFloatArray();
+            straightPool = poolWeights(d.pool());
+            assertEquals(0, d.pool().resets());
         }
         Path b = dir.resolve("b");
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
             // Interrupted: the listener stops after step 5 (a checkpoint is written on stop).
             DistillationRun.Outcome o = new DistillationRun(b, 100, 1, null).run(d, r -> r.step() < 5);
             assertFalse(o.finished());
         }
         try (NDManager m = NDManager.newBaseManager();
-             FrepoDistiller d = new FrepoDistiller(TINY, new RandomSampler(REAL, 0), "stripes", m)) {
+             FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
             DistillationRun run = new DistillationRun(b, 100, 1, null);
             assertEquals(5L, run.resume(d).orElseThrow());
             assertTrue(run.run(d, r -> true).finished());
             assertArrayEquals(straight, d.synthetic().images().stopGradient().toFloatArray(), 1e-5f);
+            java.util.Map<String, float[]> pool = poolWeights(d.pool());
+            assertEquals(straightPool.keySet(), pool.keySet());
+            straightPool.forEach((k, v) -> assertArrayEquals(v, pool.get(k), 1e-6f, k));
         }
+    }
+
+    private static java.util.Map<String, float[]> poolWeights(ModelPool pool) {
+        java.util.Map<String, float[]> out = new java.util.TreeMap<>();
+        pool.state().forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
     }
 
     @Test

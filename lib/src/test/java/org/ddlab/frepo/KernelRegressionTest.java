@@ -97,7 +97,7 @@ class KernelRegressionTest {
             ArithmeticException e = assertThrows(ArithmeticException.class,
                     () -> krr.predict(nd(m, s), nd(m, random(2, 4, 2)), nd(m, random(3, 2, 3))));
             assertTrue(e.getMessage().contains("diverged"), e.getMessage());
-            assertTrue(krr.escalations() > 0, "the ridge was raised before giving up");
+            assertEquals(5, krr.escalations(), "the ridge was raised tenfold from 1e-6 up to MAX_RIDGE (1e-1) before giving up");
         }
     }
 
@@ -111,6 +111,13 @@ class KernelRegressionTest {
             NDArray targets = KernelRegression.centredOneHot(support.labels(m, all), 4);
             double acc = new KernelRegression(1e-3).accuracy(pixels, targets, x -> x.reshape(x.getShape().get(0), -1), query, 7);
             assertTrue(acc > 0.95, "stripes are linearly separable from two examples each; got " + acc);
+            // Batches of 7 (the last one short) count the same hits as one prediction of the whole query.
+            int[] q = java.util.stream.IntStream.range(0, query.size()).toArray();
+            NDArray predicted = new KernelRegression(1e-3).predict(pixels, query.images(m, q).reshape(query.size(), -1), targets).argMax(1);
+            int[] labels = query.labels(m, q).toType(DataType.INT32, false).toIntArray();
+            long[] classes = predicted.toLongArray();
+            long hits = java.util.stream.IntStream.range(0, labels.length).filter(i -> classes[i] == labels[i]).count();
+            assertEquals((double) hits / query.size(), acc, 1e-12);
             // Scrambled targets must not classify: the accuracy comes from the support's labels.
             NDArray wrong = KernelRegression.centredOneHot(support.labels(m, all).add(1).mod(4), 4);
             double bad = new KernelRegression(1e-3).accuracy(pixels, wrong, x -> x.reshape(x.getShape().get(0), -1), query, 7);
@@ -122,6 +129,19 @@ class KernelRegressionTest {
     void refusesABadRidge() {
         assertThrows(IllegalArgumentException.class, () -> new KernelRegression(0));
         assertThrows(IllegalArgumentException.class, () -> new KernelRegression(1));
+        assertEquals(KernelRegression.MAX_RIDGE, new KernelRegression(KernelRegression.MAX_RIDGE).ridge(), "the range is (0, MAX_RIDGE]");
+    }
+
+    @Test
+    void refusesFeaturesOfDifferentWidthsOrTargetsOfAnotherCount() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            KernelRegression krr = new KernelRegression(1e-3);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> krr.predict(nd(m, random(3, 4, 1)), nd(m, random(2, 5, 2)), nd(m, random(3, 2, 3))));
+            assertTrue(e.getMessage().contains("do not fit"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> krr.predict(nd(m, random(3, 4, 1)), nd(m, random(2, 4, 2)), nd(m, random(4, 2, 3))));
+        }
     }
 
     private static NDArray loss(KernelRegression krr, NDArray support, NDArray query, NDArray y, NDArray t) {

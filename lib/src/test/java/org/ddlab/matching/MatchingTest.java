@@ -11,6 +11,7 @@ import org.ddlab.engine.GradMode;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RandomSampler;
+import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.Loss;
 import org.ddlab.train.TinySets;
 import org.junit.jupiter.api.Test;
@@ -198,7 +199,156 @@ class MatchingTest {
     void configsRefuseNonsense() {
         assertThrows(IllegalArgumentException.class, () -> MatchingConfig.Method.parse("mtt"));
         assertThrows(IllegalArgumentException.class, () -> MatchingConfig.defaults(MatchingConfig.Method.DC, 0, 10));
-        assertEquals(10, MatchingConfig.defaults(MatchingConfig.Method.DC, 10, 1).outerLoop());
-        assertEquals(50, MatchingConfig.defaults(MatchingConfig.Method.DC, 10, 1).innerLoop());
+        MatchingConfig least = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 1).withRealBatch(1).withLoops(1, 0);
+        assertEquals(1, least.outerLoop(), "the smallest settings are accepted");
+        assertThrows(IllegalArgumentException.class, () -> least.withIterations(0));
+        assertThrows(IllegalArgumentException.class, () -> least.withRealBatch(0));
+        assertThrows(IllegalArgumentException.class, () -> least.withLoops(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> least.withLoops(1, -1));
+        MatchingConfig dc = MatchingConfig.defaults(MatchingConfig.Method.DC, 2, 4).withArchitecture("convnet:width=8,depth=2");
+        MatchingConfig dm = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 4).withArchitecture("convnet:width=8,depth=2");
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThrows(IllegalArgumentException.class, () -> new DistributionMatching(dc, new RandomSampler(REAL, 0), "stripes", m));
+            assertThrows(IllegalArgumentException.class, () -> new GradientMatching(dm, new RandomSampler(REAL, 0), "stripes", m));
+        }
+    }
+
+    /** DC's get_loops at its published IPCs (1, 10, 20, 30, 40, 50; 100 as its later versions), and between them. */
+    @Test
+    void loopsFollowDcsPublishedSettings() {
+        int[][] published = {{1, 1, 1}, {10, 10, 50}, {20, 20, 25}, {30, 30, 20}, {40, 40, 15}, {50, 50, 10}, {100, 50, 10}};
+        for (int[] p : published) {
+            MatchingConfig c = MatchingConfig.defaults(MatchingConfig.Method.DC, p[0], 1);
+            assertArrayEquals(new int[]{p[1], p[2]}, new int[]{c.outerLoop(), c.innerLoop()}, "IPC " + p[0]);
+        }
+        assertArrayEquals(new int[]{10, 50}, MatchingConfig.loops(2));
+        assertArrayEquals(new int[]{25, 23}, MatchingConfig.loops(25));
+    }
+
+    /** A checkpoint's configuration comes back whole, loops and distance included. */
+    @Test
+    void configsRoundTripThroughTheirMap() {
+        MatchingConfig c = new MatchingConfig(MatchingConfig.Method.DSA, 3, 40, "convnet:width=8,depth=2", 16, 0.2, 0.4, 0.03,
+                4, 7, GradientDistance.MSE, 9);
+        assertEquals(c, MatchingConfig.fromMap(c.toMap()));
+    }
+
+    @Test
+    void distancesRefuseMismatchedGradients() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray conv = m.randomNormal(new Shape(3, 2, 3, 3));
+            assertThrows(IllegalArgumentException.class, () -> GradientDistance.MSE.between(List.of(conv), List.of(conv, conv)));
+            NDArray bias = m.randomNormal(new Shape(3));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> GradientDistance.LAYERWISE_COSINE.between(List.of(bias), List.of(bias)));
+            assertTrue(e.getMessage().contains("no weight"), e.getMessage());
+        }
+    }
+
+    /**
+     * The sampler's step counts matchings, as the reference draws a real batch per matching: with three outer
+     * loops, iteration t draws every class at steps 3(t−1)+1 … 3t (DREAM re-clusters on that count).
+     */
+    @Test
+    void everyMatchingDrawsItsOwnRealBatch() {
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 2).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(4).withLoops(3, 0);
+        List<Long> steps = new ArrayList<>();
+        RandomSampler random = new RandomSampler(REAL, 0);
+        RealSampler recording = new RealSampler() {
+            @Override
+            public ImageSet real() {
+                return REAL;
+            }
+
+            @Override
+            public String name() {
+                return random.name();
+            }
+
+            @Override
+            public int[] sample(int cls, int count, long step, Network embedder) {
+                steps.add(step);
+                return random.sample(cls, count, step, embedder);
+            }
+        };
+        try (NDManager m = NDManager.newBaseManager();
+             GradientMatching d = new GradientMatching(config, recording, "stripes", m)) {
+            d.step();
+            d.step();
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long s = 1; s <= 6; s++) {
+            for (int c = 0; c < 4; c++) {
+                expected.add(s);
+            }
+        }
+        assertEquals(expected, steps);
+    }
+
+    /**
+     * Every iteration starts from a network drawn afresh from (seed, iteration), which trains on the synthetic
+     * set between matchings and not after the last one: one outer loop leaves it as drawn whatever the inner
+     * loop, two outer loops leave it trained.
+     */
+    @Test
+    void theNetworkIsFreshEachIterationAndTrainsOnlyBetweenMatchings() {
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 3).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(4);
+        try (NDManager m = NDManager.newBaseManager();
+             GradientMatching once = new GradientMatching(config.withLoops(1, 3), new RandomSampler(REAL, 0), "stripes", m);
+             GradientMatching untrained = new GradientMatching(config.withLoops(1, 0), new RandomSampler(REAL, 0), "stripes", m);
+             GradientMatching twice = new GradientMatching(config.withLoops(2, 3), new RandomSampler(REAL, 0), "stripes", m)) {
+            once.step();
+            untrained.step();
+            twice.step();
+            float[] drawn = weights(untrained.net);
+            assertArrayEquals(drawn, weights(once.net), "no training after the last (here: only) matching");
+            assertFalse(java.util.Arrays.equals(drawn, weights(twice.net)), "trained between the two matchings");
+            untrained.step();
+            assertFalse(java.util.Arrays.equals(drawn, weights(untrained.net)), "iteration 2 draws another network");
+        }
+    }
+
+    private static float[] weights(Network net) {
+        return net.parameters().get(0).getArray().toFloatArray();
+    }
+
+    /**
+     * DSA's siamese augmentation: the same draw on the real and the synthetic side. With one image per class
+     * and the synthetic images started from them, both sides are the same batch, so the gradients match
+     * exactly; augmenting one side only would not. DC, without augmentation, takes another path from the start.
+     */
+    @Test
+    void dsaAugmentsBothSidesAlike() {
+        ImageSet one = TinySets.stripes(1, 4, 8);
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DSA, 1, 2).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(1).withLoops(1, 0).withDistance(GradientDistance.MSE);
+        try (NDManager m = NDManager.newBaseManager();
+             GradientMatching dsa = new GradientMatching(config, new RandomSampler(one, 0), "stripes", m)) {
+            assertEquals(0, dsa.step().loss(), 1e-12, "real and synthetic side are the same images under the same augmentation");
+        }
+        MatchingConfig onStripes = MatchingConfig.defaults(MatchingConfig.Method.DSA, 2, 1).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(8).withLoops(1, 0);
+        java.util.Map<String, Object> asDc = new java.util.HashMap<>(onStripes.toMap());
+        asDc.put("method", "dc");
+        MatchingConfig dcOnStripes = MatchingConfig.fromMap(asDc);
+        try (NDManager m = NDManager.newBaseManager();
+             GradientMatching dsa = new GradientMatching(onStripes, new RandomSampler(REAL, 0), "stripes", m);
+             GradientMatching dc = new GradientMatching(dcOnStripes, new RandomSampler(REAL, 0), "stripes", m)) {
+            assertFalse(dsa.augments() == dc.augments());
+            assertTrue(Math.abs(dsa.step().loss() - dc.step().loss()) > 1e-6, "DSA matches augmented batches, DC plain ones");
+        }
+    }
+
+    @Test
+    void dmReportsItsLossPerClass() {
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 1).withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(8);
+        try (NDManager m = NDManager.newBaseManager();
+             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
+            var r = d.step();
+            assertEquals(r.loss() / 4, r.figures().get("loss_per_class"), 1e-9);
+        }
     }
 }
