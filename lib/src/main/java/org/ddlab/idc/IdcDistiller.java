@@ -68,10 +68,15 @@ public final class IdcDistiller extends AbstractDistiller {
     private final NDArray pixelRateScale;
     private final PhaseTimes phases = new PhaseTimes();
 
-    /** The phases of a step, as {@link #phaseSeconds()} names them. */
-    public static final String START = "start", REAL_BATCH = "real_batch", SYNTHETIC_BATCH = "synthetic_batch",
-            REAL_GRADIENT = "real_gradient", SYNTHETIC_GRADIENT = "synthetic_gradient",
-            DISTANCE_BACKWARD = "distance_backward", IMAGE_STEP = "image_step", NETWORK_UPDATE = "network_update";
+    /** The phases of a step, as {@link #phaseSeconds()} names them and in their order. */
+    public static final String START = "start";
+    public static final String REAL_BATCH = "real_batch";
+    public static final String SYNTHETIC_BATCH = "synthetic_batch";
+    public static final String REAL_GRADIENT = "real_gradient";
+    public static final String SYNTHETIC_GRADIENT = "synthetic_gradient";
+    public static final String DISTANCE_BACKWARD = "distance_backward";
+    public static final String IMAGE_STEP = "image_step";
+    public static final String NETWORK_UPDATE = "network_update";
 
     public IdcDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
         super(config, sampler, dataset, parent);
