@@ -19,6 +19,9 @@ import org.ddlab.train.LabeledSet;
 import org.ddlab.train.TrainingSchedule;
 import org.ddlab.frepo.FrepoConfig;
 import org.ddlab.frepo.FrepoDistiller;
+import org.ddlab.distill.Distiller;
+import org.ddlab.idc.IdcDistiller;
+import org.ddlab.methods.Methods;
 import org.ddlab.sampling.RandomSampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +47,7 @@ import java.util.concurrent.Callable;
  * {@link CommandPlugin} of the bench module: {@code java -jar bench/target/ddlab-bench.jar bench …}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (the figures of docs/results.md).",
-        subcommands = {BenchCommand.FrepoStep.class, BenchCommand.Evaluate.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
+        subcommands = {BenchCommand.FrepoStep.class, BenchCommand.IdcStep.class, BenchCommand.Evaluate.class, BenchCommand.MetaGradient.class, BenchCommand.KMeansBench.class})
 public final class BenchCommand implements Callable<Integer>, CommandPlugin {
 
     @Spec
@@ -432,6 +435,256 @@ public final class BenchCommand implements Callable<Integer>, CommandPlugin {
     }
 
     /**
+     * IDC's matching round (Kim et al., ICML 2022) — every class matched once, then the network's update on
+     * {@code net_data} real images — timed in ddlab ({@link IdcDistiller} with the dataset's reference settings, one
+     * step of {@code --matchings} rounds, a fresh network first as each step starts) and in {@code bench/idc_step.py}
+     * (the reference's round in plain PyTorch, same sizes and threads), alternating for {@code --rounds} rounds so a
+     * busy machine slows both alike. Each side reports where a round's time goes, phase by phase.
+     */
+    @Command(name = "idc-step", mixinStandardHelpOptions = true,
+            description = "ms per IDC matching round (all classes matched + the network update), and where it goes, against the same round in PyTorch.")
+    static final class IdcStep implements Callable<Integer> {
+
+        @picocli.CommandLine.Mixin
+        DataOptions data;
+
+        @Option(names = "--ipc", defaultValue = "10", description = "Stored images per class. Default: ${DEFAULT-VALUE}.")
+        int ipc;
+
+        @Option(names = "--width", defaultValue = "128", description = "ConvNet width. Default: ${DEFAULT-VALUE}.")
+        int width;
+
+        @Option(names = "--depth", defaultValue = "3", description = "ConvNet depth. Default: ${DEFAULT-VALUE}.")
+        int depth;
+
+        @Option(names = "--matchings", defaultValue = "2", description = "Timed matching rounds per side and round. Default: ${DEFAULT-VALUE}.")
+        int matchings;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Untimed matching rounds first (ddlab: once; PyTorch: per round). Default: ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds (ddlab, then PyTorch). Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--pytorch-reuse", description = "Also time PyTorch under ddlab's allocator setting (as bench frepo-step).")
+        boolean pytorchReuse;
+
+        @Option(names = "--lean", description = "Also time PyTorch computing only what ddlab computes (matched weights' gradients, the second-order "
+                + "gradient to the images alone), under ddlab's allocator setting with --pytorch-reuse.")
+        boolean lean;
+
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch. Default: ${DEFAULT-VALUE}.")
+        String python;
+
+        @Option(names = "--no-reference", description = "Time ddlab only.")
+        boolean noReference;
+
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rounds < 1 || matchings < 1 || warmup < 0) {
+                throw new IllegalArgumentException("--rounds and --matchings must be at least 1 and --warmup at least 0");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            ImageSet train = data.splits().train();
+            String dataset = data.dataset().name();
+            int threads = EngineInfo.current().threads();
+            Map<String, Object> config = Methods.configure(Map.of("method", "idc", "ipc", ipc, "architecture",
+                    "convnet:width=" + width + ",depth=" + depth), 1, dataset);
+            Map<String, List<Map<String, Object>>> sides = new LinkedHashMap<>();
+            if (warmup > 0) {
+                err.printf(Locale.ROOT, "ddlab warm-up: %d matching round(s) ...%n", warmup);
+                err.flush();
+                measureOurs(train, dataset, config, warmup);
+            }
+            for (int r = 1; r <= rounds; r++) {
+                err.printf(Locale.ROOT, "round %d of %d: ddlab ...%n", r, rounds);
+                err.flush();
+                sides.computeIfAbsent("ddlab", k -> new ArrayList<>()).add(measureOurs(train, dataset, config, matchings));
+                if (noReference) {
+                    continue;
+                }
+                err.printf(Locale.ROOT, "round %d of %d: PyTorch (%s) ...%n", r, rounds, python);
+                err.flush();
+                List<String> args = scriptArguments(train, config, threads);
+                sides.computeIfAbsent("pytorch", k -> new ArrayList<>()).add(reference(args, Map.of()));
+                if (pytorchReuse) {
+                    sides.computeIfAbsent("pytorch_reuse", k -> new ArrayList<>()).add(reference(args, NativeMemory.REUSE_ENVIRONMENT));
+                }
+                if (lean) {
+                    List<String> leanArgs = new ArrayList<>(args);
+                    leanArgs.add("--lean");
+                    sides.computeIfAbsent("pytorch_lean", k -> new ArrayList<>()).add(reference(leanArgs,
+                            pytorchReuse ? NativeMemory.REUSE_ENVIRONMENT : Map.of()));
+                }
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("setting", String.format(Locale.ROOT, "IDC on %s, IPC %d (factor %s: %d decoded per class), ConvNet width %d depth %d, "
+                            + "real batch %s per class, syn batch max %s, %s distance, matching augmentation %s, net_data %s (CutMix p %s); "
+                            + "%d timed matching rounds per side and round after %d warm-up, %d rounds, %d threads",
+                    dataset, ipc, Methods.text(config.get("factor")), ipc * ((Number) config.get("factor")).intValue() * ((Number) config.get("factor")).intValue(),
+                    width, depth, Methods.text(config.get("real_batch")), Methods.text(config.get("syn_batch_max")), config.get("metric"),
+                    config.get("augment"), Methods.text(config.get("net_data")), Methods.text(config.get("mix_probability")),
+                    matchings, warmup, rounds, threads));
+            Map<String, Object> summaries = new LinkedHashMap<>();
+            sides.forEach((k, v) -> summaries.put(k, summary(v)));
+            result.put("sides", summaries);
+            if (sides.containsKey("pytorch")) {
+                for (String ref : List.of("pytorch", "pytorch_reuse", "pytorch_lean")) {
+                    if (sides.containsKey(ref)) {
+                        List<Double> ratios = new ArrayList<>();
+                        for (int i = 0; i < rounds; i++) {
+                            ratios.add(ms(sides.get("ddlab").get(i)) / ms(sides.get(ref).get(i)));
+                        }
+                        result.put("ratios_ddlab_over_" + ref, ratios);
+                    }
+                }
+            }
+            if (json) {
+                out.println(new Gson().toJson(result));
+            } else {
+                print(out, result, sides);
+            }
+            out.flush();
+            return 0;
+        }
+
+        private void print(PrintWriter out, Map<String, Object> result, Map<String, List<Map<String, Object>>> sides) {
+            out.println(result.get("setting"));
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> summaries = (Map<String, Map<String, Object>>) result.get("sides");
+            List<String> names = new ArrayList<>(summaries.keySet());
+            out.printf(Locale.ROOT, "%-22s", "ms per matching round");
+            names.forEach(n -> out.printf(Locale.ROOT, " %16s", n));
+            out.println();
+            out.printf(Locale.ROOT, "%-22s", "total (median)");
+            names.forEach(n -> out.printf(Locale.ROOT, " %16.0f", ((Number) summaries.get(n).get("ms_per_round_median")).doubleValue()));
+            out.println();
+            out.printf(Locale.ROOT, "%-22s", "  range over rounds");
+            names.forEach(n -> {
+                @SuppressWarnings("unchecked")
+                List<Double> ms = (List<Double>) summaries.get(n).get("ms_per_round_rounds");
+                out.printf(Locale.ROOT, " %16s", String.format(Locale.ROOT, "%.0f-%.0f", java.util.Collections.min(ms), java.util.Collections.max(ms)));
+            });
+            out.println();
+            List<String> phases = new ArrayList<>();
+            for (String n : names) {
+                @SuppressWarnings("unchecked")
+                Map<String, Double> p = (Map<String, Double>) summaries.get(n).get("phases_ms_per_round");
+                p.keySet().stream().filter(k -> !phases.contains(k)).forEach(phases::add);
+            }
+            for (String phase : phases) {
+                out.printf(Locale.ROOT, "%-22s", "  " + phase);
+                for (String n : names) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Double> p = (Map<String, Double>) summaries.get(n).get("phases_ms_per_round");
+                    Double v = p.get(phase);
+                    out.printf(Locale.ROOT, " %16s", v == null ? "-" : String.format(Locale.ROOT, "%.0f", v));
+                }
+                out.println();
+            }
+            out.printf(Locale.ROOT, "%-22s", "peak RSS MB");
+            names.forEach(n -> out.printf(Locale.ROOT, " %16.0f", ((Number) summaries.get(n).get("peak_rss_mb")).doubleValue()));
+            out.println();
+            for (String n : names) {
+                out.printf(Locale.ROOT, "%s: %s%n", n, summaries.get(n).get("implementation"));
+            }
+            result.forEach((k, v) -> {
+                if (k.startsWith("ratios_")) {
+                    @SuppressWarnings("unchecked")
+                    List<Double> ratios = (List<Double>) v;
+                    out.printf(Locale.ROOT, "ddlab / %s per round: %s; median %.2f%n", k.substring("ratios_ddlab_over_".length()),
+                            ratios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(), FrepoStep.median(ratios));
+                }
+            });
+        }
+
+        /** One ddlab step of {@code count} matching rounds (a fresh network first, as every step): ms per round and per phase. */
+        private Map<String, Object> measureOurs(ImageSet train, String dataset, Map<String, Object> config, int count) {
+            Map<String, Object> options = new LinkedHashMap<>(config);
+            options.put("inner_loop", count);
+            double baseline = FrepoStep.procStatusMb("VmRSS");
+            Map<String, Object> m = new LinkedHashMap<>();
+            try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
+                 Distiller d = Methods.create(options, 1, train, dataset, manager)) {
+                Distiller.StepResult r = d.step();
+                Map<String, Double> phases = new LinkedHashMap<>();
+                ((IdcDistiller) d).phaseSeconds().forEach((k, v) -> phases.put(k, v * 1000 / count));
+                m.put("implementation", "ddlab (DJL " + ai.djl.engine.Engine.getDjlVersion() + ", libtorch "
+                        + ai.djl.engine.Engine.getInstance().getVersion() + "; malloc: " + NativeMemory.inEffect().name().toLowerCase(Locale.ROOT) + ")");
+                m.put("ms_per_round", r.seconds() * 1000 / count);
+                m.put("phases_ms_per_round", phases);
+                m.put("distance_per_class", r.loss());
+            }
+            m.put("peak_rss_mb", FrepoStep.procStatusMb("VmHWM"));
+            m.put("rss_growth_mb", FrepoStep.procStatusMb("VmHWM") - baseline);
+            return m;
+        }
+
+        /** The script's arguments: the configuration's sizes and settings, the images' shape, the engine's threads. */
+        private List<String> scriptArguments(ImageSet train, Map<String, Object> config, int threads) {
+            return List.of("--width", "" + width, "--depth", "" + depth, "--channels", "" + train.channels(),
+                    "--size", "" + train.shape().get(2), "--classes", "" + train.numClasses(), "--ipc", "" + ipc,
+                    "--factor", Methods.text(config.get("factor")), "--real-batch", Methods.text(config.get("real_batch")),
+                    "--syn-batch-max", Methods.text(config.get("syn_batch_max")), "--net-data", Methods.text(config.get("net_data")),
+                    "--metric", String.valueOf(config.get("metric")), "--image-lr", String.valueOf(config.get("image_lr")),
+                    "--augment", String.valueOf(config.get("augment")), "--mix-probability", String.valueOf(config.get("mix_probability")),
+                    "--warmup", "" + warmup, "--rounds", "" + matchings, "--threads", "" + threads);
+        }
+
+        private Map<String, Object> reference(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
+            JsonObject o = runScript(python, script("idc_step.py"), args, env);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("implementation", o.get("implementation").getAsString() + (env.isEmpty() ? ", as installed" : ", malloc: reuse"));
+            m.put("ms_per_round", o.get("ms_per_round").getAsDouble());
+            Map<String, Double> phases = new LinkedHashMap<>();
+            o.getAsJsonObject("phases_ms_per_round").entrySet().forEach(e -> phases.put(e.getKey(), e.getValue().getAsDouble()));
+            m.put("phases_ms_per_round", phases);
+            m.put("distance_per_class", o.get("distance_per_class").getAsDouble());
+            m.put("peak_rss_mb", o.get("peak_rss_mb").getAsDouble());
+            m.put("rss_growth_mb", o.get("rss_growth_mb").getAsDouble());
+            return m;
+        }
+
+        private static double ms(Map<String, Object> m) {
+            return ((Number) m.get("ms_per_round")).doubleValue();
+        }
+
+        /** The median round and, per phase, the median over rounds; every round's total; the largest peak. */
+        private static Map<String, Object> summary(List<Map<String, Object>> runs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("implementation", runs.get(0).get("implementation"));
+            List<Double> ms = runs.stream().map(IdcStep::ms).toList();
+            m.put("ms_per_round_median", FrepoStep.median(ms));
+            m.put("ms_per_round_rounds", ms);
+            Map<String, Double> phases = new LinkedHashMap<>();
+            for (Map<String, Object> r : runs) {
+                @SuppressWarnings("unchecked")
+                Map<String, Double> p = (Map<String, Double>) r.get("phases_ms_per_round");
+                p.keySet().forEach(k -> phases.putIfAbsent(k, 0.0));
+            }
+            for (String k : List.copyOf(phases.keySet())) {
+                List<Double> v = new ArrayList<>();
+                for (Map<String, Object> r : runs) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Double> p = (Map<String, Double>) r.get("phases_ms_per_round");
+                    v.add(p.getOrDefault(k, 0.0));
+                }
+                phases.put(k, FrepoStep.median(v));
+            }
+            m.put("phases_ms_per_round", phases);
+            m.put("peak_rss_mb", runs.stream().mapToDouble(r -> ((Number) r.get("peak_rss_mb")).doubleValue()).max().orElseThrow());
+            return m;
+        }
+    }
+
+    /**
      * One FRePo outer step (meta-gradient through the kernel regression, Adam on images and labels,
      * one online step of the model) with ConvNet, timed here and in {@code bench/frepo_step.py}
      * (the same step in plain PyTorch) with the same sizes and threads, one after the other so they
@@ -658,7 +911,7 @@ public final class BenchCommand implements Callable<Integer>, CommandPlugin {
             return ImageSet.of("random", px, labels, channels, size, size, names);
         }
 
-        private static double median(List<Double> xs) {
+        static double median(List<Double> xs) {
             double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
         }

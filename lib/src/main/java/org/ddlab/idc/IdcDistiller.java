@@ -13,6 +13,7 @@ import org.ddlab.data.Preprocessing;
 import org.ddlab.distill.AbstractDistiller;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Metadata;
+import org.ddlab.distill.PhaseTimes;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
@@ -65,6 +66,17 @@ public final class IdcDistiller extends AbstractDistiller {
     private final int[] storedLabels;
     /** Per channel, 1/std²: the reference's rate is for pixels; in normalised coordinates the same step is this much larger. */
     private final NDArray pixelRateScale;
+    private final PhaseTimes phases = new PhaseTimes();
+
+    /** The phases of a step, as {@link #phaseSeconds()} names them and in their order. */
+    public static final String START = "start";
+    public static final String REAL_BATCH = "real_batch";
+    public static final String SYNTHETIC_BATCH = "synthetic_batch";
+    public static final String REAL_GRADIENT = "real_gradient";
+    public static final String SYNTHETIC_GRADIENT = "synthetic_gradient";
+    public static final String DISTANCE_BACKWARD = "distance_backward";
+    public static final String IMAGE_STEP = "image_step";
+    public static final String NETWORK_UPDATE = "network_update";
 
     public IdcDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
         super(config, sampler, dataset, parent);
@@ -132,10 +144,12 @@ public final class IdcDistiller extends AbstractDistiller {
 
     @Override
     protected double iterate(long t, Map<String, Double> figures) {
+        phases.mark();
         clampToPixelRange();
         net.reinitialize(Seeds.mix(idc.seed(), t, 0x1DC));
         Sgd netOptimizer = new Sgd(net.parameters().stream().filter(Parameter::requiresGradient).toList(), idc.netLr(),
                 idc.netMomentum(), idc.netWeightDecay());
+        phases.lap(START);
         int classes = synthetic.numClasses();
         double total = 0;
         for (int i = 0; i < idc.innerLoop(); i++) {
@@ -147,8 +161,10 @@ public final class IdcDistiller extends AbstractDistiller {
                     total += distance[0];
                     imageOptimizer.stepWith(List.of(gradient));
                 }
+                phases.lap(IMAGE_STEP);
             }
             trainNetwork(netOptimizer, inner);
+            phases.lap(NETWORK_UPDATE);
         }
         double mean = total / ((double) classes * idc.innerLoop());
         figures.put("distance_per_class", mean);
@@ -165,6 +181,7 @@ public final class IdcDistiller extends AbstractDistiller {
         int[] idx = sampler.sample(c, idc.realBatch(), inner, net);
         Draw draw = matchingAugment.sampleShared(Seeds.mix(idc.seed(), inner, c, 0xA06));
         NDArray real = matchingAugment.apply(sampler.real().images(manager, idx), draw);
+        phases.lap(REAL_BATCH);
 
         NDArray leaf = synthetic.images().get(c * ipc + ":" + (c + 1) * ipc).stopGradient().duplicate();
         leaf.setRequiresGradient(true);
@@ -175,15 +192,32 @@ public final class IdcDistiller extends AbstractDistiller {
             decoded = decoded.get(manager.create(Arrays.stream(keep).asLongStream().toArray()));
         }
         NDArray syn = matchingAugment.apply(decoded, draw);
-        NDArray d = GradientMatching.classDistance(net, w, real, syn, c, idc.distance()::between);
+        phases.lap(SYNTHETIC_BATCH);
+        List<NDArray> realGradient = GradientMatching.classGradients(net, w, real, c, false);
+        phases.lap(REAL_GRADIENT);
+        List<NDArray> synGradient = GradientMatching.classGradients(net, w, syn, c, true);
+        phases.lap(SYNTHETIC_GRADIENT);
+        NDArray d = idc.distance().between(synGradient, realGradient);
         distance[0] = d.getFloat();
         NDArray perClass = Gradients.of(d, leaf);
         if (pixelRateScale != null) {
             perClass = perClass.mul(pixelRateScale);
         }
+        phases.lap(DISTANCE_BACKWARD);
         NDArray full = synthetic.images().zerosLike();
         full.set(new ai.djl.ndarray.index.NDIndex(c * ipc + ":" + (c + 1) * ipc), perClass);
         return full;
+    }
+
+    /**
+     * Seconds spent so far in each phase of the steps: {@link #START} (clamp, fresh network), per class
+     * {@link #REAL_BATCH} (draw, copy, augment), {@link #SYNTHETIC_BATCH} (decode, subset, augment),
+     * {@link #REAL_GRADIENT}, {@link #SYNTHETIC_GRADIENT} (forward and create_graph gradient),
+     * {@link #DISTANCE_BACKWARD} (the distance and its gradient to the stored images), {@link #IMAGE_STEP},
+     * and per matching round {@link #NETWORK_UPDATE}. What {@code ddlab bench idc-step} reports.
+     */
+    public Map<String, Double> phaseSeconds() {
+        return phases.seconds();
     }
 
     /** The network trains on {@code net_data} real images: batches of {@code real_batch} from every class, augmented, CutMix. */

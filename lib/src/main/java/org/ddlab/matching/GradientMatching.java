@@ -108,9 +108,19 @@ public final class GradientMatching extends MatchingDistiller {
      */
     public static NDArray classDistance(Network net, List<NDArray> weights, NDArray real, NDArray syn, int c,
                                         BiFunction<List<NDArray>, List<NDArray>, NDArray> distance) {
-        List<NDArray> realGrad = Gradients.of(Loss.CROSS_ENTROPY.compute(net.logits(real, true), classLabels(real, c)), weights);
-        List<NDArray> synGrad = Gradients.differentiable(Loss.CROSS_ENTROPY.compute(net.logits(syn, true), classLabels(syn, c)), weights);
+        List<NDArray> realGrad = classGradients(net, weights, real, c, false);
+        List<NDArray> synGrad = classGradients(net, weights, syn, c, true);
         return distance.apply(synGrad, realGrad);
+    }
+
+    /**
+     * The gradients with respect to {@code weights} of the cross-entropy of {@code images}, every one labelled c,
+     * in training mode: plain values, or ({@code differentiable}) values that keep their graph. One side of
+     * {@link #classDistance}.
+     */
+    public static List<NDArray> classGradients(Network net, List<NDArray> weights, NDArray images, int c, boolean differentiable) {
+        NDArray loss = Loss.CROSS_ENTROPY.compute(net.logits(images, true), classLabels(images, c));
+        return differentiable ? Gradients.differentiable(loss, weights) : Gradients.of(loss, weights);
     }
 
     private static NDArray classLabels(NDArray images, int c) {

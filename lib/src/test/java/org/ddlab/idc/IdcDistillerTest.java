@@ -104,6 +104,22 @@ class IdcDistillerTest {
         }
     }
 
+    /** The phases bench idc-step reports cover the step: every phase occurs, in order, and together they are the step's time. */
+    @Test
+    void thePhasesAccountForTheStep() {
+        try (NDManager m = NDManager.newBaseManager();
+             Distiller d = Methods.named("idc").create(tiny(1), new RandomSampler(REAL, 0), "stripes", m)) {
+            Distiller.StepResult r = d.step();
+            Map<String, Double> phases = ((IdcDistiller) d).phaseSeconds();
+            assertEquals(java.util.List.of(IdcDistiller.START, IdcDistiller.REAL_BATCH, IdcDistiller.SYNTHETIC_BATCH,
+                    IdcDistiller.REAL_GRADIENT, IdcDistiller.SYNTHETIC_GRADIENT, IdcDistiller.DISTANCE_BACKWARD,
+                    IdcDistiller.IMAGE_STEP, IdcDistiller.NETWORK_UPDATE), java.util.List.copyOf(phases.keySet()));
+            double sum = phases.values().stream().mapToDouble(Double::doubleValue).sum();
+            assertTrue(phases.values().stream().allMatch(v -> v > 0), "every phase took some time: " + phases);
+            assertTrue(sum <= r.seconds() && sum > 0.8 * r.seconds(), "phases " + sum + " s of a " + r.seconds() + " s step");
+        }
+    }
+
     @Test
     void dreamsSamplerAndKMeansStartWorkWithIt() {
         Map<String, Object> o = new HashMap<>(tiny(1));
