@@ -127,7 +127,7 @@ class KMeansTest {
     /** Lloyd's iterations stop once no point changes centre, and never run past the cap. */
     @Test
     void iterationsStopAtConvergenceOrTheCap() {
-        NDArray x = toNd(blobs(4, 30, 5, 3));
+        NDArray x = toNd(manager, blobs(4, 30, 5, 3));
         KMeans.Result converged = KMeans.fit(x, 4, 2);
         assertTrue(converged.iterations() < KMeans.DEFAULT_MAX_ITERATIONS, "separated blobs settle in a few iterations: "
                 + converged.iterations());
@@ -153,7 +153,7 @@ class KMeansTest {
             points[i][0] = 100 * (i / 20) + 0.1 * r.nextGaussian();
             points[i][1] = 100 * (i / 20) + 0.1 * r.nextGaussian();
         }
-        NDArray x = toNd(points);
+        NDArray x = toNd(manager, points);
         for (long seed = 0; seed < 10; seed++) {
             KMeans.Result once = KMeans.fit(x, 5, seed, 1);
             for (int b = 0; b < 5; b++) {
