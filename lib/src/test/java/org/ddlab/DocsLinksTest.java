@@ -1,6 +1,7 @@
 package org.ddlab;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -13,9 +14,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The README and the reference pages under docs/: every relative link leads to a file that exists, and the
@@ -31,6 +30,7 @@ class DocsLinksTest {
 
     /** [text](target) or ![alt](target), with an optional "title" after the target. */
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+
     private static final Pattern FENCED_BLOCK = Pattern.compile("(?ms)^\\s*```.*?^\\s*```");
     private static final Pattern INLINE_CODE = Pattern.compile("`[^`\\n]*`");
 
@@ -46,9 +46,12 @@ class DocsLinksTest {
                 if (file.isEmpty()) {
                     continue; // an anchor on the same page
                 }
-                Path resolved = page.getParent().resolve(URLDecoder.decode(file, StandardCharsets.UTF_8)).normalize();
+                Path resolved = page.getParent()
+                        .resolve(URLDecoder.decode(file, StandardCharsets.UTF_8))
+                        .normalize();
                 if (!Files.exists(resolved)) {
-                    broken.add(root.relativize(page) + ": (" + target + ") → " + root.relativize(resolved) + " does not exist");
+                    broken.add(root.relativize(page) + ": (" + target + ") → " + root.relativize(resolved)
+                            + " does not exist");
                 }
             }
         }
@@ -60,13 +63,16 @@ class DocsLinksTest {
     void theReadmeIsOneScreenOfCurrentFacts() throws IOException {
         Path readme = repositoryRoot().resolve("README.md");
         List<String> lines = Files.readAllLines(readme);
-        assertTrue(lines.size() <= README_MAX_LINES,
+        assertTrue(
+                lines.size() <= README_MAX_LINES,
                 "README.md has " + lines.size() + " lines, more than " + README_MAX_LINES + "; move detail to docs/");
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).toLowerCase(Locale.ROOT);
             for (String phrase : HISTORY_PHRASES) {
-                assertFalse(line.contains(phrase),
-                        "README.md:" + (i + 1) + " narrates history (\"" + phrase + "\"); state what is true: " + lines.get(i));
+                assertFalse(
+                        line.contains(phrase),
+                        "README.md:" + (i + 1) + " narrates history (\"" + phrase + "\"); state what is true: "
+                                + lines.get(i));
             }
         }
     }
@@ -89,14 +95,18 @@ class DocsLinksTest {
         List<Path> pages = new ArrayList<>();
         pages.add(root.resolve("README.md"));
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
-            docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+            docs.filter(p -> p.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .forEach(pages::add);
         }
         return pages;
     }
 
     /** The targets of the page's markdown links that are neither web addresses nor mail, outside code. */
     static List<String> relativeLinks(String markdown) {
-        String text = INLINE_CODE.matcher(FENCED_BLOCK.matcher(markdown).replaceAll("")).replaceAll("");
+        String text = INLINE_CODE
+                .matcher(FENCED_BLOCK.matcher(markdown).replaceAll(""))
+                .replaceAll("");
         List<String> targets = new ArrayList<>();
         Matcher m = LINK.matcher(text);
         while (m.find()) {

@@ -1,12 +1,12 @@
 package org.ddlab.cli;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import org.junit.jupiter.api.Test;
-
 import static org.ddlab.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
 
 /** {@code ddlab bench}, the bench module's {@link CommandPlugin}, joins the command line found on the class path. */
 class BenchCommandTest {
@@ -14,12 +14,30 @@ class BenchCommandTest {
     /** The benchmarks run end to end, both sides (the PyTorch scripts need Debian's python3-torch, from setup). */
     @Test
     void benchmarksRunBothSides() {
-        CommandRun step = run("bench", "frepo-step", "--width", "8", "--depth", "2", "--real-batch", "20", "--steps", "2",
-                "--warmup", "1", "--rounds", "2", "--pytorch-reuse", "--json");
+        CommandRun step = run(
+                "bench",
+                "frepo-step",
+                "--width",
+                "8",
+                "--depth",
+                "2",
+                "--real-batch",
+                "20",
+                "--steps",
+                "2",
+                "--warmup",
+                "1",
+                "--rounds",
+                "2",
+                "--pytorch-reuse",
+                "--json");
         assertEquals(0, step.code(), step.err());
         JsonObject o = JsonParser.parseString(step.out().trim()).getAsJsonObject();
         assertTrue(o.getAsJsonObject("ddlab").get("ms_per_step_median").getAsDouble() > 0, step.out());
-        assertEquals(2, o.getAsJsonObject("ddlab").getAsJsonArray("ms_per_step_rounds").size(), step.out());
+        assertEquals(
+                2,
+                o.getAsJsonObject("ddlab").getAsJsonArray("ms_per_step_rounds").size(),
+                step.out());
         assertTrue(o.getAsJsonObject("pytorch").get("ms_per_step_median").getAsDouble() > 0, step.out());
         assertTrue(o.getAsJsonObject("pytorch_reuse").get("ms_per_step_median").getAsDouble() > 0, step.out());
         assertEquals(2, o.getAsJsonArray("ratios_ms_ddlab_over_pytorch").size(), step.out());

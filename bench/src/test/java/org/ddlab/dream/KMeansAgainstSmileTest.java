@@ -1,14 +1,13 @@
 package org.ddlab.dream;
 
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Our engine K-Means against Smile's, the reference {@code ddlab bench kmeans} times it with. */
 class KMeansAgainstSmileTest {
@@ -24,13 +23,19 @@ class KMeansAgainstSmileTest {
             Map<Integer, Integer> map = new HashMap<>();
             for (int i = 0; i < x.length; i++) {
                 Integer before = map.putIfAbsent(ours.assignments()[i], theirs.group(i));
-                assertTrue(before == null || before == theirs.group(i), "point " + i + " is grouped differently from Smile");
+                assertTrue(
+                        before == null || before == theirs.group(i),
+                        "point " + i + " is grouped differently from Smile");
             }
             assertEquals(5, new HashSet<>(map.values()).size());
             for (Map.Entry<Integer, Integer> e : map.entrySet()) {
                 double[] c = theirs.center(e.getValue());
                 for (int t = 0; t < c.length; t++) {
-                    assertEquals(c[t], ours.centres()[e.getKey() * 6 + t], 1e-3, "centre " + e.getKey() + " coordinate " + t);
+                    assertEquals(
+                            c[t],
+                            ours.centres()[e.getKey() * 6 + t],
+                            1e-3,
+                            "centre " + e.getKey() + " coordinate " + t);
                 }
             }
             double smileInertia = 0;

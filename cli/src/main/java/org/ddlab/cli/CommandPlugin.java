@@ -5,5 +5,4 @@ package org.ddlab.cli;
  * listed in {@code META-INF/services/org.ddlab.cli.CommandPlugin}. {@link Main} adds every one on the class path, so
  * the benchmarks (the bench module, with Smile) join the command line without the command line depending on them.
  */
-public interface CommandPlugin {
-}
+public interface CommandPlugin {}

@@ -1,17 +1,6 @@
 package org.ddlab.cli;
 
 import com.google.gson.GsonBuilder;
-import org.ddlab.data.Dataset;
-import org.ddlab.data.Datasets;
-import org.ddlab.data.fetch.Download;
-import org.ddlab.data.fetch.Fetcher;
-import org.ddlab.viz.Progress;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -24,9 +13,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.ddlab.data.Dataset;
+import org.ddlab.data.Datasets;
+import org.ddlab.data.fetch.Download;
+import org.ddlab.data.fetch.Fetcher;
+import org.ddlab.viz.Progress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code ddlab data}: which datasets are here, and getting the ones that are not. */
-@Command(name = "data", mixinStandardHelpOptions = true,
+@Command(
+        name = "data",
+        mixinStandardHelpOptions = true,
         description = "List the datasets and where they are; fetch one from its publisher.",
         subcommands = {DataCommand.ListDatasets.class, DataCommand.Fetch.class})
 final class DataCommand implements Runnable {
@@ -36,14 +37,19 @@ final class DataCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: 'ddlab data list' or 'ddlab data fetch NAME'.");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "Missing command: 'ddlab data list' or 'ddlab data fetch NAME'.");
     }
 
     /** {@code ddlab data list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"Every dataset: whether it is here, where, its size on disk, and its default preprocessing.",
-                    "Files are looked for in $DDLAB_DATA/NAME, then ~/.local/share/ddlab/data/NAME (and the Debian package's folder",
-                    "for fashion-mnist). Your own data: --dataset folder:PATH or npz:PATH."})
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Every dataset: whether it is here, where, its size on disk, and its default preprocessing.",
+                "Files are looked for in $DDLAB_DATA/NAME, then ~/.local/share/ddlab/data/NAME (and the Debian package's folder",
+                "for fashion-mnist). Your own data: --dataset folder:PATH or npz:PATH."
+            })
     static final class ListDatasets implements Callable<Integer> {
 
         @Option(names = "--json", description = "One JSON object per dataset.")
@@ -68,7 +74,13 @@ final class DataCommand implements Runnable {
                 m.put("present", d.location().isPresent());
                 m.put("where", d.location().orElse(d.fetchTarget()).toString());
                 m.put("size_mb", d.location().map(DataCommand::megabytes).orElse(0.0));
-                m.put("download_mb", Math.round(d.downloads().stream().mapToLong(Download::size).sum() / 1e5) / 10.0);
+                m.put(
+                        "download_mb",
+                        Math.round(d.downloads().stream()
+                                                .mapToLong(Download::size)
+                                                .sum()
+                                        / 1e5)
+                                / 10.0);
                 m.put("source", d.source());
                 m.put("licence", d.licence());
                 rows.add(m);
@@ -77,16 +89,31 @@ final class DataCommand implements Runnable {
                 var gson = new GsonBuilder().disableHtmlEscaping().create();
                 rows.forEach(r -> out.println(gson.toJson(r)));
             } else {
-                out.printf("%-16s %-8s %-7s %-10s %-9s %s%n", "dataset", "images", "classes", "preprocess", "size", "where");
+                out.printf(
+                        "%-16s %-8s %-7s %-10s %-9s %s%n",
+                        "dataset", "images", "classes", "preprocess", "size", "where");
                 for (Map<String, Object> r : rows) {
                     boolean here = (Boolean) r.get("present");
-                    String size = here ? String.format(Locale.ROOT, "%.0f MB", (Double) r.get("size_mb"))
+                    String size = here
+                            ? String.format(Locale.ROOT, "%.0f MB", (Double) r.get("size_mb"))
                             : String.format(Locale.ROOT, "(%.0f MB)", (Double) r.get("download_mb"));
-                    out.printf("%-16s %-8s %-7s %-10s %-9s %s%n", r.get("name"), r.get("images"), r.get("classes"), r.get("preprocessing"),
-                            size, here ? r.get("where") : "not here; 'ddlab data fetch " + r.get("name") + "' puts it in " + r.get("where"));
+                    out.printf(
+                            "%-16s %-8s %-7s %-10s %-9s %s%n",
+                            r.get("name"),
+                            r.get("images"),
+                            r.get("classes"),
+                            r.get("preprocessing"),
+                            size,
+                            here
+                                    ? r.get("where")
+                                    : "not here; 'ddlab data fetch " + r.get("name") + "' puts it in "
+                                            + r.get("where"));
                 }
-                out.println("data folder: " + registry.dataRoot() + (System.getenv(Datasets.DATA_ENV) == null ? " (set $" + Datasets.DATA_ENV
-                        + " to use another)" : " ($" + Datasets.DATA_ENV + ")") + "; your own data: --dataset folder:PATH or npz:PATH");
+                out.println("data folder: " + registry.dataRoot()
+                        + (System.getenv(Datasets.DATA_ENV) == null
+                                ? " (set $" + Datasets.DATA_ENV + " to use another)"
+                                : " ($" + Datasets.DATA_ENV + ")")
+                        + "; your own data: --dataset folder:PATH or npz:PATH");
             }
             out.flush();
             return 0;
@@ -94,11 +121,15 @@ final class DataCommand implements Runnable {
     }
 
     /** {@code ddlab data fetch NAME}. */
-    @Command(name = "fetch", mixinStandardHelpOptions = true,
-            description = {"Download a dataset from its publisher into $DDLAB_DATA/NAME (or ~/.local/share/ddlab/data/NAME):",
-                    "each file checked against its pinned SHA-256, a broken download resumed, archives unpacked.",
-                    "Nothing else in ddlab downloads. Offline, it says which URLs to get and where to put the files;",
-                    "run it again then to check them. $" + Fetcher.MIRROR_ENV + "=URL fetches every file from URL/<file>."})
+    @Command(
+            name = "fetch",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Download a dataset from its publisher into $DDLAB_DATA/NAME (or ~/.local/share/ddlab/data/NAME):",
+                "each file checked against its pinned SHA-256, a broken download resumed, archives unpacked.",
+                "Nothing else in ddlab downloads. Offline, it says which URLs to get and where to put the files;",
+                "run it again then to check them. $" + Fetcher.MIRROR_ENV + "=URL fetches every file from URL/<file>."
+            })
     static final class Fetch implements Callable<Integer> {
 
         @Parameters(paramLabel = "NAME", description = "The dataset, e.g. cifar10 (see 'ddlab data list').")
@@ -123,15 +154,24 @@ final class DataCommand implements Runnable {
             Path target = d.fetchTarget();
             Files.createDirectories(target);
             Map<String, TerminalProgress> bars = new LinkedHashMap<>();
-            Fetcher.fromEnvironment().command("ddlab data fetch " + d.name()).fetch(d.downloads(), target, (file, phase, done, total) -> {
-                TerminalProgress bar = bars.computeIfAbsent(file + phase, k -> new TerminalProgress(
-                        new Progress(file + " " + phase.name().toLowerCase(Locale.ROOT), Math.max(1, total)), err));
-                bar.update(total > 0 ? done : 0, total > 0 ? String.format(Locale.ROOT, "%.1f / %.1f MB", done / 1e6, total / 1e6)
-                        : String.format(Locale.ROOT, "%.1f MB", done / 1e6));
-            });
+            Fetcher.fromEnvironment()
+                    .command("ddlab data fetch " + d.name())
+                    .fetch(d.downloads(), target, (file, phase, done, total) -> {
+                        TerminalProgress bar = bars.computeIfAbsent(
+                                file + phase,
+                                k -> new TerminalProgress(
+                                        new Progress(
+                                                file + " " + phase.name().toLowerCase(Locale.ROOT), Math.max(1, total)),
+                                        err));
+                        bar.update(
+                                total > 0 ? done : 0,
+                                total > 0
+                                        ? String.format(Locale.ROOT, "%.1f / %.1f MB", done / 1e6, total / 1e6)
+                                        : String.format(Locale.ROOT, "%.1f MB", done / 1e6));
+                    });
             if (d.location().isEmpty()) {
-                throw new IllegalStateException("the files were fetched into " + target + " but " + d.title() + " is still incomplete: "
-                        + d.whereToGetIt());
+                throw new IllegalStateException("the files were fetched into " + target + " but " + d.title()
+                        + " is still incomplete: " + d.whereToGetIt());
             }
             out.printf(Locale.ROOT, "%s: ready in %s (%.0f MB)%n", d.title(), target, megabytes(target));
             out.flush();
@@ -150,7 +190,8 @@ final class DataCommand implements Runnable {
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
-                    }).sum();
+                    })
+                    .sum();
             return Math.round(bytes / 1e5) / 10.0;
         } catch (IOException e) {
             return 0;

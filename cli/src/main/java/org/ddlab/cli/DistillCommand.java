@@ -2,11 +2,23 @@ package org.ddlab.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.FileWriteException;
-import org.ddlab.engine.Profile;
 import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
 import org.ddlab.methods.Option;
@@ -21,38 +33,30 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-
 /**
  * {@code ddlab distill}: learn a synthetic set with any registered method, with checkpoints and resume.
  * The options of the methods and of the sampler are not written here: {@link #addMethodOptions} makes
  * one flag per option of {@link Methods} ({@code pool_size} → {@code --pool-size}), so a new method's
  * options appear on the command line and in {@code --help} without touching this class.
  */
-@Command(name = "distill", mixinStandardHelpOptions = true,
-        description = {"Distil a dataset into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png);",
-                "DIR/start.npz holds the real images the run started from.",
-                "Checkpoints go to DIR/checkpoints; an interrupted run continues with --resume DIR.",
-                "Every method's options follow, each flag marked with the methods that have it."})
+@Command(
+        name = "distill",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Distil a dataset into IPC images per class and save DIR/synthetic.npz (+ .json, grid.png);",
+            "DIR/start.npz holds the real images the run started from.",
+            "Checkpoints go to DIR/checkpoints; an interrupted run continues with --resume DIR.",
+            "Every method's options follow, each flag marked with the methods that have it."
+        })
 final class DistillCommand implements Callable<Integer> {
 
     static final class Target {
         @CommandLine.Option(names = "--out", required = true, description = "New run directory.")
         Path out;
 
-        @CommandLine.Option(names = "--resume", required = true,
+        @CommandLine.Option(
+                names = "--resume",
+                required = true,
                 description = "Continue the run in this directory from its newest checkpoint, with its settings.")
         Path resume;
     }
@@ -60,22 +64,32 @@ final class DistillCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @CommandLine.Option(names = "--method", description = "The method (default ${DEFAULT-VALUE}): see the list below.",
+    @CommandLine.Option(
+            names = "--method",
+            description = "The method (default ${DEFAULT-VALUE}): see the list below.",
             defaultValue = Methods.DEFAULT)
     String method;
 
-    @CommandLine.Option(names = "--arch", description = "The network distilled with (default convnet); the option 'architecture'.")
+    @CommandLine.Option(
+            names = "--arch",
+            description = "The network distilled with (default convnet); the option 'architecture'.")
     String arch;
 
-    @CommandLine.Option(names = "--checkpoint-every", description = "Steps between checkpoints. Default: 50; a resumed run keeps its own.")
+    @CommandLine.Option(
+            names = "--checkpoint-every",
+            description = "Steps between checkpoints. Default: 50; a resumed run keeps its own.")
     Integer checkpointEvery;
 
-    @CommandLine.Option(names = "--keep-checkpoints",
-            description = "Checkpoints kept (newest first); 0 keeps all, e.g. to evaluate the set along the run. Default: 2; a resumed "
-                    + "run keeps its own.")
+    @CommandLine.Option(
+            names = "--keep-checkpoints",
+            description =
+                    "Checkpoints kept (newest first); 0 keeps all, e.g. to evaluate the set along the run. Default: 2; a resumed "
+                            + "run keeps its own.")
     Integer keepCheckpoints;
 
-    @CommandLine.Option(names = "--budget", description = "Stop (with a checkpoint) after this wall time, e.g. 30m, 90s, 1h; resume later.")
+    @CommandLine.Option(
+            names = "--budget",
+            description = "Stop (with a checkpoint) after this wall time, e.g. 30m, 90s, 1h; resume later.")
     String budget;
 
     @Mixin
@@ -102,24 +116,33 @@ final class DistillCommand implements Callable<Integer> {
         for (Method m : methods) {
             for (Option o : m.options()) {
                 meanings.computeIfAbsent(o.name(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(o.description(), k -> new ArrayList<>()).add(m.name());
+                        .computeIfAbsent(o.description(), k -> new ArrayList<>())
+                        .add(m.name());
             }
         }
         for (Option o : methodOptions(methods).values()) {
             String text = o.description();
             if (meanings.containsKey(o.name())) {
                 List<String> parts = new ArrayList<>();
-                meanings.get(o.name()).forEach((description, owners) -> parts.add(String.join(", ", owners) + ": " + description));
+                meanings.get(o.name())
+                        .forEach((description, owners) -> parts.add(String.join(", ", owners) + ": " + description));
                 text = String.join("; ", parts);
             }
             // picocli formats descriptions: a literal % must be doubled.
             String described = (text + " (" + o.accepts() + ")").replace("%", "%%");
-            distill.addOption(OptionSpec.builder(o.flag()).paramLabel(o.type() == Option.Type.BOOLEAN ? "true|false" : "VALUE")
-                    .type(String.class).description(described).build());
+            distill.addOption(OptionSpec.builder(o.flag())
+                    .paramLabel(o.type() == Option.Type.BOOLEAN ? "true|false" : "VALUE")
+                    .type(String.class)
+                    .description(described)
+                    .build());
         }
         StringBuilder footer = new StringBuilder("%nMethods:%n");
         for (Method m : methods) {
-            footer.append("  ").append(m.name()).append("  ").append(m.summary().replace("%", "%%")).append("%n");
+            footer.append("  ")
+                    .append(m.name())
+                    .append("  ")
+                    .append(m.summary().replace("%", "%%"))
+                    .append("%n");
         }
         distill.usageMessage().footer(footer.toString());
     }
@@ -132,8 +155,8 @@ final class DistillCommand implements Callable<Integer> {
         Checkpoint.Readable readable = Checkpoint.newestReadable(dir);
         Optional<Checkpoint> latest = readable.checkpoint();
         if (target.out != null && !checkpoints.isEmpty()) {
-            throw new IllegalArgumentException(dir + " already holds a run (checkpoint at step " + checkpoints.getLast().step()
-                    + "); continue it with --resume " + dir + ", or choose a new --out");
+            throw new IllegalArgumentException(dir + " already holds a run (checkpoint at step "
+                    + checkpoints.getLast().step() + "); continue it with --resume " + dir + ", or choose a new --out");
         }
         if (target.resume != null && checkpoints.isEmpty()) {
             throw new IllegalArgumentException("no checkpoint to resume in " + Checkpoint.directoryOf(dir)
@@ -141,11 +164,14 @@ final class DistillCommand implements Callable<Integer> {
         }
         // A damaged checkpoint gives way to the newest whole one before it; the user is told which.
         if (target.resume != null && latest.isEmpty()) {
-            throw new IllegalArgumentException(readable.damaged().getFirst().getMessage() + ", and no older checkpoint in "
-                    + Checkpoint.directoryOf(dir) + " reads back; start the run again with --out and a new directory");
+            throw new IllegalArgumentException(readable.damaged().getFirst().getMessage()
+                    + ", and no older checkpoint in " + Checkpoint.directoryOf(dir)
+                    + " reads back; start the run again with --out and a new directory");
         }
-        List<String> damagedNotes = readable.damaged().stream().map(damaged -> damaged.getMessage() + "; resuming from step "
-                + latest.get().step() + ", the newest checkpoint that reads back").toList();
+        List<String> damagedNotes = readable.damaged().stream()
+                .map(damaged -> damaged.getMessage() + "; resuming from step "
+                        + latest.get().step() + ", the newest checkpoint that reads back")
+                .toList();
         if (keepCheckpoints != null && keepCheckpoints < 0) {
             throw new IllegalArgumentException("--keep-checkpoints must be 0 (all) or more, got " + keepCheckpoints);
         }
@@ -155,16 +181,22 @@ final class DistillCommand implements Callable<Integer> {
         Map<String, Object> given = givenOptions();
         Map<String, Object> config;
         if (latest.isPresent()) {
-            List<String> changed = given.keySet().stream().filter(k -> !RESUMABLE.contains(k)).toList();
+            List<String> changed =
+                    given.keySet().stream().filter(k -> !RESUMABLE.contains(k)).toList();
             if (!changed.isEmpty() || spec.commandLine().getParseResult().hasMatchedOption("--method")) {
-                throw new IllegalArgumentException("--resume continues with the run's own settings; only --steps, --budget, "
-                        + "--checkpoint-every and --keep-checkpoints may change, not " + String.join(", ", changed.isEmpty() ? List.of("method") : changed));
+                throw new IllegalArgumentException(
+                        "--resume continues with the run's own settings; only --steps, --budget, "
+                                + "--checkpoint-every and --keep-checkpoints may change, not "
+                                + String.join(", ", changed.isEmpty() ? List.of("method") : changed));
             }
             config = savedConfig(latest.get(), given);
         } else {
             Map<String, Object> options = new LinkedHashMap<>(given);
             options.put("method", method);
-            config = Methods.configure(options, profileOption.get().pick(20, 1000, 20000), data.dataset().name());
+            config = Methods.configure(
+                    options,
+                    profileOption.get().pick(20, 1000, 20000),
+                    data.dataset().name());
         }
         Duration limit = budget == null ? null : parseDuration(budget);
         Map<String, Object> record = adoptRunData(dir, latest.isPresent(), config);
@@ -175,41 +207,66 @@ final class DistillCommand implements Callable<Integer> {
         } catch (FileWriteException e) {
             // The run stopped at a file it could not write (a full disk, say); the checkpoints before it are whole.
             Optional<Checkpoint> kept = Checkpoint.latest(dir);
-            throw new IllegalStateException(e.getMessage() + ", then " + (kept.isPresent()
-                    ? "continue with --resume " + dir + " (its checkpoint of step " + kept.get().step() + " is intact)"
-                    : "start the run again with --out " + dir + " (it has no checkpoint yet)"), e);
+            throw new IllegalStateException(
+                    e.getMessage() + ", then "
+                            + (kept.isPresent()
+                                    ? "continue with --resume " + dir + " (its checkpoint of step "
+                                            + kept.get().step() + " is intact)"
+                                    : "start the run again with --out " + dir + " (it has no checkpoint yet)"),
+                    e);
         }
     }
 
     /** Runs the checked configuration in {@code dir}, holding its lock; returns the exit code. */
-    private int run(Path dir, Map<String, Object> config, Map<String, Object> record, DatasetSplits splits, Duration limit,
-                    List<String> damagedNotes) throws IOException {
+    private int run(
+            Path dir,
+            Map<String, Object> config,
+            Map<String, Object> record,
+            DatasetSplits splits,
+            Duration limit,
+            List<String> damagedNotes)
+            throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         if (record != null) {
-            AtomicFiles.write(dir.resolve("data.json"), new Gson().toJson(record).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(
+                    dir.resolve("data.json"), new Gson().toJson(record).getBytes(StandardCharsets.UTF_8));
         }
         damagedNotes.forEach(err::println);
         err.println(config.get("method") + ": " + config + " on " + splits);
         TerminalProgress[] bar = new TerminalProgress[1];
         Runner.Outcome o;
-        // From here a signal stops the run at its next step boundary, with a checkpoint, instead of ending the JVM at once.
+        // From here a signal stops the run at its next step boundary, with a checkpoint, instead of ending the JVM at
+        // once.
         try (StopSignals signals = StopSignals.install()) {
-            o = Runner.distil(config, splits, dir,
-                    new Runner.Checkpoints(checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit), Map.of(),
+            o = Runner.distil(
+                    config,
+                    splits,
+                    dir,
+                    new Runner.Checkpoints(
+                            checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit),
+                    Map.of(),
                     (d, r) -> {
                         if (bar[0] == null) {
                             bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
                         }
                         Double acc = r.figures().get("batch_accuracy");
-                        bar[0].update(r.step(), String.format(Locale.ROOT, "loss %.4f%s, %.2f s/step", r.loss(),
-                                acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc), r.seconds()));
+                        bar[0].update(
+                                r.step(),
+                                String.format(
+                                        Locale.ROOT,
+                                        "loss %.4f%s, %.2f s/step",
+                                        r.loss(),
+                                        acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc),
+                                        r.seconds()));
                         return !signals.received();
                     });
             if (signals.received() && !o.finished()) {
-                String checkpoint = Checkpoint.latest(dir).map(c -> "its checkpoint is " + c.directory()).orElse("no checkpoint");
-                err.println("distill stopped by " + signals.name() + " after step " + o.stepsDone() + " of " + o.totalSteps() + "; "
-                        + checkpoint + "; continue with --resume " + dir);
+                String checkpoint = Checkpoint.latest(dir)
+                        .map(c -> "its checkpoint is " + c.directory())
+                        .orElse("no checkpoint");
+                err.println("distill stopped by " + signals.name() + " after step " + o.stepsDone() + " of "
+                        + o.totalSteps() + "; " + checkpoint + "; continue with --resume " + dir);
                 err.flush();
                 return signals.exitCode();
             }
@@ -217,17 +274,38 @@ final class DistillCommand implements Callable<Integer> {
         if (o.resumedFrom() >= 0) {
             err.println("resumed from step " + o.resumedFrom() + " in " + dir);
         }
-        out.printf(Locale.ROOT, "%s IPC %d: %d/%d steps in %.0f s -> %s%s%n", config.get("method"), o.metadata().ipc(), o.stepsDone(),
-                o.totalSteps(), o.seconds(), o.set(), o.finished() ? "" : " (stopped early: --resume " + dir + " to go on)");
+        out.printf(
+                Locale.ROOT,
+                "%s IPC %d: %d/%d steps in %.0f s -> %s%s%n",
+                config.get("method"),
+                o.metadata().ipc(),
+                o.stepsDone(),
+                o.totalSteps(),
+                o.seconds(),
+                o.set(),
+                o.finished() ? "" : " (stopped early: --resume " + dir + " to go on)");
         Map<String, Object> extra = o.metadata().extra();
         double sampling = ((Number) extra.getOrDefault("sampling_seconds", 0.0)).doubleValue();
         if (sampling > 0) {
-            String parts = extra.get("sampling_breakdown") instanceof Map<?, ?> b && b.get("clusterings") instanceof Number n
-                    ? String.format(Locale.ROOT, " (embedding %.0f s, K-Means %.0f s; %d class clusterings)",
-                    ((Number) b.get("embedding_seconds")).doubleValue(), ((Number) b.get("kmeans_seconds")).doubleValue(), n.longValue())
-                    : "";
-            out.printf(Locale.ROOT, "sampler %s: %.0f s embedding and clustering over the run%s%s%n", extra.get("sampler"), sampling, parts,
-                    o.resumedFrom() < 0 ? String.format(Locale.ROOT, ", %.1f %% of its %.0f s", 100 * sampling / o.seconds(), o.seconds()) : "");
+            String parts =
+                    extra.get("sampling_breakdown") instanceof Map<?, ?> b && b.get("clusterings") instanceof Number n
+                            ? String.format(
+                                    Locale.ROOT,
+                                    " (embedding %.0f s, K-Means %.0f s; %d class clusterings)",
+                                    ((Number) b.get("embedding_seconds")).doubleValue(),
+                                    ((Number) b.get("kmeans_seconds")).doubleValue(),
+                                    n.longValue())
+                            : "";
+            out.printf(
+                    Locale.ROOT,
+                    "sampler %s: %.0f s embedding and clustering over the run%s%s%n",
+                    extra.get("sampler"),
+                    sampling,
+                    parts,
+                    o.resumedFrom() < 0
+                            ? String.format(
+                                    Locale.ROOT, ", %.1f %% of its %.0f s", 100 * sampling / o.seconds(), o.seconds())
+                            : "");
         }
         out.flush();
         return 0;
@@ -280,7 +358,8 @@ final class DistillCommand implements Callable<Integer> {
      * other data is an error, not a silent switch. Returns what DIR/data.json is to hold (null: a run that has none),
      * written once the run is known to fit its data.
      */
-    private Map<String, Object> adoptRunData(Path dir, boolean resuming, Map<String, Object> config) throws IOException {
+    private Map<String, Object> adoptRunData(Path dir, boolean resuming, Map<String, Object> config)
+            throws IOException {
         Path file = dir.resolve("data.json");
         Gson gson = new Gson();
         Map<String, Object> record;
@@ -288,13 +367,17 @@ final class DistillCommand implements Callable<Integer> {
             record = new LinkedHashMap<>(data.describe());
             record.put("init", config.get("init"));
         } else if (!Files.exists(file)) {
-            data.adopt(Map.of("dataset", org.ddlab.data.Datasets.DEFAULT), dir.toString()); // no data.json: the default dataset, whole training split, normalised
+            data.adopt(
+                    Map.of("dataset", org.ddlab.data.Datasets.DEFAULT),
+                    dir.toString()); // no data.json: the default dataset, whole training split, normalised
             record = null;
         } else {
-            record = new LinkedHashMap<>(gson.<Map<String, Object>>fromJson(Files.readString(file), new TypeToken<Map<String, Object>>() { }.getType()));
+            record = new LinkedHashMap<>(gson.<Map<String, Object>>fromJson(
+                    Files.readString(file), new TypeToken<Map<String, Object>>() {}.getType()));
             data.adopt(record, dir + " (see " + file + ")");
         }
-        // The checkpoint policy is the run's: a resume without the flags keeps it; one with them changes it for later resumes too.
+        // The checkpoint policy is the run's: a resume without the flags keeps it; one with them changes it for later
+        // resumes too.
         checkpointEvery = checkpointEvery != null ? checkpointEvery : recorded(record, "checkpoint_every", 50);
         keepCheckpoints = keepCheckpoints != null ? keepCheckpoints : recorded(record, "keep_checkpoints", 2);
         if (record != null) {
@@ -311,13 +394,15 @@ final class DistillCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object o) {
         if (!(o instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("the checkpoint has no run configuration; it was not written by 'ddlab distill'");
+            throw new IllegalArgumentException(
+                    "the checkpoint has no run configuration; it was not written by 'ddlab distill'");
         }
         return (Map<String, Object>) o;
     }
 
     static Duration parseDuration(String s) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*([smh]?)").matcher(s.trim().toLowerCase(Locale.ROOT));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*([smh]?)")
+                .matcher(s.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("--budget '" + s + "' is not a duration; write e.g. 90s, 30m or 2h");
         }

@@ -1,20 +1,21 @@
 package org.ddlab.cli;
 
 import com.google.gson.GsonBuilder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.ddlab.data.Dataset;
 import org.ddlab.data.Datasets;
 import org.ddlab.engine.EngineInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 /** {@code ddlab info}: engine, version, device, threads, and whether the data was found. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "Show the engine, device, threads and where each dataset is.")
 final class InfoCommand implements Callable<Integer> {
 
@@ -31,7 +32,9 @@ final class InfoCommand implements Callable<Integer> {
         Datasets registry = Datasets.standard();
         facts.put("data folder", registry.dataRoot() + " ($" + Datasets.DATA_ENV + ")");
         for (Dataset d : registry.builtIn()) {
-            facts.put(d.name(), d.location().map(Path::toString).orElse("not here ('ddlab data list' says how to get it)"));
+            facts.put(
+                    d.name(),
+                    d.location().map(Path::toString).orElse("not here ('ddlab data list' says how to get it)"));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

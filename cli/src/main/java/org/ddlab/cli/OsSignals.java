@@ -35,8 +35,7 @@ final class OsSignals {
         }
     }
 
-    private OsSignals() {
-    }
+    private OsSignals() {}
 
     /**
      * Handles signal {@code name} ({@code INT}, {@code TERM}) with {@code handler} and returns the handler it
@@ -45,8 +44,10 @@ final class OsSignals {
      * @throws IllegalArgumentException where the JVM keeps the signal to itself (e.g. started with {@code -Xrs})
      */
     static Object handle(String name, Handler handler) {
-        Object proxy = Proxy.newProxyInstance(OsSignals.class.getClassLoader(), new Class<?>[]{HANDLER}, (self, method, args) ->
-                switch (method.getName()) {
+        Object proxy = Proxy.newProxyInstance(
+                OsSignals.class.getClassLoader(),
+                new Class<?>[] {HANDLER},
+                (self, method, args) -> switch (method.getName()) {
                     case "handle" -> {
                         handler.handle((String) GET_NAME.invoke(args[0]), (Integer) GET_NUMBER.invoke(args[0]));
                         yield null;

@@ -1,7 +1,5 @@
 package org.ddlab.cli;
 
-import org.ddlab.engine.NativeMemory;
-
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.ddlab.engine.NativeMemory;
 
 /**
  * Runs the command line in a child JVM whose environment makes glibc reuse freed tensor memory
@@ -26,8 +25,7 @@ public final class Relaunch {
 
     public static final String MARKER = "DDLAB_RELAUNCHED";
 
-    private Relaunch() {
-    }
+    private Relaunch() {}
 
     /** The child's exit code when this process relaunched itself, empty when it should run the command itself. */
     static OptionalInt ifNeeded(String[] args) {
@@ -36,7 +34,9 @@ public final class Relaunch {
             return OptionalInt.empty();
         }
         NativeMemory.Policy wanted = NativeMemory.wanted(NativeMemory.Policy.REUSE);
-        if (wanted != NativeMemory.Policy.REUSE || NativeMemory.inEffect() == NativeMemory.Policy.REUSE || !NativeMemory.applies()) {
+        if (wanted != NativeMemory.Policy.REUSE
+                || NativeMemory.inEffect() == NativeMemory.Policy.REUSE
+                || !NativeMemory.applies()) {
             return OptionalInt.empty();
         }
         Optional<List<String>> command = command(args);
@@ -52,16 +52,18 @@ public final class Relaunch {
         } catch (IOException e) {
             return OptionalInt.empty();
         }
-        Thread stopChild = new Thread(() -> {
-            if (child.isAlive()) {
-                child.destroy(); // SIGTERM: the child's own shutdown runs
-                try {
-                    child.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "ddlab-relaunch");
+        Thread stopChild = new Thread(
+                () -> {
+                    if (child.isAlive()) {
+                        child.destroy(); // SIGTERM: the child's own shutdown runs
+                        try {
+                            child.waitFor();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                "ddlab-relaunch");
         Runtime.getRuntime().addShutdownHook(stopChild);
         forwardStopSignals(child);
         while (true) {
@@ -92,7 +94,9 @@ public final class Relaunch {
                 OsSignals.handle(name, (signal, number) -> {
                     try {
                         Process kill = new ProcessBuilder("kill", "-s", name, String.valueOf(child.pid()))
-                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                                .redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .start();
                         if (kill.waitFor() == 0) {
                             return;
                         }
@@ -120,8 +124,10 @@ public final class Relaunch {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary.get());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        boolean jar = classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)
-                && started.startsWith(classPath) && Files.isRegularFile(Path.of(classPath));
+        boolean jar = classPath.endsWith(".jar")
+                && !classPath.contains(File.pathSeparator)
+                && started.startsWith(classPath)
+                && Files.isRegularFile(Path.of(classPath));
         if (jar) {
             cmd.add("-jar");
             cmd.add(classPath);
@@ -136,10 +142,12 @@ public final class Relaunch {
 
     /** In the child: when the waiting parent is gone (killed outright), stop too. */
     private static void exitWithParent() {
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            System.err.println("ddlab: the launching process is gone; stopping");
-            System.exit(143);
-        }));
+        ProcessHandle.current()
+                .parent()
+                .ifPresent(parent -> parent.onExit().thenRun(() -> {
+                    System.err.println("ddlab: the launching process is gone; stopping");
+                    System.exit(143);
+                }));
     }
 
     /** For tests: the environment a relaunched child gets. */

@@ -24,8 +24,7 @@ final class StopSignals implements AutoCloseable {
     private volatile String received;
     private volatile int number;
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     /**
      * Handles SIGINT and SIGTERM until {@link #close}. Where the JVM does not let them be handled (it was

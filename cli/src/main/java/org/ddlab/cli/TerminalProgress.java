@@ -1,8 +1,7 @@
 package org.ddlab.cli;
 
-import org.ddlab.viz.Progress;
-
 import java.io.PrintWriter;
+import org.ddlab.viz.Progress;
 
 /**
  * Draws a {@link Progress} on one terminal line (carriage return, at most a few times a second), or

@@ -1,7 +1,21 @@
 package org.ddlab.cli;
 
+import static org.ddlab.cli.CommandRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.ddlab.data.Datasets;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.NpyArray;
@@ -14,22 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-
-import static org.ddlab.cli.CommandRun.run;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every way of handing ddlab something wrong ends in one line on stderr that names the culprit and says
@@ -48,6 +46,7 @@ class BadInputTest {
 
     /** The folder dataset most cases use: {@code shared/images/{train,test}/{a,b}/*.png}. */
     private static Path images;
+
     private static NDManager manager;
 
     @BeforeAll
@@ -74,7 +73,9 @@ class BadInputTest {
         for (String c : culprits) {
             assertTrue(err.contains(c), "names '" + c + "': " + err);
         }
-        assertFalse(err.contains("Exception") || err.contains("at org.") || err.contains("\tat "), "no stack trace: " + err);
+        assertFalse(
+                err.contains("Exception") || err.contains("at org.") || err.contains("\tat "),
+                "no stack trace: " + err);
         assertTrue(r.out().isBlank(), "nothing on stdout: " + r.out());
         return err;
     }
@@ -92,8 +93,13 @@ class BadInputTest {
 
     /** A plain images/labels .npz, as NumPy's {@code np.savez} writes it (no sidecar). */
     private static Path plainNpz(Path file, float[] pixels, int[] labels, int side) throws IOException {
-        Npz.write(file, Map.of("images", NpyArray.ofFloats(pixels, labels.length, 1, side, side),
-                "labels", NpyArray.ofInts(labels, labels.length)));
+        Npz.write(
+                file,
+                Map.of(
+                        "images",
+                        NpyArray.ofFloats(pixels, labels.length, 1, side, side),
+                        "labels",
+                        NpyArray.ofInts(labels, labels.length)));
         return file;
     }
 
@@ -107,17 +113,31 @@ class BadInputTest {
 
     /** A set with its sidecar, as ddlab saves one: {@code classes} named in the sidecar, made on the folder dataset. */
     private static Path savedSet(Path file, List<String> classes, int[] labels) throws IOException {
-        SyntheticSet set = SyntheticSet.of(manager.create(pixels(labels.length, SIDE), new Shape(labels.length, 1, SIDE, SIDE)),
-                labels, null, classes);
+        SyntheticSet set = SyntheticSet.of(
+                manager.create(pixels(labels.length, SIDE), new Shape(labels.length, 1, SIDE, SIDE)),
+                labels,
+                null,
+                classes);
         try (set) {
-            SyntheticSetFile.save(set, file, Metadata.of("random", Datasets.named(dataset()).name(), 0L, 0L));
+            SyntheticSetFile.save(
+                    set, file, Metadata.of("random", Datasets.named(dataset()).name(), 0L, 0L));
         }
         return file;
     }
 
     private static String[] evaluate(Path set, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--set", set.toString(), "--dataset", dataset(),
-                "--arch", "mlp", "--epochs", "1", "--repeats", "1"));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "evaluate",
+                "--set",
+                set.toString(),
+                "--dataset",
+                dataset(),
+                "--arch",
+                "mlp",
+                "--epochs",
+                "1",
+                "--repeats",
+                "1"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }
@@ -144,27 +164,87 @@ class BadInputTest {
     void ipcZeroOrNegativeIsRefusedBeforeAnyWork(@TempDir Path dir) {
         for (String ipc : List.of("0", "-3")) {
             Path out = dir.resolve("distill" + ipc);
-            refused(run("distill", "--ipc", ipc, "--dataset", dataset(), "--out", out.toString()), "'ipc'", "got " + ipc);
+            refused(
+                    run("distill", "--ipc", ipc, "--dataset", dataset(), "--out", out.toString()),
+                    "'ipc'",
+                    "got " + ipc);
             assertFalse(Files.exists(out), "a refused run writes nothing");
             Path base = dir.resolve("baseline" + ipc);
-            refused(run("baseline", "--method", "random", "--ipc", ipc, "--dataset", dataset(), "--out", base.toString()),
-                    "--ipc", "got " + ipc);
+            refused(
+                    run(
+                            "baseline",
+                            "--method",
+                            "random",
+                            "--ipc",
+                            ipc,
+                            "--dataset",
+                            dataset(),
+                            "--out",
+                            base.toString()),
+                    "--ipc",
+                    "got " + ipc);
             assertFalse(Files.exists(base), "a refused baseline writes nothing");
         }
     }
 
     @Test
     void ipcBeyondAClassIsRefusedByDistillAndBaseline(@TempDir Path dir) {
-        String line = refused(run("distill", "--method", "dm", "--ipc", "4", "--steps", "1", "--real-batch", "2",
-                "--arch", "convnet:width=4,depth=1", "--dataset", dataset(), "--out", dir.resolve("d").toString()), "4", "'a'", "3");
+        String line = refused(
+                run(
+                        "distill",
+                        "--method",
+                        "dm",
+                        "--ipc",
+                        "4",
+                        "--steps",
+                        "1",
+                        "--real-batch",
+                        "2",
+                        "--arch",
+                        "convnet:width=4,depth=1",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("d").toString()),
+                "4",
+                "'a'",
+                "3");
         assertTrue(line.contains("ipc"), line);
         assertFalse(Files.exists(dir.resolve("d")), "a refused run writes nothing");
-        refused(run("baseline", "--method", "random", "--ipc", "4", "--dataset", dataset(), "--out", dir.resolve("b").toString()),
-                "IPC 4", "'a'", "3");
+        refused(
+                run(
+                        "baseline",
+                        "--method",
+                        "random",
+                        "--ipc",
+                        "4",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("b").toString()),
+                "IPC 4",
+                "'a'",
+                "3");
         assertFalse(Files.exists(dir.resolve("b/synthetic.npz")));
         // IDC starts from ipc × factor² real images per class: IPC 1 needs 4, which a class of 3 cannot give.
-        String idc = refused(run("distill", "--method", "idc", "--ipc", "1", "--steps", "1", "--arch", "convnet:width=4,depth=1",
-                "--dataset", dataset(), "--out", dir.resolve("i").toString()), "4 real images per class", "'a'", "3");
+        String idc = refused(
+                run(
+                        "distill",
+                        "--method",
+                        "idc",
+                        "--ipc",
+                        "1",
+                        "--steps",
+                        "1",
+                        "--arch",
+                        "convnet:width=4,depth=1",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("i").toString()),
+                "4 real images per class",
+                "'a'",
+                "3");
         assertTrue(idc.contains("no ipc fits"), idc);
         assertFalse(Files.exists(dir.resolve("i")), "a refused run writes nothing");
     }
@@ -177,32 +257,88 @@ class BadInputTest {
                 continue;
             }
             Path out = dir.resolve(m.name());
-            List<String> args = new java.util.ArrayList<>(List.of("distill", "--method", m.name(), "--ipc", "1", "--steps", "1",
-                    "--real-batch", "7", "--arch", "convnet:width=4,depth=1", "--dataset", dataset(), "--out", out.toString()));
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "distill",
+                    "--method",
+                    m.name(),
+                    "--ipc",
+                    "1",
+                    "--steps",
+                    "1",
+                    "--real-batch",
+                    "7",
+                    "--arch",
+                    "convnet:width=4,depth=1",
+                    "--dataset",
+                    dataset(),
+                    "--out",
+                    out.toString()));
             if (m.name().equals("idc")) {
-                args.addAll(List.of("--factor", "1")); // IDC starts from ipc × factor² images: 1 here, so only the batch is wrong
+                args.addAll(List.of(
+                        "--factor", "1")); // IDC starts from ipc × factor² images: 1 here, so only the batch is wrong
             }
-            String line = refused(run(args.toArray(String[]::new)), "option 'real_batch' of " + m.name() + " is 7", "class 'a' has only 3");
+            String line = refused(
+                    run(args.toArray(String[]::new)),
+                    "option 'real_batch' of " + m.name() + " is 7",
+                    "class 'a' has only 3");
             // FRePo draws one batch of all classes, ⌈7 / 2⌉ = 4 of each; the others 7 of each class.
-            assertTrue(line.endsWith(m.matchesPerClass() ? "choose real_batch 3 or fewer" : "choose real_batch 6 or fewer"), line);
+            assertTrue(
+                    line.endsWith(
+                            m.matchesPerClass() ? "choose real_batch 3 or fewer" : "choose real_batch 6 or fewer"),
+                    line);
             assertEquals(!m.matchesPerClass(), line.contains("(4 real images of each class a step)"), line);
             assertFalse(Files.exists(out), "a refused run writes nothing");
         }
         // DREAM's clusters are drawn from a class too.
-        refused(run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--sampler", "dream", "--clusters", "4",
-                "--arch", "convnet:width=4,depth=1", "--dataset", dataset(), "--out", dir.resolve("dream").toString()),
-                "option 'clusters' of the dream sampler is 4", "class 'a' has only 3", "choose clusters 3 or fewer");
+        refused(
+                run(
+                        "distill",
+                        "--method",
+                        "dm",
+                        "--ipc",
+                        "1",
+                        "--steps",
+                        "1",
+                        "--sampler",
+                        "dream",
+                        "--clusters",
+                        "4",
+                        "--arch",
+                        "convnet:width=4,depth=1",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("dream").toString()),
+                "option 'clusters' of the dream sampler is 4",
+                "class 'a' has only 3",
+                "choose clusters 3 or fewer");
         assertFalse(Files.exists(dir.resolve("dream")), "a refused run writes nothing");
-        // An ablation checks every cell before its first line (its training split keeps 2 a class: 1 is for validation).
-        Path grid = Files.writeString(dir.resolve("grid.json"),
+        // An ablation checks every cell before its first line (its training split keeps 2 a class: 1 is for
+        // validation).
+        Path grid = Files.writeString(
+                dir.resolve("grid.json"),
                 "{\"base\": {\"method\": \"dm\", \"ipc\": 1, \"steps\": 1}, \"vary\": {\"real_batch\": [2, 4]}}");
-        refused(run(ablate(grid, dir.resolve("cells"))), "grid.json", "option 'real_batch' of dm is 4", "choose real_batch 2 or fewer");
+        refused(
+                run(ablate(grid, dir.resolve("cells"))),
+                "grid.json",
+                "option 'real_batch' of dm is 4",
+                "choose real_batch 2 or fewer");
         assertFalse(Files.exists(dir.resolve("cells")), "a refused ablation writes nothing");
     }
 
     @Test
     void distillStepsZeroIsRefused(@TempDir Path dir) {
-        refused(run("distill", "--steps", "0", "--dataset", dataset(), "--out", dir.resolve("r").toString()), "'steps'", "got 0");
+        refused(
+                run(
+                        "distill",
+                        "--steps",
+                        "0",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("r").toString()),
+                "'steps'",
+                "got 0");
         assertFalse(Files.exists(dir.resolve("r")));
     }
 
@@ -210,29 +346,85 @@ class BadInputTest {
 
     @Test
     void unknownMethodIsRefused(@TempDir Path dir) {
-        refused(run("distill", "--method", "nope", "--dataset", dataset(), "--out", dir.resolve("d").toString()), "'nope'", "known: frepo");
-        refused(run("baseline", "--method", "nope", "--ipc", "1", "--dataset", dataset(), "--out", dir.resolve("b").toString()),
-                "'nope'", "known: random");
+        refused(
+                run(
+                        "distill",
+                        "--method",
+                        "nope",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("d").toString()),
+                "'nope'",
+                "known: frepo");
+        refused(
+                run(
+                        "baseline",
+                        "--method",
+                        "nope",
+                        "--ipc",
+                        "1",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("b").toString()),
+                "'nope'",
+                "known: random");
     }
 
     @Test
     void unknownArchitectureIsRefused(@TempDir Path dir) throws IOException {
-        refused(run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--arch", "nonsense", "--dataset", dataset(),
-                "--out", dir.resolve("d").toString()), "'nonsense'", "convnet");
+        refused(
+                run(
+                        "distill",
+                        "--method",
+                        "dm",
+                        "--ipc",
+                        "1",
+                        "--steps",
+                        "1",
+                        "--arch",
+                        "nonsense",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("d").toString()),
+                "'nonsense'",
+                "convnet");
         assertFalse(Files.exists(dir.resolve("d")), "a refused run writes nothing");
-        Path set = plainNpz(dir.resolve("set.npz"), pixels(2, SIDE), new int[]{0, 1}, SIDE);
+        Path set = plainNpz(dir.resolve("set.npz"), pixels(2, SIDE), new int[] {0, 1}, SIDE);
         refused(run(evaluate(set, "--arch", "nonsense")), "'nonsense'", "convnet");
     }
 
     @Test
     void unknownSamplerIsRefused(@TempDir Path dir) {
-        refused(run("distill", "--sampler", "nope", "--dataset", dataset(), "--out", dir.resolve("d").toString()), "'sampler'", "nope",
+        refused(
+                run(
+                        "distill",
+                        "--sampler",
+                        "nope",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("d").toString()),
+                "'sampler'",
+                "nope",
                 "random, dream");
     }
 
     @Test
     void anOptionOfAnotherMethodIsRefused(@TempDir Path dir) {
-        refused(run("distill", "--method", "dm", "--pool-size", "3", "--dataset", dataset(), "--out", dir.resolve("d").toString()),
+        refused(
+                run(
+                        "distill",
+                        "--method",
+                        "dm",
+                        "--pool-size",
+                        "3",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        dir.resolve("d").toString()),
                 "'pool_size' is an option of frepo, not of dm");
     }
 
@@ -270,7 +462,7 @@ class BadInputTest {
 
     @Test
     void aTruncatedSetFileIsRefused(@TempDir Path dir) throws IOException {
-        Path whole = savedSet(dir.resolve("whole.npz"), CLASSES, new int[]{0, 0, 1, 1});
+        Path whole = savedSet(dir.resolve("whole.npz"), CLASSES, new int[] {0, 0, 1, 1});
         Path f = Files.write(dir.resolve("half.npz"), firstHalf(whole));
         refused(run(evaluate(f)), "half.npz", "truncated");
     }
@@ -279,28 +471,41 @@ class BadInputTest {
     void nanOrInfinitePixelsAreRefused(@TempDir Path dir) throws IOException {
         float[] x = pixels(4, SIDE);
         x[2 * SIDE * SIDE + 5] = Float.NaN;
-        refused(run(evaluate(plainNpz(dir.resolve("nan.npz"), x, new int[]{0, 0, 1, 1}, SIDE))), "nan.npz", "image 2 holds NaN");
+        refused(
+                run(evaluate(plainNpz(dir.resolve("nan.npz"), x, new int[] {0, 0, 1, 1}, SIDE))),
+                "nan.npz",
+                "image 2 holds NaN");
         x[2 * SIDE * SIDE + 5] = 0;
         x[3 * SIDE * SIDE] = Float.NEGATIVE_INFINITY;
-        refused(run(evaluate(plainNpz(dir.resolve("inf.npz"), x, new int[]{0, 0, 1, 1}, SIDE))), "inf.npz", "image 3 holds -Infinity");
+        refused(
+                run(evaluate(plainNpz(dir.resolve("inf.npz"), x, new int[] {0, 0, 1, 1}, SIDE))),
+                "inf.npz",
+                "image 3 holds -Infinity");
     }
 
     @Test
     void imagesOfAnotherShapeAreRefused(@TempDir Path dir) throws IOException {
-        Path f = plainNpz(dir.resolve("big.npz"), pixels(2, 28), new int[]{0, 1}, 28);
+        Path f = plainNpz(dir.resolve("big.npz"), pixels(2, 28), new int[] {0, 1}, 28);
         refused(run(evaluate(f)), "big.npz", "(1, 28, 28)", "(1, 8, 8)");
     }
 
     @Test
     void labelsOutOfRangeAreRefused(@TempDir Path dir) throws IOException {
-        refused(run(evaluate(plainNpz(dir.resolve("plain.npz"), pixels(3, SIDE), new int[]{0, 1, 2}, SIDE))),
-                "plain.npz", "label 2 of image 2 is out of range");
-        refused(run(evaluate(plainNpz(dir.resolve("negative.npz"), pixels(2, SIDE), new int[]{0, -1}, SIDE))),
-                "negative.npz", "negative");
+        refused(
+                run(evaluate(plainNpz(dir.resolve("plain.npz"), pixels(3, SIDE), new int[] {0, 1, 2}, SIDE))),
+                "plain.npz",
+                "label 2 of image 2 is out of range");
+        refused(
+                run(evaluate(plainNpz(dir.resolve("negative.npz"), pixels(2, SIDE), new int[] {0, -1}, SIDE))),
+                "negative.npz",
+                "negative");
         // With a sidecar, the labels are checked against the classes it lists.
-        Path sided = savedSet(dir.resolve("sided.npz"), List.of("a", "b", "c"), new int[]{0, 1, 2});
-        Files.writeString(SyntheticSetFile.sidecarOf(sided),
-                Files.readString(SyntheticSetFile.sidecarOf(sided)).replace("\"c\"", "").replace("\"b\",", "\"b\""));
+        Path sided = savedSet(dir.resolve("sided.npz"), List.of("a", "b", "c"), new int[] {0, 1, 2});
+        Files.writeString(
+                SyntheticSetFile.sidecarOf(sided),
+                Files.readString(SyntheticSetFile.sidecarOf(sided))
+                        .replace("\"c\"", "")
+                        .replace("\"b\",", "\"b\""));
         refused(run(evaluate(sided)), "sided.json", "labels go up to 2");
     }
 
@@ -313,7 +518,7 @@ class BadInputTest {
 
     @Test
     void aSidecarListingOtherClassesIsRefused(@TempDir Path dir) throws IOException {
-        Path f = savedSet(dir.resolve("other.npz"), List.of("x", "y", "z"), new int[]{0, 1, 2});
+        Path f = savedSet(dir.resolve("other.npz"), List.of("x", "y", "z"), new int[] {0, 1, 2});
         refused(run(evaluate(f)), "other.npz", "[x, y, z]", "[a, b]");
     }
 
@@ -323,12 +528,32 @@ class BadInputTest {
     void aZeroByteImageInAFolderDatasetIsRefused(@TempDir Path dir) throws IOException {
         Path root = folderDataset(dir.resolve("zero"));
         Path bad = Files.write(root.resolve("train/b/9.png"), new byte[0]);
-        refused(run("baseline", "--method", "random", "--ipc", "1", "--dataset", "folder:" + root, "--out", dir.resolve("o").toString()),
+        refused(
+                run(
+                        "baseline",
+                        "--method",
+                        "random",
+                        "--ipc",
+                        "1",
+                        "--dataset",
+                        "folder:" + root,
+                        "--out",
+                        dir.resolve("o").toString()),
                 bad.toString());
         assertFalse(Files.exists(dir.resolve("o")));
         // The first training image sets the size: it is read before the rest.
         Path first = Files.write(root.resolve("train/a/0.png"), new byte[0]);
-        refused(run("baseline", "--method", "random", "--ipc", "1", "--dataset", "folder:" + root, "--out", dir.resolve("o").toString()),
+        refused(
+                run(
+                        "baseline",
+                        "--method",
+                        "random",
+                        "--ipc",
+                        "1",
+                        "--dataset",
+                        "folder:" + root,
+                        "--out",
+                        dir.resolve("o").toString()),
                 first.toString());
     }
 
@@ -336,18 +561,55 @@ class BadInputTest {
     void aCorruptImageInAFolderDatasetIsRefused(@TempDir Path dir) throws IOException {
         Path root = folderDataset(dir.resolve("corrupt"));
         Path bad = Files.write(root.resolve("test/a/1.png"), firstHalf(root.resolve("test/a/0.png")));
-        refused(run("evaluate", "--whole", "--dataset", "folder:" + root, "--arch", "mlp", "--epochs", "1", "--repeats", "1"),
+        refused(
+                run(
+                        "evaluate",
+                        "--whole",
+                        "--dataset",
+                        "folder:" + root,
+                        "--arch",
+                        "mlp",
+                        "--epochs",
+                        "1",
+                        "--repeats",
+                        "1"),
                 bad.toString());
         Files.writeString(bad, "not a picture");
-        refused(run("evaluate", "--whole", "--dataset", "folder:" + root, "--arch", "mlp", "--epochs", "1", "--repeats", "1"),
+        refused(
+                run(
+                        "evaluate",
+                        "--whole",
+                        "--dataset",
+                        "folder:" + root,
+                        "--arch",
+                        "mlp",
+                        "--epochs",
+                        "1",
+                        "--repeats",
+                        "1"),
                 bad.toString());
     }
 
     // ---- 6: a grid file that is not a grid ----
 
     private static String[] ablate(Path grid, Path out) {
-        return new String[]{"ablate", "--grid", grid.toString(), "--out", out.toString(), "--dataset", dataset(), "--validation", "1",
-                "--arch", "mlp", "--epochs", "1", "--repeats", "1"};
+        return new String[] {
+            "ablate",
+            "--grid",
+            grid.toString(),
+            "--out",
+            out.toString(),
+            "--dataset",
+            dataset(),
+            "--validation",
+            "1",
+            "--arch",
+            "mlp",
+            "--epochs",
+            "1",
+            "--repeats",
+            "1"
+        };
     }
 
     @Test
@@ -359,7 +621,8 @@ class BadInputTest {
 
     @Test
     void aGridVaryingAnUnknownOptionIsRefused(@TempDir Path dir) throws IOException {
-        Path grid = Files.writeString(dir.resolve("grid.json"),
+        Path grid = Files.writeString(
+                dir.resolve("grid.json"),
                 "{\"base\": {\"method\": \"dm\", \"ipc\": 1, \"steps\": 1}, \"vary\": {\"learning_rate\": [0.1, 1]}}");
         refused(run(ablate(grid, dir.resolve("cells"))), "grid.json", "'learning_rate'", "known:");
         assertFalse(Files.exists(dir.resolve("cells")));
@@ -374,10 +637,27 @@ class BadInputTest {
 
     /** A finished two-step run with a checkpoint after each step (both kept). */
     private static Path tinyRun(Path dir) {
-        CommandRun r = run("distill", "--method", "dm", "--ipc", "1", "--steps", "2", "--real-batch", "2", "--arch", "convnet:width=4,depth=1",
-                "--checkpoint-every", "1", "--dataset", dataset(), "--out", dir.toString());
+        CommandRun r = run(
+                "distill",
+                "--method",
+                "dm",
+                "--ipc",
+                "1",
+                "--steps",
+                "2",
+                "--real-batch",
+                "2",
+                "--arch",
+                "convnet:width=4,depth=1",
+                "--checkpoint-every",
+                "1",
+                "--dataset",
+                dataset(),
+                "--out",
+                dir.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(Files.isDirectory(dir.resolve("checkpoints/step-000000001")) && Files.isDirectory(dir.resolve("checkpoints/step-000000002")));
+        assertTrue(Files.isDirectory(dir.resolve("checkpoints/step-000000001"))
+                && Files.isDirectory(dir.resolve("checkpoints/step-000000002")));
         return dir;
     }
 
@@ -390,7 +670,10 @@ class BadInputTest {
         Files.write(second.resolve("optimizer.npz"), firstHalf(second.resolve("optimizer.npz")));
         CommandRun r = run("distill", "--resume", runDir.toString(), "--steps", "3");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains(second + ": optimizer.npz is damaged") && r.err().contains("resuming from step 1"), r.err());
+        assertTrue(
+                r.err().contains(second + ": optimizer.npz is damaged")
+                        && r.err().contains("resuming from step 1"),
+                r.err());
         assertTrue(r.err().contains("resumed from step 1") && r.out().contains("3/3 steps"), r.out() + r.err());
 
         // Its state.json cut short: the directory is not a checkpoint, as one left by a crash mid-save.
@@ -400,12 +683,17 @@ class BadInputTest {
         assertEquals(0, s.code(), s.err());
         assertTrue(s.err().contains("resumed from step 2") && s.out().contains("4/4 steps"), s.out() + s.err());
 
-        // The resumed run wrote step 3 anew; every checkpoint damaged: nothing to fall back to, one line, nothing changed.
+        // The resumed run wrote step 3 anew; every checkpoint damaged: nothing to fall back to, one line, nothing
+        // changed.
         for (String step : List.of("step-000000004", "step-000000003")) {
             Files.writeString(checkpoints.resolve(step).resolve("optimizer.npz"), "damaged");
         }
         Map<String, Integer> before = contents(runDir);
-        refused(run("distill", "--resume", runDir.toString(), "--steps", "5"), "step-000000004", "optimizer.npz is damaged", "--out");
+        refused(
+                run("distill", "--resume", runDir.toString(), "--steps", "5"),
+                "step-000000004",
+                "optimizer.npz is damaged",
+                "--out");
         assertEquals(before, contents(runDir), "a refused resume changes no file");
     }
 
@@ -413,15 +701,40 @@ class BadInputTest {
     void distillOutIntoAnExistingRunIsRefused(@TempDir Path dir) throws IOException {
         Path runDir = tinyRun(dir.resolve("run"));
         Map<String, Integer> before = contents(runDir);
-        refused(run("distill", "--method", "dm", "--ipc", "1", "--steps", "1", "--dataset", dataset(), "--out", runDir.toString()),
-                runDir.toString(), "already holds a run", "--resume");
+        refused(
+                run(
+                        "distill",
+                        "--method",
+                        "dm",
+                        "--ipc",
+                        "1",
+                        "--steps",
+                        "1",
+                        "--dataset",
+                        dataset(),
+                        "--out",
+                        runDir.toString()),
+                runDir.toString(),
+                "already holds a run",
+                "--resume");
         assertEquals(before, contents(runDir), "the run is untouched");
     }
 
     @Test
     void theTinyDatasetEvaluatesWithGoodInput() {
         // The control: with good input, the same data and arguments as the cases above run.
-        CommandRun r = run("evaluate", "--whole", "--dataset", dataset(), "--arch", "mlp", "--epochs", "1", "--repeats", "1", "--json");
+        CommandRun r = run(
+                "evaluate",
+                "--whole",
+                "--dataset",
+                dataset(),
+                "--arch",
+                "mlp",
+                "--epochs",
+                "1",
+                "--repeats",
+                "1",
+                "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"mean\""), r.out());
     }

@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
 public final class CliProcess {
 
     /** Exit code, standard output and standard error of one command. */
-    public record Result(int code, String out, String err) {
-    }
+    public record Result(int code, String out, String err) {}
 
     /** A command still running: its process (the one a user's {@code kill} reaches), and its output so far. */
     public static final class Running {
@@ -40,7 +39,9 @@ public final class CliProcess {
 
         /** Sends the signal {@code name} ({@code INT}, {@code TERM}, …) as {@code kill -s NAME pid} does. */
         public void signal(String name) throws IOException, InterruptedException {
-            Process kill = new ProcessBuilder("kill", "-s", name, String.valueOf(pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-s", name, String.valueOf(pid()))
+                    .inheritIO()
+                    .start();
             if (kill.waitFor() != 0) {
                 throw new AssertionError("kill -s " + name + " " + pid() + " failed");
             }
@@ -62,11 +63,11 @@ public final class CliProcess {
         }
     }
 
-    private CliProcess() {
-    }
+    private CliProcess() {}
 
     /** Runs {@code ddlab args…} with these environment variables set (and DDLAB_DATASET, DDLAB_MIRROR unset unless given). */
-    public static Result run(Map<String, String> env, Path scratch, String... args) throws IOException, InterruptedException {
+    public static Result run(Map<String, String> env, Path scratch, String... args)
+            throws IOException, InterruptedException {
         return start(List.of(), env, scratch, args).awaitExit(Duration.ofSeconds(300));
     }
 
@@ -80,16 +81,23 @@ public final class CliProcess {
      * KiB ({@code ulimit -f}, inherited by the JVM it relaunches): a write beyond it fails with EFBIG ("File too large"),
      * a real failure of the file system call, as a full disk's is, without root or a small file system.
      */
-    public static Running startWithFileSizeLimit(long kib, Map<String, String> env, Path scratch, String... args) throws IOException {
+    public static Running startWithFileSizeLimit(long kib, Map<String, String> env, Path scratch, String... args)
+            throws IOException {
         // bash's ulimit -f counts 1024-byte blocks; "$0" is the limit, "$@" the command.
         return start(List.of("bash", "-c", "ulimit -f \"$0\" && exec \"$@\"", String.valueOf(kib)), env, scratch, args);
     }
 
-    private static Running start(List<String> prefix, Map<String, String> env, Path scratch, String... args) throws IOException {
+    private static Running start(List<String> prefix, Map<String, String> env, Path scratch, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
         // --enable-native-access: as the jar's manifest grants it to java -jar (JNA loads libtorch's helpers).
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(cmd);
         b.environment().remove("DDLAB_DATASET");

@@ -1,15 +1,14 @@
 package org.ddlab.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** docs/cli.md is what {@code ddlab reference} writes: a changed option without a re-written page fails here. */
 class CliReferenceTest {
@@ -19,8 +18,10 @@ class CliReferenceTest {
         Path page = repositoryRoot().resolve("docs/cli.md");
         String expected = ReferenceCommand.markdown();
         String committed = Files.isRegularFile(page) ? Files.readString(page, StandardCharsets.UTF_8) : "";
-        assertTrue(committed.equals(expected), "docs/cli.md is stale (first difference at line " + firstDifference(committed, expected)
-                + "); re-write it: java -jar cli/target/ddlab.jar reference --out docs/cli.md");
+        assertTrue(
+                committed.equals(expected),
+                "docs/cli.md is stale (first difference at line " + firstDifference(committed, expected)
+                        + "); re-write it: java -jar cli/target/ddlab.jar reference --out docs/cli.md");
     }
 
     @Test
@@ -32,7 +33,9 @@ class CliReferenceTest {
             }
         }
         assertTrue(page.contains("## `ddlab data fetch`") && page.contains("## `ddlab ablate`"), "sub-commands");
-        assertTrue(page.contains("--pool-size") && page.contains("--factor") && page.contains("--clusters"), "method options");
+        assertTrue(
+                page.contains("--pool-size") && page.contains("--factor") && page.contains("--clusters"),
+                "method options");
         // Methods registered at run time (a notebook's, a test's) are not the jar's and stay off the page.
         assertFalse(page.contains("toy-mean"), "a test's method on the page");
     }
@@ -61,6 +64,7 @@ class CliReferenceTest {
                 return dir;
             }
         }
-        throw new IllegalStateException("no directory with README.md and environment/ at or above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("no directory with README.md and environment/ at or above "
+                + Path.of("").toAbsolutePath());
     }
 }

@@ -1,23 +1,22 @@
 package org.ddlab.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.ddlab.distill.Npz;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.ddlab.distill.Npz;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The colour path end to end, as a user runs it: CIFAR-10's binary files (written here byte by byte,
@@ -29,6 +28,7 @@ class ColourEndToEndTest {
 
     @TempDir
     static Path tmp;
+
     static Path data;
 
     /** Ten classes, each a colour and a stripe direction, with noise; learnable from a few images. */
@@ -42,7 +42,8 @@ class ColourEndToEndTest {
             Files.write(dir.resolve("data_batch_" + b + ".bin"), records(r, 6));
         }
         Files.write(dir.resolve("test_batch.bin"), records(r, 5));
-        Files.writeString(dir.resolve("batches.meta.txt"),
+        Files.writeString(
+                dir.resolve("batches.meta.txt"),
                 "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n");
     }
 
@@ -66,7 +67,8 @@ class ColourEndToEndTest {
         return out;
     }
 
-    private static CliProcess.Result ddlab(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private static CliProcess.Result ddlab(Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putIfAbsent("DDLAB_DATA", data.toString());
         return CliProcess.run(all, tmp, args);
@@ -77,7 +79,8 @@ class ColourEndToEndTest {
     }
 
     private static JsonObject sidecar(Path npz) throws IOException {
-        return JsonParser.parseString(Files.readString(npz.resolveSibling(npz.getFileName().toString().replace(".npz", ".json"))))
+        return JsonParser.parseString(Files.readString(
+                        npz.resolveSibling(npz.getFileName().toString().replace(".npz", ".json"))))
                 .getAsJsonObject();
     }
 
@@ -85,45 +88,112 @@ class ColourEndToEndTest {
     void aColourDatasetGoesThroughBaselineFrepoDmAndEvaluation() throws Exception {
         CliProcess.Result list = ddlab("data", "list", "--json");
         assertEquals(0, list.code(), list.err());
-        JsonObject cifar = list.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject())
-                .filter(o -> o.get("name").getAsString().equals("cifar10")).findFirst().orElseThrow();
+        JsonObject cifar = list.out()
+                .lines()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .filter(o -> o.get("name").getAsString().equals("cifar10"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(cifar.get("present").getAsBoolean(), cifar.toString());
         assertEquals("zca", cifar.get("preprocessing").getAsString());
 
         Path base = tmp.resolve("baseline");
-        CliProcess.Result baseline = ddlab("baseline", "--dataset", "cifar10", "--method", "random", "--ipc", "2", "--out", base.toString());
+        CliProcess.Result baseline =
+                ddlab("baseline", "--dataset", "cifar10", "--method", "random", "--ipc", "2", "--out", base.toString());
         assertEquals(0, baseline.code(), baseline.err());
         JsonObject b = sidecar(base.resolve("synthetic.npz"));
         assertEquals("cifar10", b.get("dataset").getAsString());
         assertEquals("zca", b.getAsJsonObject("preprocessing").get("kind").getAsString());
         var arrays = Npz.read(base.resolve("synthetic.npz"));
-        assertEquals(List.of(3072L, 3072L), List.of(arrays.get("zca_matrix").shape()[0], arrays.get("zca_matrix").shape()[1]),
+        assertEquals(
+                List.of(3072L, 3072L),
+                List.of(
+                        arrays.get("zca_matrix").shape()[0],
+                        arrays.get("zca_matrix").shape()[1]),
                 "the whitening travels with the set");
-        assertEquals(List.of(20L, 3L, 32L, 32L), java.util.Arrays.stream(arrays.get("images").shape()).boxed().toList());
+        assertEquals(
+                List.of(20L, 3L, 32L, 32L),
+                java.util.Arrays.stream(arrays.get("images").shape()).boxed().toList());
         assertTrue(Files.size(base.resolve("grid.png")) > 1000);
 
         Path frepo = tmp.resolve("frepo");
-        CliProcess.Result f = ddlab("distill", "--dataset", "cifar10", "--method", "frepo", "--ipc", "1", "--steps", "3",
-                "--arch", "convnet:width=8,depth=2", "--real-batch", "20", "--pool-size", "2", "--out", frepo.toString());
+        CliProcess.Result f = ddlab(
+                "distill",
+                "--dataset",
+                "cifar10",
+                "--method",
+                "frepo",
+                "--ipc",
+                "1",
+                "--steps",
+                "3",
+                "--arch",
+                "convnet:width=8,depth=2",
+                "--real-batch",
+                "20",
+                "--pool-size",
+                "2",
+                "--out",
+                frepo.toString());
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains("3/3 steps"), f.out());
         Path dm = tmp.resolve("dm");
-        CliProcess.Result d = ddlab("distill", "--dataset", "cifar10", "--preprocess", "normalize", "--method", "dm", "--ipc", "1",
-                "--steps", "2", "--arch", "convnet:width=8,depth=2", "--real-batch", "6", "--out", dm.toString());
+        CliProcess.Result d = ddlab(
+                "distill",
+                "--dataset",
+                "cifar10",
+                "--preprocess",
+                "normalize",
+                "--method",
+                "dm",
+                "--ipc",
+                "1",
+                "--steps",
+                "2",
+                "--arch",
+                "convnet:width=8,depth=2",
+                "--real-batch",
+                "6",
+                "--out",
+                dm.toString());
         assertEquals(0, d.code(), d.err());
-        assertEquals("normalize", sidecar(dm.resolve("synthetic.npz")).getAsJsonObject("preprocessing").get("kind").getAsString());
+        assertEquals(
+                "normalize",
+                sidecar(dm.resolve("synthetic.npz"))
+                        .getAsJsonObject("preprocessing")
+                        .get("kind")
+                        .getAsString());
 
         for (Path set : List.of(base, frepo, dm)) {
-            CliProcess.Result e = ddlab("evaluate", "--set", set.resolve("synthetic.npz").toString(), "--arch", "convnet:width=8",
-                    "--epochs", "3", "--repeats", "1", "--json", "--profile", "quick");
+            CliProcess.Result e = ddlab(
+                    "evaluate",
+                    "--set",
+                    set.resolve("synthetic.npz").toString(),
+                    "--arch",
+                    "convnet:width=8",
+                    "--epochs",
+                    "3",
+                    "--repeats",
+                    "1",
+                    "--json",
+                    "--profile",
+                    "quick");
             assertEquals(0, e.code(), set + ": " + e.err());
             JsonObject o = JsonParser.parseString(e.out().trim()).getAsJsonObject();
             double mean = o.get("mean").getAsDouble();
             assertTrue(mean >= 0 && mean <= 1, o.toString());
         }
 
-        CliProcess.Result elsewhere = ddlab("evaluate", "--set", dm.resolve("synthetic.npz").toString(), "--dataset", "mnist",
-                "--epochs", "1", "--repeats", "1");
+        CliProcess.Result elsewhere = ddlab(
+                "evaluate",
+                "--set",
+                dm.resolve("synthetic.npz").toString(),
+                "--dataset",
+                "mnist",
+                "--epochs",
+                "1",
+                "--repeats",
+                "1");
         assertNotEquals(0, elsewhere.code());
         assertTrue(elsewhere.err().contains("made on dataset 'cifar10'"), elsewhere.err());
         assertFalse(elsewhere.err().contains("\tat "), "one line, no stack trace: " + elsewhere.err());

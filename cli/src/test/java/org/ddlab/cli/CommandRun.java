@@ -1,9 +1,8 @@
 package org.ddlab.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import picocli.CommandLine;
 
 /** One command-line invocation as a user makes it, with its exit code and what it wrote to stdout and stderr. */
 record CommandRun(int code, String out, String err) {

@@ -1,5 +1,7 @@
 package org.ddlab.cli;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A distillation long enough to be interrupted and cheap enough to finish in seconds: DM, IPC 1, {@link #STEPS}
@@ -19,18 +19,36 @@ final class InterruptibleRun {
     /** Steps of the run: enough that a signal sent after step 10 arrives long before the end. */
     static final int STEPS = 150;
 
-    private InterruptibleRun() {
-    }
+    private InterruptibleRun() {}
 
     /** {@code ddlab distill} of the run on {@code images} into {@code out}, checkpointing every {@code every} steps. */
     static String[] args(Path images, Path out, int every) {
-        return new String[]{"distill", "--method", "dm", "--ipc", "1", "--steps", String.valueOf(STEPS), "--real-batch", "2",
-                "--arch", "mlp:width=8", "--checkpoint-every", String.valueOf(every), "--dataset", "folder:" + images,
-                "--out", out.toString(), "--profile", "quick"};
+        return new String[] {
+            "distill",
+            "--method",
+            "dm",
+            "--ipc",
+            "1",
+            "--steps",
+            String.valueOf(STEPS),
+            "--real-batch",
+            "2",
+            "--arch",
+            "mlp:width=8",
+            "--checkpoint-every",
+            String.valueOf(every),
+            "--dataset",
+            "folder:" + images,
+            "--out",
+            out.toString(),
+            "--profile",
+            "quick"
+        };
     }
 
     /** The run in a JVM of its own, returned once its checkpoint of step 10 is written. */
-    static CliProcess.Running underWay(Path images, Path out, int every, Path scratch) throws IOException, InterruptedException {
+    static CliProcess.Running underWay(Path images, Path out, int every, Path scratch)
+            throws IOException, InterruptedException {
         CliProcess.Running r = CliProcess.start(Map.of(), scratch, args(images, out, every));
         Path tenth = out.resolve("checkpoints/step-000000010/state.json");
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();

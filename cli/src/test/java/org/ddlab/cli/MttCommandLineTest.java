@@ -1,23 +1,22 @@
 package org.ddlab.cli;
 
+import static org.ddlab.cli.CommandRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.ddlab.cli.CommandRun.run;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MTT end to end as a user runs it, on a tiny image folder: {@code distill --method mtt} with small expert
@@ -42,13 +41,37 @@ class MttCommandLineTest {
     @Test
     void distilsWithSmallExpertsAndEvaluatesAtTheLearnedRate(@TempDir Path dir) throws Exception {
         String data = "folder:" + stripes(dir.resolve("images"));
-        String[] mtt = {"distill", "--method", "mtt", "--experts", "2", "--max-start-epoch", "2", "--expert-epochs", "1", "--syn-steps",
-                "2", "--lr-img", "10", "--lr-teacher", "0.05", "--ipc", "1", "--steps", "2", "--arch", "convnet:width=8,depth=1",
-                "--dataset", data, "--out"};
+        String[] mtt = {
+            "distill",
+            "--method",
+            "mtt",
+            "--experts",
+            "2",
+            "--max-start-epoch",
+            "2",
+            "--expert-epochs",
+            "1",
+            "--syn-steps",
+            "2",
+            "--lr-img",
+            "10",
+            "--lr-teacher",
+            "0.05",
+            "--ipc",
+            "1",
+            "--steps",
+            "2",
+            "--arch",
+            "convnet:width=8,depth=1",
+            "--dataset",
+            data,
+            "--out"
+        };
         CommandRun first = run(concat(mtt, dir.resolve("a").toString()));
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().contains("mtt IPC 1: 2/2 steps"), first.out());
-        JsonObject sidecar = JsonParser.parseString(Files.readString(dir.resolve("a/synthetic.json"))).getAsJsonObject();
+        JsonObject sidecar = JsonParser.parseString(Files.readString(dir.resolve("a/synthetic.json")))
+                .getAsJsonObject();
         double rate = sidecar.getAsJsonObject("extra").get("syn_lr").getAsDouble();
         assertTrue(rate > 0 && rate != 0.05, "a learned rate in the metadata: " + rate);
         List<Path> files = files(experts);
@@ -58,11 +81,25 @@ class MttCommandLineTest {
         assertEquals(0, second.code(), second.err());
         assertEquals(files, files(experts), "the second run trained nothing");
 
-        CommandRun paper = run("evaluate", "--set", dir.resolve("a/synthetic.npz").toString(), "--arch", "mlp",
-                "--epochs", "2", "--repeats", "1", "--json", "--protocol", "paper");
+        CommandRun paper = run(
+                "evaluate",
+                "--set",
+                dir.resolve("a/synthetic.npz").toString(),
+                "--arch",
+                "mlp",
+                "--epochs",
+                "2",
+                "--repeats",
+                "1",
+                "--json",
+                "--protocol",
+                "paper");
         assertEquals(0, paper.code(), paper.err());
-        assertTrue(paper.err().contains("protocol: MTT's protocol: 1 run(s) of: 2 epochs, batch 256, SGD lr "
-                + String.format(java.util.Locale.ROOT, "%.3g", rate)), paper.err());
+        assertTrue(
+                paper.err()
+                        .contains("protocol: MTT's protocol: 1 run(s) of: 2 epochs, batch 256, SGD lr "
+                                + String.format(java.util.Locale.ROOT, "%.3g", rate)),
+                paper.err());
     }
 
     private static String[] concat(String[] a, String last) {
@@ -74,13 +111,17 @@ class MttCommandLineTest {
     /** Every file under {@code dir} with its modification time: a rewrite changes it. */
     private static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(Files::isRegularFile).sorted().map(p -> {
-                try {
-                    return Path.of(p + "@" + Files.getLastModifiedTime(p).toMillis());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
+            return walk.filter(Files::isRegularFile)
+                    .sorted()
+                    .map(p -> {
+                        try {
+                            return Path.of(
+                                    p + "@" + Files.getLastModifiedTime(p).toMillis());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
         }
     }
 
@@ -88,7 +129,7 @@ class MttCommandLineTest {
     private static Path stripes(Path root) throws IOException {
         java.util.Random rng = new java.util.Random(5);
         for (int c = 0; c < 2; c++) {
-            for (String split : new String[]{"train", "test"}) {
+            for (String split : new String[] {"train", "test"}) {
                 for (int i = 0; i < (split.equals("train") ? 8 : 2); i++) {
                     BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
                     for (int y = 0; y < 8; y++) {

@@ -1,11 +1,11 @@
 package org.ddlab.cli;
 
-import org.ddlab.distill.Checkpoint;
-import org.ddlab.distill.Npz;
-import org.ddlab.runs.RunLock;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.ddlab.cli.CommandRun.run;
+import static org.ddlab.cli.InterruptibleRun.STEPS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,13 +14,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.ddlab.cli.CommandRun.run;
-import static org.ddlab.cli.InterruptibleRun.STEPS;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.ddlab.distill.Checkpoint;
+import org.ddlab.distill.Npz;
+import org.ddlab.runs.RunLock;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A distillation stopped by a signal, as a user stops one: the real command line in a JVM of its own (which
@@ -63,13 +62,15 @@ class SignalsTest {
         List<String> lines = InterruptibleRun.ddlabLines(r.err());
         assertTrue(lines.getFirst().startsWith("dm: {method=dm"), "the run's first line is still there: " + lines);
         String last = lines.getLast();
-        Matcher m = Pattern.compile("distill stopped by SIG" + signal + " after step (\\d+) of " + STEPS + "; its checkpoint is (\\S+); "
-                + "continue with --resume " + Pattern.quote(out.toString())).matcher(last);
+        Matcher m = Pattern.compile("distill stopped by SIG" + signal + " after step (\\d+) of " + STEPS
+                        + "; its checkpoint is (\\S+); " + "continue with --resume " + Pattern.quote(out.toString()))
+                .matcher(last);
         assertTrue(m.matches(), "one line says it stopped and how to go on: " + last);
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("error:")), "stopping is not an error: " + lines);
 
-        // It stopped at a step boundary after the signal, with a checkpoint of that step, whole, and no half-written file.
+        // It stopped at a step boundary after the signal, with a checkpoint of that step, whole, and no half-written
+        // file.
         long step = Long.parseLong(m.group(1));
         assertTrue(step >= 10 && step < STEPS, "stopped between step 10 and the end: " + step);
         List<Checkpoint> checkpoints = Checkpoint.list(out);
@@ -81,12 +82,16 @@ class SignalsTest {
         }
         assertEquals(List.of(), InterruptibleRun.temporaries(out), "no temporary file left");
 
-        // Resumed, it finishes with the set an uninterrupted run makes (to the tolerance of the resume tests of the methods).
+        // Resumed, it finishes with the set an uninterrupted run makes (to the tolerance of the resume tests of the
+        // methods).
         CommandRun resumed = run("distill", "--resume", out.toString(), "--checkpoint-every", "1000");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("resumed from step " + step + " in " + out), resumed.err());
         assertTrue(resumed.out().contains(STEPS + "/" + STEPS + " steps"), resumed.out());
-        assertArrayEquals(uninterrupted, Npz.read(out.resolve("synthetic.npz")).get("images").floats(), 1e-5f);
+        assertArrayEquals(
+                uninterrupted,
+                Npz.read(out.resolve("synthetic.npz")).get("images").floats(),
+                1e-5f);
     }
 
     @Test
@@ -115,6 +120,9 @@ class SignalsTest {
         CommandRun resumed = run("distill", "--resume", out.toString(), "--checkpoint-every", "1000");
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains(STEPS + "/" + STEPS + " steps"), resumed.out());
-        assertArrayEquals(uninterrupted, Npz.read(out.resolve("synthetic.npz")).get("images").floats(), 1e-5f);
+        assertArrayEquals(
+                uninterrupted,
+                Npz.read(out.resolve("synthetic.npz")).get("images").floats(),
+                1e-5f);
     }
 }

@@ -1,11 +1,11 @@
 package org.ddlab.cli;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * An image-folder dataset small enough that a command runs on it in about a second: {@code root/train/<class>/}
@@ -13,8 +13,7 @@ import java.util.List;
  */
 final class TinyImageFolder {
 
-    private TinyImageFolder() {
-    }
+    private TinyImageFolder() {}
 
     /** {@code trainPerClass} training and two test images of {@code side}×{@code side} pixels per class. */
     static Path write(Path root, int side, int trainPerClass, List<String> classes) throws IOException {

@@ -1,13 +1,9 @@
 package org.ddlab.data;
 
-import com.google.gson.JsonParser;
-import org.ddlab.cli.CliProcess;
-import org.ddlab.distill.NpyArray;
-import org.ddlab.distill.Npz;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
+import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -17,9 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.ddlab.cli.CliProcess;
+import org.ddlab.distill.NpyArray;
+import org.ddlab.distill.Npz;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every dataset of the registry, from files written byte by byte in its official format, through the
@@ -42,11 +41,16 @@ class OfficialFormatsEndToEndTest {
     private void writeCifar100(Path dir) throws Exception {
         Files.createDirectories(dir);
         for (String split : List.of("train", "test")) {
-            int[][] labels = IntStream.range(0, 100).mapToObj(i -> new int[]{i / 5, i}).toArray(int[][]::new);
+            int[][] labels =
+                    IntStream.range(0, 100).mapToObj(i -> new int[] {i / 5, i}).toArray(int[][]::new);
             Files.write(dir.resolve(split + ".bin"), CifarBinaryTest.records(split.equals("train") ? 0 : 100, labels));
         }
-        Files.writeString(dir.resolve("fine_label_names.txt"), IntStream.range(0, 100).mapToObj(i -> "fine" + i).collect(Collectors.joining("\n")) + "\n");
-        Files.writeString(dir.resolve("coarse_label_names.txt"), IntStream.range(0, 20).mapToObj(i -> "coarse" + i).collect(Collectors.joining("\n")) + "\n");
+        Files.writeString(
+                dir.resolve("fine_label_names.txt"),
+                IntStream.range(0, 100).mapToObj(i -> "fine" + i).collect(Collectors.joining("\n")) + "\n");
+        Files.writeString(
+                dir.resolve("coarse_label_names.txt"),
+                IntStream.range(0, 20).mapToObj(i -> "coarse" + i).collect(Collectors.joining("\n")) + "\n");
     }
 
     /** SVHN's layout: X uint8 [32, 32, 3, N] column-major, y double [N, 1] with 10 for the digit 0. */
@@ -56,8 +60,9 @@ class OfficialFormatsEndToEndTest {
             x[i] = (byte) ((i * 7 + (i / 3072) * 13) & 0xFF); // column-major: image i / 3072, each different
         }
         double[] y = IntStream.range(0, n).mapToDouble(i -> i % 10 + 1).toArray();
-        return MatFiles.file(MatFiles.matrix("X", MatFiles.MX_UINT8, new int[]{32, 32, 3, n}, MatFiles.MI_UINT8, x),
-                MatFiles.matrix("y", MatFiles.MX_DOUBLE, new int[]{n, 1}, MatFiles.MI_DOUBLE, MatFiles.doubles(y)));
+        return MatFiles.file(
+                MatFiles.matrix("X", MatFiles.MX_UINT8, new int[] {32, 32, 3, n}, MatFiles.MI_UINT8, x),
+                MatFiles.matrix("y", MatFiles.MX_DOUBLE, new int[] {n, 1}, MatFiles.MI_DOUBLE, MatFiles.doubles(y)));
     }
 
     private void writeFolder(Path root) throws Exception {
@@ -81,8 +86,17 @@ class OfficialFormatsEndToEndTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (i % 13) / 13f;
         }
-        Npz.write(file, Map.of("x_train", NpyArray.ofFloats(x, 8, 16, 16), "y_train", NpyArray.ofInts(new int[]{0, 1, 0, 1, 0, 1, 0, 1}, 8),
-                "x_test", NpyArray.ofFloats(x, 8, 16, 16), "y_test", NpyArray.ofInts(new int[]{1, 0, 1, 0, 1, 0, 1, 0}, 8)));
+        Npz.write(
+                file,
+                Map.of(
+                        "x_train",
+                        NpyArray.ofFloats(x, 8, 16, 16),
+                        "y_train",
+                        NpyArray.ofInts(new int[] {0, 1, 0, 1, 0, 1, 0, 1}, 8),
+                        "x_test",
+                        NpyArray.ofFloats(x, 8, 16, 16),
+                        "y_test",
+                        NpyArray.ofInts(new int[] {1, 0, 1, 0, 1, 0, 1, 0}, 8)));
     }
 
     @Test
@@ -97,22 +111,60 @@ class OfficialFormatsEndToEndTest {
         writeNpz(tmp.resolve("mine.npz"));
         Map<String, String> env = Map.of("DDLAB_DATA", data.toString());
         List<String> failures = new ArrayList<>();
-        Map<String, String> preprocessing = Map.of("mnist", "normalize", "cifar100", "zca", "cifar100-coarse", "zca", "svhn", "zca",
-                "folder:" + tmp.resolve("pets"), "normalize", "npz:" + tmp.resolve("mine.npz"), "normalize");
+        Map<String, String> preprocessing = Map.of(
+                "mnist",
+                "normalize",
+                "cifar100",
+                "zca",
+                "cifar100-coarse",
+                "zca",
+                "svhn",
+                "zca",
+                "folder:" + tmp.resolve("pets"),
+                "normalize",
+                "npz:" + tmp.resolve("mine.npz"),
+                "normalize");
         for (Map.Entry<String, String> e : preprocessing.entrySet()) {
             String dataset = e.getKey();
             Path out = tmp.resolve("sets").resolve(dataset.replaceAll("[^a-z0-9-]", "_"));
-            CliProcess.Result base = CliProcess.run(env, tmp, "baseline", "--dataset", dataset, "--method", "random", "--ipc", "1",
-                    "--out", out.toString());
+            CliProcess.Result base = CliProcess.run(
+                    env,
+                    tmp,
+                    "baseline",
+                    "--dataset",
+                    dataset,
+                    "--method",
+                    "random",
+                    "--ipc",
+                    "1",
+                    "--out",
+                    out.toString());
             if (base.code() != 0) {
                 failures.add(dataset + " baseline: " + base.err());
                 continue;
             }
-            var sidecar = JsonParser.parseString(Files.readString(out.resolve("synthetic.json"))).getAsJsonObject();
+            var sidecar = JsonParser.parseString(Files.readString(out.resolve("synthetic.json")))
+                    .getAsJsonObject();
             assertEquals(Datasets.named(dataset).name(), sidecar.get("dataset").getAsString(), dataset);
-            assertEquals(e.getValue(), sidecar.getAsJsonObject("preprocessing").get("kind").getAsString(), dataset);
-            CliProcess.Result eval = CliProcess.run(env, tmp, "evaluate", "--set", out.resolve("synthetic.npz").toString(),
-                    "--arch", "mlp:width=16", "--epochs", "1", "--repeats", "1", "--profile", "quick", "--json");
+            assertEquals(
+                    e.getValue(),
+                    sidecar.getAsJsonObject("preprocessing").get("kind").getAsString(),
+                    dataset);
+            CliProcess.Result eval = CliProcess.run(
+                    env,
+                    tmp,
+                    "evaluate",
+                    "--set",
+                    out.resolve("synthetic.npz").toString(),
+                    "--arch",
+                    "mlp:width=16",
+                    "--epochs",
+                    "1",
+                    "--repeats",
+                    "1",
+                    "--profile",
+                    "quick",
+                    "--json");
             if (eval.code() != 0) {
                 failures.add(dataset + " evaluate: " + eval.err());
             }

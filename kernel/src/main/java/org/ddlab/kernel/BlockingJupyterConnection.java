@@ -1,5 +1,9 @@
 package org.ddlab.kernel;
 
+import java.io.IOException;
+import java.nio.channels.Selector;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellChannel;
 import org.dflib.jjava.jupyter.channels.ShellHandler;
@@ -10,11 +14,6 @@ import org.dflib.jjava.jupyter.messages.publish.PublishStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
-
-import java.io.IOException;
-import java.nio.channels.Selector;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * jjava's connection with request loops that wake when a request arrives. jjava's shell and control
@@ -106,7 +105,10 @@ final class BlockingJupyterConnection extends JupyterConnection {
         try {
             handler.handle(env, message);
         } catch (Exception e) {
-            LOG.warn("Unhandled exception handling {}: {}", message.getHeader().getType().getName(), e.toString());
+            LOG.warn(
+                    "Unhandled exception handling {}: {}",
+                    message.getHeader().getType().getName(),
+                    e.toString());
         } finally {
             env.resolveDeferrals();
         }
@@ -154,7 +156,11 @@ final class BlockingJupyterConnection extends JupyterConnection {
                     } catch (RuntimeException e) {
                         // A reply that cannot be sent (the connection closed under a long cell) or a failing deferral.
                         if (running) {
-                            LOG.warn("{}: handling {} failed: {}", getName(), message.getHeader().getType().getName(), e.toString());
+                            LOG.warn(
+                                    "{}: handling {} failed: {}",
+                                    getName(),
+                                    message.getHeader().getType().getName(),
+                                    e.toString());
                         }
                     }
                 }

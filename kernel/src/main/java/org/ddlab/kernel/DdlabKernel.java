@@ -2,6 +2,13 @@ package org.ddlab.kernel;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.ddlab.kernel.eval.JShellEvaluator;
 import org.ddlab.kernel.eval.KernelException;
 import org.ddlab.kernel.render.Renderers;
@@ -15,24 +22,16 @@ import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.kernel.util.TextColor;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
-import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
-import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The Jupyter side of the ddlab kernel: jjava's {@link BaseKernel} does the messaging, a
@@ -57,16 +56,27 @@ public final class DdlabKernel extends BaseKernel {
     }
 
     private DdlabKernel(CompletableFuture<JShellEvaluator> evaluator) {
-        super(NAME, version(), languageInfo(),
-                List.of(new HelpLink("ddlab README", "https://github.com/ddlab/ddlab#readme"),
+        super(
+                NAME,
+                version(),
+                languageInfo(),
+                List.of(
+                        new HelpLink("ddlab README", "https://github.com/ddlab/ddlab#readme"),
                         new HelpLink("DJL documentation", "https://docs.djl.ai/"),
-                        new HelpLink("DJL NDArray API", "https://javadoc.io/doc/ai.djl/api/latest/ai/djl/ndarray/NDArray.html"),
-                        new HelpLink("Java API", "https://docs.oracle.com/en/java/javase/" + Runtime.version().feature() + "/docs/api/")),
+                        new HelpLink(
+                                "DJL NDArray API",
+                                "https://javadoc.io/doc/ai.djl/api/latest/ai/djl/ndarray/NDArray.html"),
+                        new HelpLink(
+                                "Java API",
+                                "https://docs.oracle.com/en/java/javase/"
+                                        + Runtime.version().feature() + "/docs/api/")),
                 new InMemoryHistory(),
                 new JupyterIO(StandardCharsets.UTF_8),
                 new CommManager(),
                 Renderers.registerAll(new Renderer()),
-                null, null, false,
+                null,
+                null,
+                false,
                 new StringStyler.Builder()
                         .addPrimaryStyle(TextColor.BOLD_RED_FG)
                         .addSecondaryStyle(TextColor.RED_FG)
@@ -208,8 +218,13 @@ public final class DdlabKernel extends BaseKernel {
         @SuppressWarnings("unused") // serialised by Gson
         private final String status = "ok";
 
-        KernelInfoReplyWithStatus(String protocolVersion, String implementation, String implementationVersion,
-                                  LanguageInfo languageInfo, String banner, List<HelpLink> helpLinks) {
+        KernelInfoReplyWithStatus(
+                String protocolVersion,
+                String implementation,
+                String implementationVersion,
+                LanguageInfo languageInfo,
+                String banner,
+                List<HelpLink> helpLinks) {
             super(protocolVersion, implementation, implementationVersion, languageInfo, banner, helpLinks);
         }
     }
@@ -217,8 +232,8 @@ public final class DdlabKernel extends BaseKernel {
     @Override
     protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> request) {
         env.setBusyDeferIdle();
-        KernelInfoReply reply = new KernelInfoReplyWithStatus(Header.PROTOCOL_VERISON, NAME, getVersion(),
-                getLanguageInfo(), getBanner(), getHelpLinks());
+        KernelInfoReply reply = new KernelInfoReplyWithStatus(
+                Header.PROTOCOL_VERISON, NAME, getVersion(), getLanguageInfo(), getBanner(), getHelpLinks());
         env.reply(reply);
     }
 
@@ -231,7 +246,9 @@ public final class DdlabKernel extends BaseKernel {
         static HistoryReplyContent of(List<HistoryEntry> entries) {
             List<List<Object>> tuples = new ArrayList<>();
             for (HistoryEntry e : entries) {
-                tuples.add(List.of(e.getSession(), e.getCellNumber(),
+                tuples.add(List.of(
+                        e.getSession(),
+                        e.getCellNumber(),
                         e.hasOutput() ? List.of(e.getInput(), e.getOutput()) : e.getInput()));
             }
             return new HistoryReplyContent("ok", tuples);
@@ -264,7 +281,8 @@ public final class DdlabKernel extends BaseKernel {
             }
         };
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Message<?> reply = new Message(message, MessageType.HISTORY_REPLY, HistoryReplyContent.of(entries == null ? List.of() : entries));
+        Message<?> reply = new Message(
+                message, MessageType.HISTORY_REPLY, HistoryReplyContent.of(entries == null ? List.of() : entries));
         env.reply(reply);
     }
 

@@ -1,14 +1,13 @@
 package org.ddlab.kernel;
 
-import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
-import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 
 /**
  * The cells this kernel ran, kept in memory for Jupyter's history requests (tail, range,
@@ -19,8 +18,7 @@ public final class InMemoryHistory implements HistoryManager {
     /** Session number reported to clients; they only compare it with itself. */
     static final int SESSION = 1;
 
-    private record Cell(int number, String input, String output) {
-    }
+    private record Cell(int number, String input, String output) {}
 
     private final List<Cell> cells = new ArrayList<>();
 
@@ -35,7 +33,8 @@ public final class InMemoryHistory implements HistoryManager {
     }
 
     @Override
-    public synchronized List<HistoryEntry> lookupRange(int sessionOffset, int startCell, int endCell, Set<ResultFlag> flags) {
+    public synchronized List<HistoryEntry> lookupRange(
+            int sessionOffset, int startCell, int endCell, Set<ResultFlag> flags) {
         if (sessionOffset != 0 && sessionOffset != SESSION) {
             return List.of();
         }

@@ -1,7 +1,6 @@
 package org.ddlab.kernel;
 
 import com.google.gson.GsonBuilder;
-
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +49,7 @@ public final class KernelSpecInstaller {
             "-XX:MaxDirectMemorySize=256m",
             "-Xss4m");
 
-    private KernelSpecInstaller() {
-    }
+    private KernelSpecInstaller() {}
 
     public static void main(String[] args) throws IOException {
         Path dir = null;
@@ -79,7 +77,8 @@ public final class KernelSpecInstaller {
         if (dir == null) {
             fail("--dir <jupyter kernels dir> is required");
         }
-        Path spec = install(dir, java != null ? java : currentJava(), classpath != null ? classpath : defaultClasspath(), jvmOpts);
+        Path spec = install(
+                dir, java != null ? java : currentJava(), classpath != null ? classpath : defaultClasspath(), jvmOpts);
         System.out.println("Installed kernelspec " + spec);
     }
 
@@ -90,15 +89,22 @@ public final class KernelSpecInstaller {
 
     /** The java binary running this installer, absolute. */
     static String currentJava() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** {@code <dir of ddlab-kernel.jar>/ddlab-kernel.jar:<dir>/lib/*}. */
     static String defaultClasspath() {
         try {
-            Path jar = Path.of(KernelSpecInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path jarDir = Files.isDirectory(jar) ? jar.getParent() : jar.getParent(); // classes dir in a dev build: target/
+            Path jar = Path.of(KernelSpecInstaller.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            Path jarDir =
+                    Files.isDirectory(jar) ? jar.getParent() : jar.getParent(); // classes dir in a dev build: target/
             return jarDir.resolve("ddlab-kernel.jar").toAbsolutePath() + java.io.File.pathSeparator
                     + jarDir.resolve("lib").toAbsolutePath() + "/*";
         } catch (URISyntaxException e) {
@@ -107,7 +113,8 @@ public final class KernelSpecInstaller {
     }
 
     /** Writes {@code <kernelsDir>/ddlab/kernel.json} atomically; returns its path. */
-    public static Path install(Path kernelsDir, String java, String classpath, List<String> extraJvmOpts) throws IOException {
+    public static Path install(Path kernelsDir, String java, String classpath, List<String> extraJvmOpts)
+            throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(java).toAbsolutePath().toString());
         argv.addAll(DEFAULT_JVM_OPTS);
@@ -137,7 +144,13 @@ public final class KernelSpecInstaller {
         Files.createDirectories(dir);
         Path target = dir.resolve("kernel.json");
         Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");
-        Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec) + "\n",
+        Files.writeString(
+                tmp,
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .disableHtmlEscaping()
+                                .create()
+                                .toJson(spec) + "\n",
                 StandardCharsets.UTF_8);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,17 +1,15 @@
 package org.ddlab.kernel;
 
-import org.dflib.jjava.jupyter.channels.JupyterConnection;
-import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
 /** Entry point Jupyter runs: {@code java ... org.ddlab.kernel.Main <connection file>}. */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
@@ -20,10 +18,11 @@ public final class Main {
         }
         // Charts render off-screen; slf4j-simple would otherwise log INFO lines into the notebook's log.
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.setProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-        System.setProperty("org.slf4j.simpleLogger.logFile",
-                System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
+        System.setProperty(
+                "org.slf4j.simpleLogger.logFile", System.getProperty("org.slf4j.simpleLogger.logFile", "System.err"));
 
         String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         KernelConnectionProperties props = KernelConnectionProperties.parse(json);

@@ -1,11 +1,10 @@
 package org.ddlab.kernel;
 
+import java.util.UUID;
 import org.ddlab.kernel.render.Renderers;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
-
-import java.util.UUID;
 
 /**
  * The notebook API, with IJava's signatures; every cell has {@code import static
@@ -16,8 +15,7 @@ public final class Notebook {
 
     private static final Renderer STANDALONE = Renderers.registerAll(new Renderer());
 
-    private Notebook() {
-    }
+    private Notebook() {}
 
     private static BaseKernel kernel() {
         try {
@@ -52,7 +50,8 @@ public final class Notebook {
     }
 
     private static String show(DisplayData data) {
-        String id = data.hasDisplayId() ? data.getDisplayId() : UUID.randomUUID().toString();
+        String id =
+                data.hasDisplayId() ? data.getDisplayId() : UUID.randomUUID().toString();
         // A copy: a DisplayData passed in by the user must not have its id changed under them.
         DisplayData copy = new DisplayData();
         copy.assign(data);

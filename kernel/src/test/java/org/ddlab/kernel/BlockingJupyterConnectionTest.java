@@ -1,5 +1,17 @@
 package org.ddlab.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.dflib.jjava.jupyter.channels.JupyterSocket;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.messages.HMACGenerator;
@@ -18,19 +30,6 @@ import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The request loops of {@link BlockingJupyterConnection}, with a ZeroMQ client in this JVM and handlers
  * that only reply: a request is handled when it arrives (jjava's loops slept 50 ms between polls), control
@@ -48,8 +47,8 @@ class BlockingJupyterConnectionTest {
     @BeforeEach
     void connect() throws Exception {
         int[] ports = freePorts(5);
-        props = new KernelConnectionProperties("127.0.0.1", ports[0], ports[1], ports[2], ports[3], ports[4],
-                "tcp", "hmac-sha256", KEY);
+        props = new KernelConnectionProperties(
+                "127.0.0.1", ports[0], ports[1], ports[2], ports[3], ports[4], "tcp", "hmac-sha256", KEY);
         connection = new BlockingJupyterConnection(props);
         clientContext = ZMQ.context(1);
     }
@@ -105,7 +104,9 @@ class BlockingJupyterConnectionTest {
         shell.sendMessage(request(MessageType.IS_COMPLETE_REQUEST, new IsCompleteRequest("while (true) {}")));
         control.sendMessage(request(MessageType.INTERRUPT_REQUEST, new InterruptRequest()));
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            assertEquals(MessageType.INTERRUPT_REPLY, control.readMessage().getHeader().getType());
+            assertEquals(
+                    MessageType.INTERRUPT_REPLY,
+                    control.readMessage().getHeader().getType());
             Message<?> reply = shell.readMessage();
             assertEquals(IsCompleteReply.Status.VALID_CODE, ((IsCompleteReply) reply.getContent()).getStatus());
         });
@@ -128,13 +129,17 @@ class BlockingJupyterConnectionTest {
 
     /** A DEALER socket that speaks jjava's wire format, connected to a port of the connection. */
     private JupyterSocket client(int port) throws Exception {
-        JupyterSocket socket = new JupyterSocket(clientContext, SocketType.DEALER, new HMACGenerator("hmac-sha256", KEY),
-                LoggerFactory.getLogger("test-client")) {
-            @Override
-            public void bind(KernelConnectionProperties p) {
-                throw new UnsupportedOperationException("a client connects");
-            }
-        };
+        JupyterSocket socket =
+                new JupyterSocket(
+                        clientContext,
+                        SocketType.DEALER,
+                        new HMACGenerator("hmac-sha256", KEY),
+                        LoggerFactory.getLogger("test-client")) {
+                    @Override
+                    public void bind(KernelConnectionProperties p) {
+                        throw new UnsupportedOperationException("a client connects");
+                    }
+                };
         socket.connect("tcp://127.0.0.1:" + port);
         clients.add(socket);
         return socket;

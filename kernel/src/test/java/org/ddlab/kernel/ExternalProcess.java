@@ -15,26 +15,33 @@ record ExternalProcess(int exitCode, String output) {
     static final String PYTHON = System.getenv().getOrDefault("DDLAB_PYTHON", "/usr/bin/python3");
 
     static Path repo() {
-        return Path.of(System.getProperty("ddlab.repo.dir", "..")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("ddlab.repo.dir", ".."))
+                .toAbsolutePath()
+                .normalize();
     }
 
     static Path kernelTarget() {
-        return Path.of(System.getProperty("ddlab.kernel.dir", "target")).toAbsolutePath().normalize();
+        return Path.of(System.getProperty("ddlab.kernel.dir", "target"))
+                .toAbsolutePath()
+                .normalize();
     }
 
     static ExternalProcess run(List<String> command, Map<String, String> env, Path dir, long timeoutSeconds)
             throws IOException, InterruptedException {
         Path log = Files.createTempFile("ddlab-it", ".log");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return new ExternalProcess(-1, "timed out after " + timeoutSeconds + " s\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
+                return new ExternalProcess(
+                        -1,
+                        "timed out after " + timeoutSeconds + " s\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
             return new ExternalProcess(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } finally {
@@ -47,8 +54,19 @@ record ExternalProcess(int exitCode, String output) {
         Path target = kernelTarget();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = target.resolve("ddlab-kernel.jar") + ":" + target.resolve("lib") + "/*";
-        ExternalProcess r = run(List.of(java, "-cp", cp, "org.ddlab.kernel.KernelSpecInstaller",
-                "--dir", jupyterPath.resolve("kernels").toString(), "--java", java), Map.of(), target, 60);
+        ExternalProcess r = run(
+                List.of(
+                        java,
+                        "-cp",
+                        cp,
+                        "org.ddlab.kernel.KernelSpecInstaller",
+                        "--dir",
+                        jupyterPath.resolve("kernels").toString(),
+                        "--java",
+                        java),
+                Map.of(),
+                target,
+                60);
         if (r.exitCode() != 0) {
             throw new IllegalStateException("kernelspec install failed:\n" + r.output());
         }

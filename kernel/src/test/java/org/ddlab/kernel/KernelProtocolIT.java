@@ -1,15 +1,14 @@
 package org.ddlab.kernel;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Jupyter protocol suite (python3-jupyter-kernel-test) against the packaged kernel,
@@ -30,14 +29,27 @@ class KernelProtocolIT {
         Path runtime = Files.createDirectories(tmp.resolve("runtime"));
         Path script = ExternalProcess.repo().resolve("kernel/src/test/python/test_ddlab_kernel.py");
         ExternalProcess r = ExternalProcess.run(
-                List.of(ExternalProcess.PYTHON, "-m", "unittest", "-v", script.getFileName().toString().replace(".py", "")),
-                Map.of("JUPYTER_PATH", jupyterPath.toString(),
-                        "JUPYTER_RUNTIME_DIR", runtime.toString(),
-                        "JUPYTER_DATA_DIR", tmp.resolve("data").toString(),
-                        "JUPYTER_CONFIG_DIR", tmp.resolve("config").toString(),
-                        "IPYTHONDIR", tmp.resolve("ipython").toString(),
-                        "PYTHONDONTWRITEBYTECODE", "1"),
-                script.getParent(), 600);
+                List.of(
+                        ExternalProcess.PYTHON,
+                        "-m",
+                        "unittest",
+                        "-v",
+                        script.getFileName().toString().replace(".py", "")),
+                Map.of(
+                        "JUPYTER_PATH",
+                        jupyterPath.toString(),
+                        "JUPYTER_RUNTIME_DIR",
+                        runtime.toString(),
+                        "JUPYTER_DATA_DIR",
+                        tmp.resolve("data").toString(),
+                        "JUPYTER_CONFIG_DIR",
+                        tmp.resolve("config").toString(),
+                        "IPYTHONDIR",
+                        tmp.resolve("ipython").toString(),
+                        "PYTHONDONTWRITEBYTECODE",
+                        "1"),
+                script.getParent(),
+                600);
         System.out.println(r.output());
         assertEquals(0, r.exitCode(), "jupyter_kernel_test failed:\n" + r.output());
     }

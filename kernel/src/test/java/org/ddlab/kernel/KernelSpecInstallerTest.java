@@ -1,22 +1,22 @@
 package org.ddlab.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KernelSpecInstallerTest {
 
     @Test
     void writesKernelJson(@TempDir Path dir) throws Exception {
-        Path spec = KernelSpecInstaller.install(dir, "/opt/java/bin/java", "/k/ddlab-kernel.jar:/k/lib/*", List.of("-Dx=y"));
+        Path spec = KernelSpecInstaller.install(
+                dir, "/opt/java/bin/java", "/k/ddlab-kernel.jar:/k/lib/*", List.of("-Dx=y"));
         assertEquals(dir.resolve("ddlab/kernel.json"), spec);
         JsonObject json = JsonParser.parseString(Files.readString(spec)).getAsJsonObject();
         assertEquals("Java (ddlab)", json.get("display_name").getAsString());
@@ -42,7 +42,10 @@ class KernelSpecInstallerTest {
         h.add(3, "6 * 7", "42");
         assertEquals(2, h.lookupTail(2).size());
         assertEquals(2, h.search("6 * ?", 10).size());
-        assertEquals(1, h.search("6 * ?", 10, org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.UNIQUE).size());
+        assertEquals(
+                1,
+                h.search("6 * ?", 10, org.dflib.jjava.jupyter.kernel.history.HistoryManager.ResultFlag.UNIQUE)
+                        .size());
         assertEquals(1, h.lookupRange(1, 2, 3).size());
     }
 }

@@ -6,6 +6,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.ddlab.data.Dataset;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.Datasets;
@@ -24,18 +35,6 @@ import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-
 /**
  * Runs an {@link AblationGrid}: each cell is distilled, then scored with the evaluation protocol,
  * and its result is cached on disk under a directory named after everything that decides it (the
@@ -52,7 +51,7 @@ public final class Ablation {
 
     /** Progress of a running grid. */
     public interface Listener {
-        Listener NONE = (cell, cells, status) -> { };
+        Listener NONE = (cell, cells, status) -> {};
 
         /** {@code cell} (0-based) of {@code cells} is at {@code status}. */
         void update(int cell, int cells, String status);
@@ -70,8 +69,14 @@ public final class Ablation {
      * @param dir            where the cell's run, set and result live
      * @param cached         whether it was read back rather than computed now
      */
-    public record Cell(Map<String, Object> options, Map<String, Object> config, EvalResult result, long steps,
-                       double distillSeconds, Path dir, boolean cached) {
+    public record Cell(
+            Map<String, Object> options,
+            Map<String, Object> config,
+            EvalResult result,
+            long steps,
+            double distillSeconds,
+            Path dir,
+            boolean cached) {
         Cell asCached() {
             return new Cell(options, config, result, steps, distillSeconds, dir, true);
         }
@@ -79,7 +84,11 @@ public final class Ablation {
 
     /** The identity key of the evaluation code's version ({@link EvaluationProtocol#CODE_VERSION}). */
     private static final String EVALUATION_CODE = "evaluation_code";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private static final Gson GSON = new GsonBuilder()
+            .setPrettyPrinting()
+            .serializeSpecialFloatingPointValues()
+            .create();
 
     /** Grid keys that choose a cell's data rather than its method. */
     public static final Set<String> DATA_KEYS = Set.of("dataset", "preprocess");
@@ -99,7 +108,8 @@ public final class Ablation {
      */
     public Ablation(Path dir, DatasetSplits data, EvaluationProtocol protocol, long defaultSteps) {
         if (!data.hasValidation()) {
-            throw new IllegalArgumentException("an ablation scores its cells on a validation split; load " + data.dataset().title()
+            throw new IllegalArgumentException("an ablation scores its cells on a validation split; load "
+                    + data.dataset().title()
                     + " with a validation split (DatasetSplits...validation(N), or ablate --validation N)");
         }
         this.dir = dir;
@@ -123,8 +133,11 @@ public final class Ablation {
         Map<String, Object> method = new LinkedHashMap<>(options);
         DATA_KEYS.forEach(method::remove);
         Map<String, Object> config = Methods.configure(method, defaultSteps);
-        Dataset d = options.containsKey("dataset") ? Datasets.named(String.valueOf(options.get("dataset"))) : data.dataset();
-        Preprocessing.Kind kind = options.containsKey("preprocess") ? Preprocessing.Kind.parse(String.valueOf(options.get("preprocess")))
+        Dataset d = options.containsKey("dataset")
+                ? Datasets.named(String.valueOf(options.get("dataset")))
+                : data.dataset();
+        Preprocessing.Kind kind = options.containsKey("preprocess")
+                ? Preprocessing.Kind.parse(String.valueOf(options.get("preprocess")))
                 : d.name().equals(data.dataset().name()) ? data.preprocessing().kind() : d.defaultPreprocessing();
         config.put("dataset", d.name());
         config.put("preprocessing", kind.id());
@@ -138,8 +151,12 @@ public final class Ablation {
         if (name.equals(data.dataset().name()) && kind == data.preprocessing().kind()) {
             return data;
         }
-        return otherData.computeIfAbsent(name + "/" + kind.id(), k -> DatasetSplits.of(Datasets.named(name))
-                .validation(data.validationPerClass()).preprocess(kind).load());
+        return otherData.computeIfAbsent(
+                name + "/" + kind.id(),
+                k -> DatasetSplits.of(Datasets.named(name))
+                        .validation(data.validationPerClass())
+                        .preprocess(kind)
+                        .load());
     }
 
     /** Evaluates with this network instead of {@code convnet}. */
@@ -158,7 +175,8 @@ public final class Ablation {
         List<Map<String, Object>> configs = new ArrayList<>();
         for (Map<String, Object> options : grid.cells()) {
             Map<String, Object> config = configure(options, defaultSteps, data);
-            Methods.requireFits(methodConfig(config), dataOf(config).train()); // a cell its data cannot run fails now too
+            Methods.requireFits(
+                    methodConfig(config), dataOf(config).train()); // a cell its data cannot run fails now too
             configs.add(config);
         }
         return configs;
@@ -196,23 +214,51 @@ public final class Ablation {
             }
         }
         Cell cached = read(resultFile, options, config, cellDir);
-        listener.update(index, count, "cached: " + String.format(Locale.ROOT, "%.2f %%", 100 * cached.result().mean()));
+        listener.update(
+                index,
+                count,
+                "cached: "
+                        + String.format(
+                                Locale.ROOT, "%.2f %%", 100 * cached.result().mean()));
         return cached;
     }
 
-    private Cell run(int index, int count, Map<String, Object> options, Map<String, Object> config, Map<String, Object> identity,
-                     DatasetSplits cellData, Path cellDir, Listener listener) throws IOException {
+    private Cell run(
+            int index,
+            int count,
+            Map<String, Object> options,
+            Map<String, Object> config,
+            Map<String, Object> identity,
+            DatasetSplits cellData,
+            Path cellDir,
+            Listener listener)
+            throws IOException {
         Path resultFile = cellDir.resolve("result.json");
         AtomicFiles.write(cellDir.resolve("cell.json"), GSON.toJson(identity).getBytes(StandardCharsets.UTF_8));
         String label = label(options);
-        Runner.Outcome o = Runner.distil(methodConfig(config), cellData, cellDir, Runner.Checkpoints.every(50), Map.of(), (d, r) -> {
-            listener.update(index, count, String.format(Locale.ROOT, "%s: distilling %d/%d, loss %.4f", label, r.step(),
-                    d.totalSteps(), r.loss()));
-            return true;
-        });
+        Runner.Outcome o = Runner.distil(
+                methodConfig(config), cellData, cellDir, Runner.Checkpoints.every(50), Map.of(), (d, r) -> {
+                    listener.update(
+                            index,
+                            count,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s: distilling %d/%d, loss %.4f",
+                                    label,
+                                    r.step(),
+                                    d.totalSteps(),
+                                    r.loss()));
+                    return true;
+                });
         long steps = o.stepsDone();
         double seconds = o.seconds();
-        EvalResult result = Runner.evaluate(o.set(), label, cellData, cellData.validation(), protocol, architecture,
+        EvalResult result = Runner.evaluate(
+                o.set(),
+                label,
+                cellData,
+                cellData.validation(),
+                protocol,
+                architecture,
                 (done, total, status) -> listener.update(index, count, label + ": evaluating, " + status));
         Map<String, Object> saved = new LinkedHashMap<>();
         saved.put("options", options);
@@ -235,19 +281,29 @@ public final class Ablation {
         return m;
     }
 
-    private Cell read(Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir) throws IOException {
+    private Cell read(Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir)
+            throws IOException {
         return read(file, options, config, cellDir, architecture);
     }
 
-    private static Cell read(Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir, String architecture)
+    private static Cell read(
+            Path file, Map<String, Object> options, Map<String, Object> config, Path cellDir, String architecture)
             throws IOException {
-        Map<String, Object> m = GSON.fromJson(Files.readString(file), new TypeToken<LinkedHashMap<String, Object>>() { }.getType());
+        Map<String, Object> m =
+                GSON.fromJson(Files.readString(file), new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
         try {
             double[] acc = doubles(m.get("accuracies"));
             double[] secs = doubles(m.get("train_seconds"));
-            EvalResult r = new EvalResult(label(options), architecture, acc, secs, ((Number) m.get("train_images_per_second")).doubleValue());
-            return new Cell(options, config, r, ((Number) m.get("steps")).longValue(), ((Number) m.get("distill_seconds")).doubleValue(),
-                    cellDir, true);
+            EvalResult r = new EvalResult(
+                    label(options), architecture, acc, secs, ((Number) m.get("train_images_per_second")).doubleValue());
+            return new Cell(
+                    options,
+                    config,
+                    r,
+                    ((Number) m.get("steps")).longValue(),
+                    ((Number) m.get("distill_seconds")).doubleValue(),
+                    cellDir,
+                    true);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + " is not a finished cell's result (" + e.getMessage()
                     + "); delete it to run the cell again");
@@ -345,7 +401,9 @@ public final class Ablation {
             }
             String line = rest.isEmpty() ? grid.name() : String.join(", ", rest);
             series.computeIfAbsent(line, k -> new LinkedHashMap<>())
-                    .put(text(c.options().get(x)), new double[] {100 * c.result().mean(), 100 * c.result().std()});
+                    .put(text(c.options().get(x)), new double[] {
+                        100 * c.result().mean(), 100 * c.result().std()
+                    });
         }
         // Categories in the grid's order even when the first line lacks some (a partly finished grid).
         Map<String, Map<String, double[]>> ordered = new LinkedHashMap<>();
@@ -390,13 +448,14 @@ public final class Ablation {
      * several protocols match, the protocol that covers most of the grid wins (then the newest).
      * An absent directory gives no cells.
      */
-    public static Finished finished(Path dir, AblationGrid grid, long defaultSteps, DatasetSplits data) throws IOException {
+    public static Finished finished(Path dir, AblationGrid grid, long defaultSteps, DatasetSplits data)
+            throws IOException {
         List<Map<String, Object>> options = grid.cells();
         List<JsonElement> wanted = new ArrayList<>();
         for (Map<String, Object> o : options) {
             wanted.add(GSON.toJsonTree(new TreeMap<>(configure(o, defaultSteps, data))));
         }
-        record Found(int index, Path file, JsonObject saved, long modified) { }
+        record Found(int index, Path file, JsonObject saved, long modified) {}
         Map<String, List<Found>> byProtocol = new LinkedHashMap<>();
         if (Files.isDirectory(dir)) {
             try (var subdirs = Files.list(dir)) {
@@ -420,14 +479,21 @@ public final class Ablation {
                     }
                     JsonObject identity = saved.getAsJsonObject("identity").deepCopy();
                     identity.remove("config");
-                    byProtocol.computeIfAbsent(identity.toString(), k -> new ArrayList<>())
-                            .add(new Found(index, file, identity, Files.getLastModifiedTime(file).toMillis()));
+                    byProtocol
+                            .computeIfAbsent(identity.toString(), k -> new ArrayList<>())
+                            .add(new Found(
+                                    index,
+                                    file,
+                                    identity,
+                                    Files.getLastModifiedTime(file).toMillis()));
                 }
             }
         }
         List<Found> best = byProtocol.values().stream()
-                .max(java.util.Comparator.<List<Found>>comparingLong(l -> l.stream().mapToInt(Found::index).distinct().count())
-                        .thenComparingLong(l -> l.stream().mapToLong(Found::modified).max().orElse(0)))
+                .max(java.util.Comparator.<List<Found>>comparingLong(l ->
+                                l.stream().mapToInt(Found::index).distinct().count())
+                        .thenComparingLong(
+                                l -> l.stream().mapToLong(Found::modified).max().orElse(0)))
                 .orElse(List.of());
         if (best.isEmpty()) {
             return new Finished(List.of(), "", "", "", options.size());
@@ -436,20 +502,31 @@ public final class Ablation {
         String arch = string(identity, "evaluated_with");
         Cell[] cells = new Cell[options.size()];
         for (Found f : best) {
-            cells[f.index()] = read(f.file(), options.get(f.index()), configure(options.get(f.index()), defaultSteps, data),
-                    f.file().getParent(), arch).asCached();
+            cells[f.index()] = read(
+                            f.file(),
+                            options.get(f.index()),
+                            configure(options.get(f.index()), defaultSteps, data),
+                            f.file().getParent(),
+                            arch)
+                    .asCached();
         }
-        return new Finished(java.util.Arrays.stream(cells).filter(java.util.Objects::nonNull).toList(), string(identity, "protocol"),
-                arch, string(identity, "scored_on"), options.size());
+        return new Finished(
+                java.util.Arrays.stream(cells)
+                        .filter(java.util.Objects::nonNull)
+                        .toList(),
+                string(identity, "protocol"),
+                arch,
+                string(identity, "scored_on"),
+                options.size());
     }
 
     /** Whether a cell's score came from this build's evaluation code (cells from before the version have none). */
     private static boolean scoredByThisCode(JsonObject identity) {
-        return identity.has(EVALUATION_CODE) && identity.get(EVALUATION_CODE).getAsInt() == EvaluationProtocol.CODE_VERSION;
+        return identity.has(EVALUATION_CODE)
+                && identity.get(EVALUATION_CODE).getAsInt() == EvaluationProtocol.CODE_VERSION;
     }
 
     private static String string(JsonObject o, String key) {
         return o.has(key) ? o.get(key).getAsString() : "";
     }
-
 }

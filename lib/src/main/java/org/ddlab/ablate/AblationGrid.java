@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,8 @@ public record AblationGrid(String name, Map<String, Object> base, Map<String, Li
         Map<String, List<Object>> v = new LinkedHashMap<>();
         for (Map.Entry<String, List<Object>> e : vary.entrySet()) {
             if (e.getValue().isEmpty()) {
-                throw new IllegalArgumentException("grid '" + name + "': option '" + e.getKey() + "' has no values to try");
+                throw new IllegalArgumentException(
+                        "grid '" + name + "': option '" + e.getKey() + "' has no values to try");
             }
             v.put(e.getKey(), List.copyOf(e.getValue()));
         }
@@ -87,7 +87,8 @@ public record AblationGrid(String name, Map<String, Object> base, Map<String, Li
     public List<Object> values(String option) {
         List<Object> v = vary.get(option);
         if (v == null) {
-            throw new IllegalArgumentException("grid '" + name + "' does not vary '" + option + "'; it varies " + vary.keySet());
+            throw new IllegalArgumentException(
+                    "grid '" + name + "' does not vary '" + option + "'; it varies " + vary.keySet());
         }
         return v;
     }
@@ -122,10 +123,16 @@ public record AblationGrid(String name, Map<String, Object> base, Map<String, Li
         try {
             return parse(text, file.getFileName().toString());
         } catch (JsonParseException | IllegalStateException e) {
-            // Gson wraps the parser's message in its exception's name and adds a line with a link: the message is the first line.
+            // Gson wraps the parser's message in its exception's name and adds a line with a link: the message is the
+            // first line.
             Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
-            throw new IllegalArgumentException(file + " is not a grid: " + String.valueOf(why.getMessage()).lines().findFirst().orElse("")
-                    + "; a grid is a JSON object such as {\"base\": {\"method\": \"frepo\"}, \"vary\": {\"pool_size\": [1, 5]}}");
+            throw new IllegalArgumentException(
+                    file + " is not a grid: "
+                            + String.valueOf(why.getMessage())
+                                    .lines()
+                                    .findFirst()
+                                    .orElse("")
+                            + "; a grid is a JSON object such as {\"base\": {\"method\": \"frepo\"}, \"vary\": {\"pool_size\": [1, 5]}}");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         }
@@ -140,18 +147,20 @@ public record AblationGrid(String name, Map<String, Object> base, Map<String, Li
         JsonObject o = root.getAsJsonObject();
         for (String k : o.keySet()) {
             if (!FILE_KEYS.contains(k)) {
-                throw new IllegalArgumentException("unknown key \"" + k + "\"; a grid has \"name\", \"base\" and \"vary\"");
+                throw new IllegalArgumentException(
+                        "unknown key \"" + k + "\"; a grid has \"name\", \"base\" and \"vary\"");
             }
         }
         Gson gson = new Gson();
         Map<String, Object> base = o.has("base")
-                ? normalise(gson.fromJson(o.get("base"), new TypeToken<LinkedHashMap<String, Object>>() { }.getType()))
+                ? normalise(gson.fromJson(o.get("base"), new TypeToken<LinkedHashMap<String, Object>>() {}.getType()))
                 : new LinkedHashMap<>();
         Map<String, List<Object>> vary = new LinkedHashMap<>();
         if (o.has("vary")) {
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("vary").entrySet()) {
                 if (!e.getValue().isJsonArray()) {
-                    throw new IllegalArgumentException("\"vary\": \"" + e.getKey() + "\" must be a list of values, got " + e.getValue());
+                    throw new IllegalArgumentException(
+                            "\"vary\": \"" + e.getKey() + "\" must be a list of values, got " + e.getValue());
                 }
                 List<Object> values = new ArrayList<>();
                 for (JsonElement v : e.getValue().getAsJsonArray()) {

@@ -23,8 +23,7 @@ import java.util.stream.IntStream;
  */
 public final class Findings {
 
-    private Findings() {
-    }
+    private Findings() {}
 
     /**
      * How one option moved the score with the grid's other varied options fixed.
@@ -36,7 +35,8 @@ public final class Findings {
      * @param stds   std of each value's score over evaluation runs, in % (0 with one run)
      * @param runs   fewest evaluation runs of a cell
      */
-    public record Effect(String option, Map<String, Object> fixed, List<Object> values, double[] means, double[] stds, int runs) {
+    public record Effect(
+            String option, Map<String, Object> fixed, List<Object> values, double[] means, double[] stds, int runs) {
 
         public Effect {
             fixed = new LinkedHashMap<>(fixed);
@@ -59,19 +59,25 @@ public final class Findings {
         }
 
         private int[] present() {
-            return IntStream.range(0, means.length).filter(i -> !Double.isNaN(means[i])).toArray();
+            return IntStream.range(0, means.length)
+                    .filter(i -> !Double.isNaN(means[i]))
+                    .toArray();
         }
 
         /** The value that scored highest (the first of equal ones). */
         public Object best() {
-            return values.get(Arrays.stream(present()).boxed().max(Comparator.comparingDouble(i -> means[i])).orElseThrow(
-                    () -> new IllegalStateException("no finished cell for '" + option + "'")));
+            return values.get(Arrays.stream(present())
+                    .boxed()
+                    .max(Comparator.comparingDouble(i -> means[i]))
+                    .orElseThrow(() -> new IllegalStateException("no finished cell for '" + option + "'")));
         }
 
         /** The value that scored lowest. */
         public Object worst() {
-            return values.get(Arrays.stream(present()).boxed().min(Comparator.comparingDouble(i -> means[i])).orElseThrow(
-                    () -> new IllegalStateException("no finished cell for '" + option + "'")));
+            return values.get(Arrays.stream(present())
+                    .boxed()
+                    .min(Comparator.comparingDouble(i -> means[i]))
+                    .orElseThrow(() -> new IllegalStateException("no finished cell for '" + option + "'")));
         }
 
         /** Best minus worst, in percentage points. */
@@ -86,7 +92,8 @@ public final class Findings {
                     return means[i];
                 }
             }
-            throw new IllegalArgumentException("'" + option + "' took no value " + value + "; its values are " + values);
+            throw new IllegalArgumentException(
+                    "'" + option + "' took no value " + value + "; its values are " + values);
         }
 
         /** {@code mean(a) - mean(b)}, in points. */
@@ -104,14 +111,23 @@ public final class Findings {
             if (Double.isNaN(d)) {
                 return s.append("— (a cell is missing)").toString();
             }
-            boolean same = Math.abs(d) < 0.05;   // equal to the 0.1 points written
-            s.append(same ? "the same as " : String.format(Locale.ROOT, "%.1f points %s ", Math.abs(d), d > 0 ? "above" : "below"))
-                    .append(option).append(" = ").append(Ablation.text(b));
+            boolean same = Math.abs(d) < 0.05; // equal to the 0.1 points written
+            s.append(
+                            same
+                                    ? "the same as "
+                                    : String.format(
+                                            Locale.ROOT, "%.1f points %s ", Math.abs(d), d > 0 ? "above" : "below"))
+                    .append(option)
+                    .append(" = ")
+                    .append(Ablation.text(b));
             String[] yardstick = yardstick(noise);
             if (yardstick != null && Double.parseDouble(yardstick[1]) > 0 && !same) {
                 double n = Double.parseDouble(yardstick[1]);
-                s.append(Math.abs(d) >= n ? String.format(Locale.ROOT, ", %.1f× %s (%.1f points)", Math.abs(d) / n, yardstick[0], n)
-                        : String.format(Locale.ROOT, ", within %s (%.1f points)", yardstick[0], n));
+                s.append(
+                        Math.abs(d) >= n
+                                ? String.format(
+                                        Locale.ROOT, ", %.1f× %s (%.1f points)", Math.abs(d) / n, yardstick[0], n)
+                                : String.format(Locale.ROOT, ", within %s (%.1f points)", yardstick[0], n));
             }
             return s.toString();
         }
@@ -127,7 +143,12 @@ public final class Findings {
 
         /** The cells' own run-to-run spread: the mean std over values, in points (NaN with one run per cell). */
         public double runSpread() {
-            return runs > 1 ? Arrays.stream(present()).mapToDouble(i -> stds[i]).average().orElse(Double.NaN) : Double.NaN;
+            return runs > 1
+                    ? Arrays.stream(present())
+                            .mapToDouble(i -> stds[i])
+                            .average()
+                            .orElse(Double.NaN)
+                    : Double.NaN;
         }
 
         /**
@@ -140,7 +161,9 @@ public final class Findings {
             if (idx.length < 2 || !Arrays.stream(idx).allMatch(i -> values.get(i) instanceof Number)) {
                 return "";
             }
-            Integer[] order = Arrays.stream(idx).boxed().sorted(Comparator.comparingDouble(i -> ((Number) values.get(i)).doubleValue()))
+            Integer[] order = Arrays.stream(idx)
+                    .boxed()
+                    .sorted(Comparator.comparingDouble(i -> ((Number) values.get(i)).doubleValue()))
                     .toArray(Integer[]::new);
             int ups = 0;
             int downs = 0;
@@ -200,18 +223,39 @@ public final class Findings {
                 return b.append("no finished cell.").toString();
             }
             if (idx.length == 1) {
-                return b.append(option).append(" = ").append(Ablation.text(values.get(idx[0]))).append(" scored ").append(pct(means[idx[0]]))
-                        .append(" (the only finished cell).").toString();
+                return b.append(option)
+                        .append(" = ")
+                        .append(Ablation.text(values.get(idx[0])))
+                        .append(" scored ")
+                        .append(pct(means[idx[0]]))
+                        .append(" (the only finished cell).")
+                        .toString();
             }
             Object best = best();
             Object worst = worst();
-            if (gap() < 0.05) {   // equal to the 0.1 points written
-                return b.append("every value of ").append(option).append(" scored the same (").append(pct(mean(best))).append(").")
+            if (gap() < 0.05) { // equal to the 0.1 points written
+                return b.append("every value of ")
+                        .append(option)
+                        .append(" scored the same (")
+                        .append(pct(mean(best)))
+                        .append(").")
                         .toString();
             }
-            b.append(option).append(" = ").append(Ablation.text(best)).append(" scored best (").append(pct(mean(best))).append("), ")
-                    .append(option).append(" = ").append(Ablation.text(worst)).append(" worst (").append(pct(mean(worst))).append("), ")
-                    .append(String.format(Locale.ROOT, "%.1f", gap())).append(gap() == 1.0 ? " point" : " points").append(" apart");
+            b.append(option)
+                    .append(" = ")
+                    .append(Ablation.text(best))
+                    .append(" scored best (")
+                    .append(pct(mean(best)))
+                    .append("), ")
+                    .append(option)
+                    .append(" = ")
+                    .append(Ablation.text(worst))
+                    .append(" worst (")
+                    .append(pct(mean(worst)))
+                    .append("), ")
+                    .append(String.format(Locale.ROOT, "%.1f", gap()))
+                    .append(gap() == 1.0 ? " point" : " points")
+                    .append(" apart");
             String t = trend();
             if (!t.isEmpty() && !t.startsWith("is the same")) {
                 b.append("; the score ").append(t);
@@ -223,17 +267,22 @@ public final class Findings {
             if (Double.isNaN(n)) {
                 b.append("(One evaluation run per cell and no noise estimate: a gap of a point or two may be noise.)");
             } else if (n <= 0) {
-                b.append(String.format(Locale.ROOT, "(%s measured 0 points, too few runs to judge the gap.)", capitalise(what)));
+                b.append(String.format(
+                        Locale.ROOT, "(%s measured 0 points, too few runs to judge the gap.)", capitalise(what)));
             } else {
                 double ratio = gap() / n;
                 String spread = String.format(Locale.ROOT, "%s (%.1f points)", what, n);
                 if (ratio >= 2) {
                     b.append(String.format(Locale.ROOT, "The gap is %.1f× %s: a clear difference.", ratio, spread));
                 } else if (ratio >= 1) {
-                    b.append(String.format(Locale.ROOT, "The gap is %.1f× %s: suggestive, not conclusive.", ratio, spread));
+                    b.append(String.format(
+                            Locale.ROOT, "The gap is %.1f× %s: suggestive, not conclusive.", ratio, spread));
                 } else {
-                    b.append(String.format(Locale.ROOT, "The gap is within %s: on this evidence %s makes no clear difference.",
-                            spread, option));
+                    b.append(String.format(
+                            Locale.ROOT,
+                            "The gap is within %s: on this evidence %s makes no clear difference.",
+                            spread,
+                            option));
                 }
             }
             return b.toString();
@@ -250,7 +299,8 @@ public final class Findings {
     public static List<Effect> of(AblationGrid grid, List<Ablation.Cell> cells) {
         List<String> varied = new ArrayList<>(grid.vary().keySet());
         if (varied.isEmpty()) {
-            throw new IllegalArgumentException("grid '" + grid.name() + "' varies nothing; there is no effect to describe");
+            throw new IllegalArgumentException(
+                    "grid '" + grid.name() + "' varies nothing; there is no effect to describe");
         }
         String last = varied.get(varied.size() - 1);
         List<Object> values = grid.vary().get(last);
@@ -332,9 +382,12 @@ public final class Findings {
             return Verdict.INCONCLUSIVE;
         }
         if (Double.isNaN(noise)) {
-            return difference > 0 ? Verdict.LEANS_AGREE : difference < 0 ? Verdict.LEANS_DISAGREE : Verdict.INCONCLUSIVE;
+            return difference > 0
+                    ? Verdict.LEANS_AGREE
+                    : difference < 0 ? Verdict.LEANS_DISAGREE : Verdict.INCONCLUSIVE;
         }
-        return difference >= noise && difference > 0 ? Verdict.AGREES
+        return difference >= noise && difference > 0
+                ? Verdict.AGREES
                 : difference <= -noise && difference < 0 ? Verdict.DISAGREES : Verdict.INCONCLUSIVE;
     }
 
@@ -352,7 +405,9 @@ public final class Findings {
     }
 
     static String assignments(Map<String, Object> options) {
-        return options.entrySet().stream().map(e -> e.getKey() + " = " + Ablation.text(e.getValue())).collect(Collectors.joining(", "));
+        return options.entrySet().stream()
+                .map(e -> e.getKey() + " = " + Ablation.text(e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     private static String pct(double v) {

@@ -17,8 +17,7 @@ public final class GridFiles {
     /** Where the grids live, relative to the checkout's root. */
     public static final String DIRECTORY = "environment/measure/grids";
 
-    private GridFiles() {
-    }
+    private GridFiles() {}
 
     /** The checkout's root: the nearest directory at or above the working directory that holds the grids, else DDLAB_ROOT. */
     public static Path root() {
@@ -57,8 +56,11 @@ public final class GridFiles {
     /** The names of the committed grids, sorted. */
     public static List<String> names() throws IOException {
         try (var files = Files.list(directory())) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json"))
-                    .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .sorted()
+                    .toList();
         }
     }
 }

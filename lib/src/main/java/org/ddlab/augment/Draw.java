@@ -63,11 +63,21 @@ public final class Draw {
      * [0, 1) that become pixels once the image size is known ({@link #shiftRows}, {@link #cutoutBox}), the rest as
      * applied (brightness added, saturation and contrast factors, zoom factors, rotation in radians).
      */
-    record Values(float brightness, float saturation, float contrast, float cropRowU, float cropColU,
-                  float cutoutRowU, float cutoutColU, boolean flip, float scaleX, float scaleY, float rotation) {
+    record Values(
+            float brightness,
+            float saturation,
+            float contrast,
+            float cropRowU,
+            float cropColU,
+            float cutoutRowU,
+            float cutoutColU,
+            boolean flip,
+            float scaleX,
+            float scaleY,
+            float rotation) {
 
         Values {
-            for (float u : new float[]{cropRowU, cropColU, cutoutRowU, cutoutColU}) {
+            for (float u : new float[] {cropRowU, cropColU, cutoutRowU, cutoutColU}) {
                 if (!(u >= 0 && u < 1)) {
                     throw new IllegalArgumentException("A DSA position uniform must be in [0, 1), got " + u + ".");
                 }
@@ -108,8 +118,18 @@ public final class Draw {
             float scaleX = (float) (rng.nextDouble() * (s - 1 / s) + 1 / s);
             float scaleY = (float) (rng.nextDouble() * (s - 1 / s) + 1 / s);
             float rotation = (float) ((2 * rng.nextDouble() - 1) * maxAngle);
-            sets.add(new Values(brightness, saturation, contrast, cropRowU, cropColU, cutoutRowU, cutoutColU, flip,
-                    scaleX, scaleY, rotation));
+            sets.add(new Values(
+                    brightness,
+                    saturation,
+                    contrast,
+                    cropRowU,
+                    cropColU,
+                    cutoutRowU,
+                    cutoutColU,
+                    flip,
+                    scaleX,
+                    scaleY,
+                    rotation));
         }
         return of(p, ops, shared, sets);
     }
@@ -122,7 +142,8 @@ public final class Draw {
     static Draw of(DsaParams params, List<Operation> operations, boolean shared, List<Values> sets) {
         if (sets.isEmpty() || (shared && sets.size() != 1)) {
             throw new IllegalArgumentException("A " + (shared ? "shared" : "per-image") + " draw needs "
-                    + (shared ? "exactly one parameter set" : "at least one parameter set") + ", got " + sets.size() + ".");
+                    + (shared ? "exactly one parameter set" : "at least one parameter set") + ", got " + sets.size()
+                    + ".");
         }
         Draw d = new Draw(params, operations, shared, sets.size());
         for (int i = 0; i < sets.size(); i++) {
@@ -251,21 +272,23 @@ public final class Draw {
         int offC = Math.min((int) (cutoutColU[at(i)] * cols), cols - 1);
         int r0 = offR - sh / 2;
         int c0 = offC - sw / 2;
-        return new int[]{Math.max(0, r0), Math.min(height, r0 + sh), Math.max(0, c0), Math.min(width, c0 + sw)};
+        return new int[] {Math.max(0, r0), Math.min(height, r0 + sh), Math.max(0, c0), Math.min(width, c0 + sw)};
     }
 
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
         for (Operation op : operations) {
-            parts.add(switch (op) {
-                case COLOR -> String.format("color(b=%+.2f, s=%.2f, c=%.2f)", brightness(0), saturation(0), contrast(0));
-                case CROP -> "crop";
-                case CUTOUT -> "cutout";
-                case FLIP -> "flip(" + flipped(0) + ")";
-                case SCALE -> String.format("scale(%.2f, %.2f)", scaleX(0), scaleY(0));
-                case ROTATE -> String.format("rotate(%.1f°)", Math.toDegrees(rotation(0)));
-            });
+            parts.add(
+                    switch (op) {
+                        case COLOR ->
+                            String.format("color(b=%+.2f, s=%.2f, c=%.2f)", brightness(0), saturation(0), contrast(0));
+                        case CROP -> "crop";
+                        case CUTOUT -> "cutout";
+                        case FLIP -> "flip(" + flipped(0) + ")";
+                        case SCALE -> String.format("scale(%.2f, %.2f)", scaleX(0), scaleY(0));
+                        case ROTATE -> String.format("rotate(%.1f°)", Math.toDegrees(rotation(0)));
+                    });
         }
         return "Draw[" + (shared ? "shared" : "per-image x" + size) + ", "
                 + (parts.isEmpty() ? "identity" : String.join(" ", Collections.unmodifiableList(parts)))

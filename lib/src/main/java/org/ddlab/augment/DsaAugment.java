@@ -4,9 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.engine.GraphConstants;
-
 import java.util.Random;
+import org.ddlab.engine.GraphConstants;
 
 /**
  * Differentiable Siamese Augmentation (Zhao &amp; Bilen, ICML 2021). Sample once, apply twice:
@@ -146,12 +145,12 @@ public final class DsaAugment {
         NDArray y = x.add(perImage(scope, b));
         // Saturation pulls each pixel towards its grey value (mean over channels); a 1-channel image is its own grey.
         if (s.get(1) > 1 && anySat) {
-            NDArray grey = y.mean(new int[]{1}, true);
+            NDArray grey = y.mean(new int[] {1}, true);
             y = y.sub(grey).mul(perImage(scope, sat)).add(grey);
         }
         if (anyCon) {
             // mean over (C,H,W) via a reshape: PyTorch's DJL engine has no multi-axis mean.
-            NDArray m = y.reshape(s.get(0), -1).mean(new int[]{1}, true).reshape(s.get(0), 1, 1, 1);
+            NDArray m = y.reshape(s.get(0), -1).mean(new int[] {1}, true).reshape(s.get(0), 1, 1, 1);
             y = y.sub(m).mul(perImage(scope, con)).add(m);
         }
         return y;
@@ -217,7 +216,7 @@ public final class DsaAugment {
         double[][] theta = new double[n][];
         boolean any = false;
         for (int i = 0; i < n; i++) {
-            theta[i] = new double[]{d.scaleX(i), 0, 0, d.scaleY(i)};
+            theta[i] = new double[] {d.scaleX(i), 0, 0, d.scaleY(i)};
             any |= d.scaleX(i) != 1f || d.scaleY(i) != 1f;
         }
         return any ? Resampler.affine(x, scope, theta, d.params().alignCorners()) : x;
@@ -230,7 +229,7 @@ public final class DsaAugment {
         for (int i = 0; i < n; i++) {
             double t = d.rotation(i);
             // The reference's matrix [[cos, sin(-t)], [sin, cos]].
-            theta[i] = new double[]{Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)};
+            theta[i] = new double[] {Math.cos(t), -Math.sin(t), Math.sin(t), Math.cos(t)};
             any |= t != 0;
         }
         return any ? Resampler.affine(x, scope, theta, d.params().alignCorners()) : x;

@@ -35,9 +35,18 @@ import java.util.List;
  *                        (DC/DSA's reference: ±1 are the centres of the corner pixels) or false (PyTorch's default,
  *                        which IDC's reference uses: ±1 are the image's outer edges)
  */
-public record DsaParams(List<Operation> strategy, Mode mode, double flipProbability, double scale,
-                        double rotateDegrees, double cropRatio, double cutoutRatio, double brightness,
-                        double saturation, double contrast, boolean alignCorners) {
+public record DsaParams(
+        List<Operation> strategy,
+        Mode mode,
+        double flipProbability,
+        double scale,
+        double rotateDegrees,
+        double cropRatio,
+        double cutoutRatio,
+        double brightness,
+        double saturation,
+        double contrast,
+        boolean alignCorners) {
 
     /** How a draw picks operations from the strategy. */
     public enum Mode {
@@ -79,8 +88,16 @@ public record DsaParams(List<Operation> strategy, Mode mode, double flipProbabil
 
     /** Every operation enabled but with zero strength: an identity, for tests and ablations. */
     public static DsaParams identity() {
-        return builder().flipProbability(0).scale(1).rotateDegrees(0).cropRatio(0).cutoutRatio(0)
-                .brightness(0).saturation(0).contrast(0).build();
+        return builder()
+                .flipProbability(0)
+                .scale(1)
+                .rotateDegrees(0)
+                .cropRatio(0)
+                .cutoutRatio(0)
+                .brightness(0)
+                .saturation(0)
+                .contrast(0)
+                .build();
     }
 
     public static Builder builder() {
@@ -88,9 +105,18 @@ public record DsaParams(List<Operation> strategy, Mode mode, double flipProbabil
     }
 
     public Builder toBuilder() {
-        return new Builder().strategy(strategy).mode(mode).flipProbability(flipProbability).scale(scale)
-                .rotateDegrees(rotateDegrees).cropRatio(cropRatio).cutoutRatio(cutoutRatio)
-                .brightness(brightness).saturation(saturation).contrast(contrast).alignCorners(alignCorners);
+        return new Builder()
+                .strategy(strategy)
+                .mode(mode)
+                .flipProbability(flipProbability)
+                .scale(scale)
+                .rotateDegrees(rotateDegrees)
+                .cropRatio(cropRatio)
+                .cutoutRatio(cutoutRatio)
+                .brightness(brightness)
+                .saturation(saturation)
+                .contrast(contrast)
+                .alignCorners(alignCorners);
     }
 
     /** The strategy as the reference writes it, e.g. {@code color_crop_cutout_flip_scale_rotate}. */
@@ -112,8 +138,7 @@ public record DsaParams(List<Operation> strategy, Mode mode, double flipProbabil
         private double contrast = 0.5;
         private boolean alignCorners = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder strategy(List<Operation> ops) {
             this.strategy = ops;
@@ -181,8 +206,18 @@ public record DsaParams(List<Operation> strategy, Mode mode, double flipProbabil
         }
 
         public DsaParams build() {
-            return new DsaParams(strategy, mode, flipProbability, scale, rotateDegrees, cropRatio, cutoutRatio,
-                    brightness, saturation, contrast, alignCorners);
+            return new DsaParams(
+                    strategy,
+                    mode,
+                    flipProbability,
+                    scale,
+                    rotateDegrees,
+                    cropRatio,
+                    cutoutRatio,
+                    brightness,
+                    saturation,
+                    contrast,
+                    alignCorners);
         }
     }
 }

@@ -43,9 +43,12 @@ public enum Operation {
             try {
                 ops.add(valueOf(part.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("DSA strategy '" + strategy + "' has unknown operation '" + part
-                        + "'; use '_'-separated names from " + Arrays.toString(values()).toLowerCase(Locale.ROOT)
-                        + ", e.g. color_crop_cutout_flip_scale_rotate.", e);
+                throw new IllegalArgumentException(
+                        "DSA strategy '" + strategy + "' has unknown operation '" + part
+                                + "'; use '_'-separated names from "
+                                + Arrays.toString(values()).toLowerCase(Locale.ROOT)
+                                + ", e.g. color_crop_cutout_flip_scale_rotate.",
+                        e);
             }
         }
         return List.copyOf(ops);
@@ -56,6 +59,7 @@ public enum Operation {
         if (ops.isEmpty()) {
             return "none";
         }
-        return String.join("_", ops.stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList());
+        return String.join(
+                "_", ops.stream().map(o -> o.name().toLowerCase(Locale.ROOT)).toList());
     }
 }

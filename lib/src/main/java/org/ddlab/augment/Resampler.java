@@ -15,8 +15,7 @@ import ai.djl.ndarray.types.Shape;
  */
 final class Resampler {
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     /**
      * Bilinear warp by 2×2 affine matrices (no translation), one per parameter set:
@@ -112,11 +111,12 @@ final class Resampler {
         long ch = s.get(1);
         long hw = s.get(2) * s.get(3);
         // Engine-owned copies: gather and mul keep these for the backward pass (see DsaAugment.constant).
-        NDArray index = scope.create(idx, new Shape(n, 1, taps * hw)).duplicate().broadcast(batch, ch, taps * hw);
+        NDArray index =
+                scope.create(idx, new Shape(n, 1, taps * hw)).duplicate().broadcast(batch, ch, taps * hw);
         NDArray weights = DsaAugment.constant(scope, wt, new Shape(n, 1, taps * hw));
         NDArray picked = x.reshape(batch, ch, hw).gather(index, 2).mul(weights);
         if (taps > 1) {
-            picked = picked.reshape(batch, ch, taps, hw).sum(new int[]{2});
+            picked = picked.reshape(batch, ch, taps, hw).sum(new int[] {2});
         }
         return picked.reshape(s);
     }

@@ -4,13 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import org.ddlab.data.ImageSet;
-import org.ddlab.engine.GradMode;
-import org.ddlab.engine.Interrupts;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
+import org.ddlab.data.ImageSet;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Interrupts;
 
 /**
  * Class-balanced coresets: {@code ipc} real images per class chosen by a {@link Selection}, the
@@ -21,16 +20,16 @@ public final class Coresets {
     /** The known selections by name, for the CLI and notebooks. */
     public static final String[] NAMES = {"random", "herding", "kcenter"};
 
-    private Coresets() {
-    }
+    private Coresets() {}
 
     public static Selection byName(String name) {
         return switch (name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
             case "random" -> new RandomSelection();
             case "herding" -> new Herding();
             case "kcenter" -> new KCenter();
-            default -> throw new IllegalArgumentException("unknown coreset method '" + name + "'; known: "
-                    + String.join(", ", NAMES));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown coreset method '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }
 
@@ -39,13 +38,15 @@ public final class Coresets {
      * k-center the feature network's architecture, epochs and images, and the candidates per class).
      */
     public static String describe(java.util.Map<String, ?> config) {
-        String method = String.valueOf(config.get("method")).toLowerCase(Locale.ROOT).replace("-", "");
+        String method =
+                String.valueOf(config.get("method")).toLowerCase(Locale.ROOT).replace("-", "");
         if (method.equals("random")) {
             return "random real images";
         }
         long epochs = number(config, "feature_epochs", 2);
         return (method.equals("herding") ? "herding" : "k-center") + " in the features of "
-                + (config.get("feature_architecture") == null ? "convnet" : config.get("feature_architecture")) + " trained " + epochs + " epoch" + (epochs == 1 ? "" : "s")
+                + (config.get("feature_architecture") == null ? "convnet" : config.get("feature_architecture"))
+                + " trained " + epochs + " epoch" + (epochs == 1 ? "" : "s")
                 + " on " + perClass(number(config, "feature_images", 0), "images") + ", choosing among "
                 + perClass(number(config, "candidates", 0), "candidates");
     }
@@ -64,8 +65,8 @@ public final class Coresets {
      * @param embedder maps images to features; unused (may be null) for random selection
      * @param batch    images embedded at once (bounds memory on a 6000-image class)
      */
-    public static int[] select(Selection selection, ImageSet set, int ipc, Embedder embedder, long seed,
-                               NDManager manager, int batch) {
+    public static int[] select(
+            Selection selection, ImageSet set, int ipc, Embedder embedder, long seed, NDManager manager, int batch) {
         if (ipc < 1) {
             throw new IllegalArgumentException("IPC must be at least 1, got " + ipc);
         }
@@ -78,8 +79,9 @@ public final class Coresets {
                     break;
                 }
             }
-            throw new IllegalArgumentException("IPC " + ipc + " is larger than class '" + set.classNames().get(smallest)
-                    + "', which has " + largest + " images; the largest possible IPC for this set is " + largest + ".");
+            throw new IllegalArgumentException(
+                    "IPC " + ipc + " is larger than class '" + set.classNames().get(smallest) + "', which has "
+                            + largest + " images; the largest possible IPC for this set is " + largest + ".");
         }
         Random random = new Random(seed);
         int[] out = new int[ipc * set.numClasses()];
@@ -114,7 +116,8 @@ public final class Coresets {
         NDList parts = new NDList();
         for (int from = 0; from < members.length; from += batch) {
             int[] idx = Arrays.copyOfRange(members, from, Math.min(members.length, from + batch));
-            try (NDManager step = scope.newSubManager(); GradMode.Scope off = GradMode.off()) {
+            try (NDManager step = scope.newSubManager();
+                    GradMode.Scope off = GradMode.off()) {
                 NDArray f = embedder.embed(set.images(step, idx));
                 NDArray flat = f.reshape(f.getShape().get(0), -1);
                 flat.attach(scope);

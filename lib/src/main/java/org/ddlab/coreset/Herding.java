@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-
 import java.util.Random;
 
 /**
@@ -21,7 +20,7 @@ public final class Herding implements Selection {
         try (NDManager scope = embeddings.getManager().newSubManager()) {
             NDArray x = embeddings.duplicate();
             x.attach(scope);
-            NDArray mu = x.mean(new int[]{0});
+            NDArray mu = x.mean(new int[] {0});
             NDArray sum = mu.zerosLike();
             // A large value marks rows already taken so argmin never returns them again.
             NDArray taken = scope.zeros(new ai.djl.ndarray.types.Shape(n));
@@ -30,7 +29,12 @@ public final class Herding implements Selection {
                 // per iteration, not when the whole selection ends.
                 try (NDScope iteration = new NDScope()) {
                     // Candidate means (sum + x_i) / (t + 1); distance to mu for each candidate row.
-                    NDArray dist = x.add(sum).div(t + 1).sub(mu).square().sum(new int[]{1}).add(taken);
+                    NDArray dist = x.add(sum)
+                            .div(t + 1)
+                            .sub(mu)
+                            .square()
+                            .sum(new int[] {1})
+                            .add(taken);
                     int best = (int) dist.argMin().getLong();
                     chosen[t] = best;
                     sum.addi(x.get(new NDIndex("{}", best)).squeeze(0));

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-
 import java.util.Random;
 
 /**
@@ -21,8 +20,8 @@ public final class KCenter implements Selection {
         try (NDManager scope = embeddings.getManager().newSubManager()) {
             NDArray x = embeddings.duplicate();
             x.attach(scope);
-            NDArray mu = x.mean(new int[]{0});
-            NDArray toMean = x.sub(mu).square().sum(new int[]{1});
+            NDArray mu = x.mean(new int[] {0});
+            NDArray toMean = x.sub(mu).square().sum(new int[] {1});
             chosen[0] = (int) toMean.argMin().getLong();
             NDArray minDist = distancesTo(x, chosen[0]);
             for (int t = 1; t < k; t++) {
@@ -41,7 +40,7 @@ public final class KCenter implements Selection {
     }
 
     private static NDArray distancesTo(NDArray x, int row) {
-        return x.sub(x.get(new NDIndex("{}", row))).square().sum(new int[]{1});
+        return x.sub(x.get(new NDIndex("{}", row))).square().sum(new int[] {1});
     }
 
     @Override

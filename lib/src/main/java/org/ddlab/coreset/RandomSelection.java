@@ -1,7 +1,6 @@
 package org.ddlab.coreset;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Random;
 
 /** Uniform random choice without replacement (seeded): the baseline every method must beat. */

@@ -1,9 +1,8 @@
 package org.ddlab.data;
 
-import org.ddlab.data.fetch.Download;
-
 import java.nio.file.Path;
 import java.util.List;
+import org.ddlab.data.fetch.Download;
 
 /**
  * The built-in entries of {@link Datasets}: for each, its shape and classes, the files it reads, how
@@ -15,6 +14,7 @@ final class BuiltIns {
 
     /** MNIST's own site refuses scripted downloads (HTTP 403); this mirror, which torchvision uses, serves the same bytes. */
     private static final String MNIST_MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/";
+
     private static final String FASHION = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
     private static final String TORONTO = "https://www.cs.toronto.edu/~kriz/";
     private static final String SVHN = "http://ufldl.stanford.edu/housenumbers/";
@@ -23,78 +23,197 @@ final class BuiltIns {
     static final Path DEBIAN_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
     /** Fashion-MNIST's classes, in label order. */
-    static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final List<String> FASHION_CLASSES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
     static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 
-    private static final List<String> IDX_FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    private static final List<String> IDX_FILES = List.of(
+            "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
     private static final String CIFAR10_DIR = "cifar-10-batches-bin/";
     private static final String CIFAR100_DIR = "cifar-100-binary/";
 
-    private BuiltIns() {
-    }
+    private BuiltIns() {}
 
     static List<FileDataset> all(Datasets r) {
         return List.of(
-                new FileDataset(r, "fashion-mnist", "fashion-mnist", "Fashion-MNIST", new int[]{1, 28, 28}, 10, Preprocessing.Kind.NORMALIZE,
-                        IDX_FILES, (dir, split) -> idx(dir, split, FASHION_CLASSES, "Fashion-MNIST"),
-                        List.of(gz(FASHION, "train-images-idx3-ubyte.gz", "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26421880),
-                                gz(FASHION, "train-labels-idx1-ubyte.gz", "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29515),
-                                gz(FASHION, "t10k-images-idx3-ubyte.gz", "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4422102),
-                                gz(FASHION, "t10k-labels-idx1-ubyte.gz", "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5148)),
-                        "Zalando Research (Xiao, Rasul & Vollgraf 2017), " + FASHION, "MIT",
+                new FileDataset(
+                        r,
+                        "fashion-mnist",
+                        "fashion-mnist",
+                        "Fashion-MNIST",
+                        new int[] {1, 28, 28},
+                        10,
+                        Preprocessing.Kind.NORMALIZE,
+                        IDX_FILES,
+                        (dir, split) -> idx(dir, split, FASHION_CLASSES, "Fashion-MNIST"),
+                        List.of(
+                                gz(
+                                        FASHION,
+                                        "train-images-idx3-ubyte.gz",
+                                        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+                                        26421880),
+                                gz(
+                                        FASHION,
+                                        "train-labels-idx1-ubyte.gz",
+                                        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+                                        29515),
+                                gz(
+                                        FASHION,
+                                        "t10k-images-idx3-ubyte.gz",
+                                        "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+                                        4422102),
+                                gz(
+                                        FASHION,
+                                        "t10k-labels-idx1-ubyte.gz",
+                                        "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+                                        5148)),
+                        "Zalando Research (Xiao, Rasul & Vollgraf 2017), " + FASHION,
+                        "MIT",
                         "install the Debian package: sudo apt-get install dataset-fashion-mnist"),
-                new FileDataset(r, "mnist", "mnist", "MNIST", new int[]{1, 28, 28}, 10, Preprocessing.Kind.NORMALIZE,
-                        IDX_FILES, (dir, split) -> idx(dir, split, DIGITS, "MNIST"),
-                        List.of(gz(MNIST_MIRROR, "train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422),
-                                gz(MNIST_MIRROR, "train-labels-idx1-ubyte.gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881),
-                                gz(MNIST_MIRROR, "t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877),
-                                gz(MNIST_MIRROR, "t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542)),
-                        "LeCun, Cortes & Burges, http://yann.lecun.com/exdb/mnist/ (fetched from the mirror " + MNIST_MIRROR + ")",
-                        "CC BY-SA 3.0 (as stated by its authors)", null),
-                new FileDataset(r, "cifar10", "cifar10", "CIFAR-10", new int[]{3, 32, 32}, 10, Preprocessing.Kind.ZCA,
-                        List.of(CIFAR10_DIR + "data_batch_1.bin", CIFAR10_DIR + "data_batch_2.bin", CIFAR10_DIR + "data_batch_3.bin",
-                                CIFAR10_DIR + "data_batch_4.bin", CIFAR10_DIR + "data_batch_5.bin", CIFAR10_DIR + "test_batch.bin",
+                new FileDataset(
+                        r,
+                        "mnist",
+                        "mnist",
+                        "MNIST",
+                        new int[] {1, 28, 28},
+                        10,
+                        Preprocessing.Kind.NORMALIZE,
+                        IDX_FILES,
+                        (dir, split) -> idx(dir, split, DIGITS, "MNIST"),
+                        List.of(
+                                gz(
+                                        MNIST_MIRROR,
+                                        "train-images-idx3-ubyte.gz",
+                                        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+                                        9912422),
+                                gz(
+                                        MNIST_MIRROR,
+                                        "train-labels-idx1-ubyte.gz",
+                                        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+                                        28881),
+                                gz(
+                                        MNIST_MIRROR,
+                                        "t10k-images-idx3-ubyte.gz",
+                                        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+                                        1648877),
+                                gz(
+                                        MNIST_MIRROR,
+                                        "t10k-labels-idx1-ubyte.gz",
+                                        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+                                        4542)),
+                        "LeCun, Cortes & Burges, http://yann.lecun.com/exdb/mnist/ (fetched from the mirror "
+                                + MNIST_MIRROR + ")",
+                        "CC BY-SA 3.0 (as stated by its authors)",
+                        null),
+                new FileDataset(
+                        r,
+                        "cifar10",
+                        "cifar10",
+                        "CIFAR-10",
+                        new int[] {3, 32, 32},
+                        10,
+                        Preprocessing.Kind.ZCA,
+                        List.of(
+                                CIFAR10_DIR + "data_batch_1.bin",
+                                CIFAR10_DIR + "data_batch_2.bin",
+                                CIFAR10_DIR + "data_batch_3.bin",
+                                CIFAR10_DIR + "data_batch_4.bin",
+                                CIFAR10_DIR + "data_batch_5.bin",
+                                CIFAR10_DIR + "test_batch.bin",
                                 CIFAR10_DIR + "batches.meta.txt"),
                         BuiltIns::cifar10,
-                        List.of(Datasets.download("cifar-10-binary.tar.gz", TORONTO + "cifar-10-binary.tar.gz",
-                                "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd", 170052171, true)),
-                        "Krizhevsky 2009, " + TORONTO + "cifar.html", "no licence stated; free for research, cite Krizhevsky 2009", null),
+                        List.of(Datasets.download(
+                                "cifar-10-binary.tar.gz",
+                                TORONTO + "cifar-10-binary.tar.gz",
+                                "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+                                170052171,
+                                true)),
+                        "Krizhevsky 2009, " + TORONTO + "cifar.html",
+                        "no licence stated; free for research, cite Krizhevsky 2009",
+                        null),
                 cifar100(r, "cifar100", "CIFAR-100", 100, CifarBinary.Layout.CIFAR100_FINE, "fine_label_names.txt"),
-                cifar100(r, "cifar100-coarse", "CIFAR-100 (20 superclasses)", 20, CifarBinary.Layout.CIFAR100_COARSE, "coarse_label_names.txt"),
-                new FileDataset(r, "svhn", "svhn", "SVHN", new int[]{3, 32, 32}, 10, Preprocessing.Kind.ZCA,
+                cifar100(
+                        r,
+                        "cifar100-coarse",
+                        "CIFAR-100 (20 superclasses)",
+                        20,
+                        CifarBinary.Layout.CIFAR100_COARSE,
+                        "coarse_label_names.txt"),
+                new FileDataset(
+                        r,
+                        "svhn",
+                        "svhn",
+                        "SVHN",
+                        new int[] {3, 32, 32},
+                        10,
+                        Preprocessing.Kind.ZCA,
                         List.of("train_32x32.mat", "test_32x32.mat"),
-                        (dir, split) -> SvhnMat.read(dir.resolve(split == Dataset.Split.TRAIN ? "train_32x32.mat" : "test_32x32.mat"),
+                        (dir, split) -> SvhnMat.read(
+                                dir.resolve(split == Dataset.Split.TRAIN ? "train_32x32.mat" : "test_32x32.mat"),
                                 "SVHN " + splitName(split)),
-                        List.of(Datasets.download("train_32x32.mat", SVHN + "train_32x32.mat",
-                                        "435e94d69a87fde4fd4d7f3dd208dfc32cb6ae8af2240d066de1df7508d083b8", 182040794, false),
-                                Datasets.download("test_32x32.mat", SVHN + "test_32x32.mat",
-                                        "cdce80dfb2a2c4c6160906d0bd7c68ec5a99d7ca4831afa54f09182025b6a75b", 64275384, false)),
-                        "Netzer et al. 2011 (cropped digits, format 2), " + SVHN, "non-commercial use only (as stated by its authors)", null));
+                        List.of(
+                                Datasets.download(
+                                        "train_32x32.mat",
+                                        SVHN + "train_32x32.mat",
+                                        "435e94d69a87fde4fd4d7f3dd208dfc32cb6ae8af2240d066de1df7508d083b8",
+                                        182040794,
+                                        false),
+                                Datasets.download(
+                                        "test_32x32.mat",
+                                        SVHN + "test_32x32.mat",
+                                        "cdce80dfb2a2c4c6160906d0bd7c68ec5a99d7ca4831afa54f09182025b6a75b",
+                                        64275384,
+                                        false)),
+                        "Netzer et al. 2011 (cropped digits, format 2), " + SVHN,
+                        "non-commercial use only (as stated by its authors)",
+                        null));
     }
 
-    private static FileDataset cifar100(Datasets r, String name, String title, int classes, CifarBinary.Layout layout, String namesFile) {
-        return new FileDataset(r, name, "cifar100", title, new int[]{3, 32, 32}, classes, Preprocessing.Kind.ZCA,
+    private static FileDataset cifar100(
+            Datasets r, String name, String title, int classes, CifarBinary.Layout layout, String namesFile) {
+        return new FileDataset(
+                r,
+                name,
+                "cifar100",
+                title,
+                new int[] {3, 32, 32},
+                classes,
+                Preprocessing.Kind.ZCA,
                 List.of(CIFAR100_DIR + "train.bin", CIFAR100_DIR + "test.bin", CIFAR100_DIR + namesFile),
-                (dir, split) -> CifarBinary.read(List.of(dir.resolve(CIFAR100_DIR + (split == Dataset.Split.TRAIN ? "train.bin" : "test.bin"))),
-                        layout, CifarBinary.readClassNames(dir.resolve(CIFAR100_DIR + namesFile), layout), title + " " + splitName(split)),
-                List.of(Datasets.download("cifar-100-binary.tar.gz", TORONTO + "cifar-100-binary.tar.gz",
-                        "58a81ae192c23a4be8b1804d68e518ed807d710a4eb253b1f2a199162a40d8ec", 168513733, true)),
-                "Krizhevsky 2009, " + TORONTO + "cifar.html", "no licence stated; free for research, cite Krizhevsky 2009", null);
+                (dir, split) -> CifarBinary.read(
+                        List.of(dir.resolve(CIFAR100_DIR + (split == Dataset.Split.TRAIN ? "train.bin" : "test.bin"))),
+                        layout,
+                        CifarBinary.readClassNames(dir.resolve(CIFAR100_DIR + namesFile), layout),
+                        title + " " + splitName(split)),
+                List.of(Datasets.download(
+                        "cifar-100-binary.tar.gz",
+                        TORONTO + "cifar-100-binary.tar.gz",
+                        "58a81ae192c23a4be8b1804d68e518ed807d710a4eb253b1f2a199162a40d8ec",
+                        168513733,
+                        true)),
+                "Krizhevsky 2009, " + TORONTO + "cifar.html",
+                "no licence stated; free for research, cite Krizhevsky 2009",
+                null);
     }
 
     private static ImageSet cifar10(Path dir, Dataset.Split split) throws java.io.IOException {
         List<Path> files = split == Dataset.Split.TRAIN
-                ? List.of(1, 2, 3, 4, 5).stream().map(i -> dir.resolve(CIFAR10_DIR + "data_batch_" + i + ".bin")).toList()
+                ? List.of(1, 2, 3, 4, 5).stream()
+                        .map(i -> dir.resolve(CIFAR10_DIR + "data_batch_" + i + ".bin"))
+                        .toList()
                 : List.of(dir.resolve(CIFAR10_DIR + "test_batch.bin"));
-        List<String> names = CifarBinary.readClassNames(dir.resolve(CIFAR10_DIR + "batches.meta.txt"), CifarBinary.Layout.CIFAR10);
+        List<String> names =
+                CifarBinary.readClassNames(dir.resolve(CIFAR10_DIR + "batches.meta.txt"), CifarBinary.Layout.CIFAR10);
         return CifarBinary.read(files, CifarBinary.Layout.CIFAR10, names, "CIFAR-10 " + splitName(split));
     }
 
     private static ImageSet idx(Path dir, Dataset.Split split, List<String> classes, String title) {
         String prefix = split == Dataset.Split.TRAIN ? "train" : "t10k";
-        return IdxDataset.load(idxFile(dir, prefix + "-images-idx3-ubyte"), idxFile(dir, prefix + "-labels-idx1-ubyte"), classes,
+        return IdxDataset.load(
+                idxFile(dir, prefix + "-images-idx3-ubyte"),
+                idxFile(dir, prefix + "-labels-idx1-ubyte"),
+                classes,
                 title + " " + splitName(split));
     }
 

@@ -1,5 +1,7 @@
 package org.ddlab.data;
 
+import static org.ddlab.data.DataFormatException.number;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.ddlab.data.DataFormatException.number;
 
 /**
  * Reads the binary versions of CIFAR-10 and CIFAR-100 (https://www.cs.toronto.edu/~kriz/cifar.html):
@@ -27,6 +27,7 @@ public final class CifarBinary {
 
     /** Channels, height and width of every CIFAR image. */
     public static final int CHANNELS = 3;
+
     public static final int SIZE = 32;
     /** Pixel bytes per record: 3 planes of 32x32. */
     public static final int PIXELS = CHANNELS * SIZE * SIZE;
@@ -74,8 +75,7 @@ public final class CifarBinary {
         }
     }
 
-    private CifarBinary() {
-    }
+    private CifarBinary() {}
 
     /**
      * Reads records from {@code files}, in order, into one set with pixels in [0,1].
@@ -88,14 +88,15 @@ public final class CifarBinary {
      *                               record and byte offset
      * @throws IllegalArgumentException when {@code classNames} does not have one name per class
      */
-    public static ImageSet read(List<Path> files, Layout layout, List<String> classNames, String setName) throws IOException {
+    public static ImageSet read(List<Path> files, Layout layout, List<String> classNames, String setName)
+            throws IOException {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no files to read");
         }
         List<String> names = classNames != null ? classNames : numbered(layout.classes());
         if (names.size() != layout.classes()) {
-            throw new IllegalArgumentException(layout + " has " + layout.classes() + " classes but " + names.size()
-                    + " class names were given");
+            throw new IllegalArgumentException(
+                    layout + " has " + layout.classes() + " classes but " + names.size() + " class names were given");
         }
         long[] counts = new long[files.size()];
         long total = 0;
@@ -106,7 +107,8 @@ public final class CifarBinary {
         if (total * PIXELS > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(number(total) + " records are more pixels than one Java array holds");
         }
-        byte[] pixels = new byte[(int) total * PIXELS]; // kept as bytes: 150 MB for CIFAR-10's training split, not 600 MB
+        byte[] pixels =
+                new byte[(int) total * PIXELS]; // kept as bytes: 150 MB for CIFAR-10's training split, not 600 MB
         int[] labels = new int[(int) total];
         int first = 0;
         for (int i = 0; i < counts.length; i++) {
@@ -144,10 +146,17 @@ public final class CifarBinary {
     public static List<String> readClassNames(Path txt, Layout layout) throws IOException {
         List<String> names = readClassNames(txt);
         if (names.size() != layout.classes()) {
-            throw new DataFormatException(txt, "holds " + names.size() + " class names (non-blank lines) but "
-                    + layout.format + (layout == Layout.CIFAR10 ? "" : layout == Layout.CIFAR100_FINE ? " fine labels" : " coarse labels")
-                    + " need " + layout.classes() + ", one per line"
-                    + (layout != Layout.CIFAR10 ? " (fine_label_names.txt has 100, coarse_label_names.txt 20)" : ""));
+            throw new DataFormatException(
+                    txt,
+                    "holds " + names.size() + " class names (non-blank lines) but "
+                            + layout.format
+                            + (layout == Layout.CIFAR10
+                                    ? ""
+                                    : layout == Layout.CIFAR100_FINE ? " fine labels" : " coarse labels")
+                            + " need " + layout.classes() + ", one per line"
+                            + (layout != Layout.CIFAR10
+                                    ? " (fine_label_names.txt has 100, coarse_label_names.txt 20)"
+                                    : ""));
         }
         return names;
     }
@@ -160,8 +169,8 @@ public final class CifarBinary {
         long size = Files.size(file);
         int record = layout.recordBytes();
         if (size == 0) {
-            throw new DataFormatException(file, "is empty; expected " + record + "-byte " + layout.format
-                    + " records — download it again");
+            throw new DataFormatException(
+                    file, "is empty; expected " + record + "-byte " + layout.format + " records — download it again");
         }
         long whole = size / record;
         if (size % record != 0) {
@@ -172,10 +181,13 @@ public final class CifarBinary {
                 hint = "it is a whole number of " + other + "-byte records, the size of "
                         + (layout == Layout.CIFAR10 ? "CIFAR-100" : "CIFAR-10") + " records: is it the other data set?";
             }
-            throw new DataFormatException(file, number(size) + " bytes is not a whole number of " + record
-                    + "-byte " + layout.format + " records (record " + number(whole) + ", counting from 0, starts at byte offset "
-                    + number(whole * record) + " and is cut short after " + number(cut) + " of its " + record
-                    + " bytes); " + hint);
+            throw new DataFormatException(
+                    file,
+                    number(size) + " bytes is not a whole number of " + record
+                            + "-byte " + layout.format + " records (record " + number(whole)
+                            + ", counting from 0, starts at byte offset "
+                            + number(whole * record) + " and is cut short after " + number(cut) + " of its " + record
+                            + " bytes); " + hint);
         }
         return whole;
     }
@@ -193,9 +205,11 @@ public final class CifarBinary {
                 int want = Math.min(RECORDS_PER_READ, count - done) * record;
                 int n = in.readNBytes(buf, 0, want);
                 if (n < want) {
-                    throw new DataFormatException(file, "ended at byte offset " + number((long) done * record + n)
-                            + ", inside record " + number(done + n / record) + " of the " + number(count)
-                            + " its size promised; the file changed while it was read");
+                    throw new DataFormatException(
+                            file,
+                            "ended at byte offset " + number((long) done * record + n)
+                                    + ", inside record " + number(done + n / record) + " of the " + number(count)
+                                    + " its size promised; the file changed while it was read");
                 }
                 for (int r = 0; r < want / record; r++, done++) {
                     int at = r * record;
@@ -203,10 +217,14 @@ public final class CifarBinary {
                         int label = buf[at + b] & 0xFF;
                         int limit = layout.classesOfLabelByte(b);
                         if (label >= limit) {
-                            throw new DataFormatException(file, layout.labelName(b) + " " + label + " of record "
-                                    + number(done) + " (byte offset " + number((long) done * record + b) + ") is outside 0.."
-                                    + (limit - 1) + ": " + layout.format + " has " + limit + " " + layout.labelName(b)
-                                    + "s; the file is damaged or not a " + layout.format + " binary file");
+                            throw new DataFormatException(
+                                    file,
+                                    layout.labelName(b) + " " + label + " of record "
+                                            + number(done) + " (byte offset " + number((long) done * record + b)
+                                            + ") is outside 0.."
+                                            + (limit - 1) + ": " + layout.format + " has " + limit + " "
+                                            + layout.labelName(b)
+                                            + "s; the file is damaged or not a " + layout.format + " binary file");
                         }
                     }
                     int index = first + done;
@@ -217,8 +235,10 @@ public final class CifarBinary {
                 }
             }
             if (in.read() != -1) {
-                throw new DataFormatException(file, "has more than the " + number(count)
-                        + " records its size promised; the file changed while it was read");
+                throw new DataFormatException(
+                        file,
+                        "has more than the " + number(count)
+                                + " records its size promised; the file changed while it was read");
             }
         }
     }

@@ -1,11 +1,10 @@
 package org.ddlab.data;
 
-import org.ddlab.data.fetch.Download;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.ddlab.data.fetch.Download;
 
 /**
  * One dataset of the registry ({@link Datasets}): what it is, where its files are or come from, and how
@@ -16,7 +15,8 @@ public interface Dataset {
 
     /** The two official splits. Validation images are carved out of {@link #TRAIN} ({@link DatasetSplits}). */
     enum Split {
-        TRAIN, TEST
+        TRAIN,
+        TEST
     }
 
     /** The name {@link Datasets#named} takes, e.g. {@code cifar10} or {@code folder:/data/pets}. */

@@ -1,13 +1,12 @@
 package org.ddlab.data;
 
 import ai.djl.ndarray.NDManager;
-import org.ddlab.engine.Devices;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.ddlab.engine.Devices;
 
 /**
  * A dataset ready to learn from: its training split (minus a validation split when one is held out),
@@ -36,7 +35,8 @@ public final class DatasetSplits {
     private final ImageSet validation;
     private ImageSet test;
 
-    private DatasetSplits(Dataset dataset, int validationPerClass, Preprocessing preprocessing, ImageSet train, ImageSet validation) {
+    private DatasetSplits(
+            Dataset dataset, int validationPerClass, Preprocessing preprocessing, ImageSet train, ImageSet validation) {
         this.dataset = dataset;
         this.validationPerClass = validationPerClass;
         this.preprocessing = preprocessing;
@@ -65,7 +65,8 @@ public final class DatasetSplits {
         /** Holds out {@code perClass} training images of every class (0: none). */
         public Builder validation(int perClass) {
             if (perClass < 0) {
-                throw new IllegalArgumentException("validation images per class must be 0 (none) or more, got " + perClass);
+                throw new IllegalArgumentException(
+                        "validation images per class must be 0 (none) or more, got " + perClass);
             }
             this.validationPerClass = perClass;
             return this;
@@ -109,17 +110,22 @@ public final class DatasetSplits {
                 }
                 Preprocessing p = fitted != null ? fitted : Preprocessing.fit(train, kind, zcaRegularization, manager);
                 if (p.channels() != 0 && p.channels() != all.channels()) {
-                    throw new IllegalArgumentException("the preprocessing " + p + " is for " + p.channels() + " channels, but "
-                            + dataset.title() + " has " + all.channels());
+                    throw new IllegalArgumentException("the preprocessing " + p + " is for " + p.channels()
+                            + " channels, but " + dataset.title() + " has " + all.channels());
                 }
                 // train and validation share one array, train first: preprocess it whole, then view it again.
                 int[] labels = train.labels();
                 if (validation != null) {
-                    labels = java.util.stream.IntStream.concat(java.util.Arrays.stream(labels), java.util.Arrays.stream(validation.labels())).toArray();
+                    labels = java.util.stream.IntStream.concat(
+                                    java.util.Arrays.stream(labels), java.util.Arrays.stream(validation.labels()))
+                            .toArray();
                 }
-                ImageSet whole = p.applyInPlace(ImageSet.rows(all, 0, labels, all.name(), Preprocessing.PIXELS), manager);
+                ImageSet whole =
+                        p.applyInPlace(ImageSet.rows(all, 0, labels, all.name(), Preprocessing.PIXELS), manager);
                 ImageSet t = ImageSet.rows(whole, 0, train.labels(), train.name(), p);
-                ImageSet v = validation == null ? null : ImageSet.rows(whole, train.size(), validation.labels(), validation.name(), p);
+                ImageSet v = validation == null
+                        ? null
+                        : ImageSet.rows(whole, train.size(), validation.labels(), validation.name(), p);
                 return new DatasetSplits(dataset, validationPerClass, p, t, v);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
@@ -149,7 +155,8 @@ public final class DatasetSplits {
     /** The held-out validation images, preprocessed. */
     public ImageSet validation() {
         if (validation == null) {
-            throw new IllegalStateException("no validation split was held out of " + dataset.title() + "; load with validation(N)");
+            throw new IllegalStateException(
+                    "no validation split was held out of " + dataset.title() + "; load with validation(N)");
         }
         return validation;
     }
@@ -199,7 +206,8 @@ public final class DatasetSplits {
 
     @Override
     public String toString() {
-        return dataset.title() + ": " + train.size() + " training images" + (validation == null ? "" : ", " + validation.size()
-                + " validation") + ", " + preprocessing.kind().id();
+        return dataset.title() + ": " + train.size() + " training images"
+                + (validation == null ? "" : ", " + validation.size() + " validation") + ", "
+                + preprocessing.kind().id();
     }
 }

@@ -1,13 +1,12 @@
 package org.ddlab.data;
 
-import org.ddlab.data.fetch.Download;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ddlab.data.fetch.Download;
 
 /**
  * The registry of datasets: every dataset ddlab reads is named here and nowhere else.
@@ -61,7 +60,9 @@ public final class Datasets {
 
     /** A registry with this {@code DDLAB_DATA} (null or blank: unset) and home folder; for tests. */
     public static Datasets of(String dataEnv, Path userHome) {
-        Path env = dataEnv == null || dataEnv.isBlank() ? null : Path.of(dataEnv.trim()).toAbsolutePath();
+        Path env = dataEnv == null || dataEnv.isBlank()
+                ? null
+                : Path.of(dataEnv.trim()).toAbsolutePath();
         return new Datasets(env, userHome.resolve(".local/share/ddlab/data"));
     }
 
@@ -105,8 +106,9 @@ public final class Datasets {
     }
 
     private IllegalArgumentException unknown(String spec) {
-        return new IllegalArgumentException("unknown dataset '" + spec + "'; known: " + String.join(", ", builtIn.keySet())
-                + ", folder:PATH (train/ and test/ with a sub-folder per class), npz:PATH (x_train, y_train, x_test, y_test)");
+        return new IllegalArgumentException(
+                "unknown dataset '" + spec + "'; known: " + String.join(", ", builtIn.keySet())
+                        + ", folder:PATH (train/ and test/ with a sub-folder per class), npz:PATH (x_train, y_train, x_test, y_test)");
     }
 
     /**

@@ -1,13 +1,12 @@
 package org.ddlab.data;
 
-import org.ddlab.data.fetch.Download;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ddlab.data.fetch.Download;
 
 /**
  * A dataset of the registry read from fixed files in a folder of its own (the publisher's files, as
@@ -42,8 +41,20 @@ final class FileDataset implements Dataset {
      *                 its {@code .gz}, list the plain name: either satisfies it)
      * @param otherWay another way to get the files than {@code ddlab data fetch} (e.g. a Debian package), or null
      */
-    FileDataset(Datasets registry, String name, String folder, String title, int[] shape, int classes, Preprocessing.Kind preprocessing, List<String> files,
-                Reader reader, List<Download> downloads, String source, String licence, String otherWay) {
+    FileDataset(
+            Datasets registry,
+            String name,
+            String folder,
+            String title,
+            int[] shape,
+            int classes,
+            Preprocessing.Kind preprocessing,
+            List<String> files,
+            Reader reader,
+            List<Download> downloads,
+            String source,
+            String licence,
+            String otherWay) {
         this.registry = registry;
         this.name = name;
         this.folder = folder;
@@ -88,10 +99,16 @@ final class FileDataset implements Dataset {
     public ImageSet load(Split split) throws IOException {
         Path dir = location().orElseThrow(() -> new MissingDatasetException(whereToGetIt()));
         ImageSet set = reader.read(dir, split);
-        if (set.channels() != shape[0] || set.height() != shape[1] || set.width() != shape[2] || set.numClasses() != classes) {
-            throw new DataFormatException(dir, "holds " + set.channels() + "x" + set.height() + "x" + set.width() + " images of "
-                    + set.numClasses() + " classes, but " + title + " has " + shape[0] + "x" + shape[1] + "x" + shape[2] + " images of "
-                    + classes + "; these are not " + title + "'s files");
+        if (set.channels() != shape[0]
+                || set.height() != shape[1]
+                || set.width() != shape[2]
+                || set.numClasses() != classes) {
+            throw new DataFormatException(
+                    dir,
+                    "holds " + set.channels() + "x" + set.height() + "x" + set.width() + " images of "
+                            + set.numClasses() + " classes, but " + title + " has " + shape[0] + "x" + shape[1] + "x"
+                            + shape[2] + " images of "
+                            + classes + "; these are not " + title + "'s files");
         }
         return set;
     }
@@ -136,8 +153,11 @@ final class FileDataset implements Dataset {
             for (Download d : downloads) {
                 msg.append("\n  ").append(d.uri());
             }
-            msg.append("\nyourself and put the files in ").append(fetchTarget())
-                    .append(" (unpack .tar.gz archives there), then run 'ddlab data fetch ").append(name).append("' to check them.");
+            msg.append("\nyourself and put the files in ")
+                    .append(fetchTarget())
+                    .append(" (unpack .tar.gz archives there), then run 'ddlab data fetch ")
+                    .append(name)
+                    .append("' to check them.");
         }
         if (otherWay != null) {
             msg.append("\nOr: ").append(otherWay).append('.');

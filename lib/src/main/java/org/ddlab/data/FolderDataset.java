@@ -35,14 +35,19 @@ final class FolderDataset extends UserDataset {
 
     @Override
     public Optional<Path> location() {
-        return Files.isDirectory(path.resolve("train")) && Files.isDirectory(path.resolve("test")) ? Optional.of(path) : Optional.empty();
+        return Files.isDirectory(path.resolve("train")) && Files.isDirectory(path.resolve("test"))
+                ? Optional.of(path)
+                : Optional.empty();
     }
 
     @Override
     public String whereToGetIt() {
-        return "folder dataset " + path + " needs the sub-folders train/ and test/, each with one folder of images per class"
-                + " (" + path + "/train/cat/001.png, …); " + (Files.isDirectory(path) ? "it has "
-                + (Files.isDirectory(path.resolve("train")) ? "train/ but no test/" : "no train/") : "it does not exist");
+        return "folder dataset " + path
+                + " needs the sub-folders train/ and test/, each with one folder of images per class"
+                + " (" + path + "/train/cat/001.png, …); "
+                + (Files.isDirectory(path)
+                        ? "it has " + (Files.isDirectory(path.resolve("train")) ? "train/ but no test/" : "no train/")
+                        : "it does not exist");
     }
 
     @Override

@@ -26,12 +26,12 @@ public final class FolderImages {
 
     /** The two sub-folders a {@code folder:} data set needs. */
     public static final String TRAIN = "train";
+
     public static final String TEST = "test";
 
     private static final String LAYOUT = "PATH/train/<class>/<image> and PATH/test/<class>/<image>";
 
-    private FolderImages() {
-    }
+    private FolderImages() {}
 
     /**
      * Reads {@code root}/train and {@code root}/test at the size and colour of the first training
@@ -67,7 +67,9 @@ public final class FolderImages {
     /** A checked folder data set and the size and colour its images are read at. */
     private record Layout(Path dir, int channels, int height, int width) {
         ImageSet load(String split) {
-            String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+            String name = dir.getFileName() == null
+                    ? dir.toString()
+                    : dir.getFileName().toString();
             ImageFolder f = ImageFolder.at(dir.resolve(split)).size(height, width);
             return (channels == 1 ? f.grey() : f.rgb()).load().named(name + " " + split);
         }
@@ -75,23 +77,29 @@ public final class FolderImages {
 
     private static Layout layout(Path root, int channels, int height, int width) throws IOException {
         if (channels != 0 && channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("channels must be 1 (grey), 3 (RGB) or 0 (as the first image), got " + channels);
+            throw new IllegalArgumentException(
+                    "channels must be 1 (grey), 3 (RGB) or 0 (as the first image), got " + channels);
         }
         if (height < 0 || width < 0) {
-            throw new IllegalArgumentException("size must be positive (or 0 for the first image's), got " + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "size must be positive (or 0 for the first image's), got " + height + "x" + width);
         }
         Path dir = root.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString(), null, "no such folder; a folder: data set is laid out as " + LAYOUT);
+            throw new NoSuchFileException(
+                    dir.toString(), null, "no such folder; a folder: data set is laid out as " + LAYOUT);
         }
         Path train = split(dir, TRAIN);
         Path test = split(dir, TEST);
         List<String> trainClasses = names(ImageFolder.classFolders(train));
         List<String> testClasses = names(ImageFolder.classFolders(test));
         if (!trainClasses.equals(testClasses)) {
-            throw new DataFormatException(dir, "train/ and test/ have different class folders: "
-                    + difference(trainClasses, testClasses) + "; both need the same classes so that a label means the same "
-                    + "in each (train/ has " + trainClasses + ", test/ has " + testClasses + ")");
+            throw new DataFormatException(
+                    dir,
+                    "train/ and test/ have different class folders: "
+                            + difference(trainClasses, testClasses)
+                            + "; both need the same classes so that a label means the same "
+                            + "in each (train/ has " + trainClasses + ", test/ has " + testClasses + ")");
         }
         ImageFolder loader = ImageFolder.at(train);
         if (channels == 0 || height == 0 || width == 0) {
@@ -100,8 +108,10 @@ public final class FolderImages {
             try {
                 img = ImageDecoder.read(first);
             } catch (IOException e) {
-                throw new UnreadableImageException(first, e.getMessage() + "; it is the first training image, which sets "
-                        + "the size and colour unless they are given");
+                throw new UnreadableImageException(
+                        first,
+                        e.getMessage() + "; it is the first training image, which sets "
+                                + "the size and colour unless they are given");
             }
             height = height == 0 ? img.getHeight() : height;
             width = width == 0 ? img.getWidth() : width;
@@ -117,10 +127,17 @@ public final class FolderImages {
         }
         String found;
         try (var s = Files.list(dir)) {
-            found = s.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList().toString();
+            found = s.filter(Files::isDirectory)
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList()
+                    .toString();
         }
-        throw new NoSuchFileException(p.toString(), null, "no " + split + "/ folder; a folder: data set is laid out as "
-                + LAYOUT + " (sub-folders found: " + found + ")");
+        throw new NoSuchFileException(
+                p.toString(),
+                null,
+                "no " + split + "/ folder; a folder: data set is laid out as " + LAYOUT + " (sub-folders found: "
+                        + found + ")");
     }
 
     private static Path firstImage(ImageFolder loader, Path train) {

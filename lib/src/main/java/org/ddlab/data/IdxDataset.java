@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class IdxDataset {
 
-    private IdxDataset() {
-    }
+    private IdxDataset() {}
 
     /**
      * Loads an images/labels pair. {@code classNames} may be null: the classes are then named
@@ -44,8 +43,10 @@ public final class IdxDataset {
             List<String> names = classNames != null ? classNames : numberedClasses(y);
             for (int i = 0; i < y.length; i++) {
                 if (y[i] >= names.size()) {
-                    throw new IdxFormatException(labels, "label " + y[i] + " of item " + i + " (byte offset " + (8 + i)
-                            + ") is outside 0.." + (names.size() - 1) + " for the " + names.size() + " class names given");
+                    throw new IdxFormatException(
+                            labels,
+                            "label " + y[i] + " of item " + i + " (byte offset " + (8 + i) + ") is outside 0.."
+                                    + (names.size() - 1) + " for the " + names.size() + " class names given");
                 }
             }
             // The file's bytes, kept as bytes: a quarter of the memory of floats, and [0,1] floats per batch.
@@ -56,8 +57,10 @@ public final class IdxDataset {
     }
 
     private static IdxFormatException countMismatch(Path images, Path labels, int nImages, int nLabels) {
-        return new IdxFormatException(images, "holds " + nImages + " images but " + labels + " holds " + nLabels
-                + " labels; the two files must come from the same split (e.g. train-images with train-labels)");
+        return new IdxFormatException(
+                images,
+                "holds " + nImages + " images but " + labels + " holds " + nLabels
+                        + " labels; the two files must come from the same split (e.g. train-images with train-labels)");
     }
 
     private static List<String> numberedClasses(int[] labels) {

@@ -32,8 +32,7 @@ public final class IdxReader {
     /** The IDX type code of unsigned bytes, the only type this reader supports. */
     public static final int UNSIGNED_BYTE = 0x08;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /** The header of an IDX file: its element type and dimensions. */
     public record Header(int dataType, int[] dims, boolean gzipped) {
@@ -67,7 +66,10 @@ public final class IdxReader {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Header h && h.dataType == dataType && h.gzipped == gzipped && Arrays.equals(h.dims, dims);
+            return o instanceof Header h
+                    && h.dataType == dataType
+                    && h.gzipped == gzipped
+                    && Arrays.equals(h.dims, dims);
         }
 
         @Override
@@ -77,7 +79,8 @@ public final class IdxReader {
 
         @Override
         public String toString() {
-            return "Header[type=" + typeName(dataType) + ", dims=" + Arrays.toString(dims) + ", gzipped=" + gzipped + "]";
+            return "Header[type=" + typeName(dataType) + ", dims=" + Arrays.toString(dims) + ", gzipped=" + gzipped
+                    + "]";
         }
     }
 
@@ -120,8 +123,10 @@ public final class IdxReader {
             Header header = header(file, in, expectedDims, gzipped);
             long n = header.elementCount();
             if (n > Integer.MAX_VALUE - 8) {
-                throw new IdxFormatException(file, "dimensions " + Arrays.toString(header.dims)
-                        + " make " + n + " bytes, more than one Java array holds (2^31 - 9)");
+                throw new IdxFormatException(
+                        file,
+                        "dimensions " + Arrays.toString(header.dims) + " make " + n
+                                + " bytes, more than one Java array holds (2^31 - 9)");
             }
             byte[] data = new byte[(int) n];
             readFully(file, in, data, header.headerBytes(), "data of " + Arrays.toString(header.dims));
@@ -129,13 +134,17 @@ public final class IdxReader {
             try {
                 extra = in.read();
             } catch (EOFException e) {
-                throw new IdxFormatException(file, "truncated gzip stream after byte offset " + (header.headerBytes() + n)
-                        + " (" + e.getMessage() + "); download the file again");
+                throw new IdxFormatException(
+                        file,
+                        "truncated gzip stream after byte offset " + (header.headerBytes() + n) + " (" + e.getMessage()
+                                + "); download the file again");
             }
             if (extra != -1) {
-                throw new IdxFormatException(file, "has more bytes after byte offset " + (header.headerBytes() + n)
-                        + " where the data of " + Arrays.toString(header.dims)
-                        + " should end; the header's dimensions do not match the file size");
+                throw new IdxFormatException(
+                        file,
+                        "has more bytes after byte offset " + (header.headerBytes() + n)
+                                + " where the data of " + Arrays.toString(header.dims)
+                                + " should end; the header's dimensions do not match the file size");
             }
             return new Contents(header, data);
         }
@@ -144,38 +153,53 @@ public final class IdxReader {
     private static Header header(Path file, InputStream in, int expectedDims, boolean gzipped) throws IOException {
         byte[] magic = new byte[4];
         readFully(file, in, magic, 0, "the 4-byte magic number");
-        int found = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
+        int found =
+                ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
         String expected = expectedDims > 0 ? hex(0x0800 | expectedDims) : "0x000008nn";
         if (magic[0] != 0 || magic[1] != 0) {
-            throw new IdxFormatException(file, "bad magic number at offset 0: expected " + expected + " ("
-                    + describeExpected(expectedDims) + "), found " + hex(found) + "; this is not an IDX file"
-                    + (gzipped ? " (after gunzip)" : ""));
+            throw new IdxFormatException(
+                    file,
+                    "bad magic number at offset 0: expected " + expected + " ("
+                            + describeExpected(expectedDims) + "), found " + hex(found) + "; this is not an IDX file"
+                            + (gzipped ? " (after gunzip)" : ""));
         }
         int type = magic[2] & 0xFF;
         int ndims = magic[3] & 0xFF;
         if (type != UNSIGNED_BYTE) {
-            throw new IdxFormatException(file, "unsupported data type " + typeName(type) + " (magic " + hex(found)
-                    + " at offset 0); only unsigned bytes (0x08) are supported");
+            throw new IdxFormatException(
+                    file,
+                    "unsupported data type " + typeName(type) + " (magic " + hex(found)
+                            + " at offset 0); only unsigned bytes (0x08) are supported");
         }
         if (ndims == 0 || (expectedDims > 0 && ndims != expectedDims)) {
-            throw new IdxFormatException(file, "wrong number of dimensions: expected " + expectedDims + " ("
-                    + describeExpected(expectedDims) + ", magic " + expected + "), found " + ndims
-                    + " (magic " + hex(found) + ")" + (ndims == 1 ? "; is this a labels file?" : ndims == 3 ? "; is this an images file?" : ""));
+            throw new IdxFormatException(
+                    file,
+                    "wrong number of dimensions: expected " + expectedDims + " ("
+                            + describeExpected(expectedDims) + ", magic " + expected + "), found " + ndims
+                            + " (magic " + hex(found) + ")"
+                            + (ndims == 1
+                                    ? "; is this a labels file?"
+                                    : ndims == 3 ? "; is this an images file?" : ""));
         }
         byte[] raw = new byte[4 * ndims];
         readFully(file, in, raw, 4, "the " + ndims + " dimension sizes");
         int[] dims = new int[ndims];
         for (int i = 0; i < ndims; i++) {
-            dims[i] = ((raw[4 * i] & 0xFF) << 24) | ((raw[4 * i + 1] & 0xFF) << 16) | ((raw[4 * i + 2] & 0xFF) << 8) | (raw[4 * i + 3] & 0xFF);
+            dims[i] = ((raw[4 * i] & 0xFF) << 24)
+                    | ((raw[4 * i + 1] & 0xFF) << 16)
+                    | ((raw[4 * i + 2] & 0xFF) << 8)
+                    | (raw[4 * i + 3] & 0xFF);
             if (dims[i] < 0) {
-                throw new IdxFormatException(file, "dimension " + i + " at offset " + (4 + 4 * i) + " is negative (" + dims[i] + ")");
+                throw new IdxFormatException(
+                        file, "dimension " + i + " at offset " + (4 + 4 * i) + " is negative (" + dims[i] + ")");
             }
         }
         return new Header(type, dims, gzipped);
     }
 
     /** Fills {@code buf} with bulk reads; a short stream becomes an error naming offset and shortfall. */
-    private static void readFully(Path file, InputStream in, byte[] buf, long startOffset, String what) throws IOException {
+    private static void readFully(Path file, InputStream in, byte[] buf, long startOffset, String what)
+            throws IOException {
         int off = 0;
         try {
             while (off < buf.length) {
@@ -189,9 +213,13 @@ public final class IdxReader {
             // GZIPInputStream reports a cut-off compressed file this way; it is the same problem.
         }
         if (off < buf.length) {
-            throw new IdxFormatException(file, "truncated: data ended at byte offset " + (startOffset + off)
-                    + " while reading " + what + "; expected " + buf.length + " bytes from offset " + startOffset
-                    + " (" + (buf.length - off) + " missing). The file is incomplete; download or install it again");
+            throw new IdxFormatException(
+                    file,
+                    "truncated: data ended at byte offset " + (startOffset + off)
+                            + " while reading " + what + "; expected " + buf.length + " bytes from offset "
+                            + startOffset
+                            + " (" + (buf.length - off)
+                            + " missing). The file is incomplete; download or install it again");
         }
     }
 

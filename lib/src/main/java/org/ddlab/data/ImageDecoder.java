@@ -1,13 +1,5 @@
 package org.ddlab.data;
 
-import org.apache.commons.imaging.AbstractImageParser;
-import org.apache.commons.imaging.ImageFormat;
-import org.apache.commons.imaging.ImageFormats;
-import org.apache.commons.imaging.Imaging;
-import org.apache.commons.imaging.ImagingParameters;
-import org.apache.commons.imaging.common.BufferedImageFactory;
-
-import javax.imageio.ImageIO;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
@@ -15,6 +7,13 @@ import java.awt.image.Raster;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.apache.commons.imaging.AbstractImageParser;
+import org.apache.commons.imaging.ImageFormat;
+import org.apache.commons.imaging.ImageFormats;
+import org.apache.commons.imaging.Imaging;
+import org.apache.commons.imaging.ImagingParameters;
+import org.apache.commons.imaging.common.BufferedImageFactory;
 
 /**
  * Decodes one image file to float planes in [0,1]: Commons Imaging first, javax.imageio as fallback.
@@ -49,7 +48,8 @@ final class ImageDecoder {
     private static final BufferedImageFactory RGB_FACTORY = new BufferedImageFactory() {
         @Override
         public BufferedImage getColorBufferedImage(int width, int height, boolean hasAlpha) {
-            return new BufferedImage(width, height, hasAlpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+            return new BufferedImage(
+                    width, height, hasAlpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         }
 
         @Override
@@ -58,12 +58,10 @@ final class ImageDecoder {
         }
     };
 
-    private ImageDecoder() {
-    }
+    private ImageDecoder() {}
 
     /** A decoded image: {@code channels} planes of height x width, values in [0,1]. */
-    record Planes(float[] data, int channels, int height, int width) {
-    }
+    record Planes(float[] data, int channels, int height, int width) {}
 
     /**
      * Reads {@code file} and returns {@code channels} (1 = grey, 3 = RGB) planes resized to
@@ -182,6 +180,8 @@ final class ImageDecoder {
         if (msg != null && !msg.isBlank()) {
             return msg.strip();
         }
-        return e instanceof IOException ? "unreadable" : "the decoder failed on it (" + e.getClass().getSimpleName() + ")";
+        return e instanceof IOException
+                ? "unreadable"
+                : "the decoder failed on it (" + e.getClass().getSimpleName() + ")";
     }
 }

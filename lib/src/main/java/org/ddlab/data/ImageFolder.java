@@ -1,8 +1,5 @@
 package org.ddlab.data;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -21,6 +18,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads your own images: a folder with one sub-folder per class, as torchvision's ImageFolder.
@@ -102,8 +101,15 @@ public final class ImageFolder {
     private final int limitPerClass;
     private final boolean parallel;
 
-    private ImageFolder(Path root, int height, int width, int channels, Policy policy, Set<String> extensions,
-                        int limitPerClass, boolean parallel) {
+    private ImageFolder(
+            Path root,
+            int height,
+            int width,
+            int channels,
+            Policy policy,
+            Set<String> extensions,
+            int limitPerClass,
+            boolean parallel) {
         this.root = root;
         this.height = height;
         this.width = width;
@@ -210,9 +216,11 @@ public final class ImageFolder {
             classNames.add(classDir.getFileName().toString());
             List<Path> files = imageFiles(classDir);
             if (files.isEmpty()) {
-                throw new IllegalArgumentException("class folder " + classDir + " has no images (looked for files ending in "
-                        + sortedExtensions() + "; hidden files ignored). Remove the folder or add images; expected layout "
-                        + LAYOUT);
+                throw new IllegalArgumentException(
+                        "class folder " + classDir + " has no images (looked for files ending in "
+                                + sortedExtensions()
+                                + "; hidden files ignored). Remove the folder or add images; expected layout "
+                                + LAYOUT);
             }
             List<Problem> classSkipped = new ArrayList<>();
             List<float[]> loaded = loadClass(files, classSkipped);
@@ -233,8 +241,8 @@ public final class ImageFolder {
         }
         int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
         Path name = dir.getFileName();
-        ImageSet set = ImageSet.wrap(name == null ? dir.toString() : name.toString(), pixels, y, channels, height, width,
-                classNames);
+        ImageSet set = ImageSet.wrap(
+                name == null ? dir.toString() : name.toString(), pixels, y, channels, height, width, classNames);
         if (!skipped.isEmpty()) {
             LOG.warn("{}: loaded {} images, skipped {} unreadable file(s)", dir, set.size(), skipped.size());
         }
@@ -280,7 +288,8 @@ public final class ImageFolder {
     /** The class folders of {@code dir}: its non-hidden sub-folders, sorted by name; an error when there are none. */
     static List<Path> classFolders(Path dir) {
         if (!Files.exists(dir)) {
-            throw new IllegalArgumentException("image folder " + dir + " does not exist (expected layout " + LAYOUT + ")");
+            throw new IllegalArgumentException(
+                    "image folder " + dir + " does not exist (expected layout " + LAYOUT + ")");
         }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not a folder (expected layout " + LAYOUT + ")");
@@ -289,8 +298,10 @@ public final class ImageFolder {
         long looseFiles;
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> children = s.filter(p -> !isHidden(p)).toList();
-            classes = children.stream().filter(Files::isDirectory)
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+            classes = children.stream()
+                    .filter(Files::isDirectory)
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .toList();
             looseFiles = children.stream().filter(Files::isRegularFile).count();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -298,7 +309,9 @@ public final class ImageFolder {
         if (classes.isEmpty()) {
             throw new IllegalArgumentException("no class sub-folders in " + dir + ": expected one folder per class, "
                     + "layout " + LAYOUT + " (e.g. " + dir.resolve("cat").resolve("001.png") + ")"
-                    + (looseFiles > 0 ? "; found " + looseFiles + " file(s) directly in the folder - move them into class folders" : ""));
+                    + (looseFiles > 0
+                            ? "; found " + looseFiles + " file(s) directly in the folder - move them into class folders"
+                            : ""));
         }
         return classes;
     }

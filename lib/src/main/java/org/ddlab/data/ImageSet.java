@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +39,7 @@ public final class ImageSet {
     private final byte[] bytes;
     /** Index in the array of this set's first value: a view of a row range shares its parent's array. */
     private final int offset;
+
     private final int[] labels;
     private final Preprocessing space;
     private final List<String> classNames;
@@ -48,19 +48,30 @@ public final class ImageSet {
     private final int width;
     private final int[][] byClass;
 
-    private ImageSet(String name, float[] pixels, byte[] bytes, int offset, int[] labels, int channels, int height, int width,
-                     List<String> classNames, Preprocessing space) {
+    private ImageSet(
+            String name,
+            float[] pixels,
+            byte[] bytes,
+            int offset,
+            int[] labels,
+            int channels,
+            int height,
+            int width,
+            List<String> classNames,
+            Preprocessing space) {
         if ((pixels == null) == (bytes == null)) {
             throw new IllegalArgumentException("a set stores either floats or bytes");
         }
         int length = pixels != null ? pixels.length : bytes.length;
         if (channels <= 0 || height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("image shape must be positive, got C=" + channels + " H=" + height + " W=" + width);
+            throw new IllegalArgumentException(
+                    "image shape must be positive, got C=" + channels + " H=" + height + " W=" + width);
         }
         long imageSize = (long) channels * height * width;
         boolean view = offset < 0; // rows(...) passes -(offset + 1): a view may cover part of its array
         offset = view ? -(offset + 1) : offset;
-        if (offset + (long) labels.length * imageSize > length || (!view && (long) labels.length * imageSize != length)) {
+        if (offset + (long) labels.length * imageSize > length
+                || (!view && (long) labels.length * imageSize != length)) {
             throw new IllegalArgumentException(labels.length + " labels need " + labels.length + " x " + channels + "x"
                     + height + "x" + width + " = " + labels.length * imageSize + " pixel values, got " + length);
         }
@@ -71,8 +82,8 @@ public final class ImageSet {
         for (int i = 0; i < labels.length; i++) {
             int y = labels[i];
             if (y < 0 || y >= counts.length) {
-                throw new IllegalArgumentException("label " + y + " of image " + i + " is outside 0.." + (counts.length - 1)
-                        + " (" + counts.length + " class names given)");
+                throw new IllegalArgumentException("label " + y + " of image " + i + " is outside 0.."
+                        + (counts.length - 1) + " (" + counts.length + " class names given)");
             }
             counts[y]++;
         }
@@ -85,7 +96,8 @@ public final class ImageSet {
             index[labels[i]][fill[labels[i]]++] = i;
         }
         if (space.channels() != 0 && space.channels() != channels) {
-            throw new IllegalArgumentException("preprocessing " + space + " is for " + space.channels() + " channels, images have " + channels);
+            throw new IllegalArgumentException(
+                    "preprocessing " + space + " is for " + space.channels() + " channels, images have " + channels);
         }
         this.name = name == null ? "images" : name;
         this.pixels = pixels;
@@ -104,26 +116,46 @@ public final class ImageSet {
      * A set from flat CHW pixels ({@code pixels.length == labels.length * C*H*W}). The arrays are
      * copied, so the caller may reuse them.
      */
-    public static ImageSet of(String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
-        return new ImageSet(name, pixels.clone(), null, 0, labels.clone(), channels, height, width, classNames, Preprocessing.PIXELS);
+    public static ImageSet of(
+            String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
+        return new ImageSet(
+                name,
+                pixels.clone(),
+                null,
+                0,
+                labels.clone(),
+                channels,
+                height,
+                width,
+                classNames,
+                Preprocessing.PIXELS);
     }
 
     /**
      * As {@link #of(String, float[], int[], int, int, int, List)}, for images already in {@code space}
      * (e.g. normalised, or ZCA-whitened), so that whatever consumes them knows and can check it.
      */
-    public static ImageSet of(String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames,
-                              Preprocessing space) {
+    public static ImageSet of(
+            String name,
+            float[] pixels,
+            int[] labels,
+            int channels,
+            int height,
+            int width,
+            List<String> classNames,
+            Preprocessing space) {
         return new ImageSet(name, pixels.clone(), null, 0, labels.clone(), channels, height, width, classNames, space);
     }
 
     /** Takes ownership of the arrays without copying; for loaders in this package that built them. */
-    static ImageSet wrap(String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
+    static ImageSet wrap(
+            String name, float[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
         return new ImageSet(name, pixels, null, 0, labels, channels, height, width, classNames, Preprocessing.PIXELS);
     }
 
     /** Takes ownership of pixel bytes (0..255, CHW per image) without copying; for readers of byte formats. */
-    static ImageSet wrapBytes(String name, byte[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
+    static ImageSet wrapBytes(
+            String name, byte[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
         return new ImageSet(name, null, pixels, 0, labels, channels, height, width, classNames, Preprocessing.PIXELS);
     }
 
@@ -138,8 +170,17 @@ public final class ImageSet {
      * preprocessing its batches go through.
      */
     static ImageSet rows(ImageSet owner, int first, int[] labels, String name, Preprocessing space) {
-        return new ImageSet(name, owner.pixels, owner.bytes, -(owner.offset + first * owner.imageSize() + 1), labels, owner.channels,
-                owner.height, owner.width, owner.classNames, space);
+        return new ImageSet(
+                name,
+                owner.pixels,
+                owner.bytes,
+                -(owner.offset + first * owner.imageSize() + 1),
+                labels,
+                owner.channels,
+                owner.height,
+                owner.width,
+                owner.classNames,
+                space);
     }
 
     /** Whether the images are stored as the bytes of their files (and preprocessed per batch). */
@@ -172,7 +213,8 @@ public final class ImageSet {
     }
 
     /** As {@link #fromNDArray(String, NDArray, NDArray, List)}, for images in {@code space}. */
-    public static ImageSet fromNDArray(String name, NDArray images, NDArray labels, List<String> classNames, Preprocessing space) {
+    public static ImageSet fromNDArray(
+            String name, NDArray images, NDArray labels, List<String> classNames, Preprocessing space) {
         Shape s = images.getShape();
         if (s.dimension() != 4) {
             throw new IllegalArgumentException("images must be [N,C,H,W], got " + s);
@@ -276,7 +318,8 @@ public final class ImageSet {
 
     /** The first {@code n} indices of each class (fewer where a class has fewer), class by class. */
     public int[] firstPerClass(int n) {
-        int[] out = new int[Arrays.stream(byClass).mapToInt(ix -> Math.min(n, ix.length)).sum()];
+        int[] out = new int
+                [Arrays.stream(byClass).mapToInt(ix -> Math.min(n, ix.length)).sum()];
         int k = 0;
         for (int[] ix : byClass) {
             for (int j = 0; j < Math.min(n, ix.length); j++) {
@@ -300,7 +343,8 @@ public final class ImageSet {
             }
             return out;
         }
-        try (NDManager m = NDManager.newBaseManager(); NDArray x = images(m, new int[]{i})) {
+        try (NDManager m = NDManager.newBaseManager();
+                NDArray x = images(m, new int[] {i})) {
             return x.toFloatArray();
         }
     }
@@ -311,7 +355,8 @@ public final class ImageSet {
         Objects.checkIndex(c, channels);
         Objects.checkIndex(y, height);
         Objects.checkIndex(x, width);
-        return pixels != null ? pixels[offset + ((i * channels + c) * height + y) * width + x]
+        return pixels != null
+                ? pixels[offset + ((i * channels + c) * height + y) * width + x]
                 : image(i)[(c * height + y) * width + x];
     }
 
@@ -321,7 +366,9 @@ public final class ImageSet {
      */
     public FloatBuffer pixels() {
         if (pixels != null) {
-            return FloatBuffer.wrap(pixels, offset, size() * imageSize()).slice().asReadOnlyBuffer();
+            return FloatBuffer.wrap(pixels, offset, size() * imageSize())
+                    .slice()
+                    .asReadOnlyBuffer();
         }
         float[] all = new float[Math.multiplyExact(size(), imageSize())];
         forEachChunk((start, values) -> System.arraycopy(values, 0, all, start * imageSize(), values.length));
@@ -352,15 +399,25 @@ public final class ImageSet {
     public ImageSet subset(int[] idx, String subsetName) {
         int n = imageSize();
         Object from = storage();
-        Object to = java.lang.reflect.Array.newInstance(from.getClass().getComponentType(), Math.multiplyExact(idx.length, n));
+        Object to = java.lang.reflect.Array.newInstance(
+                from.getClass().getComponentType(), Math.multiplyExact(idx.length, n));
         int[] y = new int[idx.length];
         for (int k = 0; k < idx.length; k++) {
             int i = Objects.checkIndex(idx[k], size());
             System.arraycopy(from, offset + i * n, to, k * n, n);
             y[k] = labels[i];
         }
-        return new ImageSet(subsetName, pixels != null ? (float[]) to : null, bytes != null ? (byte[]) to : null, 0, y, channels,
-                height, width, classNames, space);
+        return new ImageSet(
+                subsetName,
+                pixels != null ? (float[]) to : null,
+                bytes != null ? (byte[]) to : null,
+                0,
+                y,
+                channels,
+                height,
+                width,
+                classNames,
+                space);
     }
 
     /** The whole set as one float32 [N,C,H,W] tensor. For big sets prefer batches via {@link #images(NDManager, int[])}. */
@@ -394,10 +451,11 @@ public final class ImageSet {
         }
         NDArray x;
         try (NDArray raw = TensorStaging.bytes(manager, shape, view -> {
-            for (int i : idx) {
-                view.put(bytes, offset + i * n, n);
-            }
-        }); NDArray floats = raw.toType(DataType.FLOAT32, false)) {
+                    for (int i : idx) {
+                        view.put(bytes, offset + i * n, n);
+                    }
+                });
+                NDArray floats = raw.toType(DataType.FLOAT32, false)) {
             x = floats.div(255f);
         }
         if (space.isPixels()) {
@@ -489,14 +547,24 @@ public final class ImageSet {
      */
     public ImageSet normalized(Normalization norm) {
         if (norm.channels() != channels) {
-            throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels, images have " + channels);
+            throw new IllegalArgumentException(
+                    "normalisation has " + norm.channels() + " channels, images have " + channels);
         }
         if (!space.isPixels()) {
             throw new IllegalStateException("'" + name + "' is already in space " + space + "; normalise pixels only");
         }
         if (bytes != null) {
             // Bytes stay bytes: the normalisation runs on every batch (no copy at all).
-            return new ImageSet(name + " (normalised)", null, bytes, -(offset + 1), labels, channels, height, width, classNames,
+            return new ImageSet(
+                    name + " (normalised)",
+                    null,
+                    bytes,
+                    -(offset + 1),
+                    labels,
+                    channels,
+                    height,
+                    width,
+                    classNames,
                     Preprocessing.of(norm));
         }
         float[] mean = norm.mean();
@@ -512,7 +580,17 @@ public final class ImageSet {
                 }
             }
         }
-        return new ImageSet(name + " (normalised)", px, null, 0, labels, channels, height, width, classNames, Preprocessing.of(norm));
+        return new ImageSet(
+                name + " (normalised)",
+                px,
+                null,
+                0,
+                labels,
+                channels,
+                height,
+                width,
+                classNames,
+                Preprocessing.of(norm));
     }
 
     /** Smallest and largest pixel value, e.g. to check a set is still in [0,1]. */
@@ -538,7 +616,7 @@ public final class ImageSet {
 
     @Override
     public String toString() {
-        return name + ": " + size() + " images " + channels + "x" + height + "x" + width + ", " + numClasses() + " classes"
-                + (space.isPixels() ? "" : ", " + space);
+        return name + ": " + size() + " images " + channels + "x" + height + "x" + width + ", " + numClasses()
+                + " classes" + (space.isPixels() ? "" : ", " + space);
     }
 }

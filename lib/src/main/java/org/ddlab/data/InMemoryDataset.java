@@ -1,10 +1,9 @@
 package org.ddlab.data;
 
-import org.ddlab.data.fetch.Download;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.ddlab.data.fetch.Download;
 
 /** A dataset whose splits are already in memory ({@link Datasets#inMemory}): tests, and arrays a notebook made. */
 final class InMemoryDataset implements Dataset {
@@ -17,9 +16,11 @@ final class InMemoryDataset implements Dataset {
         if (!train.space().isPixels() || !test.space().isPixels()) {
             throw new IllegalArgumentException("a dataset holds pixels; '" + name + "' was given preprocessed images");
         }
-        if (!train.classNames().equals(test.classNames()) || !train.shape().slice(1).equals(test.shape().slice(1))) {
-            throw new IllegalArgumentException("dataset '" + name + "': train has " + train.shape().slice(1) + " images of " + train.classNames()
-                    + ", test " + test.shape().slice(1) + " of " + test.classNames());
+        if (!train.classNames().equals(test.classNames())
+                || !train.shape().slice(1).equals(test.shape().slice(1))) {
+            throw new IllegalArgumentException(
+                    "dataset '" + name + "': train has " + train.shape().slice(1) + " images of " + train.classNames()
+                            + ", test " + test.shape().slice(1) + " of " + test.classNames());
         }
         this.name = name;
         this.train = train;
@@ -38,7 +39,7 @@ final class InMemoryDataset implements Dataset {
 
     @Override
     public Optional<int[]> imageShape() {
-        return Optional.of(new int[]{train.channels(), train.height(), train.width()});
+        return Optional.of(new int[] {train.channels(), train.height(), train.width()});
     }
 
     @Override

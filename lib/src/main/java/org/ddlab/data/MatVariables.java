@@ -1,5 +1,7 @@
 package org.ddlab.data;
 
+import static org.ddlab.data.DataFormatException.number;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Inflater;
-
-import static org.ddlab.data.DataFormatException.number;
 
 /**
  * The top-level variables of a MATLAB Level-5 MAT-file (MathWorks, "MAT-File Format", ch. 1): name,
@@ -32,6 +32,7 @@ final class MatVariables {
 
     /** mxDOUBLE_CLASS .. mxUINT64_CLASS: the classes of plain numeric arrays. */
     static final int DOUBLE = 6;
+
     static final int UINT8 = 9;
     private static final int UINT64 = 15;
 
@@ -44,17 +45,35 @@ final class MatVariables {
     /** Enough of an element's start for flags, up to dozens of dimensions and a 63-character name. */
     private static final int HEAD_BYTES = 1024;
 
-    private static final String[] CLASS_NAMES = {"?", "cell", "struct", "object", "char", "sparse", "double", "single",
-            "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "function handle", "opaque"};
+    private static final String[] CLASS_NAMES = {
+        "?",
+        "cell",
+        "struct",
+        "object",
+        "char",
+        "sparse",
+        "double",
+        "single",
+        "int8",
+        "uint8",
+        "int16",
+        "uint16",
+        "int32",
+        "uint32",
+        "int64",
+        "uint64",
+        "function handle",
+        "opaque"
+    };
 
-    private MatVariables() {
-    }
+    private MatVariables() {}
 
     /**
      * One variable: its MATLAB class (mxCLASS id), complexity, dimensions, the byte offset of its
      * element and the byte count in the element's tag.
      */
-    record Variable(String name, int matClass, boolean complex, int[] dims, long offset, long bytes, boolean compressed) {
+    record Variable(
+            String name, int matClass, boolean complex, int[] dims, long offset, long bytes, boolean compressed) {
         Variable {
             dims = dims.clone();
         }
@@ -92,30 +111,41 @@ final class MatVariables {
             long offset = HEADER;
             while (offset < size) {
                 if (size - offset < 8) {
-                    throw new DataFormatException(file, "ends " + (size - offset) + " bytes into the tag of the element at byte offset "
-                            + number(offset) + "; the file is truncated — download it again");
+                    throw new DataFormatException(
+                            file,
+                            "ends " + (size - offset) + " bytes into the tag of the element at byte offset "
+                                    + number(offset) + "; the file is truncated — download it again");
                 }
                 ByteBuffer tag = read(ch, offset, 8).order(order);
                 int type = tag.getInt(0);
                 long bytes = tag.getInt(4) & 0xFFFFFFFFL;
                 if (type != MI_MATRIX && type != MI_COMPRESSED) {
-                    throw new DataFormatException(file, "the element at byte offset " + number(offset) + " has type " + type
-                            + "; a variable is a miMATRIX (14) or miCOMPRESSED (15) element, so the file is damaged");
+                    throw new DataFormatException(
+                            file,
+                            "the element at byte offset " + number(offset) + " has type " + type
+                                    + "; a variable is a miMATRIX (14) or miCOMPRESSED (15) element, so the file is damaged");
                 }
                 long end = offset + 8 + bytes;
                 long available = Math.min(bytes, size - offset - 8);
                 Head head = head(file, ch, offset, type == MI_COMPRESSED, available, order);
                 if (end > size) {
-                    throw new DataFormatException(file, (head.name == null ? "the variable" : "variable '" + head.name + "'")
-                            + " whose element starts at byte offset " + number(offset) + " is cut short: its tag announces "
-                            + number(bytes) + " bytes but the file ends after " + number(available)
-                            + "; the file is truncated — download it again");
+                    throw new DataFormatException(
+                            file,
+                            (head.name == null ? "the variable" : "variable '" + head.name + "'")
+                                    + " whose element starts at byte offset " + number(offset)
+                                    + " is cut short: its tag announces "
+                                    + number(bytes) + " bytes but the file ends after " + number(available)
+                                    + "; the file is truncated — download it again");
                 }
                 if (head.name == null) {
-                    throw new DataFormatException(file, "the element at byte offset " + number(offset)
-                            + " is too short for a variable header (array flags, dimensions, name): " + head.problem);
+                    throw new DataFormatException(
+                            file,
+                            "the element at byte offset " + number(offset)
+                                    + " is too short for a variable header (array flags, dimensions, name): "
+                                    + head.problem);
                 }
-                out.add(new Variable(head.name, head.matClass, head.complex, head.dims, offset, bytes, type == MI_COMPRESSED));
+                out.add(new Variable(
+                        head.name, head.matClass, head.complex, head.dims, offset, bytes, type == MI_COMPRESSED));
                 offset = end;
             }
             return out;
@@ -144,9 +174,12 @@ final class MatVariables {
                 while (!inflater.finished()) {
                     if (inflater.needsInput()) {
                         if (fed >= bytes) {
-                            throw new DataFormatException(file, "the compressed data of variable '" + v.name()
-                                    + "' (element at byte offset " + number(v.offset()) + ") ends before its zlib stream does; "
-                                    + "the file is damaged — download it again");
+                            throw new DataFormatException(
+                                    file,
+                                    "the compressed data of variable '" + v.name()
+                                            + "' (element at byte offset " + number(v.offset())
+                                            + ") ends before its zlib stream does; "
+                                            + "the file is damaged — download it again");
                         }
                         int n = (int) Math.min(in.length, bytes - fed);
                         ByteBuffer chunk = ByteBuffer.wrap(in, 0, n);
@@ -162,9 +195,12 @@ final class MatVariables {
                     }
                 }
             } catch (java.util.zip.DataFormatException e) {
-                throw new DataFormatException(file, "the compressed data of variable '" + v.name() + "' is damaged near byte offset "
-                        + number(start + inflater.getBytesRead()) + " (zlib: " + e.getMessage()
-                        + "); download the file again", e);
+                throw new DataFormatException(
+                        file,
+                        "the compressed data of variable '" + v.name() + "' is damaged near byte offset "
+                                + number(start + inflater.getBytesRead()) + " (zlib: " + e.getMessage()
+                                + "); download the file again",
+                        e);
             } finally {
                 inflater.end();
             }
@@ -173,18 +209,27 @@ final class MatVariables {
 
     private static ByteOrder header(Path file, FileChannel ch, long size) throws IOException {
         ByteBuffer h = read(ch, 0, (int) Math.min(HEADER, size));
-        String text = StandardCharsets.ISO_8859_1.decode(h.duplicate().limit(Math.min(116, h.limit()))).toString();
-        if (text.startsWith("MATLAB 7.3 MAT-file") || (size >= 4 && h.get(1) == 'H' && h.get(2) == 'D' && h.get(3) == 'F')) {
-            throw new DataFormatException(file, "is a MATLAB 7.3 (HDF5) MAT-file; only Level-5 MAT-files "
-                    + "(MATLAB -v6/-v7, what SVHN ships) are read");
+        String text = StandardCharsets.ISO_8859_1
+                .decode(h.duplicate().limit(Math.min(116, h.limit())))
+                .toString();
+        if (text.startsWith("MATLAB 7.3 MAT-file")
+                || (size >= 4 && h.get(1) == 'H' && h.get(2) == 'D' && h.get(3) == 'F')) {
+            throw new DataFormatException(
+                    file,
+                    "is a MATLAB 7.3 (HDF5) MAT-file; only Level-5 MAT-files "
+                            + "(MATLAB -v6/-v7, what SVHN ships) are read");
         }
         if (!text.startsWith("MATLAB 5.0 MAT-file")) {
-            throw new DataFormatException(file, "does not start with the text 'MATLAB 5.0 MAT-file' (byte offset 0); "
-                    + "it is not a Level-5 MAT-file (an error page saved in place of the download?)");
+            throw new DataFormatException(
+                    file,
+                    "does not start with the text 'MATLAB 5.0 MAT-file' (byte offset 0); "
+                            + "it is not a Level-5 MAT-file (an error page saved in place of the download?)");
         }
         if (size < HEADER) {
-            throw new DataFormatException(file, "ends at byte offset " + size + ", inside the 128-byte MAT-file header; "
-                    + "the file is truncated — download it again");
+            throw new DataFormatException(
+                    file,
+                    "ends at byte offset " + size + ", inside the 128-byte MAT-file header; "
+                            + "the file is truncated — download it again");
         }
         byte a = h.get(126);
         byte b = h.get(127);
@@ -194,27 +239,37 @@ final class MatVariables {
         if (a == 'M' && b == 'I') {
             return ByteOrder.BIG_ENDIAN;
         }
-        throw new DataFormatException(file, String.format("endian indicator at byte offset 126 is 0x%02X 0x%02X; expected "
-                + "'IM' (little-endian) or 'MI' (big-endian)", a & 0xFF, b & 0xFF));
+        throw new DataFormatException(
+                file,
+                String.format(
+                        "endian indicator at byte offset 126 is 0x%02X 0x%02X; expected "
+                                + "'IM' (little-endian) or 'MI' (big-endian)",
+                        a & 0xFF, b & 0xFF));
     }
 
     /** What the start of an element says; {@code name} is null when the bytes end before the name. */
-    private record Head(String name, int matClass, boolean complex, int[] dims, String problem) {
-    }
+    private record Head(String name, int matClass, boolean complex, int[] dims, String problem) {}
 
     /** Parses the array flags, dimensions and name at the start of an element's data. */
-    private static Head head(Path file, FileChannel ch, long offset, boolean compressed, long available, ByteOrder order)
+    private static Head head(
+            Path file, FileChannel ch, long offset, boolean compressed, long available, ByteOrder order)
             throws IOException {
         if (!compressed) {
-            return parseHead(file, read(ch, offset + 8, (int) Math.min(available, HEAD_BYTES)).order(order), offset, false);
+            return parseHead(
+                    file,
+                    read(ch, offset + 8, (int) Math.min(available, HEAD_BYTES)).order(order),
+                    offset,
+                    false);
         }
         Inflated inflated = inflateHead(ch, offset + 8, available, order);
         Head head = parseHead(file, inflated.bytes(), offset, true);
         // Damage after the name is left to verify(), which names the variable, and only for variables that are read.
         if (inflated.problem() != null && head.name == null) {
-            throw new DataFormatException(file, "the compressed variable at byte offset " + number(offset)
-                    + " is damaged near byte offset " + number(inflated.at()) + " (zlib: " + inflated.problem()
-                    + "); download the file again");
+            throw new DataFormatException(
+                    file,
+                    "the compressed variable at byte offset " + number(offset)
+                            + " is damaged near byte offset " + number(inflated.at()) + " (zlib: " + inflated.problem()
+                            + "); download the file again");
         }
         return head;
     }
@@ -223,13 +278,14 @@ final class MatVariables {
         String where = "variable at byte offset " + number(offset);
         if (compressed) {
             if (b.remaining() < 8) {
-                return new Head(null, 0, false, new int[0], "its compressed data holds only " + b.remaining() + " bytes");
+                return new Head(
+                        null, 0, false, new int[0], "its compressed data holds only " + b.remaining() + " bytes");
             }
             int inner = b.getInt();
             b.getInt();
             if (inner != MI_MATRIX) {
-                throw new DataFormatException(file, "the compressed " + where + " holds an element of type " + inner
-                        + ", not miMATRIX (14)");
+                throw new DataFormatException(
+                        file, "the compressed " + where + " holds an element of type " + inner + ", not miMATRIX (14)");
             }
         }
         int[] flags = subElement(file, b, MI_UINT32, "array flags", where);
@@ -264,8 +320,10 @@ final class MatVariables {
         int found = small ? first & 0xFFFF : first;
         int bytes = small ? first >>> 16 : b.getInt();
         if (found != type || bytes < 0 || (type != MI_INT8 && bytes % 4 != 0)) {
-            throw new DataFormatException(file, "the " + where + " has a malformed header: its " + what
-                    + " sub-element has type " + found + " and " + bytes + " bytes, expected type " + type);
+            throw new DataFormatException(
+                    file,
+                    "the " + where + " has a malformed header: its " + what + " sub-element has type " + found + " and "
+                            + bytes + " bytes, expected type " + type);
         }
         int stored = small ? 4 : (bytes + 7) / 8 * 8;
         if (b.remaining() < bytes) {
@@ -284,10 +342,10 @@ final class MatVariables {
      * Up to {@link #HEAD_BYTES} of the zlib stream that starts at {@code offset}; when zlib finds the
      * stream damaged, what it inflated before, the problem and the byte offset it had reached.
      */
-    private record Inflated(ByteBuffer bytes, String problem, long at) {
-    }
+    private record Inflated(ByteBuffer bytes, String problem, long at) {}
 
-    private static Inflated inflateHead(FileChannel ch, long offset, long available, ByteOrder order) throws IOException {
+    private static Inflated inflateHead(FileChannel ch, long offset, long available, ByteOrder order)
+            throws IOException {
         Inflater inflater = new Inflater();
         byte[] out = new byte[HEAD_BYTES];
         int have = 0;
@@ -307,7 +365,9 @@ final class MatVariables {
             }
             return new Inflated(ByteBuffer.wrap(out, 0, have).slice().order(order), null, 0);
         } catch (java.util.zip.DataFormatException e) {
-            return new Inflated(ByteBuffer.wrap(out, 0, have).slice().order(order), e.getMessage(),
+            return new Inflated(
+                    ByteBuffer.wrap(out, 0, have).slice().order(order),
+                    e.getMessage(),
                     offset + inflater.getBytesRead());
         } finally {
             inflater.end();

@@ -2,7 +2,6 @@ package org.ddlab.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -15,8 +14,8 @@ public record Normalization(float[] mean, float[] std) {
 
     public Normalization {
         if (mean.length == 0 || mean.length != std.length) {
-            throw new IllegalArgumentException("need one mean and one std per channel, got " + mean.length
-                    + " means and " + std.length + " stds");
+            throw new IllegalArgumentException(
+                    "need one mean and one std per channel, got " + mean.length + " means and " + std.length + " stds");
         }
         for (float s : std) {
             if (!(s > 0) || Float.isInfinite(s)) {
@@ -53,7 +52,7 @@ public record Normalization(float[] mean, float[] std) {
     /** {@code (x - mean) / std} on a batch [N,C,H,W] or a single image [C,H,W], broadcasting per channel. */
     public NDArray apply(NDArray x) {
         try (NDArray m = x.getManager().create(mean, broadcastShape(x));
-             NDArray s = x.getManager().create(std, broadcastShape(x))) {
+                NDArray s = x.getManager().create(std, broadcastShape(x))) {
             return x.sub(m).div(s);
         }
     }
@@ -61,7 +60,7 @@ public record Normalization(float[] mean, float[] std) {
     /** {@code x * std + mean}: back to pixel space, e.g. to show normalised synthetic images. */
     public NDArray invert(NDArray x) {
         try (NDArray m = x.getManager().create(mean, broadcastShape(x));
-             NDArray s = x.getManager().create(std, broadcastShape(x))) {
+                NDArray s = x.getManager().create(std, broadcastShape(x))) {
             return x.mul(s).add(m);
         }
     }
@@ -89,7 +88,8 @@ public record Normalization(float[] mean, float[] std) {
 
     private int planeSize(float[] chw) {
         if (chw.length % mean.length != 0) {
-            throw new IllegalArgumentException("image of " + chw.length + " values is not " + mean.length + " equal channels");
+            throw new IllegalArgumentException(
+                    "image of " + chw.length + " values is not " + mean.length + " equal channels");
         }
         return chw.length / mean.length;
     }
@@ -98,8 +98,8 @@ public record Normalization(float[] mean, float[] std) {
         int dims = x.getShape().dimension();
         int channelAxis = dims == 4 ? 1 : dims == 3 ? 0 : -1;
         if (channelAxis < 0 || x.getShape().get(channelAxis) != mean.length) {
-            throw new IllegalArgumentException("expected [N," + mean.length + ",H,W] or [" + mean.length
-                    + ",H,W], got " + x.getShape());
+            throw new IllegalArgumentException(
+                    "expected [N," + mean.length + ",H,W] or [" + mean.length + ",H,W], got " + x.getShape());
         }
         return dims == 4 ? new Shape(1, mean.length, 1, 1) : new Shape(mean.length, 1, 1);
     }

@@ -41,7 +41,8 @@ final class NpzDataset extends UserDataset {
 
     @Override
     public String whereToGetIt() {
-        return "npz dataset " + path + " does not exist; write one with numpy.savez(path, x_train=…, y_train=…, x_test=…, y_test=…)"
+        return "npz dataset " + path
+                + " does not exist; write one with numpy.savez(path, x_train=…, y_train=…, x_test=…, y_test=…)"
                 + " (images uint8 0..255 or float in [0,1], [N,H,W], [N,H,W,C] or [N,C,H,W]; labels integers from 0)";
     }
 

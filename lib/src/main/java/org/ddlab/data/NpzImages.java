@@ -1,8 +1,6 @@
 package org.ddlab.data;
 
-import org.ddlab.distill.InvalidFileException;
-import org.ddlab.distill.NpyArray;
-import org.ddlab.distill.Npz;
+import static org.ddlab.data.DataFormatException.number;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -11,8 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.ddlab.data.DataFormatException.number;
+import org.ddlab.distill.InvalidFileException;
+import org.ddlab.distill.NpyArray;
+import org.ddlab.distill.Npz;
 
 /**
  * Reads your own images from a NumPy {@code .npz} ({@code np.savez(path, x_train=..., ...)}), the
@@ -53,8 +52,7 @@ public final class NpzImages {
     private static final float TOLERANCE = 0.01f;
     private static final String PIXELS = "images must be pixels in [0,1] or uint8 0..255";
 
-    private NpzImages() {
-    }
+    private NpzImages() {}
 
     /**
      * Reads the train and test split of {@code npz}; the sets are named {@code name + " train"} and
@@ -71,7 +69,8 @@ public final class NpzImages {
             arrays = new HashMap<>(Npz.read(npz));
         } catch (InvalidFileException e) {
             String prefix = npz + ": ";
-            String problem = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+            String problem =
+                    e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
             throw new DataFormatException(npz, problem, e);
         }
         List<String> keys = convention(npz, arrays);
@@ -83,8 +82,10 @@ public final class NpzImages {
         Shape train = Shape.of(npz, xTrain, arrays.get(xTrain));
         Shape test = Shape.of(npz, xTest, arrays.get(xTest));
         if (train.c != test.c || train.h != test.h || train.w != test.w) {
-            throw new DataFormatException(npz, "'" + xTrain + "' holds images of " + train.describe() + " but '" + xTest
-                    + "' holds " + test.describe() + "; train and test images must have the same shape");
+            throw new DataFormatException(
+                    npz,
+                    "'" + xTrain + "' holds images of " + train.describe() + " but '" + xTest + "' holds "
+                            + test.describe() + "; train and test images must have the same shape");
         }
         int[] trainLabels = labels(npz, yTrain, arrays.get(yTrain), xTrain, train.n);
         int[] testLabels = labels(npz, yTest, arrays.get(yTest), xTest, test.n);
@@ -92,7 +93,8 @@ public final class NpzImages {
 
         // Drop each source array once converted, so that only one split's source and floats coexist.
         float[] trainPixels = pixels(npz, xTrain, arrays.remove(xTrain), train);
-        ImageSet trainSet = ImageSet.wrap(name + " train", trainPixels, trainLabels, train.c, train.h, train.w, classes);
+        ImageSet trainSet =
+                ImageSet.wrap(name + " train", trainPixels, trainLabels, train.c, train.h, train.w, classes);
         float[] testPixels = pixels(npz, xTest, arrays.remove(xTest), test);
         ImageSet testSet = ImageSet.wrap(name + " test", testPixels, testLabels, test.c, test.h, test.w, classes);
         return new TrainTest(trainSet, testSet);
@@ -102,17 +104,23 @@ public final class NpzImages {
     private static List<String> convention(Path npz, Map<String, NpyArray> arrays) throws DataFormatException {
         for (List<String> keys : CONVENTIONS) {
             if (keys.stream().anyMatch(arrays::containsKey)) {
-                List<String> missing = keys.stream().filter(k -> !arrays.containsKey(k)).toList();
+                List<String> missing =
+                        keys.stream().filter(k -> !arrays.containsKey(k)).toList();
                 if (!missing.isEmpty()) {
-                    throw new DataFormatException(npz, "has " + keys.stream().filter(arrays::containsKey).toList()
-                            + " but no " + missing + "; an npz data set needs all of " + keys + " (arrays found: "
-                            + sorted(arrays) + ")");
+                    throw new DataFormatException(
+                            npz,
+                            "has " + keys.stream().filter(arrays::containsKey).toList()
+                                    + " but no " + missing + "; an npz data set needs all of " + keys
+                                    + " (arrays found: "
+                                    + sorted(arrays) + ")");
                 }
                 return keys;
             }
         }
-        throw new DataFormatException(npz, "holds none of the expected arrays: " + CONVENTIONS.get(0) + " (Keras) or "
-                + CONVENTIONS.get(1) + ", plus optional '" + CLASS_NAMES + "'; arrays found: " + sorted(arrays));
+        throw new DataFormatException(
+                npz,
+                "holds none of the expected arrays: " + CONVENTIONS.get(0) + " (Keras) or " + CONVENTIONS.get(1)
+                        + ", plus optional '" + CLASS_NAMES + "'; arrays found: " + sorted(arrays));
     }
 
     /** The geometry of an image array: N images of C x H x W, stored channels last or not. */
@@ -121,28 +129,37 @@ public final class NpzImages {
         static Shape of(Path npz, String name, NpyArray a) throws DataFormatException {
             long[] d = a.shape();
             if (a.isString() || (!a.isFloat() && !a.isUnsignedBytes())) {
-                throw new DataFormatException(npz, "image array '" + name + "' has dtype " + a.sourceDescr() + "; " + PIXELS
-                        + " (float or uint8 dtype; e.g. save x.astype(np.uint8))");
+                throw new DataFormatException(
+                        npz,
+                        "image array '" + name + "' has dtype " + a.sourceDescr() + "; " + PIXELS
+                                + " (float or uint8 dtype; e.g. save x.astype(np.uint8))");
             }
             Shape s = switch (d.length) {
                 case 3 -> new Shape(d, (int) d[0], 1, (int) d[1], (int) d[2], false);
-                case 4 -> d[1] == 1 || d[1] == 3 ? new Shape(d, (int) d[0], (int) d[1], (int) d[2], (int) d[3], false)
-                        : d[3] == 1 || d[3] == 3 ? new Shape(d, (int) d[0], (int) d[3], (int) d[1], (int) d[2], true)
-                        : null;
+                case 4 ->
+                    d[1] == 1 || d[1] == 3
+                            ? new Shape(d, (int) d[0], (int) d[1], (int) d[2], (int) d[3], false)
+                            : d[3] == 1 || d[3] == 3
+                                    ? new Shape(d, (int) d[0], (int) d[3], (int) d[1], (int) d[2], true)
+                                    : null;
                 default -> null;
             };
             if (s == null) {
-                throw new DataFormatException(npz, "image array '" + name + "' has shape " + tuple(d) + "; expected (N, H, W) "
-                        + "for grey images, (N, C, H, W) or (N, H, W, C) with C = 1 or 3 channels");
+                throw new DataFormatException(
+                        npz,
+                        "image array '" + name + "' has shape " + tuple(d) + "; expected (N, H, W) "
+                                + "for grey images, (N, C, H, W) or (N, H, W, C) with C = 1 or 3 channels");
             }
             if (s.n == 0 || s.h == 0 || s.w == 0) {
-                throw new DataFormatException(npz, "image array '" + name + "' has shape " + tuple(d) + " and holds no pixels");
+                throw new DataFormatException(
+                        npz, "image array '" + name + "' has shape " + tuple(d) + " and holds no pixels");
             }
             return s;
         }
 
         String describe() {
-            return c + "x" + h + "x" + w + " (shape " + tuple(dims) + (dims.length == 4 ? channelsLast ? ", channels last" : ", channels first" : "") + ")";
+            return c + "x" + h + "x" + w + " (shape " + tuple(dims)
+                    + (dims.length == 4 ? channelsLast ? ", channels last" : ", channels first" : "") + ")";
         }
     }
 
@@ -150,13 +167,17 @@ public final class NpzImages {
     private static int[] labels(Path npz, String name, NpyArray a, String images, int n) throws DataFormatException {
         long[] d = a.shape();
         if (a.isFloat() || a.isString()) {
-            throw new DataFormatException(npz, "label array '" + name + "' has dtype " + a.sourceDescr()
-                    + "; labels must be integers (save y.astype(np.int64))");
+            throw new DataFormatException(
+                    npz,
+                    "label array '" + name + "' has dtype " + a.sourceDescr()
+                            + "; labels must be integers (save y.astype(np.int64))");
         }
         boolean vector = (d.length == 1 && d[0] == n) || (d.length == 2 && d[0] == n && d[1] == 1);
         if (!vector) {
-            throw new DataFormatException(npz, "label array '" + name + "' has shape " + tuple(d) + " but '" + images + "' holds "
-                    + number(n) + " images; expected (" + n + ",) or (" + n + ", 1), one label per image");
+            throw new DataFormatException(
+                    npz,
+                    "label array '" + name + "' has shape " + tuple(d) + " but '" + images + "' holds " + number(n)
+                            + " images; expected (" + n + ",) or (" + n + ", 1), one label per image");
         }
         byte[] small = a.isUnsignedBytes() ? a.unsignedBytes() : null;
         long[] values = small == null ? a.longs() : null;
@@ -164,16 +185,18 @@ public final class NpzImages {
         for (int i = 0; i < n; i++) {
             long v = small != null ? small[i] & 0xFF : values[i];
             if (v < 0 || v > Integer.MAX_VALUE - 1) {
-                throw new DataFormatException(npz, "label array '" + name + "' holds " + v + " at index " + i
-                        + "; labels are class numbers 0, 1, 2, ...");
+                throw new DataFormatException(
+                        npz,
+                        "label array '" + name + "' holds " + v + " at index " + i
+                                + "; labels are class numbers 0, 1, 2, ...");
             }
             out[i] = (int) v;
         }
         return out;
     }
 
-    private static List<String> classNames(Path npz, NpyArray names, int[] train, int[] test, String yTrain, String yTest)
-            throws DataFormatException {
+    private static List<String> classNames(
+            Path npz, NpyArray names, int[] train, int[] test, String yTrain, String yTest) throws DataFormatException {
         int max = -1;
         String where = null;
         for (int[] labels : List.of(train, test)) {
@@ -192,13 +215,17 @@ public final class NpzImages {
             return out;
         }
         if (!names.isString() || names.dimension() != 1) {
-            throw new DataFormatException(npz, "'" + CLASS_NAMES + "' has dtype " + names.sourceDescr() + " and shape "
-                    + tuple(names.shape()) + "; expected a 1-D string array, e.g. np.array([\"cat\", \"dog\"])");
+            throw new DataFormatException(
+                    npz,
+                    "'" + CLASS_NAMES + "' has dtype " + names.sourceDescr() + " and shape " + tuple(names.shape())
+                            + "; expected a 1-D string array, e.g. np.array([\"cat\", \"dog\"])");
         }
         List<String> out = List.of(names.strings());
         if (out.size() <= max) {
-            throw new DataFormatException(npz, "'" + CLASS_NAMES + "' names " + out.size() + " classes but '" + where
-                    + "' holds label " + max + "; one name per class 0.." + max + " is needed");
+            throw new DataFormatException(
+                    npz,
+                    "'" + CLASS_NAMES + "' names " + out.size() + " classes but '" + where + "' holds label " + max
+                            + "; one name per class 0.." + max + " is needed");
         }
         return out;
     }
@@ -255,11 +282,16 @@ public final class NpzImages {
         if (v >= -TOLERANCE && v <= 1 + TOLERANCE) {
             return Math.min(1f, Math.max(0f, v));
         }
-        String hint = Float.isNaN(v) || Float.isInfinite(v) ? ""
-                : v > 1 && v <= 255 ? " (values above 1 look like 0..255 stored as float: divide by 255 or save as uint8)"
-                : v < 0 ? " (negative values look like normalised data: save the pixels before normalising)" : "";
-        throw new DataFormatException(npz, "image array '" + name + "' holds " + v + " at index " + index(s.dims, flat)
-                + "; " + PIXELS + hint);
+        String hint = Float.isNaN(v) || Float.isInfinite(v)
+                ? ""
+                : v > 1 && v <= 255
+                        ? " (values above 1 look like 0..255 stored as float: divide by 255 or save as uint8)"
+                        : v < 0
+                                ? " (negative values look like normalised data: save the pixels before normalising)"
+                                : "";
+        throw new DataFormatException(
+                npz,
+                "image array '" + name + "' holds " + v + " at index " + index(s.dims, flat) + "; " + PIXELS + hint);
     }
 
     /** The multi-index of flat position {@code flat} in a C-order array of shape {@code dims}, as "[12, 3, 4, 1]". */

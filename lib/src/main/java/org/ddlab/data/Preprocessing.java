@@ -2,7 +2,6 @@ package org.ddlab.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +64,8 @@ public final class Preprocessing {
     /** Standardisation, then whitening. */
     public static Preprocessing of(Normalization normalization, Zca zca) {
         if (zca.dimension() % normalization.channels() != 0) {
-            throw new IllegalArgumentException("a ZCA of " + zca.dimension() + " values does not fit " + normalization.channels() + " channels");
+            throw new IllegalArgumentException(
+                    "a ZCA of " + zca.dimension() + " values does not fit " + normalization.channels() + " channels");
         }
         return new Preprocessing(Kind.ZCA, Objects.requireNonNull(normalization), zca);
     }
@@ -76,7 +76,8 @@ public final class Preprocessing {
      */
     public static Preprocessing fit(ImageSet train, Kind kind, double zcaRegularization, NDManager manager) {
         if (!train.space().isPixels()) {
-            throw new IllegalArgumentException("fit a preprocessing on pixels; '" + train.name() + "' is in " + train.space());
+            throw new IllegalArgumentException(
+                    "fit a preprocessing on pixels; '" + train.name() + "' is in " + train.space());
         }
         return switch (kind) {
             case PIXELS -> PIXELS;
@@ -133,12 +134,20 @@ public final class Preprocessing {
     /** A copy of {@code pixels} in this space (through the engine, a chunk at a time). */
     public ImageSet apply(ImageSet pixels, NDManager manager) {
         if (!pixels.space().isPixels()) {
-            throw new IllegalArgumentException("'" + pixels.name() + "' is already in " + pixels.space() + "; apply a preprocessing to pixels");
+            throw new IllegalArgumentException(
+                    "'" + pixels.name() + "' is already in " + pixels.space() + "; apply a preprocessing to pixels");
         }
         float[] out = new float[pixels.size() * pixels.imageSize()];
         transform(pixels, out, 0, manager);
-        return ImageSet.of(pixels.name(), out, pixels.labels(), pixels.channels(), pixels.height(), pixels.width(),
-                pixels.classNames(), this);
+        return ImageSet.of(
+                pixels.name(),
+                out,
+                pixels.labels(),
+                pixels.channels(),
+                pixels.height(),
+                pixels.width(),
+                pixels.classNames(),
+                this);
     }
 
     /**
@@ -153,7 +162,8 @@ public final class Preprocessing {
             return set;
         }
         if (set.storesBytes()) {
-            return ImageSet.rows(set, 0, set.labels(), set.name(), this); // bytes stay bytes; each batch is preprocessed
+            return ImageSet.rows(
+                    set, 0, set.labels(), set.name(), this); // bytes stay bytes; each batch is preprocessed
         }
         transform(set, set.array(), set.arrayOffset(), manager);
         return ImageSet.rows(set, 0, set.labels(), set.name(), this);
@@ -213,8 +223,9 @@ public final class Preprocessing {
         return switch (kind) {
             case PIXELS -> "pixels in [0,1], as stored";
             case NORMALIZE -> "x = (pixels - mean[c]) / std[c] per channel c";
-            case ZCA -> "x = (pixels - mean[c]) / std[c] per channel c; then (x.reshape(N, -1) - " + ZCA_MEAN + ") @ " + ZCA_MATRIX
-                    + " (symmetric D x D), reshaped back to (N, C, H, W)";
+            case ZCA ->
+                "x = (pixels - mean[c]) / std[c] per channel c; then (x.reshape(N, -1) - " + ZCA_MEAN + ") @ "
+                        + ZCA_MATRIX + " (symmetric D x D), reshaped back to (N, C, H, W)";
         };
     }
 
@@ -223,7 +234,8 @@ public final class Preprocessing {
      *
      * @throws IllegalArgumentException naming what is missing or inconsistent
      */
-    public static Preprocessing fromDescription(Map<String, ?> m, float[] zcaMean, float[] zcaMatrix, NDManager manager) {
+    public static Preprocessing fromDescription(
+            Map<String, ?> m, float[] zcaMean, float[] zcaMatrix, NDManager manager) {
         Kind kind = Kind.parse(String.valueOf(m.get("kind")));
         if (kind == Kind.PIXELS) {
             return PIXELS;
@@ -233,14 +245,15 @@ public final class Preprocessing {
             return of(n);
         }
         if (zcaMatrix == null || zcaMean == null) {
-            throw new IllegalArgumentException("the preprocessing is ZCA but the arrays '" + ZCA_MEAN + "' and '" + ZCA_MATRIX
-                    + "' are not both beside the images");
+            throw new IllegalArgumentException("the preprocessing is ZCA but the arrays '" + ZCA_MEAN + "' and '"
+                    + ZCA_MATRIX + "' are not both beside the images");
         }
         Zca z = Zca.of(((Number) m.get("zca_regularization")).doubleValue(), zcaMean, zcaMatrix, manager);
         Object sha = m.get("zca_sha256");
         if (sha != null && !sha.equals(z.digest())) {
-            throw new IllegalArgumentException("the '" + ZCA_MATRIX + "' and '" + ZCA_MEAN + "' arrays do not match the recorded zca_sha256 "
-                    + sha + " (they hash to " + z.digest() + "); the files were mixed up");
+            throw new IllegalArgumentException(
+                    "the '" + ZCA_MATRIX + "' and '" + ZCA_MEAN + "' arrays do not match the recorded zca_sha256 " + sha
+                            + " (they hash to " + z.digest() + "); the files were mixed up");
         }
         return of(n, z);
     }
@@ -266,7 +279,9 @@ public final class Preprocessing {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Preprocessing p && p.kind == kind && Objects.equals(p.normalization, normalization)
+        return o instanceof Preprocessing p
+                && p.kind == kind
+                && Objects.equals(p.normalization, normalization)
                 && Objects.equals(p.zca, zca);
     }
 

@@ -14,12 +14,10 @@ package org.ddlab.data;
  */
 final class Resampler {
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     /** Source indices and weights contributing to each output position of one axis. */
-    private record Taps(int[][] index, float[][] weight) {
-    }
+    private record Taps(int[][] index, float[][] weight) {}
 
     /** {@code src} holds {@code channels} planes of sh x sw; returns channels planes of dh x dw. */
     static float[] resize(float[] src, int channels, int sh, int sw, int dh, int dw) {

@@ -1,10 +1,6 @@
 package org.ddlab.data;
 
-import us.hebi.matlab.mat.format.Mat5;
-import us.hebi.matlab.mat.format.Mat5File;
-import us.hebi.matlab.mat.types.Matrix;
-import us.hebi.matlab.mat.types.Source;
-import us.hebi.matlab.mat.types.Sources;
+import static org.ddlab.data.DataFormatException.number;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +10,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.ddlab.data.DataFormatException.number;
+import us.hebi.matlab.mat.format.Mat5;
+import us.hebi.matlab.mat.format.Mat5File;
+import us.hebi.matlab.mat.types.Matrix;
+import us.hebi.matlab.mat.types.Source;
+import us.hebi.matlab.mat.types.Sources;
 
 /**
  * Reads the cropped-digit files of SVHN (Netzer et al. 2011, http://ufldl.stanford.edu/housenumbers/):
@@ -41,10 +40,10 @@ public final class SvhnMat {
 
     private static final int SIZE = 32;
     private static final int CHANNELS = 3;
-    private static final String EXPECTED = "SVHN cropped-digit files hold X, uint8 [32, 32, 3, N], and y, [N, 1], labels 1..10";
+    private static final String EXPECTED =
+            "SVHN cropped-digit files hold X, uint8 [32, 32, 3, N], and y, [N, 1], labels 1..10";
 
-    private SvhnMat() {
-    }
+    private SvhnMat() {}
 
     /**
      * Reads one SVHN {@code .mat} file into a set with pixels in [0,1] and labels 0..9.
@@ -68,28 +67,33 @@ public final class SvhnMat {
 
         String[] reading = {"the file header"};
         try (Source source = Sources.openFile(file.toFile());
-             Mat5File mat = Mat5.newReader(source)
-                     .setEntryFilter(h -> {
-                         reading[0] = "variable '" + h.getName() + "'";
-                         return h.getName().equals("X") || h.getName().equals("y");
-                     })
-                     .readMat()) {
+                Mat5File mat = Mat5.newReader(source)
+                        .setEntryFilter(h -> {
+                            reading[0] = "variable '" + h.getName() + "'";
+                            return h.getName().equals("X") || h.getName().equals("y");
+                        })
+                        .readMat()) {
             reading[0] = "variable 'X'";
             Matrix images = mat.getMatrix("X");
             reading[0] = "variable 'y'";
             Matrix labelMatrix = mat.getMatrix("y");
             // The headers were checked; the decoded arrays must agree with them.
             if (images.getNumElements() != n * CHANNELS * SIZE * SIZE || labelMatrix.getNumElements() != n) {
-                throw new DataFormatException(file, "MFL decoded X as " + Arrays.toString(images.getDimensions()) + " and y as "
-                        + Arrays.toString(labelMatrix.getDimensions()) + ", not the sizes their headers announce");
+                throw new DataFormatException(
+                        file,
+                        "MFL decoded X as " + Arrays.toString(images.getDimensions()) + " and y as "
+                                + Arrays.toString(labelMatrix.getDimensions())
+                                + ", not the sizes their headers announce");
             }
             int[] labels = labels(file, labelMatrix, n);
             return ImageSet.wrapBytes(setName, pixels(images, n), labels, CHANNELS, SIZE, SIZE, CLASS_NAMES);
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new DataFormatException(file, "MFL could not read " + reading[0] + ": " + causes(e)
-                    + "; the file is damaged — download it again", e);
+            throw new DataFormatException(
+                    file,
+                    "MFL could not read " + reading[0] + ": " + causes(e) + "; the file is damaged — download it again",
+                    e);
         }
     }
 
@@ -100,30 +104,39 @@ public final class SvhnMat {
                 return v;
             }
         }
-        String found = vars.isEmpty() ? "no variables at all"
+        String found = vars.isEmpty()
+                ? "no variables at all"
                 : vars.stream().map(v -> "'" + v.name() + "' " + v.describe()).collect(Collectors.joining(", "));
-        Set<String> lower = vars.stream().map(v -> v.name().toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toSet());
+        Set<String> lower = vars.stream()
+                .map(v -> v.name().toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.toSet());
         String hint = lower.contains(name.toLowerCase(java.util.Locale.ROOT)) ? " (names are case-sensitive)" : "";
-        throw new DataFormatException(file, "has no variable '" + name + "' (" + what + ")" + hint + "; it holds " + found
-                + ". " + EXPECTED);
+        throw new DataFormatException(
+                file, "has no variable '" + name + "' (" + what + ")" + hint + "; it holds " + found + ". " + EXPECTED);
     }
 
     /** Checks X is real uint8 [32, 32, 3, N] and returns N; MATLAB drops the trailing 1 of a single image. */
     private static int checkImages(Path file, MatVariables.Variable x) throws DataFormatException {
         int[] d = x.dims();
         if (x.matClass() != MatVariables.UINT8 || x.complex()) {
-            throw new DataFormatException(file, "variable 'X' is " + x.describe() + "; expected uint8 pixels 0..255. " + EXPECTED);
+            throw new DataFormatException(
+                    file, "variable 'X' is " + x.describe() + "; expected uint8 pixels 0..255. " + EXPECTED);
         }
         boolean shape = (d.length == 4 || d.length == 3) && d[0] == SIZE && d[1] == SIZE && d[2] == CHANNELS;
         if (!shape || (d.length == 4 && d[3] < 0)) {
-            throw new DataFormatException(file, "variable 'X' has dimensions " + Arrays.toString(d)
-                    + "; expected [32, 32, 3, N] (height, width, channel, image in MATLAB's column-major order)"
-                    + (d.length == 4 && d[3] == CHANNELS ? " — [.., .., .., 3] looks like images stored channels-last" : "")
-                    + ". " + EXPECTED);
+            throw new DataFormatException(
+                    file,
+                    "variable 'X' has dimensions " + Arrays.toString(d)
+                            + "; expected [32, 32, 3, N] (height, width, channel, image in MATLAB's column-major order)"
+                            + (d.length == 4 && d[3] == CHANNELS
+                                    ? " — [.., .., .., 3] looks like images stored channels-last"
+                                    : "")
+                            + ". " + EXPECTED);
         }
         long n = d.length == 4 ? d[3] : 1;
         if (n * CHANNELS * SIZE * SIZE > Integer.MAX_VALUE - 8) {
-            throw new DataFormatException(file, "variable 'X' holds " + number(n) + " images, more pixels than one Java array holds");
+            throw new DataFormatException(
+                    file, "variable 'X' holds " + number(n) + " images, more pixels than one Java array holds");
         }
         return (int) n;
     }
@@ -131,12 +144,15 @@ public final class SvhnMat {
     private static void checkLabels(Path file, MatVariables.Variable y, int n) throws DataFormatException {
         int[] d = y.dims();
         if (!y.isNumeric() || y.complex()) {
-            throw new DataFormatException(file, "variable 'y' is " + y.describe() + "; expected numbers 1..10. " + EXPECTED);
+            throw new DataFormatException(
+                    file, "variable 'y' is " + y.describe() + "; expected numbers 1..10. " + EXPECTED);
         }
         boolean vector = d.length == 2 && ((d[0] == n && d[1] == 1) || (d[0] == 1 && d[1] == n));
         if (!vector) {
-            throw new DataFormatException(file, "variable 'y' has dimensions " + Arrays.toString(d) + " but X holds "
-                    + number(n) + " images; expected y [" + n + ", 1] (or [1, " + n + "]), one label per image");
+            throw new DataFormatException(
+                    file,
+                    "variable 'y' has dimensions " + Arrays.toString(d) + " but X holds " + number(n)
+                            + " images; expected y [" + n + ", 1] (or [1, " + n + "]), one label per image");
         }
     }
 
@@ -146,9 +162,12 @@ public final class SvhnMat {
         for (int i = 0; i < n; i++) {
             double v = y.getDouble(i);
             if (!(v >= 1 && v <= 10) || v != Math.rint(v)) {
-                throw new DataFormatException(file, "variable 'y' holds " + (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v))
-                        + " at y(" + (i + 1) + ") (index " + i + " counting from 0); SVHN labels are whole numbers "
-                        + "1..10, 10 standing for the digit 0");
+                throw new DataFormatException(
+                        file,
+                        "variable 'y' holds " + (v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v))
+                                + " at y(" + (i + 1) + ") (index " + i
+                                + " counting from 0); SVHN labels are whole numbers "
+                                + "1..10, 10 standing for the digit 0");
             }
             out[i] = (int) v % 10;
         }
@@ -176,7 +195,9 @@ public final class SvhnMat {
         StringBuilder s = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            if (m != null && !m.isBlank() && (t.getCause() == null || !m.equals(t.getCause().toString()))) {
+            if (m != null
+                    && !m.isBlank()
+                    && (t.getCause() == null || !m.equals(t.getCause().toString()))) {
                 s.append(s.isEmpty() ? "" : ": ").append(m);
             } else if (t.getCause() == null) {
                 s.append(s.isEmpty() ? "" : ": ").append(t.getClass().getSimpleName());

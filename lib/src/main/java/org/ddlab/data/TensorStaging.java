@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -25,8 +24,7 @@ final class TensorStaging {
 
     private static final ThreadLocal<ByteBuffer> BUFFER = new ThreadLocal<>();
 
-    private TensorStaging() {
-    }
+    private TensorStaging() {}
 
     static NDArray floats(NDManager manager, Shape shape, Consumer<FloatBuffer> fill) {
         ByteBuffer buf = buffer(Math.multiplyExact(Math.toIntExact(shape.size()), Float.BYTES));

@@ -16,8 +16,8 @@ public record TrainTest(ImageSet train, ImageSet test) {
             throw new IllegalArgumentException("train images are " + shape(train) + " but test images " + shape(test));
         }
         if (!train.classNames().equals(test.classNames())) {
-            throw new IllegalArgumentException("train classes " + train.classNames() + " differ from test classes "
-                    + test.classNames());
+            throw new IllegalArgumentException(
+                    "train classes " + train.classNames() + " differ from test classes " + test.classNames());
         }
     }
 

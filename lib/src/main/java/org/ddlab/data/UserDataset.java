@@ -1,10 +1,9 @@
 package org.ddlab.data;
 
-import org.ddlab.data.fetch.Download;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.ddlab.data.fetch.Download;
 
 /**
  * What a user's own dataset ({@code folder:PATH}, {@code npz:PATH}) is alike in: its shape and classes

@@ -34,7 +34,8 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
     /** Holds out {@code fraction} (0 &lt; fraction &lt; 1) of every class, rounded, at least one image. */
     public static ValidationSplit split(ImageSet train, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be between 0 and 1 (exclusive), got " + fraction);
+            throw new IllegalArgumentException(
+                    "validation fraction must be between 0 and 1 (exclusive), got " + fraction);
         }
         int[] counts = train.classCounts();
         int[] take = new int[counts.length];
@@ -76,7 +77,8 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
         }
         Object a = owned.storage(); // float[] or byte[]: System.arraycopy moves rows of either
         int base = owned.arrayOffset();
-        Object validationRows = java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), Math.multiplyExact(total, n));
+        Object validationRows =
+                java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), Math.multiplyExact(total, n));
         int[] trainLabels = new int[held.length - total];
         int[] validationLabels = new int[total];
         int kept = 0;
@@ -93,7 +95,8 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
             }
         }
         System.arraycopy(validationRows, 0, a, base + kept * n, java.lang.reflect.Array.getLength(validationRows));
-        return new ValidationSplit(ImageSet.rows(owned, 0, trainLabels, owned.name() + " (minus validation)", owned.space()),
+        return new ValidationSplit(
+                ImageSet.rows(owned, 0, trainLabels, owned.name() + " (minus validation)", owned.space()),
                 ImageSet.rows(owned, kept, validationLabels, owned.name() + " validation", owned.space()));
     }
 
@@ -129,7 +132,7 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
                 rest[r++] = i;
             }
         }
-        return new ValidationSplit(set.subset(rest, set.name() + " (minus validation)"),
-                set.subset(val, set.name() + " validation"));
+        return new ValidationSplit(
+                set.subset(rest, set.name() + " (minus validation)"), set.subset(val, set.name() + " validation"));
     }
 }

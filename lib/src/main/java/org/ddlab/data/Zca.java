@@ -4,14 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.engine.SymmetricEigen;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import org.ddlab.engine.SymmetricEigen;
 
 /**
  * ZCA whitening as FRePo preprocesses colour datasets: images flattened to D = C·H·W values x, then
@@ -44,9 +43,12 @@ public final class Zca {
     private final String digest;
 
     private Zca(int dimension, double regularization, float[] mean, float[] matrix, float[] inverse) {
-        if (matrix.length != (long) dimension * dimension || inverse.length != matrix.length || mean.length != dimension) {
-            throw new IllegalArgumentException("a ZCA for " + dimension + " values needs a mean of " + dimension + " and a matrix of "
-                    + (long) dimension * dimension + " entries, got " + mean.length + " and " + matrix.length);
+        if (matrix.length != (long) dimension * dimension
+                || inverse.length != matrix.length
+                || mean.length != dimension) {
+            throw new IllegalArgumentException(
+                    "a ZCA for " + dimension + " values needs a mean of " + dimension + " and a matrix of "
+                            + (long) dimension * dimension + " entries, got " + mean.length + " and " + matrix.length);
         }
         this.dimension = dimension;
         this.regularization = regularization;
@@ -76,23 +78,26 @@ public final class Zca {
                     NDArray x = train.images(chunk, rows);
                     x = (normalization == null ? x : normalization.apply(x)).reshape(rows.length, d);
                     second.addi(x.transpose().matMul(x).toType(DataType.FLOAT64, false));
-                    first.addi(x.toType(DataType.FLOAT64, false).sum(new int[]{0}, true));
+                    first.addi(x.toType(DataType.FLOAT64, false).sum(new int[] {0}, true));
                 }
             }
             NDArray mu = first.div(train.size());
             NDArray covariance = second.div(train.size()).sub(mu.transpose().matMul(mu));
             double trace = covariance.diagonal().sum().getDouble();
             if (!(trace > 0)) {
-                throw new IllegalArgumentException("the images of '" + train.name() + "' do not vary (their covariance has trace "
-                        + trace + "): there is nothing to whiten; preprocess them with normalize instead of zca");
+                throw new IllegalArgumentException(
+                        "the images of '" + train.name() + "' do not vary (their covariance has trace " + trace
+                                + "): there is nothing to whiten; preprocess them with normalize instead of zca");
             }
             double ridge = regularization * trace / d;
-            NDArray regularised = covariance.add(scope.eye(d, d, 0, DataType.FLOAT64).mul(ridge));
+            NDArray regularised =
+                    covariance.add(scope.eye(d, d, 0, DataType.FLOAT64).mul(ridge));
             SymmetricEigen.Result eigen = SymmetricEigen.of(regularised, scope);
             NDArray values = eigen.values();
             NDArray vectors = eigen.vectors();
             if (values.min().getDouble() <= 0) {
-                throw new IllegalStateException("the regularised covariance of '" + train.name() + "' is not positive definite");
+                throw new IllegalStateException(
+                        "the regularised covariance of '" + train.name() + "' is not positive definite");
             }
             NDArray w = vectors.mul(values.pow(-0.5).reshape(1, d)).matMul(vectors.transpose());
             NDArray inv = vectors.mul(values.sqrt().reshape(1, d)).matMul(vectors.transpose());
@@ -104,8 +109,8 @@ public final class Zca {
     public static Zca of(double regularization, float[] mean, float[] matrix, NDManager manager) {
         int d = mean.length;
         if (matrix.length != (long) d * d) {
-            throw new IllegalArgumentException("a ZCA mean of " + d + " values needs a " + d + "x" + d + " matrix, got " + matrix.length
-                    + " entries");
+            throw new IllegalArgumentException("a ZCA mean of " + d + " values needs a " + d + "x" + d + " matrix, got "
+                    + matrix.length + " entries");
         }
         try (NDManager scope = manager.newSubManager()) {
             NDArray w = scope.create(matrix, new Shape(d, d)).toType(DataType.FLOAT64, false);
@@ -153,13 +158,16 @@ public final class Zca {
 
     /** μ and W as tensors on {@code manager}, for applying them to many batches. */
     NDArray[] on(NDManager manager) {
-        return new NDArray[]{manager.create(mean, new Shape(1, dimension)), manager.create(matrix, new Shape(dimension, dimension))};
+        return new NDArray[] {
+            manager.create(mean, new Shape(1, dimension)), manager.create(matrix, new Shape(dimension, dimension))
+        };
     }
 
     /** x [N, C, H, W] (or [N, D]) → (x − μ)·W, same shape. */
     public NDArray apply(NDArray x) {
         NDArray[] muW = on(x.getManager());
-        try (NDArray mu = muW[0]; NDArray w = muW[1]) {
+        try (NDArray mu = muW[0];
+                NDArray w = muW[1]) {
             return apply(x, mu, w);
         }
     }
@@ -168,9 +176,9 @@ public final class Zca {
     public NDArray invert(NDArray x) {
         Shape shape = check(x);
         try (NDArray mu = x.getManager().create(mean, new Shape(1, dimension));
-             NDArray inv = x.getManager().create(inverse, new Shape(dimension, dimension));
-             NDArray flat = x.reshape(shape.get(0), dimension);
-             NDArray unwhitened = flat.matMul(inv)) {
+                NDArray inv = x.getManager().create(inverse, new Shape(dimension, dimension));
+                NDArray flat = x.reshape(shape.get(0), dimension);
+                NDArray unwhitened = flat.matMul(inv)) {
             return unwhitened.add(mu).reshape(shape);
         }
     }
@@ -209,7 +217,10 @@ public final class Zca {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Zca z && z.dimension == dimension && z.regularization == regularization && z.digest.equals(digest);
+        return o instanceof Zca z
+                && z.dimension == dimension
+                && z.regularization == regularization
+                && z.digest.equals(digest);
     }
 
     @Override

@@ -2,13 +2,12 @@ package org.ddlab.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.ddlab.engine.GradMode;
-import org.ddlab.sampling.RealSampler;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.ddlab.engine.GradMode;
+import org.ddlab.sampling.RealSampler;
 
 /**
  * What every distiller does the same way, written once: it owns a {@link SyntheticSet} started from
@@ -49,12 +48,10 @@ public abstract class AbstractDistiller implements Distiller {
     protected abstract double iterate(long t, Map<String, Double> figures);
 
     /** Adds the method's own state (optimiser moments, models) to a checkpoint. */
-    protected void saveState(Checkpoint.Writer checkpoint) {
-    }
+    protected void saveState(Checkpoint.Writer checkpoint) {}
 
     /** Puts back what {@link #saveState} wrote; {@code arrays} are the checkpoint's float arrays. */
-    protected void restoreState(Checkpoint checkpoint, Map<String, float[]> arrays) throws IOException {
-    }
+    protected void restoreState(Checkpoint checkpoint, Map<String, float[]> arrays) throws IOException {}
 
     /** Adds the method's own facts to the metadata of every saved set. */
     protected Metadata describe(Metadata metadata) {
@@ -116,7 +113,8 @@ public abstract class AbstractDistiller implements Distiller {
     @Override
     public void startFrom(int[] realIndices) {
         if (done > 0) {
-            throw new IllegalStateException("the starting images can only be replaced before the first step (at step " + done + ")");
+            throw new IllegalStateException(
+                    "the starting images can only be replaced before the first step (at step " + done + ")");
         }
         synthetic.replaceImages(sampler.real(), realIndices);
     }
@@ -135,7 +133,10 @@ public abstract class AbstractDistiller implements Distiller {
         Map<String, float[]> arrays = checkpoint.floatArrays();
         synthetic.images().set(require(arrays, "images", synthetic.images()));
         if (synthetic.softLabels().isPresent()) {
-            synthetic.softLabels().get().set(require(arrays, "labels", synthetic.softLabels().get()));
+            synthetic
+                    .softLabels()
+                    .get()
+                    .set(require(arrays, "labels", synthetic.softLabels().get()));
         }
         restoreState(checkpoint, arrays);
         checkpoint.restoreSampler(sampler);

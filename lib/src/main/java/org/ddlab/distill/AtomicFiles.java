@@ -26,8 +26,7 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** Writes {@code target} atomically. On failure the old file (if any) is untouched and no temporary file is left. */
     public static void write(Path target, Writer writer) throws IOException {
@@ -62,7 +61,8 @@ public final class AtomicFiles {
             ch.force(true); // on disk before the rename makes it visible
             ok = true;
         } catch (IOException e) {
-            // A full disk or a file-size limit fails here; the system's words name no file, the temporary one least of all.
+            // A full disk or a file-size limit fails here; the system's words name no file, the temporary one least of
+            // all.
             throw FileWriteException.of(target, e);
         } finally {
             if (!ok) {

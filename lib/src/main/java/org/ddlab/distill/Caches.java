@@ -1,8 +1,6 @@
 package org.ddlab.distill;
 
 import com.google.gson.Gson;
-import org.ddlab.data.ImageSet;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ddlab.data.ImageSet;
 
 /**
  * What ddlab's caches are keyed by and where they live. A cached result (a distilled set, an ablation
@@ -21,13 +20,13 @@ import java.util.Map;
  */
 public final class Caches {
 
-    private Caches() {
-    }
+    private Caches() {}
 
     /** A short hex hash of a JSON-serialisable value (sorted maps give stable keys). */
     public static String hash(Object identity, int bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(new Gson().toJson(identity).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);

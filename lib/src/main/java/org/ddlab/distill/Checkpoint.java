@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -51,7 +50,8 @@ public final class Checkpoint {
     static final String FORMAT = "ddlab.checkpoint";
 
     private static final Pattern NAME = Pattern.compile("step-(\\d+)");
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     private final Path directory;
     private final long step;
@@ -86,16 +86,25 @@ public final class Checkpoint {
         try {
             JsonObject o = JsonParser.parseString(Files.readString(statePath)).getAsJsonObject();
             if (!o.has("format") || !FORMAT.equals(o.get("format").getAsString())) {
-                throw new InvalidFileException(statePath, "is not a ddlab checkpoint state (format is not '" + FORMAT + "')");
+                throw new InvalidFileException(
+                        statePath, "is not a ddlab checkpoint state (format is not '" + FORMAT + "')");
             }
             JsonObject rng = o.getAsJsonObject("rng");
             Map<String, Object> state = o.has("state") && !o.get("state").isJsonNull()
-                    ? GSON.fromJson(o.get("state"), new TypeToken<LinkedHashMap<String, Object>>() { }.getType())
+                    ? GSON.fromJson(o.get("state"), new TypeToken<LinkedHashMap<String, Object>>() {}.getType())
                     : new LinkedHashMap<>();
-            return new Checkpoint(directory, o.get("step").getAsLong(), rng.get("seed").getAsLong(),
-                    rng.get("counter").getAsLong(), java.util.Collections.unmodifiableMap(state));
-        } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
-                 | NumberFormatException | ClassCastException e) {
+            return new Checkpoint(
+                    directory,
+                    o.get("step").getAsLong(),
+                    rng.get("seed").getAsLong(),
+                    rng.get("counter").getAsLong(),
+                    java.util.Collections.unmodifiableMap(state));
+        } catch (JsonParseException
+                | IllegalStateException
+                | NullPointerException
+                | UnsupportedOperationException
+                | NumberFormatException
+                | ClassCastException e) {
             throw new InvalidFileException(statePath, "is not a valid checkpoint state (" + e + ")", e);
         }
     }
@@ -138,8 +147,7 @@ public final class Checkpoint {
      * @param checkpoint the newest checkpoint that {@link #verify verifies}, if any
      * @param damaged    every newer complete checkpoint's fault, newest first
      */
-    public record Readable(Optional<Checkpoint> checkpoint, List<InvalidFileException> damaged) {
-    }
+    public record Readable(Optional<Checkpoint> checkpoint, List<InvalidFileException> damaged) {}
 
     /** {@link #latest}, with the faults of the checkpoints it passed over, for telling the user what was skipped. */
     public static Readable newestReadable(Path runDir) throws IOException {
@@ -243,10 +251,12 @@ public final class Checkpoint {
      */
     public void requireConfig(Map<String, Object> mine, java.util.Set<String> mayChange) {
         Object saved = state.get("config");
-        boolean same = saved instanceof Map<?, ?> map && mine.entrySet().stream()
-                .filter(e -> !mayChange.contains(e.getKey()))
-                .allMatch(e -> map.get(e.getKey()) instanceof Number n && e.getValue() instanceof Number m
-                        ? n.doubleValue() == m.doubleValue() : e.getValue().equals(map.get(e.getKey())));
+        boolean same = saved instanceof Map<?, ?> map
+                && mine.entrySet().stream()
+                        .filter(e -> !mayChange.contains(e.getKey()))
+                        .allMatch(e -> map.get(e.getKey()) instanceof Number n && e.getValue() instanceof Number m
+                                ? n.doubleValue() == m.doubleValue()
+                                : e.getValue().equals(map.get(e.getKey())));
         if (!same) {
             throw new IllegalArgumentException("the checkpoint in " + directory + " was written with " + saved
                     + ", this run is configured with " + mine + "; resume with the same settings or use a new --out");
@@ -334,7 +344,9 @@ public final class Checkpoint {
 
         /** The real-batch sampler's name, settings and state (DREAM's cached picks), for {@link #restoreSampler}. */
         public Writer sampler(org.ddlab.sampling.RealSampler sampler) {
-            return put("sampler", sampler.name()).put("sampler_config", sampler.describe()).put("sampler_state", sampler.state());
+            return put("sampler", sampler.name())
+                    .put("sampler_config", sampler.describe())
+                    .put("sampler_state", sampler.state());
         }
 
         public Writer put(String key, Object value) {
@@ -398,7 +410,9 @@ public final class Checkpoint {
                     deleteTree(old);
                 }
             } catch (FileWriteException e) {
-                throw e.file().startsWith(temp) ? FileWriteException.of(target.resolve(temp.relativize(e.file())), e) : e;
+                throw e.file().startsWith(temp)
+                        ? FileWriteException.of(target.resolve(temp.relativize(e.file())), e)
+                        : e;
             } catch (IOException e) {
                 throw FileWriteException.of(target, e);
             } finally {

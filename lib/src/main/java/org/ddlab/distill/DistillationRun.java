@@ -2,8 +2,6 @@ package org.ddlab.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import org.ddlab.engine.Interrupts;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.ddlab.engine.Interrupts;
 
 /**
  * Drives a {@link Distiller} to its last step with what a long run needs: a checkpoint every
@@ -29,8 +28,7 @@ public final class DistillationRun {
     }
 
     /** How a run ended. */
-    public record Outcome(long resumedFrom, long stepsDone, boolean finished, Path set, double seconds) {
-    }
+    public record Outcome(long resumedFrom, long stepsDone, boolean finished, Path set, double seconds) {}
 
     private final Path runDir;
     private final int checkpointEvery;
@@ -45,8 +43,8 @@ public final class DistillationRun {
      */
     public DistillationRun(Path runDir, int checkpointEvery, int keep, Duration budget) {
         if (checkpointEvery < 1 || keep < 1) {
-            throw new IllegalArgumentException("checkpoint interval and kept checkpoints must be ≥ 1, got "
-                    + checkpointEvery + " and " + keep);
+            throw new IllegalArgumentException(
+                    "checkpoint interval and kept checkpoints must be ≥ 1, got " + checkpointEvery + " and " + keep);
         }
         this.runDir = runDir;
         this.checkpointEvery = checkpointEvery;
@@ -119,7 +117,11 @@ public final class DistillationRun {
         try (SyntheticSet out = distiller.exportSet()) {
             SyntheticSetFile.save(out, npz, metadata(distiller));
         }
-        return new Outcome(from, distiller.stepsDone(), distiller.stepsDone() >= distiller.totalSteps(), npz,
+        return new Outcome(
+                from,
+                distiller.stepsDone(),
+                distiller.stepsDone() >= distiller.totalSteps(),
+                npz,
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -149,8 +151,10 @@ public final class DistillationRun {
 
     private DivergenceException diverged(Distiller distiller, long step, String what, long lastSaved) {
         return new DivergenceException(distiller.method() + " diverged at step " + step + ": " + what + ". "
-                + (lastSaved > 0 ? "The last good checkpoint (step " + lastSaved + ") is in " + Checkpoint.directoryOf(runDir)
-                + "; lower the learning rate and resume from it." : "No checkpoint was written yet; lower the learning rate and start again."));
+                + (lastSaved > 0
+                        ? "The last good checkpoint (step " + lastSaved + ") is in " + Checkpoint.directoryOf(runDir)
+                                + "; lower the learning rate and resume from it."
+                        : "No checkpoint was written yet; lower the learning rate and start again."));
     }
 
     private static boolean finite(NDArray a) {

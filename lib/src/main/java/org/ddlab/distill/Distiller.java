@@ -11,8 +11,7 @@ import java.util.Map;
 public interface Distiller extends AutoCloseable {
 
     /** What one outer step did: its loss and method-specific figures for logs and charts. */
-    record StepResult(long step, double loss, double seconds, Map<String, Double> figures) {
-    }
+    record StepResult(long step, double loss, double seconds, Map<String, Double> figures) {}
 
     /** Method name as saved in metadata ({@code frepo}, {@code dc}, ...). */
     String method();

@@ -39,11 +39,15 @@ public final class FileWriteException extends IOException {
      */
     static String reason(IOException e) {
         String said = e instanceof FileSystemException fs ? fs.getReason() : e.getMessage();
-        String text = said != null ? said
-                : e instanceof NoSuchFileException ? "No such file or directory"
-                : e instanceof AccessDeniedException ? "Permission denied"
-                : e instanceof FileAlreadyExistsException f ? f.getFile() + " is a file where a directory is needed"
-                : e.getClass().getSimpleName().replace("Exception", "");
+        String text = said != null
+                ? said
+                : e instanceof NoSuchFileException
+                        ? "No such file or directory"
+                        : e instanceof AccessDeniedException
+                                ? "Permission denied"
+                                : e instanceof FileAlreadyExistsException f
+                                        ? f.getFile() + " is a file where a directory is needed"
+                                        : e.getClass().getSimpleName().replace("Exception", "");
         if (text.contains("No space left on device")) {
             return "the disk is full (" + text + "); free space on it";
         }
@@ -51,7 +55,8 @@ public final class FileWriteException extends IOException {
             return "the disk quota is used up (" + text + "); free space in it";
         }
         if (text.contains("File too large")) {
-            return "the file would be larger than this process may write (" + text + ": a file-size limit such as 'ulimit -f', "
+            return "the file would be larger than this process may write (" + text
+                    + ": a file-size limit such as 'ulimit -f', "
                     + "or the largest file of the file system); raise the limit or write to another disk";
         }
         if (text.contains("Read-only file system")) {

@@ -27,15 +27,26 @@ import java.util.Map;
  *                      ({@link org.ddlab.data.Preprocessing#describe()}); null when not recorded. Taken
  *                      from the set on save.
  */
-public record Metadata(String method, String dataset, Integer ipc, List<String> classes, Long seed, Long steps,
-                       String created, String ddlabVersion, long[] imageShape, Map<String, Object> extra,
-                       Map<String, Object> preprocessing) {
+public record Metadata(
+        String method,
+        String dataset,
+        Integer ipc,
+        List<String> classes,
+        Long seed,
+        Long steps,
+        String created,
+        String ddlabVersion,
+        long[] imageShape,
+        Map<String, Object> extra,
+        Map<String, Object> preprocessing) {
 
     public Metadata {
         classes = classes == null ? null : List.copyOf(classes);
         imageShape = imageShape == null ? null : imageShape.clone();
         extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
-        preprocessing = preprocessing == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(preprocessing));
+        preprocessing = preprocessing == null
+                ? null
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(preprocessing));
     }
 
     /** The caller's part; the rest is filled in on save. */
@@ -47,14 +58,24 @@ public record Metadata(String method, String dataset, Integer ipc, List<String> 
     public Metadata withExtra(String key, Object value) {
         Map<String, Object> e = new LinkedHashMap<>(extra);
         e.put(key, value);
-        return new Metadata(method, dataset, ipc, classes, seed, steps, created, ddlabVersion, imageShape, e, preprocessing);
+        return new Metadata(
+                method, dataset, ipc, classes, seed, steps, created, ddlabVersion, imageShape, e, preprocessing);
     }
 
     /** A copy describing {@code set}, stamped now with this ddlab's version. */
     Metadata describing(SyntheticSet set) {
         long[] shape = set.imageShape().getShape();
-        return new Metadata(method, dataset, set.ipc(), set.classNames(), seed, steps,
-                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), currentVersion(), shape, extra,
+        return new Metadata(
+                method,
+                dataset,
+                set.ipc(),
+                set.classNames(),
+                seed,
+                steps,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+                currentVersion(),
+                shape,
+                extra,
                 set.preprocessing().map(org.ddlab.data.Preprocessing::describe).orElse(null));
     }
 
@@ -71,24 +92,41 @@ public record Metadata(String method, String dataset, Integer ipc, List<String> 
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Metadata m && java.util.Objects.equals(method, m.method)
-                && java.util.Objects.equals(dataset, m.dataset) && java.util.Objects.equals(ipc, m.ipc)
-                && java.util.Objects.equals(classes, m.classes) && java.util.Objects.equals(seed, m.seed)
-                && java.util.Objects.equals(steps, m.steps) && java.util.Objects.equals(created, m.created)
-                && java.util.Objects.equals(ddlabVersion, m.ddlabVersion) && Arrays.equals(imageShape, m.imageShape)
-                && extra.equals(m.extra) && java.util.Objects.equals(preprocessing, m.preprocessing);
+        return o instanceof Metadata m
+                && java.util.Objects.equals(method, m.method)
+                && java.util.Objects.equals(dataset, m.dataset)
+                && java.util.Objects.equals(ipc, m.ipc)
+                && java.util.Objects.equals(classes, m.classes)
+                && java.util.Objects.equals(seed, m.seed)
+                && java.util.Objects.equals(steps, m.steps)
+                && java.util.Objects.equals(created, m.created)
+                && java.util.Objects.equals(ddlabVersion, m.ddlabVersion)
+                && Arrays.equals(imageShape, m.imageShape)
+                && extra.equals(m.extra)
+                && java.util.Objects.equals(preprocessing, m.preprocessing);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(method, dataset, ipc, classes, seed, steps, created, ddlabVersion,
-                Arrays.hashCode(imageShape), extra, preprocessing);
+        return java.util.Objects.hash(
+                method,
+                dataset,
+                ipc,
+                classes,
+                seed,
+                steps,
+                created,
+                ddlabVersion,
+                Arrays.hashCode(imageShape),
+                extra,
+                preprocessing);
     }
 
     @Override
     public String toString() {
         return "Metadata[method=" + method + ", dataset=" + dataset + ", ipc=" + ipc + ", classes=" + classes
                 + ", seed=" + seed + ", steps=" + steps + ", created=" + created + ", ddlab=" + ddlabVersion
-                + ", imageShape=" + Arrays.toString(imageShape) + ", extra=" + extra + ", preprocessing=" + preprocessing + "]";
+                + ", imageShape=" + Arrays.toString(imageShape) + ", extra=" + extra + ", preprocessing="
+                + preprocessing + "]";
     }
 }

@@ -22,8 +22,7 @@ final class Npy {
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /** The .npy bytes of an array: {@code <f4} for floats, {@code <i8} for integers. */
     static byte[] write(NpyArray a) {
@@ -36,7 +35,8 @@ final class Npy {
         for (long d : shape) {
             dims.append(d).append(", ");
         }
-        String tuple = shape.length == 1 ? "(" + shape[0] + ",)"
+        String tuple = shape.length == 1
+                ? "(" + shape[0] + ",)"
                 : "(" + (shape.length == 0 ? "" : dims.substring(0, dims.length() - 2)) + ")";
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + tuple + ", }";
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
@@ -85,8 +85,8 @@ final class Npy {
         if (headerLen < 0 || start + headerLen > bytes.length) {
             throw new IllegalArgumentException(what + " is truncated inside its header");
         }
-        String header = new String(bytes, start, headerLen,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String header =
+                new String(bytes, start, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         String descr = find(DESCR, header, what, "descr");
         boolean fortran = "True".equals(find(FORTRAN, header, what, "fortran_order"));
         long[] shape = parseShape(find(SHAPE, header, what, "shape"), what);
@@ -99,8 +99,9 @@ final class Npy {
         int dataStart = start + headerLen;
         long need = n * t.size;
         if (bytes.length - dataStart < need) {
-            throw new IllegalArgumentException(what + " is truncated: its header says shape " + tupleString(shape)
-                    + " of " + descr + " (" + need + " bytes) but only " + (bytes.length - dataStart) + " bytes follow");
+            throw new IllegalArgumentException(
+                    what + " is truncated: its header says shape " + tupleString(shape) + " of " + descr + " (" + need
+                            + " bytes) but only " + (bytes.length - dataStart) + " bytes follow");
         }
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(what + " has " + n + " values, more than a Java array holds");

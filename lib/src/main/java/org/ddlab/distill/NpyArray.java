@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.util.Arrays;
 
 /**
@@ -26,10 +25,12 @@ public final class NpyArray {
 
     private NpyArray(long[] shape, float[] floats, long[] longs, byte[] bytes, String[] strings, String sourceDescr) {
         long n = count(shape);
-        long have = floats != null ? floats.length : longs != null ? longs.length : bytes != null ? bytes.length : strings.length;
+        long have = floats != null
+                ? floats.length
+                : longs != null ? longs.length : bytes != null ? bytes.length : strings.length;
         if (n != have) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
-                    + " values but " + have + " were given");
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " holds " + n + " values but " + have + " were given");
         }
         this.shape = shape.clone();
         this.floats = floats;
@@ -105,7 +106,9 @@ public final class NpyArray {
 
     /** Number of values. */
     public int size() {
-        return floats != null ? floats.length : longs != null ? longs.length : bytes != null ? bytes.length : strings.length;
+        return floats != null
+                ? floats.length
+                : longs != null ? longs.length : bytes != null ? bytes.length : strings.length;
     }
 
     /** True for float dtypes ({@code f2/f4/f8}), false for integers, bools and strings. */

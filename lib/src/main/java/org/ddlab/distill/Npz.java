@@ -25,8 +25,7 @@ public final class Npz {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]*");
 
-    private Npz() {
-    }
+    private Npz() {}
 
     /** Writes named arrays to {@code path} atomically (see {@link AtomicFiles}). Insertion order is kept. */
     public static void write(Path path, Map<String, NpyArray> arrays) throws IOException {
@@ -39,8 +38,8 @@ public final class Npz {
         for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
             String name = e.getKey();
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("array name '" + name + "' is not usable in an .npz; use letters, "
-                        + "digits, '_', '.', '-'");
+                throw new IllegalArgumentException(
+                        "array name '" + name + "' is not usable in an .npz; use letters, " + "digits, '_', '.', '-'");
             }
             byte[] npy = Npy.write(e.getValue());
             ZipEntry entry = new ZipEntry(name + ".npy");
@@ -84,8 +83,11 @@ public final class Npz {
                 try (InputStream in = zip.getInputStream(e)) {
                     bytes = in.readAllBytes();
                 } catch (ZipException ex) {
-                    throw new InvalidFileException(path, "entry '" + e.getName() + "' is corrupt (" + ex.getMessage()
-                            + "); the file was damaged or only partly written — save it again", ex);
+                    throw new InvalidFileException(
+                            path,
+                            "entry '" + e.getName() + "' is corrupt (" + ex.getMessage()
+                                    + "); the file was damaged or only partly written — save it again",
+                            ex);
                 }
                 try {
                     out.put(name, Npy.read(bytes, "array '" + name + "'"));
@@ -94,8 +96,11 @@ public final class Npz {
                 }
             }
         } catch (ZipException e) {
-            throw new InvalidFileException(path, "is not a readable .npz (ZIP) file (" + e.getMessage()
-                    + "); it may be truncated or not an .npz at all — save it again", e);
+            throw new InvalidFileException(
+                    path,
+                    "is not a readable .npz (ZIP) file (" + e.getMessage()
+                            + "); it may be truncated or not an .npz at all — save it again",
+                    e);
         }
         return out;
     }

@@ -4,16 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.data.DatasetSplits;
-import org.ddlab.data.ImageSet;
-import org.ddlab.data.Preprocessing;
-import org.ddlab.train.LabeledSet;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import org.ddlab.data.DatasetSplits;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Preprocessing;
+import org.ddlab.train.LabeledSet;
 
 /**
  * A distilled training set: images float32 [N,C,H,W], a hard label per image, optionally a soft
@@ -41,8 +40,13 @@ public final class SyntheticSet implements AutoCloseable {
     private final boolean preprocessed;
     private NDArray softLabels;
 
-    private SyntheticSet(NDArray images, int[] labels, NDArray softLabels, List<String> classNames, Preprocessing preprocessing,
-                         boolean preprocessed) {
+    private SyntheticSet(
+            NDArray images,
+            int[] labels,
+            NDArray softLabels,
+            List<String> classNames,
+            Preprocessing preprocessing,
+            boolean preprocessed) {
         Shape s = images.getShape();
         if (s.dimension() != 4) {
             throw new IllegalArgumentException("synthetic images must be [N,C,H,W], got " + s);
@@ -58,8 +62,8 @@ public final class SyntheticSet implements AutoCloseable {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
-                throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is not a class index in [0, "
-                        + classNames.size() + ") for classes " + classNames);
+                throw new IllegalArgumentException("label " + labels[i] + " of image " + i
+                        + " is not a class index in [0, " + classNames.size() + ") for classes " + classNames);
             }
         }
         this.images = images;
@@ -70,7 +74,8 @@ public final class SyntheticSet implements AutoCloseable {
             throw new IllegalArgumentException("images said to be preprocessed need the preprocessing they are in");
         }
         if (preprocessing != null && preprocessing.channels() != 0 && preprocessing.channels() != s.get(1)) {
-            throw new IllegalArgumentException("preprocessing " + preprocessing + " does not fit images of " + s.get(1) + " channels");
+            throw new IllegalArgumentException(
+                    "preprocessing " + preprocessing + " does not fit images of " + s.get(1) + " channels");
         }
         this.preprocessing = preprocessing;
         this.preprocessed = preprocessed;
@@ -104,8 +109,13 @@ public final class SyntheticSet implements AutoCloseable {
      * Wraps existing arrays of a set that trains with {@code preprocessing}; {@code preprocessed} says
      * whether {@code images} are already in that space (else they are pixels).
      */
-    public static SyntheticSet of(NDArray images, int[] labels, NDArray softLabels, List<String> classNames,
-                                  Preprocessing preprocessing, boolean preprocessed) {
+    public static SyntheticSet of(
+            NDArray images,
+            int[] labels,
+            NDArray softLabels,
+            List<String> classNames,
+            Preprocessing preprocessing,
+            boolean preprocessed) {
         return new SyntheticSet(images, labels, softLabels, classNames, preprocessing, preprocessed);
     }
 
@@ -116,8 +126,14 @@ public final class SyntheticSet implements AutoCloseable {
      * @param labels     their classes, in [0, classNames.size())
      * @param imageShape (C, H, W)
      */
-    public static SyntheticSet fromReal(NDManager manager, float[][] images, int[] labels, Shape imageShape,
-                                        List<String> classNames, int ipc, long seed) {
+    public static SyntheticSet fromReal(
+            NDManager manager,
+            float[][] images,
+            int[] labels,
+            Shape imageShape,
+            List<String> classNames,
+            int ipc,
+            long seed) {
         if (images.length != labels.length) {
             throw new IllegalArgumentException(images.length + " real images but " + labels.length + " labels");
         }
@@ -127,13 +143,18 @@ public final class SyntheticSet implements AutoCloseable {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
-                throw new IllegalArgumentException("real label " + labels[i] + " of image " + i + " is outside [0, "
-                        + classNames.size() + ")");
+                throw new IllegalArgumentException(
+                        "real label " + labels[i] + " of image " + i + " is outside [0, " + classNames.size() + ")");
             }
             byClass.get(labels[i]).add(i);
         }
-        int[] picks = pick(byClass.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toList(),
-                ipc, seed, classNames);
+        int[] picks = pick(
+                byClass.stream()
+                        .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                        .toList(),
+                ipc,
+                seed,
+                classNames);
         return fromSelected(manager, images, labels, picks, imageShape, classNames);
     }
 
@@ -170,8 +191,13 @@ public final class SyntheticSet implements AutoCloseable {
     }
 
     /** The real images at {@code indices}, in that order (e.g. chosen by k-means or herding). */
-    public static SyntheticSet fromSelected(NDManager manager, float[][] images, int[] labels, int[] indices,
-                                            Shape imageShape, List<String> classNames) {
+    public static SyntheticSet fromSelected(
+            NDManager manager,
+            float[][] images,
+            int[] labels,
+            int[] indices,
+            Shape imageShape,
+            List<String> classNames) {
         int size = checkImageShape(imageShape);
         float[] flat = new float[indices.length * size];
         int[] picked = new int[indices.length];
@@ -184,17 +210,19 @@ public final class SyntheticSet implements AutoCloseable {
             System.arraycopy(img, 0, flat, i * size, size);
             picked[i] = labels[indices[i]];
         }
-        return new SyntheticSet(manager.create(flat, batchShape(indices.length, imageShape)), picked, null, classNames, null, false);
+        return new SyntheticSet(
+                manager.create(flat, batchShape(indices.length, imageShape)), picked, null, classNames, null, false);
     }
 
     /** Gaussian noise N(0, 1), {@code ipc} images per class, seeded (same seed → same pixels on any engine). */
-    public static SyntheticSet fromNoise(NDManager manager, List<String> classNames, int ipc, Shape imageShape, long seed) {
+    public static SyntheticSet fromNoise(
+            NDManager manager, List<String> classNames, int ipc, Shape imageShape, long seed) {
         return fromNoise(manager, classNames, ipc, imageShape, seed, 0, 1);
     }
 
     /** Gaussian noise N(mean, std²), {@code ipc} images per class, seeded. */
-    public static SyntheticSet fromNoise(NDManager manager, List<String> classNames, int ipc, Shape imageShape,
-                                         long seed, double mean, double std) {
+    public static SyntheticSet fromNoise(
+            NDManager manager, List<String> classNames, int ipc, Shape imageShape, long seed, double mean, double std) {
         if (ipc < 1) {
             throw new IllegalArgumentException("images per class must be at least 1, got " + ipc);
         }
@@ -206,19 +234,24 @@ public final class SyntheticSet implements AutoCloseable {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = (float) (mean + std * rng.nextGaussian());
         }
-        return new SyntheticSet(manager.create(flat, batchShape(n, imageShape)), classMajorLabels(classNames.size(), ipc),
-                null, classNames, null, false);
+        return new SyntheticSet(
+                manager.create(flat, batchShape(n, imageShape)),
+                classMajorLabels(classNames.size(), ipc),
+                null,
+                classNames,
+                null,
+                false);
     }
 
     /**
      * From given centres, e.g. k-means centres per class (DREAM): {@code centres.get(k)} holds the
      * images of class k, each C·H·W floats. Every class must have the same number.
      */
-    public static SyntheticSet fromCentres(NDManager manager, List<float[][]> centres, Shape imageShape,
-                                           List<String> classNames) {
+    public static SyntheticSet fromCentres(
+            NDManager manager, List<float[][]> centres, Shape imageShape, List<String> classNames) {
         if (centres.size() != classNames.size()) {
-            throw new IllegalArgumentException(centres.size() + " classes of centres but " + classNames.size()
-                    + " class names");
+            throw new IllegalArgumentException(
+                    centres.size() + " classes of centres but " + classNames.size() + " class names");
         }
         int size = checkImageShape(imageShape);
         int ipc = centres.get(0).length;
@@ -237,8 +270,13 @@ public final class SyntheticSet implements AutoCloseable {
                 System.arraycopy(c[i], 0, flat, (k * ipc + i) * size, size);
             }
         }
-        return new SyntheticSet(manager.create(flat, batchShape(classNames.size() * ipc, imageShape)),
-                classMajorLabels(classNames.size(), ipc), null, classNames, null, false);
+        return new SyntheticSet(
+                manager.create(flat, batchShape(classNames.size() * ipc, imageShape)),
+                classMajorLabels(classNames.size(), ipc),
+                null,
+                classNames,
+                null,
+                false);
     }
 
     private static int checkImageShape(Shape imageShape) {
@@ -296,7 +334,8 @@ public final class SyntheticSet implements AutoCloseable {
             px = x.toFloatArray();
         }
         Shape s = images.getShape();
-        ImageSet set = ImageSet.of(name, px, labels, (int) s.get(1), (int) s.get(2), (int) s.get(3), classNames, space());
+        ImageSet set =
+                ImageSet.of(name, px, labels, (int) s.get(1), (int) s.get(2), (int) s.get(3), classNames, space());
         return new LabeledSet(set, soft);
     }
 
@@ -308,26 +347,31 @@ public final class SyntheticSet implements AutoCloseable {
      */
     public LabeledSet trainingSet(DatasetSplits data, String name) {
         ImageSet real = data.train();
-        if (!classNames.equals(real.classNames()) || !imageShape().equals(real.shape().slice(1))) {
-            throw new IllegalArgumentException("set '" + name + "' holds images " + imageShape() + " of classes " + classNames
+        if (!classNames.equals(real.classNames())
+                || !imageShape().equals(real.shape().slice(1))) {
+            throw new IllegalArgumentException("set '" + name + "' holds images " + imageShape() + " of classes "
+                    + classNames
                     + ", but " + data.dataset().title() + " has " + real.shape().slice(1) + " of " + real.classNames()
                     + "; it trains only on the data it was made from");
         }
         Preprocessing target = data.preprocessing();
         if (preprocessing != null && preprocessing.kind() != target.kind()) {
-            throw new IllegalArgumentException("set '" + name + "' trains with " + preprocessing.kind().id() + " preprocessing, but the data is "
-                    + "loaded with " + target.kind().id() + "; load the data with preprocessing " + preprocessing.kind().id()
-                    + " (--preprocess " + preprocessing.kind().id() + ")");
+            throw new IllegalArgumentException(
+                    "set '" + name + "' trains with " + preprocessing.kind().id() + " preprocessing, but the data is "
+                            + "loaded with " + target.kind().id() + "; load the data with preprocessing "
+                            + preprocessing.kind().id()
+                            + " (--preprocess " + preprocessing.kind().id() + ")");
         }
         if (preprocessed) {
             if (!preprocessing.equals(target)) {
-                throw new IllegalArgumentException("set '" + name + "' is in the space " + preprocessing + ", but the data is in "
-                        + target + " (fitted on other training images); export it to pixels first (exportPixels())");
+                throw new IllegalArgumentException(
+                        "set '" + name + "' is in the space " + preprocessing + ", but the data is in " + target
+                                + " (fitted on other training images); export it to pixels first (exportPixels())");
             }
             return toLabeledSet(name);
         }
         try (NDManager scope = images.getManager().newSubManager();
-             NDArray x = target.apply(images.stopGradient())) {
+                NDArray x = target.apply(images.stopGradient())) {
             ImageSet set = ImageSet.fromNDArray(name, x, labelsNDArray(scope), classNames, target);
             float[] soft = softLabels == null ? null : softLabels.stopGradient().toFloatArray();
             return new LabeledSet(set, soft);
@@ -368,7 +412,8 @@ public final class SyntheticSet implements AutoCloseable {
      */
     public void replaceImages(ImageSet real, int[] indices) {
         if (indices.length != labels.length) {
-            throw new IllegalArgumentException("need " + labels.length + " images (IPC per class), got " + indices.length);
+            throw new IllegalArgumentException(
+                    "need " + labels.length + " images (IPC per class), got " + indices.length);
         }
         for (int i = 0; i < labels.length; i++) {
             if (real.label(indices[i]) != labels[i]) {
@@ -394,8 +439,8 @@ public final class SyntheticSet implements AutoCloseable {
         if (soft != null) {
             Shape s = soft.getShape();
             if (s.dimension() != 2 || s.get(0) != size() || s.get(1) != classNames.size()) {
-                throw new IllegalArgumentException("soft labels must be [" + size() + ", " + classNames.size()
-                        + "] (images × classes), got " + s);
+                throw new IllegalArgumentException(
+                        "soft labels must be [" + size() + ", " + classNames.size() + "] (images × classes), got " + s);
             }
             if (soft.getDataType() != DataType.FLOAT32) {
                 throw new IllegalArgumentException("soft labels must be float32, got " + soft.getDataType());
@@ -427,7 +472,8 @@ public final class SyntheticSet implements AutoCloseable {
      */
     public void setLearnable(boolean learnImages, boolean learnLabels) {
         if (learnLabels && softLabels == null) {
-            throw new IllegalStateException("cannot learn labels: the set has no soft labels; call initSoftLabels first");
+            throw new IllegalStateException(
+                    "cannot learn labels: the set has no soft labels; call initSoftLabels first");
         }
         images.setRequiresGradient(learnImages);
         if (softLabels != null) {

@@ -10,7 +10,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,10 +48,10 @@ public final class SyntheticSetFile {
     static final String FORMAT = "ddlab.synthetic-set";
     static final int FORMAT_VERSION = 1;
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
-    private SyntheticSetFile() {
-    }
+    private SyntheticSetFile() {}
 
     /** A loaded set (pixels, with its recorded preprocessing) and its sidecar (empty when there was none). Closing closes the set. */
     public record Loaded(SyntheticSet set, Optional<Metadata> metadata) implements AutoCloseable {
@@ -75,8 +74,8 @@ public final class SyntheticSetFile {
         public org.ddlab.train.LabeledSet trainingSet(org.ddlab.data.DatasetSplits data, Path file, String name) {
             String made = dataset().orElse(null);
             if (made != null && !made.equals(data.dataset().name())) {
-                throw new IllegalArgumentException(file + " was made on dataset '" + made + "', not on '" + data.dataset().name()
-                        + "'; evaluate it with --dataset " + made);
+                throw new IllegalArgumentException(file + " was made on dataset '" + made + "', not on '"
+                        + data.dataset().name() + "'; evaluate it with --dataset " + made);
             }
             requireFinite(set.images(), file);
             if (metadata.isEmpty()) {
@@ -101,23 +100,27 @@ public final class SyntheticSetFile {
             String title = data.dataset().title();
             ai.djl.ndarray.types.Shape want = real.shape().slice(1);
             if (!set.imageShape().equals(want)) {
-                throw new IllegalArgumentException(file + ": images are " + set.imageShape() + " but " + title + "'s are " + want
-                        + "; resize them, or evaluate with the --dataset they come from");
+                throw new IllegalArgumentException(file + ": images are " + set.imageShape() + " but " + title
+                        + "'s are " + want + "; resize them, or evaluate with the --dataset they come from");
             }
             int k = real.numClasses();
             int[] labels = set.labels();
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] >= k) {
-                    throw new IllegalArgumentException(file + ": label " + labels[i] + " of image " + i + " is out of range: " + title
-                            + " has " + k + " classes, labels 0 to " + (k - 1));
+                    throw new IllegalArgumentException(file + ": label " + labels[i] + " of image " + i
+                            + " is out of range: " + title + " has " + k + " classes, labels 0 to " + (k - 1));
                 }
             }
             Optional<NDArray> soft = set.softLabels();
             if (soft.isPresent() && soft.get().getShape().get(1) != k) {
-                throw new IllegalArgumentException(file + ": 'soft_labels' has " + soft.get().getShape().get(1) + " columns but "
-                        + title + " has " + k + " classes");
+                throw new IllegalArgumentException(file + ": 'soft_labels' has "
+                        + soft.get().getShape().get(1) + " columns but " + title + " has " + k + " classes");
             }
-            return SyntheticSet.of(set.images().duplicate(), labels, soft.map(NDArray::duplicate).orElse(null), real.classNames());
+            return SyntheticSet.of(
+                    set.images().duplicate(),
+                    labels,
+                    soft.map(NDArray::duplicate).orElse(null),
+                    real.classNames());
         }
     }
 
@@ -183,13 +186,20 @@ public final class SyntheticSetFile {
 
     private static Map<String, NpyArray> arrays(SyntheticSet set) {
         Map<String, NpyArray> a = new LinkedHashMap<>();
-        a.put(IMAGES, NpyArray.ofFloats(floats(set.images()), set.images().getShape().getShape()));
+        a.put(
+                IMAGES,
+                NpyArray.ofFloats(floats(set.images()), set.images().getShape().getShape()));
         a.put(LABELS, NpyArray.ofInts(set.labels(), set.size()));
-        set.softLabels().ifPresent(s -> a.put(SOFT_LABELS, NpyArray.ofFloats(floats(s), s.getShape().getShape())));
-        org.ddlab.data.Zca zca = set.preprocessing().map(org.ddlab.data.Preprocessing::zca).orElse(null);
+        set.softLabels()
+                .ifPresent(s -> a.put(
+                        SOFT_LABELS, NpyArray.ofFloats(floats(s), s.getShape().getShape())));
+        org.ddlab.data.Zca zca =
+                set.preprocessing().map(org.ddlab.data.Preprocessing::zca).orElse(null);
         if (zca != null) {
-            a.put(org.ddlab.data.Preprocessing.ZCA_MEAN, NpyArray.ofFloats(zca.mean(), new long[]{zca.dimension()}));
-            a.put(org.ddlab.data.Preprocessing.ZCA_MATRIX, NpyArray.ofFloats(zca.matrix(), new long[]{zca.dimension(), zca.dimension()}));
+            a.put(org.ddlab.data.Preprocessing.ZCA_MEAN, NpyArray.ofFloats(zca.mean(), new long[] {zca.dimension()}));
+            a.put(
+                    org.ddlab.data.Preprocessing.ZCA_MATRIX,
+                    NpyArray.ofFloats(zca.matrix(), new long[] {zca.dimension(), zca.dimension()}));
         }
         return a;
     }
@@ -247,19 +257,33 @@ public final class SyntheticSetFile {
                 }
             }
             Map<String, Object> extra = has(o, "extra")
-                    ? GSON.fromJson(o.get("extra"), new TypeToken<LinkedHashMap<String, Object>>() { }.getType())
+                    ? GSON.fromJson(o.get("extra"), new TypeToken<LinkedHashMap<String, Object>>() {}.getType())
                     : Map.of();
             Map<String, Object> preprocessing = has(o, "preprocessing")
-                    ? GSON.fromJson(o.get("preprocessing"), new TypeToken<LinkedHashMap<String, Object>>() { }.getType())
+                    ? GSON.fromJson(o.get("preprocessing"), new TypeToken<LinkedHashMap<String, Object>>() {}.getType())
                     : null;
-            return new Metadata(str(o, "method"), str(o, "dataset"), has(o, "ipc") ? o.get("ipc").getAsInt() : null,
-                    classes, has(o, "seed") ? o.get("seed").getAsLong() : null,
-                    has(o, "steps") ? o.get("steps").getAsLong() : null, str(o, "created"),
-                    str(o, "ddlab_version"), shape, extra, preprocessing);
-        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException
-                 | NumberFormatException | ClassCastException e) {
-            throw new InvalidFileException(json, "is not a valid synthetic-set sidecar (" + e.getMessage()
-                    + "); fix or delete it (the .npz loads without it)", e);
+            return new Metadata(
+                    str(o, "method"),
+                    str(o, "dataset"),
+                    has(o, "ipc") ? o.get("ipc").getAsInt() : null,
+                    classes,
+                    has(o, "seed") ? o.get("seed").getAsLong() : null,
+                    has(o, "steps") ? o.get("steps").getAsLong() : null,
+                    str(o, "created"),
+                    str(o, "ddlab_version"),
+                    shape,
+                    extra,
+                    preprocessing);
+        } catch (JsonParseException
+                | IllegalStateException
+                | UnsupportedOperationException
+                | NumberFormatException
+                | ClassCastException e) {
+            throw new InvalidFileException(
+                    json,
+                    "is not a valid synthetic-set sidecar (" + e.getMessage()
+                            + "); fix or delete it (the .npz loads without it)",
+                    e);
         }
     }
 
@@ -291,12 +315,15 @@ public final class SyntheticSetFile {
 
         long[] is = images.shape();
         if (is.length != 4 || !images.isFloat()) {
-            throw new InvalidFileException(npz, "array 'images' must be float [N,C,H,W], got "
-                    + images.sourceDescr() + " " + Npy.tupleString(is));
+            throw new InvalidFileException(
+                    npz,
+                    "array 'images' must be float [N,C,H,W], got " + images.sourceDescr() + " " + Npy.tupleString(is));
         }
         if (labels.dimension() != 1 || labels.isFloat()) {
-            throw new InvalidFileException(npz, "array 'labels' must be integer [N], got "
-                    + labels.sourceDescr() + " " + Npy.tupleString(labels.shape()));
+            throw new InvalidFileException(
+                    npz,
+                    "array 'labels' must be integer [N], got " + labels.sourceDescr() + " "
+                            + Npy.tupleString(labels.shape()));
         }
         if (labels.size() != is[0]) {
             throw new InvalidFileException(npz, "has " + is[0] + " images but " + labels.size() + " labels");
@@ -310,8 +337,10 @@ public final class SyntheticSetFile {
         if (soft != null) {
             long[] ss = soft.shape();
             if (ss.length != 2 || ss[0] != is[0] || !soft.isFloat()) {
-                throw new InvalidFileException(npz, "array 'soft_labels' must be float [" + is[0] + ", classes], got "
-                        + soft.sourceDescr() + " " + Npy.tupleString(ss));
+                throw new InvalidFileException(
+                        npz,
+                        "array 'soft_labels' must be float [" + is[0] + ", classes], got " + soft.sourceDescr() + " "
+                                + Npy.tupleString(ss));
             }
         }
 
@@ -320,8 +349,8 @@ public final class SyntheticSetFile {
         if (Files.exists(sidecar)) {
             meta = readMetadata(sidecar);
         } else if (requireSidecar) {
-            throw new NoSuchFileException(sidecar.toString(), null,
-                    "metadata sidecar of " + npz.getFileName() + " is missing");
+            throw new NoSuchFileException(
+                    sidecar.toString(), null, "metadata sidecar of " + npz.getFileName() + " is missing");
         }
 
         int maxLabel = Arrays.stream(hard).max().orElse(-1);
@@ -335,7 +364,8 @@ public final class SyntheticSetFile {
         } else {
             int k = soft != null ? (int) soft.shape()[1] : maxLabel + 1;
             if (k <= maxLabel) {
-                throw new InvalidFileException(npz, "label " + maxLabel + " does not fit the " + k + " soft-label columns");
+                throw new InvalidFileException(
+                        npz, "label " + maxLabel + " does not fit the " + k + " soft-label columns");
             }
             classNames = new ArrayList<>();
             for (int i = 0; i < k; i++) {
@@ -346,11 +376,14 @@ public final class SyntheticSetFile {
         org.ddlab.data.Preprocessing preprocessing = null;
         if (meta != null && meta.preprocessing() != null) {
             try {
-                preprocessing = org.ddlab.data.Preprocessing.fromDescription(meta.preprocessing(),
-                        floatsOrNull(arrays, org.ddlab.data.Preprocessing.ZCA_MEAN), floatsOrNull(arrays, org.ddlab.data.Preprocessing.ZCA_MATRIX),
+                preprocessing = org.ddlab.data.Preprocessing.fromDescription(
+                        meta.preprocessing(),
+                        floatsOrNull(arrays, org.ddlab.data.Preprocessing.ZCA_MEAN),
+                        floatsOrNull(arrays, org.ddlab.data.Preprocessing.ZCA_MATRIX),
                         manager);
             } catch (RuntimeException e) {
-                throw new InvalidFileException(sidecar, "has a preprocessing that cannot be read (" + e.getMessage() + ")", e);
+                throw new InvalidFileException(
+                        sidecar, "has a preprocessing that cannot be read (" + e.getMessage() + ")", e);
             }
         }
         NDArray img = null;
@@ -358,7 +391,8 @@ public final class SyntheticSetFile {
         try {
             img = images.toNDArray(manager);
             sl = soft == null ? null : soft.toNDArray(manager);
-            return new Loaded(SyntheticSet.of(img, hard, sl, classNames, preprocessing, false), Optional.ofNullable(meta));
+            return new Loaded(
+                    SyntheticSet.of(img, hard, sl, classNames, preprocessing, false), Optional.ofNullable(meta));
         } catch (RuntimeException e) {
             if (img != null) {
                 img.close();
@@ -370,26 +404,32 @@ public final class SyntheticSetFile {
         }
     }
 
-    private static void checkSidecar(Metadata meta, Path sidecar, Path npz, long[] is, int n, int maxLabel,
-                                     NpyArray soft) throws InvalidFileException {
+    private static void checkSidecar(
+            Metadata meta, Path sidecar, Path npz, long[] is, int n, int maxLabel, NpyArray soft)
+            throws InvalidFileException {
         int k = meta.classes().size();
         String which = " — " + sidecar.getFileName() + " does not describe " + npz.getFileName()
                 + " (saved separately?); re-save both or delete the sidecar";
         if (maxLabel >= k) {
-            throw new InvalidFileException(sidecar, "lists " + k + " classes but the labels go up to " + maxLabel + which);
+            throw new InvalidFileException(
+                    sidecar, "lists " + k + " classes but the labels go up to " + maxLabel + which);
         }
         if (soft != null && soft.shape()[1] != k) {
-            throw new InvalidFileException(sidecar, "lists " + k + " classes but 'soft_labels' has "
-                    + soft.shape()[1] + " columns" + which);
+            throw new InvalidFileException(
+                    sidecar, "lists " + k + " classes but 'soft_labels' has " + soft.shape()[1] + " columns" + which);
         }
         if (meta.ipc() != null && meta.ipc() >= 0 && (long) meta.ipc() * k != n) {
-            throw new InvalidFileException(sidecar, "says ipc " + meta.ipc() + " × " + k + " classes = "
-                    + (long) meta.ipc() * k + " images, but the file has " + n + which);
+            throw new InvalidFileException(
+                    sidecar,
+                    "says ipc " + meta.ipc() + " × " + k + " classes = " + (long) meta.ipc() * k
+                            + " images, but the file has " + n + which);
         }
         long[] want = {is[1], is[2], is[3]};
         if (meta.imageShape() != null && !Arrays.equals(meta.imageShape(), want)) {
-            throw new InvalidFileException(sidecar, "says image shape " + Arrays.toString(meta.imageShape())
-                    + " but the images are " + Arrays.toString(want) + which);
+            throw new InvalidFileException(
+                    sidecar,
+                    "says image shape " + Arrays.toString(meta.imageShape()) + " but the images are "
+                            + Arrays.toString(want) + which);
         }
     }
 
@@ -401,8 +441,10 @@ public final class SyntheticSetFile {
     private static NpyArray require(Map<String, NpyArray> arrays, String name, Path npz) throws InvalidFileException {
         NpyArray a = arrays.get(name);
         if (a == null) {
-            throw new InvalidFileException(npz, "has no array '" + name + "' (it has " + arrays.keySet()
-                    + "); a synthetic set needs 'images' [N,C,H,W] and 'labels' [N]");
+            throw new InvalidFileException(
+                    npz,
+                    "has no array '" + name + "' (it has " + arrays.keySet()
+                            + "); a synthetic set needs 'images' [N,C,H,W] and 'labels' [N]");
         }
         return a;
     }

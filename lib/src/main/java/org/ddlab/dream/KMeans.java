@@ -4,11 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.engine.GradMode;
-import org.ddlab.engine.Seeds;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Seeds;
 
 /**
  * K-Means (Lloyd's algorithm with k-means++ seeding) written as matrix products on the engine, so that
@@ -111,8 +110,7 @@ public final class KMeans {
         }
     }
 
-    private KMeans() {
-    }
+    private KMeans() {}
 
     /** {@link #fit(NDArray, int, long, int)} with at most {@link #DEFAULT_MAX_ITERATIONS} iterations. */
     public static Result fit(NDArray data, int k, long seed) {
@@ -132,16 +130,18 @@ public final class KMeans {
         int n = Math.toIntExact(s.get(0));
         int d = Math.toIntExact(s.get(1));
         if (k < 1 || k > n) {
-            throw new IllegalArgumentException("cannot make " + k + " clusters of " + n + " points: k must be between 1 and " + n);
+            throw new IllegalArgumentException(
+                    "cannot make " + k + " clusters of " + n + " points: k must be between 1 and " + n);
         }
         if (maxIterations < 1) {
             throw new IllegalArgumentException("K-Means needs at least one iteration, got " + maxIterations);
         }
-        try (GradMode.Scope off = GradMode.off(); NDManager scope = data.getManager().newSubManager()) {
+        try (GradMode.Scope off = GradMode.off();
+                NDManager scope = data.getManager().newSubManager()) {
             NDArray x = data.toType(DataType.FLOAT32, true);
             x.attach(scope);
-            NDArray xx = x.square().sum(new int[]{1});                       // [n]
-            NDArray xt = x.transpose();                                      // [d, n], once
+            NDArray xx = x.square().sum(new int[] {1}); // [n]
+            NDArray xt = x.transpose(); // [d, n], once
             NDArray xxRow = xx.reshape(1, n);
             float[] xs = x.toFloatArray();
             float[] centres = seed(x, xx, xs, n, d, k, Seeds.at(seed, 0, 0x6b6d65616e73L));
@@ -182,7 +182,7 @@ public final class KMeans {
                 break;
             }
             try (NDArray c = x.getManager().create(Arrays.copyOfRange(xs, pick * d, pick * d + d), new Shape(d, 1));
-                 NDArray dot = x.matMul(c)) {
+                    NDArray dot = x.matMul(c)) {
                 float[] dots = dot.toFloatArray();
                 double total = 0;
                 for (int i = 0; i < n; i++) {
@@ -217,21 +217,24 @@ public final class KMeans {
      * the first operand of every product, so all [k, n] temporaries belong to the iteration's own
      * manager and are freed with it (a result belongs to its first operand's manager).
      */
-    private static int[] nearest(NDManager scope, NDArray xt, NDArray xxRow, float[] centres, int k, int d, float[] best) {
+    private static int[] nearest(
+            NDManager scope, NDArray xt, NDArray xxRow, float[] centres, int k, int d, float[] best) {
         try (NDManager step = scope.newSubManager()) {
             NDArray c = step.create(centres, new Shape(k, d));
-            NDArray dist = c.matMul(xt).mul(-2).add(c.square().sum(new int[]{1}).reshape(k, 1))
-                    .add(xxRow);                                                // [k, n]
+            NDArray dist = c.matMul(xt)
+                    .mul(-2)
+                    .add(c.square().sum(new int[] {1}).reshape(k, 1))
+                    .add(xxRow); // [k, n]
             NDArray arg = dist.argMin(0);
-            NDArray min = dist.min(new int[]{0});
+            NDArray min = dist.min(new int[] {0});
             System.arraycopy(min.toFloatArray(), 0, best, 0, best.length);
             return arg.toType(DataType.INT32, false).toIntArray();
         }
     }
 
     /** Centres as the means of their points (one [k,n]×[n,d] product); empty ones re-seeded far away. */
-    private static float[] update(NDManager scope, NDArray x, float[] xs, int[] assign, float[] best, float[] old,
-                                  int n, int d, int k) {
+    private static float[] update(
+            NDManager scope, NDArray x, float[] xs, int[] assign, float[] best, float[] old, int n, int d, int k) {
         int[] counts = new int[k];
         for (int a : assign) {
             counts[a]++;

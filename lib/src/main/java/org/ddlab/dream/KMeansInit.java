@@ -12,8 +12,7 @@ import org.ddlab.nn.Network;
  */
 public final class KMeansInit {
 
-    private KMeansInit() {
-    }
+    private KMeansInit() {}
 
     /**
      * Indices into {@code real} of IPC representative images per class, class by class (the order of

@@ -2,6 +2,12 @@ package org.ddlab.dream;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.ddlab.coreset.Coresets;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Devices;
@@ -9,13 +15,6 @@ import org.ddlab.engine.Seeds;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * DREAM's representative sampler (Liu et al., ICCV 2023): instead of a random batch of a class's real
@@ -70,8 +69,9 @@ public final class RepresentativeSampler implements RealSampler {
      */
     public RepresentativeSampler(ImageSet real, long seed, int clusters, int interval, int candidates) {
         if (clusters < 1 || interval < 1 || candidates < 0) {
-            throw new IllegalArgumentException("DREAM needs clusters ≥ 1, interval ≥ 1 and candidates ≥ 0 (0 = all); got "
-                    + clusters + ", " + interval + ", " + candidates);
+            throw new IllegalArgumentException(
+                    "DREAM needs clusters ≥ 1, interval ≥ 1 and candidates ≥ 0 (0 = all); got " + clusters + ", "
+                            + interval + ", " + candidates);
         }
         if (candidates > 0 && candidates < clusters) {
             throw new IllegalArgumentException("cannot pick " + clusters + " cluster centres from " + candidates
@@ -86,9 +86,10 @@ public final class RepresentativeSampler implements RealSampler {
         for (int c = 0; c < byClass.length; c++) {
             byClass[c] = real.indicesOf(c);
             if (byClass[c].length > 0 && byClass[c].length < clusters) {
-                throw new IllegalArgumentException("class '" + real.className(c) + "' has " + byClass[c].length + " images in "
-                        + real.name() + ", fewer than the " + clusters + " clusters asked for; use --clusters "
-                        + byClass[c].length + " or fewer");
+                throw new IllegalArgumentException(
+                        "class '" + real.className(c) + "' has " + byClass[c].length + " images in "
+                                + real.name() + ", fewer than the " + clusters + " clusters asked for; use --clusters "
+                                + byClass[c].length + " or fewer");
             }
         }
         this.picks = new int[byClass.length][];
@@ -177,12 +178,14 @@ public final class RepresentativeSampler implements RealSampler {
         long start = System.nanoTime();
         long embedded;
         int[] pool = byClass[cls];
-        int[] cand = candidates == 0 || candidates >= pool.length ? pool
+        int[] cand = candidates == 0 || candidates >= pool.length
+                ? pool
                 : RandomSampler.draw(pool, candidates, Seeds.at(seed, step, 0x63616e6400L + cls));
         int[] chosen;
         try (NDManager scope = NDManager.newBaseManager(Devices.preferred())) {
             // No network: cluster the raw pixels (Coresets.embed flattens them).
-            NDArray emb = Coresets.embed(real, cand, embedder == null ? x -> x : x -> embedder.features(x, false), scope, EMBED_BATCH);
+            NDArray emb = Coresets.embed(
+                    real, cand, embedder == null ? x -> x : x -> embedder.features(x, false), scope, EMBED_BATCH);
             embedded = System.nanoTime();
             KMeans.Result km = KMeans.fit(emb, clusters, Seeds.mix(seed, step, cls, 0x6b6dL));
             int[] local = km.representatives(emb);
@@ -217,18 +220,25 @@ public final class RepresentativeSampler implements RealSampler {
 
     @Override
     public void load(Map<String, Object> state) {
-        if (state == null || !(state.get("picks") instanceof List<?> p) || !(state.get("clustered_at") instanceof List<?> at)
-                || p.size() != picks.length || at.size() != picks.length) {
+        if (state == null
+                || !(state.get("picks") instanceof List<?> p)
+                || !(state.get("clustered_at") instanceof List<?> at)
+                || p.size() != picks.length
+                || at.size() != picks.length) {
             throw new IllegalArgumentException("the checkpoint has no DREAM sampler state for " + picks.length
                     + " classes; it was not written with --sampler dream");
         }
         for (int c = 0; c < picks.length; c++) {
             Object pc = p.get(c);
-            picks[c] = pc == null ? null : ((List<?>) pc).stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+            picks[c] = pc == null
+                    ? null
+                    : ((List<?>) pc)
+                            .stream().mapToInt(v -> ((Number) v).intValue()).toArray();
             clusteredAt[c] = ((Number) at.get(c)).longValue();
         }
         // Checkpoints of earlier versions carry the total only (or nothing): it counts as embedding.
-        embeddingSeconds = state.get("embedding_seconds") instanceof Number e ? e.doubleValue()
+        embeddingSeconds = state.get("embedding_seconds") instanceof Number e
+                ? e.doubleValue()
                 : state.get("clustering_seconds") instanceof Number s ? s.doubleValue() : 0;
         kmeansSeconds = state.get("kmeans_seconds") instanceof Number k ? k.doubleValue() : 0;
         if (state.get("clusterings") instanceof Number n) {

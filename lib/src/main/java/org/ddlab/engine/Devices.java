@@ -2,7 +2,6 @@ package org.ddlab.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-
 import java.util.Locale;
 
 /**
@@ -14,8 +13,7 @@ public final class Devices {
     /** Environment variable that overrides the device choice. */
     public static final String ENV = "DDLAB_DEVICE";
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /** The device named by {@code DDLAB_DEVICE}, else the engine's default (GPU 0 when there is one). */
     public static Device preferred() {

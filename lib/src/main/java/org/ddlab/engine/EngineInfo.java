@@ -1,7 +1,6 @@
 package org.ddlab.engine;
 
 import ai.djl.engine.Engine;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,15 +16,20 @@ import java.util.Map;
  * @param threads    intra-op threads of the engine
  * @param cores      processors the JVM sees
  */
-public record EngineInfo(String engine, String version, String djlVersion, String device, int gpus,
-                         int threads, int cores) {
+public record EngineInfo(
+        String engine, String version, String djlVersion, String device, int gpus, int threads, int cores) {
 
     /** Starts the engine if needed (first start unpacks libtorch, a minute) and describes it. */
     public static EngineInfo current() {
         offlineByDefault();
         Engine engine = Engine.getInstance();
-        return new EngineInfo(engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(),
-                Devices.preferred().toString(), engine.getGpuCount(), intraOpThreads(),
+        return new EngineInfo(
+                engine.getEngineName(),
+                engine.getVersion(),
+                Engine.getDjlVersion(),
+                Devices.preferred().toString(),
+                engine.getGpuCount(),
+                intraOpThreads(),
                 Runtime.getRuntime().availableProcessors());
     }
 
@@ -59,7 +63,11 @@ public record EngineInfo(String engine, String version, String djlVersion, Strin
         m.put("GPUs", gpus);
         m.put("threads", threads);
         m.put("cores", cores);
-        m.put("freed memory", NativeMemory.inEffect() == NativeMemory.Policy.REUSE ? "reused (DDLAB_MALLOC=reuse)" : "returned to the system");
+        m.put(
+                "freed memory",
+                NativeMemory.inEffect() == NativeMemory.Policy.REUSE
+                        ? "reused (DDLAB_MALLOC=reuse)"
+                        : "returned to the system");
         return m;
     }
 }

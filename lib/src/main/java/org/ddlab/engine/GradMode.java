@@ -20,8 +20,7 @@ public final class GradMode {
         void close();
     }
 
-    private GradMode() {
-    }
+    private GradMode() {}
 
     /** Records graphs in the block: for backward passes taken outside a GradientCollector (second order). */
     public static Scope on() {

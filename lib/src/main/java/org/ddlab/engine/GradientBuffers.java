@@ -11,14 +11,14 @@ import ai.djl.ndarray.index.NDIndex;
  */
 public final class GradientBuffers {
 
-    private GradientBuffers() {
-    }
+    private GradientBuffers() {}
 
     /** Sets the accumulated gradient of every array that has one to zero, in place. */
     public static void zero(Iterable<NDArray> arrays) {
         // One scope for the whole list (this runs every training step): it closes the fresh handles getGradient()
         // returns on each array's manager and the scalars set() makes there.
-        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
+        try (GradMode.Scope off = GradMode.off();
+                NDScope scope = new NDScope()) {
             for (NDArray p : arrays) {
                 if (p.hasGradient()) {
                     fill(p.getGradient());
@@ -29,7 +29,8 @@ public final class GradientBuffers {
 
     /** Fills {@code array} with 0 in place, whatever it held: gradients, and the optimiser moments built from them. */
     public static void clear(NDArray array) {
-        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
+        try (GradMode.Scope off = GradMode.off();
+                NDScope scope = new NDScope()) {
             fill(array);
         }
     }

@@ -18,8 +18,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class GraphConstants {
 
-    private GraphConstants() {
-    }
+    private GraphConstants() {}
 
     /** A 0-dimensional {@code value} of {@code like}'s type on its device, created by the engine. */
     public static NDArray scalar(NDArray like, double value) {

@@ -9,8 +9,7 @@ import java.util.concurrent.CancellationException;
  */
 public final class Interrupts {
 
-    private Interrupts() {
-    }
+    private Interrupts() {}
 
     /** Throws {@link CancellationException} if the current thread has been interrupted. */
     public static void check() {

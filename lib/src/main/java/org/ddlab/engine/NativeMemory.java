@@ -45,8 +45,7 @@ public final class NativeMemory {
             "MALLOC_MMAP_MAX_", "0",
             "MALLOC_TRIM_THRESHOLD_", "2147483648");
 
-    private NativeMemory() {
-    }
+    private NativeMemory() {}
 
     /** {@code DDLAB_MALLOC} if set, else {@code fallback}. */
     public static Policy wanted(Policy fallback) {
@@ -64,7 +63,8 @@ public final class NativeMemory {
     }
 
     static Policy inEffect(Map<String, String> env) {
-        boolean all = REUSE_ENVIRONMENT.entrySet().stream().allMatch(e -> e.getValue().equals(env.get(e.getKey())));
+        boolean all =
+                REUSE_ENVIRONMENT.entrySet().stream().allMatch(e -> e.getValue().equals(env.get(e.getKey())));
         return all ? Policy.REUSE : Policy.RETURN;
     }
 

@@ -10,7 +10,9 @@ import java.util.Locale;
  * {@code full} reproduces the papers' protocols (hours; GPU advised).
  */
 public enum Profile {
-    QUICK, DEFAULT, FULL;
+    QUICK,
+    DEFAULT,
+    FULL;
 
     /** Environment variable that selects the profile. */
     public static final String ENV = "DDLAB_PROFILE";
@@ -28,8 +30,10 @@ public enum Profile {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ENV + "='" + name + "' is not a profile; use one of "
-                    + Arrays.toString(values()).toLowerCase(Locale.ROOT) + ".", e);
+            throw new IllegalArgumentException(
+                    ENV + "='" + name + "' is not a profile; use one of "
+                            + Arrays.toString(values()).toLowerCase(Locale.ROOT) + ".",
+                    e);
         }
     }
 

@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
  */
 public final class Seeds {
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** A well-mixed 64-bit value of the given parts (SplitMix64 finaliser applied after each part). */
     public static long mix(long... parts) {

@@ -15,11 +15,9 @@ import ai.djl.pytorch.jni.IValue;
 public final class SymmetricEigen {
 
     /** Eigenvalues in ascending order, and the eigenvectors as the columns of {@code vectors}, in the matrix's type. */
-    public record Result(NDArray values, NDArray vectors) {
-    }
+    public record Result(NDArray values, NDArray vectors) {}
 
-    private SymmetricEigen() {
-    }
+    private SymmetricEigen() {}
 
     /** Decomposes {@code symmetric} (n × n); the results belong to {@code manager}. */
     public static Result of(NDArray symmetric, NDManager manager) {

@@ -5,7 +5,6 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +35,8 @@ public final class TorchScript {
         this.resource = resource;
         try (InputStream in = anchor.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the TorchScript resource " + resource + " is missing from the ddlab jar");
+                throw new IllegalStateException(
+                        "the TorchScript resource " + resource + " is missing from the ddlab jar");
             }
             // A manager of the engine's lifetime: the module is shared by every computation.
             PtNDManager owner = (PtNDManager) ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
@@ -45,15 +45,18 @@ public final class TorchScript {
             var field = lib.getDeclaredField("LIB");
             field.setAccessible(true);
             library = field.get(null);
-            runMethod = lib.getDeclaredMethod("moduleRunMethod", long.class, String.class, long[].class, boolean.class, boolean.class);
+            runMethod = lib.getDeclaredMethod(
+                    "moduleRunMethod", long.class, String.class, long[].class, boolean.class, boolean.class);
             runMethod.setAccessible(true);
             ivalue = IValue.class.getDeclaredConstructor(long.class);
             ivalue.setAccessible(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the TorchScript resource " + resource, e);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this DJL PyTorch engine has no moduleRunMethod(handle, name, inputs, isTrain, cudaStream);"
-                    + " ddlab's TorchScript modules need DJL 0.36's engine", e);
+            throw new IllegalStateException(
+                    "this DJL PyTorch engine has no moduleRunMethod(handle, name, inputs, isTrain, cudaStream);"
+                            + " ddlab's TorchScript modules need DJL 0.36's engine",
+                    e);
         }
     }
 

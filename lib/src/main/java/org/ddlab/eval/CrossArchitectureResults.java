@@ -4,13 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import org.ddlab.data.ImageSet;
-import org.ddlab.train.LabeledSet;
-import org.ddlab.viz.Charts;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.ddlab.data.ImageSet;
+import org.ddlab.train.LabeledSet;
+import org.ddlab.viz.Charts;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Test accuracy of several training sets (rows) on several architectures (columns): the
@@ -46,8 +45,7 @@ public final class CrossArchitectureResults {
     private final List<String> architectures = new ArrayList<>();
     private final Map<String, Map<String, EvalResult>> cells = new LinkedHashMap<>();
 
-    private CrossArchitectureResults() {
-    }
+    private CrossArchitectureResults() {}
 
     /** Arranges results by their {@link EvalResult#set()} and {@link EvalResult#architecture()}; a pair may appear once. */
     public static CrossArchitectureResults of(List<EvalResult> results) {
@@ -62,12 +60,16 @@ public final class CrossArchitectureResults {
      *
      * @param sets training sets by row name, in row order (normalised images, as the protocol trains)
      */
-    public static CrossArchitectureResults evaluate(EvaluationProtocol protocol, Map<String, LabeledSet> sets,
-                                                    List<String> architectures, ImageSet test, long seed,
-                                                    EvaluationProtocol.Listener listener) {
+    public static CrossArchitectureResults evaluate(
+            EvaluationProtocol protocol,
+            Map<String, LabeledSet> sets,
+            List<String> architectures,
+            ImageSet test,
+            long seed,
+            EvaluationProtocol.Listener listener) {
         if (sets.isEmpty() || architectures.isEmpty()) {
-            throw new IllegalArgumentException("need at least one set and one architecture, got " + sets.keySet()
-                    + " and " + architectures);
+            throw new IllegalArgumentException(
+                    "need at least one set and one architecture, got " + sets.keySet() + " and " + architectures);
         }
         long perCell = (long) protocol.repeats() * protocol.schedule().epochs();
         long total = perCell * sets.size() * architectures.size();
@@ -77,7 +79,11 @@ public final class CrossArchitectureResults {
             for (String arch : architectures) {
                 long offset = cell++ * perCell;
                 String name = e.getKey();
-                EvalResult r = protocol.evaluate(arch, e.getValue(), test, seed,
+                EvalResult r = protocol.evaluate(
+                        arch,
+                        e.getValue(),
+                        test,
+                        seed,
                         (done, t, status) -> listener.onProgress(offset + done, total, name + ", " + status));
                 // The row is named by the map key, whatever the images' own name says.
                 out.add(new EvalResult(name, arch, r.accuracies(), r.trainSeconds(), r.imagesPerSecond()));
@@ -103,15 +109,22 @@ public final class CrossArchitectureResults {
                 JsonObject o = JsonParser.parseString(line).getAsJsonObject();
                 double[] acc = doubles(o, "accuracies");
                 double[] secs = o.has("train_seconds") ? doubles(o, "train_seconds") : new double[acc.length];
-                double speed = o.has("train_images_per_second") ? o.get("train_images_per_second").getAsDouble() : Double.NaN;
-                EvalResult r = new EvalResult(o.get("set").getAsString(), o.get("architecture").getAsString(), acc, secs, speed);
+                double speed = o.has("train_images_per_second")
+                        ? o.get("train_images_per_second").getAsDouble()
+                        : Double.NaN;
+                EvalResult r = new EvalResult(
+                        o.get("set").getAsString(), o.get("architecture").getAsString(), acc, secs, speed);
                 String key = r.set() + "\u0000" + r.architecture();
                 latest.remove(key); // a re-measured pair moves to where it was measured last
                 latest.put(key, r);
-            } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
-                     | IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + " line " + lineNumber + " is not an evaluation result ("
-                        + e.getMessage() + "): " + line, e);
+            } catch (JsonParseException
+                    | IllegalStateException
+                    | NullPointerException
+                    | UnsupportedOperationException
+                    | IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        file + " line " + lineNumber + " is not an evaluation result (" + e.getMessage() + "): " + line,
+                        e);
             }
         }
         return of(new ArrayList<>(latest.values()));
@@ -163,8 +176,10 @@ public final class CrossArchitectureResults {
 
     /** Mean accuracy in [0, 1]; throws when the pair was not measured. */
     public double mean(String set, String architecture) {
-        return result(set, architecture).orElseThrow(() -> new IllegalArgumentException("no result for set '" + set
-                + "' on " + architecture + "; sets " + sets + ", architectures " + architectures)).mean();
+        return result(set, architecture)
+                .orElseThrow(() -> new IllegalArgumentException("no result for set '" + set + "' on " + architecture
+                        + "; sets " + sets + ", architectures " + architectures))
+                .mean();
     }
 
     /** Mean accuracy in % or NaN when not measured: the cell of a table or heat map. */
@@ -189,7 +204,8 @@ public final class CrossArchitectureResults {
     }
 
     static String format(EvalResult r) {
-        return r.runs() == 1 ? String.format(Locale.ROOT, "%.1f", 100 * r.mean())
+        return r.runs() == 1
+                ? String.format(Locale.ROOT, "%.1f", 100 * r.mean())
                 : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * r.mean(), 100 * r.std());
     }
 
@@ -206,7 +222,8 @@ public final class CrossArchitectureResults {
 
     private void requireArchitecture(String architecture) {
         if (!architectures.contains(architecture)) {
-            throw new IllegalArgumentException("'" + architecture + "' is not one of the architectures " + architectures);
+            throw new IllegalArgumentException(
+                    "'" + architecture + "' is not one of the architectures " + architectures);
         }
     }
 
@@ -244,8 +261,11 @@ public final class CrossArchitectureResults {
     /** A set's drop from {@code home} averaged over the other architectures it was measured on (NaN if none). */
     public double meanDrop(String set, String home) {
         requireSet(set);
-        return drops(home).get(set).values().stream().filter(d -> !d.isNaN()).mapToDouble(Double::doubleValue)
-                .average().orElse(Double.NaN);
+        return drops(home).get(set).values().stream()
+                .filter(d -> !d.isNaN())
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElse(Double.NaN);
     }
 
     /**
@@ -303,8 +323,15 @@ public final class CrossArchitectureResults {
     public Map<String, Double> trainingSpeed() {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String a : architectures) {
-            out.put(a, sets.stream().map(s -> result(s, a)).flatMap(Optional::stream).mapToDouble(EvalResult::imagesPerSecond)
-                    .filter(Double::isFinite).average().orElse(Double.NaN));
+            out.put(
+                    a,
+                    sets.stream()
+                            .map(s -> result(s, a))
+                            .flatMap(Optional::stream)
+                            .mapToDouble(EvalResult::imagesPerSecond)
+                            .filter(Double::isFinite)
+                            .average()
+                            .orElse(Double.NaN));
         }
         return out;
     }
@@ -322,24 +349,44 @@ public final class CrossArchitectureResults {
             StringBuilder b = new StringBuilder();
             double h = percent(s, home);
             b.append(String.format(Locale.ROOT, "%s: %.1f %% on %s", s, h, home));
-            List<Map.Entry<String, Double>> measured = drops.get(s).entrySet().stream().filter(e -> !e.getValue().isNaN()).toList();
+            List<Map.Entry<String, Double>> measured = drops.get(s).entrySet().stream()
+                    .filter(e -> !e.getValue().isNaN())
+                    .toList();
             if (Double.isNaN(h) || measured.isEmpty()) {
-                out.add(b.append("; no drop to report (not measured on ").append(Double.isNaN(h) ? home : "other networks")
-                        .append(")").toString());
+                out.add(b.append("; no drop to report (not measured on ")
+                        .append(Double.isNaN(h) ? home : "other networks")
+                        .append(")")
+                        .toString());
                 continue;
             }
-            Map.Entry<String, Double> least = measured.stream().min(Map.Entry.comparingByValue()).orElseThrow();
-            Map.Entry<String, Double> most = measured.stream().max(Map.Entry.comparingByValue()).orElseThrow();
+            Map.Entry<String, Double> least =
+                    measured.stream().min(Map.Entry.comparingByValue()).orElseThrow();
+            Map.Entry<String, Double> most =
+                    measured.stream().max(Map.Entry.comparingByValue()).orElseThrow();
             double mean = meanDrop(s, home);
-            b.append(String.format(Locale.ROOT, "; on the %d other network%s %s %.1f points on average", measured.size(),
-                    measured.size() == 1 ? "" : "s", mean >= 0 ? "it loses" : "it gains", Math.abs(mean)));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "; on the %d other network%s %s %.1f points on average",
+                    measured.size(),
+                    measured.size() == 1 ? "" : "s",
+                    mean >= 0 ? "it loses" : "it gains",
+                    Math.abs(mean)));
             if (measured.size() > 1) {
-                b.append(String.format(Locale.ROOT, ", from %s on %s to %s on %s", signed(least.getValue()), least.getKey(),
-                        signed(most.getValue()), most.getKey()));
+                b.append(String.format(
+                        Locale.ROOT,
+                        ", from %s on %s to %s on %s",
+                        signed(least.getValue()),
+                        least.getKey(),
+                        signed(most.getValue()),
+                        most.getKey()));
             }
             if (gains != null && !s.equals(baseline)) {
-                long ahead = architectures.stream().filter(a -> gains.get(s).get(a) > 0).count();
-                long compared = architectures.stream().filter(a -> !gains.get(s).get(a).isNaN()).count();
+                long ahead = architectures.stream()
+                        .filter(a -> gains.get(s).get(a) > 0)
+                        .count();
+                long compared = architectures.stream()
+                        .filter(a -> !gains.get(s).get(a).isNaN())
+                        .count();
                 b.append(String.format(Locale.ROOT, "; it beats %s on %d of %d networks", baseline, ahead, compared));
             }
             out.add(b.append('.').toString());
@@ -361,7 +408,9 @@ public final class CrossArchitectureResults {
         for (String s : sets) {
             b.append("\n| ").append(s).append(" |");
             for (String a : architectures) {
-                b.append(' ').append(result(s, a).map(r -> format(r) + " %").orElse("—")).append(" |");
+                b.append(' ')
+                        .append(result(s, a).map(r -> format(r) + " %").orElse("—"))
+                        .append(" |");
             }
         }
         return b.append('\n').toString();

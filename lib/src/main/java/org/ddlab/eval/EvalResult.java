@@ -12,8 +12,8 @@ import java.util.Locale;
  * @param trainSeconds   training time of each run
  * @param imagesPerSecond training throughput, averaged over runs
  */
-public record EvalResult(String set, String architecture, double[] accuracies, double[] trainSeconds,
-                         double imagesPerSecond) {
+public record EvalResult(
+        String set, String architecture, double[] accuracies, double[] trainSeconds, double imagesPerSecond) {
 
     public EvalResult {
         if (accuracies.length == 0 || accuracies.length != trainSeconds.length) {

@@ -1,20 +1,18 @@
 package org.ddlab.eval;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** Evaluation results as tidy Tablesaw tables: one row per (set, architecture). */
 public final class EvalTables {
 
-    private EvalTables() {
-    }
+    private EvalTables() {}
 
     public static Table of(String title, List<EvalResult> results) {
         StringColumn set = StringColumn.create("set");
@@ -30,7 +28,8 @@ public final class EvalTables {
             runs.append(r.runs());
             mean.append(round(100 * r.mean()));
             std.append(round(100 * r.std()));
-            each.append(Arrays.stream(r.accuracies()).mapToObj(a -> String.format(Locale.ROOT, "%.2f", 100 * a))
+            each.append(Arrays.stream(r.accuracies())
+                    .mapToObj(a -> String.format(Locale.ROOT, "%.2f", 100 * a))
                     .collect(Collectors.joining(" ")));
             speed.append(Math.round(r.imagesPerSecond()));
         }

@@ -2,6 +2,9 @@ package org.ddlab.eval;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Devices;
@@ -14,10 +17,6 @@ import org.ddlab.train.Trainer;
 import org.ddlab.train.TrainingReport;
 import org.ddlab.train.TrainingSchedule;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-
 /**
  * The yardstick of the course: train a fresh network on a set (synthetic or a coreset) with a fixed
  * schedule, then measure accuracy on the full real test split; repeat with different seeds and report
@@ -29,7 +28,7 @@ public final class EvaluationProtocol {
     /** Told as training advances: epochs done over all runs, out of the total. */
     @FunctionalInterface
     public interface Listener {
-        Listener NONE = (done, total, status) -> { };
+        Listener NONE = (done, total, status) -> {};
 
         void onProgress(long done, long total, String status);
     }
@@ -58,8 +57,13 @@ public final class EvaluationProtocol {
     /** What this protocol is, for its description: "" for ddlab's common protocol, e.g. "IDC's protocol". */
     private final String name;
 
-    private EvaluationProtocol(TrainingSchedule schedule, int repeats, Augmentation augmentation, Device device,
-                               int testBatch, String name) {
+    private EvaluationProtocol(
+            TrainingSchedule schedule,
+            int repeats,
+            Augmentation augmentation,
+            Device device,
+            int testBatch,
+            String name) {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
         }
@@ -76,8 +80,13 @@ public final class EvaluationProtocol {
      * and 1 / 3 / 5 repeats for quick / default / full, on the preferred device.
      */
     public static EvaluationProtocol forProfile(Profile profile) {
-        return new EvaluationProtocol(TrainingSchedule.forProfile(profile), profile.pick(1, 3, 5),
-                DsaAugment.reference()::apply, Devices.preferred(), TEST_BATCH, "");
+        return new EvaluationProtocol(
+                TrainingSchedule.forProfile(profile),
+                profile.pick(1, 3, 5),
+                DsaAugment.reference()::apply,
+                Devices.preferred(),
+                TEST_BATCH,
+                "");
     }
 
     public EvaluationProtocol withSchedule(TrainingSchedule s) {
@@ -120,15 +129,20 @@ public final class EvaluationProtocol {
     public EvalResult evaluate(String architecture, LabeledSet train, ImageSet test, long seed, Listener listener) {
         if (!train.images().shape().slice(1).equals(test.shape().slice(1))
                 || train.images().numClasses() != test.numClasses()) {
-            throw new IllegalArgumentException("training images " + train.images().shape().slice(1) + " with "
-                    + train.images().numClasses() + " classes do not match test images " + test.shape().slice(1)
-                    + " with " + test.numClasses() + " classes");
+            throw new IllegalArgumentException(
+                    "training images " + train.images().shape().slice(1) + " with "
+                            + train.images().numClasses() + " classes do not match test images "
+                            + test.shape().slice(1)
+                            + " with " + test.numClasses() + " classes");
         }
         if (!train.images().space().equals(test.space())) {
             // A set in pixels tested on normalised images (or the reverse) trains fine and scores tens of points low.
-            throw new IllegalArgumentException("the training set '" + train.images().name() + "' is in the space " + train.images().space()
-                    + " but the test images are in " + test.space() + "; bring the set into the test images' space first"
-                    + " (SyntheticSet.trainingSet(data, name), or load both through one DatasetSplits)");
+            throw new IllegalArgumentException(
+                    "the training set '" + train.images().name() + "' is in the space "
+                            + train.images().space()
+                            + " but the test images are in " + test.space()
+                            + "; bring the set into the test images' space first"
+                            + " (SyntheticSet.trainingSet(data, name), or load both through one DatasetSplits)");
         }
         double[] acc = new double[repeats];
         double[] secs = new double[repeats];
@@ -139,10 +153,22 @@ public final class EvaluationProtocol {
             try (NDManager manager = NDManager.newBaseManager(device)) {
                 Network net = Architectures.create(architecture, test.shape().slice(1), test.numClasses())
                         .initialize(manager, seed + r);
-                TrainingReport report = Trainer.train(net, train, schedule, augmentation, seed + r,
-                        (epoch, epochs, loss) -> listener.onProgress((long) run * epochs + epoch, total,
-                                String.format(java.util.Locale.ROOT, "%s run %d/%d, loss %.3f", architecture,
-                                        run + 1, repeats, loss)));
+                TrainingReport report = Trainer.train(
+                        net,
+                        train,
+                        schedule,
+                        augmentation,
+                        seed + r,
+                        (epoch, epochs, loss) -> listener.onProgress(
+                                (long) run * epochs + epoch,
+                                total,
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        "%s run %d/%d, loss %.3f",
+                                        architecture,
+                                        run + 1,
+                                        repeats,
+                                        loss)));
                 acc[r] = Accuracy.of(net, test, testBatch);
                 secs[r] = report.seconds();
                 images += report.images();
@@ -153,8 +179,8 @@ public final class EvaluationProtocol {
     }
 
     /** The same evaluation over several architectures (cross-architecture generalisation). */
-    public List<EvalResult> crossArchitecture(List<String> architectures, LabeledSet train, ImageSet test, long seed,
-                                              Listener listener) {
+    public List<EvalResult> crossArchitecture(
+            List<String> architectures, LabeledSet train, ImageSet test, long seed, Listener listener) {
         List<EvalResult> out = new ArrayList<>();
         for (String a : architectures) {
             out.add(evaluate(a, train, test, seed, listener));
@@ -164,7 +190,7 @@ public final class EvaluationProtocol {
 
     @Override
     public String toString() {
-        return (name.isEmpty() ? "" : name + ": ") + repeats + " run(s) of: " + schedule + "; test on the full test split, on "
-                + device;
+        return (name.isEmpty() ? "" : name + ": ") + repeats + " run(s) of: " + schedule
+                + "; test on the full test split, on " + device;
     }
 }

@@ -29,70 +29,199 @@ import java.util.Map;
  *                       are the flattened last convolutional block)
  * @param seed           seed of every random choice
  */
-public record FrepoConfig(int ipc, long steps, int realBatch, int poolSize, int maxOnlineSteps, double ridge,
-                          boolean learnLabels, double imageLr, double labelLr, double onlineLr, String architecture,
-                          long seed) {
+public record FrepoConfig(
+        int ipc,
+        long steps,
+        int realBatch,
+        int poolSize,
+        int maxOnlineSteps,
+        double ridge,
+        boolean learnLabels,
+        double imageLr,
+        double labelLr,
+        double onlineLr,
+        String architecture,
+        long seed) {
 
     public FrepoConfig {
         if (ipc < 1 || steps < 1 || realBatch < 1 || poolSize < 1 || maxOnlineSteps < 0) {
-            throw new IllegalArgumentException("FRePo needs ipc, steps, real batch and pool size ≥ 1 and max online steps ≥ 0;"
-                    + " got ipc " + ipc + ", steps " + steps + ", real batch " + realBatch + ", pool " + poolSize
-                    + ", max online steps " + maxOnlineSteps);
+            throw new IllegalArgumentException(
+                    "FRePo needs ipc, steps, real batch and pool size ≥ 1 and max online steps ≥ 0;"
+                            + " got ipc " + ipc + ", steps " + steps + ", real batch " + realBatch + ", pool "
+                            + poolSize
+                            + ", max online steps " + maxOnlineSteps);
         }
         if (!(imageLr >= 0 && labelLr >= 0 && onlineLr > 0)) {
-            throw new IllegalArgumentException("learning rates must be ≥ 0 (online > 0), got " + imageLr + ", " + labelLr
-                    + ", " + onlineLr);
+            throw new IllegalArgumentException(
+                    "learning rates must be ≥ 0 (online > 0), got " + imageLr + ", " + labelLr + ", " + onlineLr);
         }
     }
 
     /** The defaults for {@code ipc} images per class and {@code steps} outer steps. */
     public static FrepoConfig defaults(int ipc, long steps) {
-        return new FrepoConfig(ipc, steps, 256, 10, 100, KernelRegression.DEFAULT_RIDGE, true, 3e-2, 3e-2, 3e-4,
-                "convnet", 0);
+        return new FrepoConfig(
+                ipc, steps, 256, 10, 100, KernelRegression.DEFAULT_RIDGE, true, 3e-2, 3e-2, 3e-4, "convnet", 0);
     }
 
     public FrepoConfig withSteps(long n) {
-        return new FrepoConfig(ipc, n, realBatch, poolSize, maxOnlineSteps, ridge, learnLabels, imageLr, labelLr, onlineLr, architecture, seed);
+        return new FrepoConfig(
+                ipc,
+                n,
+                realBatch,
+                poolSize,
+                maxOnlineSteps,
+                ridge,
+                learnLabels,
+                imageLr,
+                labelLr,
+                onlineLr,
+                architecture,
+                seed);
     }
 
     public FrepoConfig withRealBatch(int n) {
-        return new FrepoConfig(ipc, steps, n, poolSize, maxOnlineSteps, ridge, learnLabels, imageLr, labelLr, onlineLr, architecture, seed);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                n,
+                poolSize,
+                maxOnlineSteps,
+                ridge,
+                learnLabels,
+                imageLr,
+                labelLr,
+                onlineLr,
+                architecture,
+                seed);
     }
 
     public FrepoConfig withPool(int size, int maxOnline) {
-        return new FrepoConfig(ipc, steps, realBatch, size, maxOnline, ridge, learnLabels, imageLr, labelLr, onlineLr, architecture, seed);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                realBatch,
+                size,
+                maxOnline,
+                ridge,
+                learnLabels,
+                imageLr,
+                labelLr,
+                onlineLr,
+                architecture,
+                seed);
     }
 
     public FrepoConfig withRidge(double r) {
-        return new FrepoConfig(ipc, steps, realBatch, poolSize, maxOnlineSteps, r, learnLabels, imageLr, labelLr, onlineLr, architecture, seed);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                realBatch,
+                poolSize,
+                maxOnlineSteps,
+                r,
+                learnLabels,
+                imageLr,
+                labelLr,
+                onlineLr,
+                architecture,
+                seed);
     }
 
     public FrepoConfig withLearnLabels(boolean on) {
-        return new FrepoConfig(ipc, steps, realBatch, poolSize, maxOnlineSteps, ridge, on, imageLr, labelLr, onlineLr, architecture, seed);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                realBatch,
+                poolSize,
+                maxOnlineSteps,
+                ridge,
+                on,
+                imageLr,
+                labelLr,
+                onlineLr,
+                architecture,
+                seed);
     }
 
     public FrepoConfig withLearningRates(double images, double labels) {
-        return new FrepoConfig(ipc, steps, realBatch, poolSize, maxOnlineSteps, ridge, learnLabels, images, labels, onlineLr, architecture, seed);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                realBatch,
+                poolSize,
+                maxOnlineSteps,
+                ridge,
+                learnLabels,
+                images,
+                labels,
+                onlineLr,
+                architecture,
+                seed);
     }
 
     public FrepoConfig withOnlineLr(double lr) {
-        return new FrepoConfig(ipc, steps, realBatch, poolSize, maxOnlineSteps, ridge, learnLabels, imageLr, labelLr, lr, architecture, seed);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                realBatch,
+                poolSize,
+                maxOnlineSteps,
+                ridge,
+                learnLabels,
+                imageLr,
+                labelLr,
+                lr,
+                architecture,
+                seed);
     }
 
     public FrepoConfig withArchitecture(String a) {
-        return new FrepoConfig(ipc, steps, realBatch, poolSize, maxOnlineSteps, ridge, learnLabels, imageLr, labelLr, onlineLr, a, seed);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                realBatch,
+                poolSize,
+                maxOnlineSteps,
+                ridge,
+                learnLabels,
+                imageLr,
+                labelLr,
+                onlineLr,
+                a,
+                seed);
     }
 
     public FrepoConfig withSeed(long s) {
-        return new FrepoConfig(ipc, steps, realBatch, poolSize, maxOnlineSteps, ridge, learnLabels, imageLr, labelLr, onlineLr, architecture, s);
+        return new FrepoConfig(
+                ipc,
+                steps,
+                realBatch,
+                poolSize,
+                maxOnlineSteps,
+                ridge,
+                learnLabels,
+                imageLr,
+                labelLr,
+                onlineLr,
+                architecture,
+                s);
     }
 
     /** Back from {@link #toMap()} (as JSON gives it: numbers may come back as doubles). */
     public static FrepoConfig fromMap(Map<String, Object> m) {
-        return new FrepoConfig(num(m, "ipc").intValue(), num(m, "steps").longValue(), num(m, "real_batch").intValue(),
-                num(m, "pool_size").intValue(), num(m, "max_online_steps").intValue(), num(m, "ridge").doubleValue(),
-                Boolean.TRUE.equals(m.get("learn_labels")), num(m, "image_lr").doubleValue(), num(m, "label_lr").doubleValue(),
-                num(m, "online_lr").doubleValue(), String.valueOf(m.get("architecture")), num(m, "seed").longValue());
+        return new FrepoConfig(
+                num(m, "ipc").intValue(),
+                num(m, "steps").longValue(),
+                num(m, "real_batch").intValue(),
+                num(m, "pool_size").intValue(),
+                num(m, "max_online_steps").intValue(),
+                num(m, "ridge").doubleValue(),
+                Boolean.TRUE.equals(m.get("learn_labels")),
+                num(m, "image_lr").doubleValue(),
+                num(m, "label_lr").doubleValue(),
+                num(m, "online_lr").doubleValue(),
+                String.valueOf(m.get("architecture")),
+                num(m, "seed").longValue());
     }
 
     static Number num(Map<String, Object> m, String key) {

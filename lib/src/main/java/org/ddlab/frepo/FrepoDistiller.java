@@ -6,22 +6,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.data.ImageSet;
-import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.AbstractDistiller;
+import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Metadata;
-import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.GraphConstants;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.Adam;
 import org.ddlab.train.Loss;
-
-import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * FRePo (Zhou, Nezhadarya &amp; Ba, NeurIPS 2022): dataset distillation by neural feature regression
@@ -62,8 +59,15 @@ public final class FrepoDistiller extends AbstractDistiller {
         this.frepo = FrepoConfig.fromMap(config);
         synthetic.setSoftLabels(initialLabels(synthetic.labelsNDArray(manager), real.numClasses()));
         synthetic.setLearnable(true, frepo.learnLabels());
-        this.pool = new ModelPool(manager, frepo.architecture(), real.shape().slice(1), real.numClasses(),
-                frepo.poolSize(), frepo.maxOnlineSteps(), frepo.onlineLr(), frepo.seed());
+        this.pool = new ModelPool(
+                manager,
+                frepo.architecture(),
+                real.shape().slice(1),
+                real.numClasses(),
+                frepo.poolSize(),
+                frepo.maxOnlineSteps(),
+                frepo.onlineLr(),
+                frepo.seed());
         this.regression = new KernelRegression(frepo.ridge());
         this.imageOptimizer = new Adam(List.of(synthetic.images()));
         this.labelOptimizer = new Adam(List.of(synthetic.softLabels().orElseThrow()));
@@ -92,8 +96,7 @@ public final class FrepoDistiller extends AbstractDistiller {
      * the kernel loss ½‖prediction − targets‖² averaged over the batch, the label margin (zero without learned labels), and
      * their sum, which the images and labels descend.
      */
-    record OuterLoss(NDArray prediction, NDArray kernel, NDArray margin, NDArray total) {
-    }
+    record OuterLoss(NDArray prediction, NDArray kernel, NDArray margin, NDArray total) {}
 
     /**
      * The outer loss of {@code images} with regression targets {@code labels} [n, K], on a real batch with
@@ -101,13 +104,20 @@ public final class FrepoDistiller extends AbstractDistiller {
      * features record no graph; the synthetic ones carry gradients to the pixels (not to the weights, which the
      * pool trains on its own), and the prediction to {@code labels}.
      */
-    static OuterLoss outerLoss(Network net, KernelRegression regression, NDArray images, NDArray labels,
-                               NDArray realImages, NDArray realTargets, boolean learnLabels) {
+    static OuterLoss outerLoss(
+            Network net,
+            KernelRegression regression,
+            NDArray images,
+            NDArray labels,
+            NDArray realImages,
+            NDArray realTargets,
+            boolean learnLabels) {
         NDArray realFeatures;
         try (GradMode.Scope off = GradMode.off()) {
             realFeatures = net.features(realImages, false);
         }
-        NDArray prediction = regression.predict(net.features(net.frozenParameters(), images, false), realFeatures, labels);
+        NDArray prediction =
+                regression.predict(net.features(net.frozenParameters(), images, false), realFeatures, labels);
         NDArray kernelLoss = Loss.MSE.compute(prediction, realTargets);
         NDArray marginLoss = learnLabels ? labelMargin(labels) : kernelLoss.zerosLike();
         return new OuterLoss(prediction, kernelLoss, marginLoss, kernelLoss.add(marginLoss));
@@ -142,7 +152,8 @@ public final class FrepoDistiller extends AbstractDistiller {
         try (NDScope scope = new NDScope()) {
             int[] idx = sampler.batch(frepo.realBatch(), t, net);
             NDArray realImages = sampler.real().images(manager, idx);
-            NDArray realTargets = targets(sampler.real().labels(manager, idx), sampler.real().numClasses());
+            NDArray realTargets =
+                    targets(sampler.real().labels(manager, idx), sampler.real().numClasses());
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 OuterLoss outer = outerLoss(net, regression, x, y, realImages, realTargets, frepo.learnLabels());
                 gc.backward(outer.total());
@@ -171,12 +182,18 @@ public final class FrepoDistiller extends AbstractDistiller {
     }
 
     private static double accuracy(NDArray prediction, NDArray targets) {
-        return prediction.argMax(1).eq(targets.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
+        return prediction
+                .argMax(1)
+                .eq(targets.argMax(1))
+                .toType(DataType.FLOAT32, false)
+                .mean()
+                .getFloat();
     }
 
     @Override
     protected Metadata describe(Metadata metadata) {
-        return metadata.withExtra("labels", "learned regression targets (centred one-hot at the start): evaluate with MSE")
+        return metadata.withExtra(
+                        "labels", "learned regression targets (centred one-hot at the start): evaluate with MSE")
                 .withExtra("ridge_escalations", regression.escalations())
                 .withExtra("pool_resets", pool.resets());
     }
@@ -186,8 +203,9 @@ public final class FrepoDistiller extends AbstractDistiller {
         imageOptimizer.state("adam.images.").forEach(checkpoint::array);
         labelOptimizer.state("adam.labels.").forEach(checkpoint::array);
         pool.state().forEach(checkpoint::array);
-        checkpoint.put("pool", pool.counters())
-                .put("adam_steps", new long[]{imageOptimizer.steps(), labelOptimizer.steps()});
+        checkpoint
+                .put("pool", pool.counters())
+                .put("adam_steps", new long[] {imageOptimizer.steps(), labelOptimizer.steps()});
     }
 
     @Override
@@ -199,5 +217,4 @@ public final class FrepoDistiller extends AbstractDistiller {
         Map<String, Object> counters = (Map<String, Object>) checkpoint.state().get("pool");
         pool.restore(arrays, counters);
     }
-
 }

@@ -1,14 +1,13 @@
 package org.ddlab.frepo;
 
 import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.distill.Distiller;
 import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
 import org.ddlab.methods.Option;
 import org.ddlab.sampling.RealSampler;
-
-import java.util.List;
-import java.util.Map;
 
 /** FRePo as a {@link Method}: its options and defaults ({@link FrepoConfig} says why each is what it is). */
 public final class FrepoMethod implements Method {
@@ -29,13 +28,29 @@ public final class FrepoMethod implements Method {
     public List<Option> options() {
         return List.of(
                 Option.integer("real_batch", "real images per step, class-balanced", c -> DEFAULTS.realBatch(), 1),
-                Option.real("image_lr", "Adam rate of the images, cosine-decayed to 10 %", c -> DEFAULTS.imageLr(), 0, null),
+                Option.real(
+                        "image_lr",
+                        "Adam rate of the images, cosine-decayed to 10 %",
+                        c -> DEFAULTS.imageLr(),
+                        0,
+                        null),
                 Option.integer("pool_size", "networks in the model pool", c -> DEFAULTS.poolSize(), 1),
-                Option.integer("max_online_steps", "online steps before a pool network is re-initialised", c -> DEFAULTS.maxOnlineSteps(), 0),
-                Option.real("ridge", "kernel ridge λ, relative to tr(K)/n", c -> DEFAULTS.ridge(), 1e-12, KernelRegression.MAX_RIDGE),
+                Option.integer(
+                        "max_online_steps",
+                        "online steps before a pool network is re-initialised",
+                        c -> DEFAULTS.maxOnlineSteps(),
+                        0),
+                Option.real(
+                        "ridge",
+                        "kernel ridge λ, relative to tr(K)/n",
+                        c -> DEFAULTS.ridge(),
+                        1e-12,
+                        KernelRegression.MAX_RIDGE),
                 Option.flag("learn_labels", "learn the labels too", c -> DEFAULTS.learnLabels()),
-                Option.real("label_lr", "Adam rate of the learned labels, same schedule", c -> DEFAULTS.labelLr(), 0, null),
-                Option.real("online_lr", "Adam rate of the pool's online steps", c -> DEFAULTS.onlineLr(), 1e-12, null));
+                Option.real(
+                        "label_lr", "Adam rate of the learned labels, same schedule", c -> DEFAULTS.labelLr(), 0, null),
+                Option.real(
+                        "online_lr", "Adam rate of the pool's online steps", c -> DEFAULTS.onlineLr(), 1e-12, null));
     }
 
     @Override
@@ -45,8 +60,10 @@ public final class FrepoMethod implements Method {
 
     @Override
     public String describe(Map<String, Object> config) {
-        return "FRePo, " + Methods.text(config.get("steps")) + " steps on " + config.get("architecture") + ": pool of " + Methods.text(config.get("pool_size"))
-                + ", real batch " + Methods.text(config.get("real_batch")) + ", " + (Boolean.FALSE.equals(config.get("learn_labels")) ? "fixed" : "learned")
+        return "FRePo, " + Methods.text(config.get("steps")) + " steps on " + config.get("architecture") + ": pool of "
+                + Methods.text(config.get("pool_size"))
+                + ", real batch " + Methods.text(config.get("real_batch")) + ", "
+                + (Boolean.FALSE.equals(config.get("learn_labels")) ? "fixed" : "learned")
                 + " labels";
     }
 

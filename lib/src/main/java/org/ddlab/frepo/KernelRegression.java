@@ -5,11 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.GraphConstants;
-
-import java.util.function.UnaryOperator;
 
 /**
  * Kernel ridge regression with the linear kernel on network features — FRePo's replacement for
@@ -60,7 +59,8 @@ public final class KernelRegression {
      */
     public NDArray predict(NDArray support, NDArray query, NDArray targets) {
         long n = support.getShape().get(0);
-        if (query.getShape().get(1) != support.getShape().get(1) || targets.getShape().get(0) != n) {
+        if (query.getShape().get(1) != support.getShape().get(1)
+                || targets.getShape().get(0) != n) {
             throw new IllegalArgumentException("support " + support.getShape() + ", query " + query.getShape()
                     + " and targets " + targets.getShape() + " do not fit: need [n,F], [B,F], [n,K]");
         }
@@ -69,17 +69,21 @@ public final class KernelRegression {
         NDArray kss = s64.matMul(s64.transpose());
         NDArray kts = query.mul(one).matMul(s64.transpose());
         NDArray eye = support.getManager().eye(Math.toIntExact(n)).toType(DataType.FLOAT64, false);
-        // trace() is not implemented on PyTorch; the 1/n is an engine scalar, as a quotient saves its divisor for backward
+        // trace() is not implemented on PyTorch; the 1/n is an engine scalar, as a quotient saves its divisor for
+        // backward
         NDArray meanEigen = kss.diagonal().sum().mul(GraphConstants.scalar(kss, 1.0 / n));
         NDArray y64 = targets.mul(one);
         for (double lambda = ridge; ; lambda *= 10) {
-            NDArray alpha = kss.add(eye.mul(meanEigen.mul(GraphConstants.scalar(meanEigen, lambda)))).inverse().matMul(y64);
+            NDArray alpha = kss.add(eye.mul(meanEigen.mul(GraphConstants.scalar(meanEigen, lambda))))
+                    .inverse()
+                    .matMul(y64);
             if (isFinite(alpha)) {
                 return kts.matMul(alpha);
             }
             if (lambda * 10 > MAX_RIDGE * 1.0001) {
-                throw new ArithmeticException("kernel ridge regression has no finite solution even with ridge " + lambda
-                        + " (features of the support set are NaN/Inf or all zero); the synthetic set or network has diverged");
+                throw new ArithmeticException(
+                        "kernel ridge regression has no finite solution even with ridge " + lambda
+                                + " (features of the support set are NaN/Inf or all zero); the synthetic set or network has diverged");
             }
             escalations++;
         }
@@ -101,17 +105,27 @@ public final class KernelRegression {
      * @param features        images [B, C, H, W] → features [B, F] (e.g. {@code x -> net.features(x, false)},
      *                        or {@code x -> x.reshape(x.getShape().get(0), -1)} for raw pixels)
      */
-    public double accuracy(NDArray supportFeatures, NDArray supportTargets, UnaryOperator<NDArray> features,
-                           ImageSet query, int batch) {
+    public double accuracy(
+            NDArray supportFeatures,
+            NDArray supportTargets,
+            UnaryOperator<NDArray> features,
+            ImageSet query,
+            int batch) {
         long correct = 0;
         try (GradMode.Scope off = GradMode.off()) {
             for (int from = 0; from < query.size(); from += batch) {
                 try (NDScope scope = new NDScope()) {
-                    int[] idx = java.util.stream.IntStream.range(from, Math.min(query.size(), from + batch)).toArray();
+                    int[] idx = java.util.stream.IntStream.range(from, Math.min(query.size(), from + batch))
+                            .toArray();
                     NDManager m = supportFeatures.getManager();
                     NDArray prediction = predict(supportFeatures, features.apply(query.images(m, idx)), supportTargets);
-                    correct += prediction.argMax(1).toType(DataType.INT32, false)
-                            .eq(query.labels(m, idx).toType(DataType.INT32, false)).sum().toType(DataType.INT64, false).getLong();
+                    correct += prediction
+                            .argMax(1)
+                            .toType(DataType.INT32, false)
+                            .eq(query.labels(m, idx).toType(DataType.INT32, false))
+                            .sum()
+                            .toType(DataType.INT64, false)
+                            .getLong();
                 }
             }
         }

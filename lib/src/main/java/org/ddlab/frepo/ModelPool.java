@@ -7,15 +7,14 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.train.Adam;
 import org.ddlab.train.Loss;
-
-import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * FRePo's pool of online models. Distilling against one network overfits the images to it; against
@@ -39,11 +38,18 @@ public final class ModelPool {
      * @param architecture   network spec, e.g. {@code convnet}
      * @param learningRate   Adam's rate for the online steps (reference: 3e-4)
      */
-    public ModelPool(NDManager manager, String architecture, Shape inputShape, int classes, int size,
-                     int maxOnlineSteps, double learningRate, long seed) {
+    public ModelPool(
+            NDManager manager,
+            String architecture,
+            Shape inputShape,
+            int classes,
+            int size,
+            int maxOnlineSteps,
+            double learningRate,
+            long seed) {
         if (size < 1 || maxOnlineSteps < 0) {
-            throw new IllegalArgumentException("pool size must be ≥ 1 and max online steps ≥ 0, got " + size + " and "
-                    + maxOnlineSteps);
+            throw new IllegalArgumentException(
+                    "pool size must be ≥ 1 and max online steps ≥ 0, got " + size + " and " + maxOnlineSteps);
         }
         this.nets = new Network[size];
         this.optimizers = new Adam[size];
@@ -54,8 +60,10 @@ public final class ModelPool {
         this.seed = seed;
         for (int i = 0; i < size; i++) {
             nets[i] = Architectures.create(architecture, inputShape, classes).initialize(manager, initSeed(i, 0));
-            optimizers[i] = new Adam(nets[i].parameters().stream().filter(Parameter::requiresGradient)
-                    .map(Parameter::getArray).toList());
+            optimizers[i] = new Adam(nets[i].parameters().stream()
+                    .filter(Parameter::requiresGradient)
+                    .map(Parameter::getArray)
+                    .toList());
             steps[i] = (maxOnlineSteps / size) * i;
         }
     }
@@ -98,7 +106,8 @@ public final class ModelPool {
             resets++;
             return true;
         }
-        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
+        try (GradMode.Scope off = GradMode.off();
+                NDScope scope = new NDScope()) {
             NDArray x = images.stopGradient();
             NDArray y = targets.stopGradient();
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -130,8 +139,8 @@ public final class ModelPool {
         for (int i = 0; i < nets.length; i++) {
             adamSteps[i] = optimizers[i].steps();
         }
-        return java.util.Map.of("steps", steps.clone(), "generations", generations.clone(), "adam_steps", adamSteps,
-                "resets", resets);
+        return java.util.Map.of(
+                "steps", steps.clone(), "generations", generations.clone(), "adam_steps", adamSteps, "resets", resets);
     }
 
     /** Puts back what {@link #state} and {@link #counters} saved ({@code counters} as read back from JSON). */
@@ -144,8 +153,9 @@ public final class ModelPool {
             for (int j = 0; j < ps.size(); j++) {
                 float[] w = arrays.get("pool." + i + ".w." + j);
                 if (w == null || w.length != ps.get(j).getArray().size()) {
-                    throw new IllegalArgumentException("pool member " + i + " weight " + j + " is missing or has the wrong"
-                            + " size in the checkpoint; it was written by a different configuration");
+                    throw new IllegalArgumentException(
+                            "pool member " + i + " weight " + j + " is missing or has the wrong"
+                                    + " size in the checkpoint; it was written by a different configuration");
                 }
                 ps.get(j).getArray().set(w);
             }
@@ -159,8 +169,8 @@ public final class ModelPool {
     private long[] longs(java.util.Map<String, Object> counters, String key) {
         Object o = counters.get(key);
         if (!(o instanceof List<?> list) || list.size() != nets.length) {
-            throw new IllegalArgumentException("checkpoint pool counters '" + key + "' are missing or not for a pool of "
-                    + nets.length + ": " + o);
+            throw new IllegalArgumentException("checkpoint pool counters '" + key
+                    + "' are missing or not for a pool of " + nets.length + ": " + o);
         }
         return list.stream().mapToLong(v -> ((Number) v).longValue()).toArray();
     }

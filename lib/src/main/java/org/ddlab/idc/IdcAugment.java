@@ -1,13 +1,12 @@
 package org.ddlab.idc;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.ddlab.augment.DsaAugment;
 import org.ddlab.augment.DsaParams;
 import org.ddlab.augment.Operation;
 import org.ddlab.train.Augmentation;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * IDC's differentiable augmentation ({@code DiffAug} in the reference's {@code misc/augment.py}) as
@@ -46,8 +45,7 @@ public final class IdcAugment {
 
     private static final List<Operation> GEOMETRIC = List.of(Operation.CROP, Operation.SCALE, Operation.ROTATE);
 
-    private IdcAugment() {
-    }
+    private IdcAugment() {}
 
     /** IDC's matching augmentation for CIFAR, SVHN and Fashion-MNIST: color, crop and cutout, all applied. */
     public static DsaParams matching() {
@@ -63,7 +61,8 @@ public final class IdcAugment {
      */
     public static DsaParams params(String strategy) {
         List<Operation> given = Operation.parse(strategy);
-        List<Operation> geometric = given.stream().filter(GEOMETRIC::contains).distinct().toList();
+        List<Operation> geometric =
+                given.stream().filter(GEOMETRIC::contains).distinct().toList();
         if (geometric.size() > 1) {
             throw new IllegalArgumentException("IDC augmentation '" + strategy + "' has " + geometric.size()
                     + " geometric operations (" + Operation.format(geometric) + "); IDC picks one of them per batch, "
@@ -79,7 +78,11 @@ public final class IdcAugment {
         if (given.contains(Operation.CUTOUT)) {
             ordered.add(Operation.CUTOUT);
         }
-        return DsaParams.builder().strategy(ordered).mode(DsaParams.Mode.ALL).alignCorners(false).build();
+        return DsaParams.builder()
+                .strategy(ordered)
+                .mode(DsaParams.Mode.ALL)
+                .alignCorners(false)
+                .build();
     }
 
     /**
@@ -87,7 +90,8 @@ public final class IdcAugment {
      * (the reference's {@code remove_aug(aug_type, 'cutout')}).
      */
     public static String withoutCutout(String strategy) {
-        List<Operation> ops = Operation.parse(strategy).stream().filter(op -> op != Operation.CUTOUT)
+        List<Operation> ops = Operation.parse(strategy).stream()
+                .filter(op -> op != Operation.CUTOUT)
                 .collect(Collectors.toList());
         return Operation.format(ops);
     }
@@ -99,14 +103,17 @@ public final class IdcAugment {
      * colour every batch, one of crop, scale and rotate chosen per batch, parameters drawn per image.
      */
     public static Augmentation evaluation(String dataset) {
-        List<DsaAugment> choices = evaluationChoices(dataset).stream().map(DsaAugment::new).toList();
+        List<DsaAugment> choices =
+                evaluationChoices(dataset).stream().map(DsaAugment::new).toList();
         return (x, rng) -> choices.get(rng.nextInt(choices.size())).apply(x, rng);
     }
 
     /** The augmentations {@link #evaluation} chooses from, one per geometric operation. */
     static List<DsaParams> evaluationChoices(String dataset) {
         boolean flip = !(dataset.equals("mnist") || dataset.equals("svhn"));
-        return GEOMETRIC.stream().map(op -> params(Operation.format(flip ? List.of(Operation.FLIP, Operation.COLOR, op)
-                : List.of(Operation.COLOR, op)))).toList();
+        return GEOMETRIC.stream()
+                .map(op -> params(Operation.format(
+                        flip ? List.of(Operation.FLIP, Operation.COLOR, op) : List.of(Operation.COLOR, op))))
+                .toList();
     }
 }

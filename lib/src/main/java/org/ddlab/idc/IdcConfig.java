@@ -1,11 +1,10 @@
 package org.ddlab.idc;
 
-import org.ddlab.augment.DsaParams;
-import org.ddlab.train.CutMix;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.ddlab.augment.DsaParams;
+import org.ddlab.train.CutMix;
 
 /**
  * IDC's settings (Kim et al., ICML 2022). {@link #defaults} gives the reference's for each small-image
@@ -45,10 +44,27 @@ import java.util.Map;
  * @param mixBeta        CutMix's Beta(β, β) (reference 1)
  * @param seed           seed of every random choice
  */
-public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, String architecture, int realBatch,
-                        int synBatchMax, double imageLr, double imageMomentum, IdcDistance.Metric metric,
-                        boolean matchBias, boolean matchFc, String augment, int netData, double netLr, double netMomentum,
-                        double netWeightDecay, double mixProbability, double mixBeta, long seed) {
+public record IdcConfig(
+        int ipc,
+        long iterations,
+        int innerLoop,
+        int factor,
+        String architecture,
+        int realBatch,
+        int synBatchMax,
+        double imageLr,
+        double imageMomentum,
+        IdcDistance.Metric metric,
+        boolean matchBias,
+        boolean matchFc,
+        String augment,
+        int netData,
+        double netLr,
+        double netMomentum,
+        double netWeightDecay,
+        double mixProbability,
+        double mixBeta,
+        long seed) {
 
     /** The reference's outer iterations for every small-image dataset ({@code --reproduce}: niter 2000, inner loop 100). */
     public static final long REFERENCE_ITERATIONS = 2000;
@@ -106,7 +122,8 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
             f = new Family(1e-4, 28, 32, IdcDistance.Metric.L1, 500);
         } else {
             throw new IllegalArgumentException("IDC's reference has settings for cifar10, cifar100, svhn, mnist and "
-                    + "fashion-mnist, not '" + dataset + "'; start from the closest, e.g. IdcConfig.defaults(\"cifar10\", "
+                    + "fashion-mnist, not '" + dataset
+                    + "'; start from the closest, e.g. IdcConfig.defaults(\"cifar10\", "
                     + ipc + ", " + iterations + "), and set image_lr and metric with with(option, value).");
         }
         atLeast("ipc", ipc, 1);
@@ -114,20 +131,39 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
         double imageLr = f.baseLr * ipc / 10.0 * side * side;
         // MNIST with multi-formation: the reference turns cutout and CutMix off ("not much effective").
         boolean plainMnist = d.equals("mnist") && factor > 1;
-        return new IdcConfig(ipc, iterations, 100, factor, "convnet", 64, 128, imageLr, 0.5, f.metric, false, false,
-                plainMnist ? "color_crop" : IdcAugment.MATCHING, f.netData, 0.01, 0.9, 5e-4, plainMnist ? 0 : 0.5, 1.0, 0);
+        return new IdcConfig(
+                ipc,
+                iterations,
+                100,
+                factor,
+                "convnet",
+                64,
+                128,
+                imageLr,
+                0.5,
+                f.metric,
+                false,
+                false,
+                plainMnist ? "color_crop" : IdcAugment.MATCHING,
+                f.netData,
+                0.01,
+                0.9,
+                5e-4,
+                plainMnist ? 0 : 0.5,
+                1.0,
+                0);
     }
 
     /** A dataset's reference constants: base image rate, image side, the side tune_lr_img divides by, metric, n_data. */
-    private record Family(double baseLr, int side, int baseSide, IdcDistance.Metric metric, int netData) {
-    }
+    private record Family(double baseLr, int side, int baseSide, IdcDistance.Metric metric, int netData) {}
 
     /** This configuration with one option changed, named as in {@link #toMap()}; validated like the rest. */
     public IdcConfig with(String option, Object value) {
         Map<String, Object> m = toMap();
         if (!m.containsKey(option) || option.equals("method")) {
             m.remove("method");
-            throw new IllegalArgumentException("IDC has no option '" + option + "'; options: " + String.join(", ", m.keySet()) + ".");
+            throw new IllegalArgumentException(
+                    "IDC has no option '" + option + "'; options: " + String.join(", ", m.keySet()) + ".");
         }
         m.put(option, value);
         return fromMap(m);
@@ -174,14 +210,27 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
         if (m.containsKey("method") && !"idc".equals(String.valueOf(m.get("method")))) {
             throw new IllegalArgumentException("not an IDC configuration: method is '" + m.get("method") + "'.");
         }
-        return new IdcConfig(num(m, "ipc").intValue(), num(m, m.containsKey("steps") ? "steps" : "iterations").longValue(),
+        return new IdcConfig(
+                num(m, "ipc").intValue(),
+                num(m, m.containsKey("steps") ? "steps" : "iterations").longValue(),
                 num(m, "inner_loop").intValue(),
-                num(m, "factor").intValue(), str(m, "architecture"), num(m, "real_batch").intValue(),
-                num(m, "syn_batch_max").intValue(), num(m, "image_lr").doubleValue(), num(m, "image_momentum").doubleValue(),
-                IdcDistance.Metric.parse(str(m, "metric")), bool(m, "match_bias"), bool(m, "match_fc"), str(m, "augment"),
-                num(m, "net_data").intValue(), num(m, "net_lr").doubleValue(), num(m, "net_momentum").doubleValue(),
-                num(m, "net_weight_decay").doubleValue(), num(m, "mix_probability").doubleValue(),
-                num(m, "mix_beta").doubleValue(), num(m, "seed").longValue());
+                num(m, "factor").intValue(),
+                str(m, "architecture"),
+                num(m, "real_batch").intValue(),
+                num(m, "syn_batch_max").intValue(),
+                num(m, "image_lr").doubleValue(),
+                num(m, "image_momentum").doubleValue(),
+                IdcDistance.Metric.parse(str(m, "metric")),
+                bool(m, "match_bias"),
+                bool(m, "match_fc"),
+                str(m, "augment"),
+                num(m, "net_data").intValue(),
+                num(m, "net_lr").doubleValue(),
+                num(m, "net_momentum").doubleValue(),
+                num(m, "net_weight_decay").doubleValue(),
+                num(m, "mix_probability").doubleValue(),
+                num(m, "mix_beta").doubleValue(),
+                num(m, "seed").longValue());
     }
 
     /** As a JSON-friendly map, for metadata and the checkpoint's configuration check. */
@@ -223,13 +272,23 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
             }
             return n;
         }
-        throw new IllegalArgumentException(v == null ? "the IDC configuration lacks '" + key + "'."
-                : "IDC option " + key + " must be a number, got '" + v + "'.");
+        throw new IllegalArgumentException(
+                v == null
+                        ? "the IDC configuration lacks '" + key + "'."
+                        : "IDC option " + key + " must be a number, got '" + v + "'.");
     }
 
     private static boolean isInteger(String key) {
         return switch (key) {
-            case "ipc", "steps", "iterations", "inner_loop", "factor", "real_batch", "syn_batch_max", "net_data", "seed" -> true;
+            case "ipc",
+                    "steps",
+                    "iterations",
+                    "inner_loop",
+                    "factor",
+                    "real_batch",
+                    "syn_batch_max",
+                    "net_data",
+                    "seed" -> true;
             default -> false;
         };
     }
@@ -247,8 +306,10 @@ public record IdcConfig(int ipc, long iterations, int innerLoop, int factor, Str
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new IllegalArgumentException(v == null ? "the IDC configuration lacks '" + key + "'."
-                : "IDC option " + key + " must be true or false, got '" + v + "'.");
+        throw new IllegalArgumentException(
+                v == null
+                        ? "the IDC configuration lacks '" + key + "'."
+                        : "IDC option " + key + " must be true or false, got '" + v + "'.");
     }
 
     private static void atLeast(String option, long v, long min) {

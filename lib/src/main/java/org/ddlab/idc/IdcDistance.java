@@ -2,10 +2,9 @@ package org.ddlab.idc;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import org.ddlab.nn.Network;
-
 import java.util.List;
 import java.util.Locale;
+import org.ddlab.nn.Network;
 
 /**
  * IDC's gradient-matching distance ({@code matchloss} and {@code dist} in the reference's
@@ -77,7 +76,8 @@ public record IdcDistance(Metric metric, boolean bias, boolean fc) {
         List<Parameter> out = parameters.stream().filter(this::matches).toList();
         if (out.isEmpty()) {
             throw new IllegalArgumentException("IDC matches no parameter of this network: it has no convolution weights"
-                    + (bias ? "" : ", and biases are off (bias)") + (fc ? "" : ", and fully connected weights are off (fc)")
+                    + (bias ? "" : ", and biases are off (bias)")
+                    + (fc ? "" : ", and fully connected weights are off (fc)")
                     + ".");
         }
         return out;
@@ -107,7 +107,8 @@ public record IdcDistance(Metric metric, boolean bias, boolean fc) {
 
     private NDArray layer(NDArray s, NDArray r) {
         if (!s.getShape().equals(r.getShape())) {
-            throw new IllegalArgumentException("gradients to match have shapes " + s.getShape() + " and " + r.getShape());
+            throw new IllegalArgumentException(
+                    "gradients to match have shapes " + s.getShape() + " and " + r.getShape());
         }
         return switch (metric) {
             case MSE -> r.sub(s).square().sum();
@@ -116,7 +117,9 @@ public record IdcDistance(Metric metric, boolean bias, boolean fc) {
                 long rows = s.getShape().get(0);
                 NDArray a = s.reshape(rows, -1);
                 NDArray b = r.reshape(rows, -1);
-                NDArray cos = a.mul(b).sum(new int[]{1}).div(a.norm(new int[]{1}).mul(b.norm(new int[]{1})).add(EPS));
+                NDArray cos = a.mul(b)
+                        .sum(new int[] {1})
+                        .div(a.norm(new int[] {1}).mul(b.norm(new int[] {1})).add(EPS));
                 yield cos.neg().add(1f).sum();
             }
         };

@@ -5,6 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.ddlab.augment.Draw;
 import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
@@ -25,11 +29,6 @@ import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.CutMix;
 import org.ddlab.train.Sgd;
-
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 /**
  * IDC (Kim et al., ICML 2022): gradient matching on a multi-formation parameterisation, with a
@@ -66,10 +65,12 @@ public final class IdcDistiller extends AbstractDistiller {
     private final int[] storedLabels;
     /** Per channel, 1/std²: the reference's rate is for pixels; in normalised coordinates the same step is this much larger. */
     private final NDArray pixelRateScale;
+
     private final PhaseTimes phases = new PhaseTimes();
 
     /** The phases of a step, as {@link #phaseSeconds()} names them and in their order. */
     public static final String START = "start";
+
     public static final String REAL_BATCH = "real_batch";
     public static final String SYNTHETIC_BATCH = "synthetic_batch";
     public static final String REAL_GRADIENT = "real_gradient";
@@ -100,7 +101,8 @@ public final class IdcDistiller extends AbstractDistiller {
             tile(picked);
         }
         synthetic.setLearnable(true, false);
-        this.net = Architectures.create(idc.architecture(), real.shape().slice(1), real.numClasses()).initialize(manager, idc.seed());
+        this.net = Architectures.create(idc.architecture(), real.shape().slice(1), real.numClasses())
+                .initialize(manager, idc.seed());
         this.matched = idc.distance().matched(net);
         this.imageOptimizer = Sgd.ofArrays(List.of(synthetic.images()), idc.imageLr(), idc.imageMomentum(), 0);
         this.pixelRateScale = pixelRateScale(synthetic.space(), real.channels());
@@ -118,7 +120,8 @@ public final class IdcDistiller extends AbstractDistiller {
                 int[] mine = Arrays.copyOfRange(realIndices, c * per, (c + 1) * per);
                 for (int i : mine) {
                     if (real.label(i) != c) {
-                        throw new IllegalArgumentException("start image " + i + " is of class " + real.label(i) + ", not " + c);
+                        throw new IllegalArgumentException(
+                                "start image " + i + " is of class " + real.label(i) + ", not " + c);
                     }
                 }
                 NDArray images = real.images(scope, mine);
@@ -147,15 +150,19 @@ public final class IdcDistiller extends AbstractDistiller {
         phases.mark();
         clampToPixelRange();
         net.reinitialize(Seeds.mix(idc.seed(), t, 0x1DC));
-        Sgd netOptimizer = new Sgd(net.parameters().stream().filter(Parameter::requiresGradient).toList(), idc.netLr(),
-                idc.netMomentum(), idc.netWeightDecay());
+        Sgd netOptimizer = new Sgd(
+                net.parameters().stream().filter(Parameter::requiresGradient).toList(),
+                idc.netLr(),
+                idc.netMomentum(),
+                idc.netWeightDecay());
         phases.lap(START);
         int classes = synthetic.numClasses();
         double total = 0;
         for (int i = 0; i < idc.innerLoop(); i++) {
             long inner = (t - 1) * idc.innerLoop() + i + 1;
             for (int c = 0; c < classes; c++) {
-                try (NDScope scope = new NDScope(); GradMode.Scope on = GradMode.on()) {
+                try (NDScope scope = new NDScope();
+                        GradMode.Scope on = GradMode.on()) {
                     double[] distance = new double[1];
                     NDArray gradient = classGradient(c, inner, distance);
                     total += distance[0];
@@ -183,13 +190,18 @@ public final class IdcDistiller extends AbstractDistiller {
         NDArray real = matchingAugment.apply(sampler.real().images(manager, idx), draw);
         phases.lap(REAL_BATCH);
 
-        NDArray leaf = synthetic.images().get(c * ipc + ":" + (c + 1) * ipc).stopGradient().duplicate();
+        NDArray leaf = synthetic
+                .images()
+                .get(c * ipc + ":" + (c + 1) * ipc)
+                .stopGradient()
+                .duplicate();
         leaf.setRequiresGradient(true);
         NDArray decoded = MultiFormation.decode(leaf, idc.factor());
         int n = Math.toIntExact(decoded.getShape().get(0));
         if (n > idc.synBatchMax()) {
             int[] keep = subset(n, idc.synBatchMax(), new Random(Seeds.mix(idc.seed(), inner, c, 0x5B5)));
-            decoded = decoded.get(manager.create(Arrays.stream(keep).asLongStream().toArray()));
+            decoded = decoded.get(
+                    manager.create(Arrays.stream(keep).asLongStream().toArray()));
         }
         NDArray syn = matchingAugment.apply(decoded, draw);
         phases.lap(SYNTHETIC_BATCH);
@@ -231,7 +243,13 @@ public final class IdcDistiller extends AbstractDistiller {
                 idx[k] = rng.nextInt(real.size());
             }
             try (NDManager scope = manager.newSubManager()) {
-                mix.step(net, netOptimizer, real.images(scope, idx), real.labels(scope, idx), networkAugment::apply, rng);
+                mix.step(
+                        net,
+                        netOptimizer,
+                        real.images(scope, idx),
+                        real.labels(scope, idx),
+                        networkAugment::apply,
+                        rng);
             }
         }
     }
@@ -275,7 +293,8 @@ public final class IdcDistiller extends AbstractDistiller {
         if (space.kind() == Preprocessing.Kind.ZCA) {
             return; // whitened values have no pixel range
         }
-        try (NDScope scope = new NDScope(); GradMode.Scope off = GradMode.off()) {
+        try (NDScope scope = new NDScope();
+                GradMode.Scope off = GradMode.off()) {
             NDArray x = synthetic.images();
             int channels = (int) x.getShape().get(1);
             float[] lo = new float[channels];
@@ -298,9 +317,14 @@ public final class IdcDistiller extends AbstractDistiller {
     @Override
     public SyntheticSet exportSet() {
         try (GradMode.Scope off = GradMode.off();
-             NDArray stored = synthetic.images().stopGradient();
-             SyntheticSet decoded = SyntheticSet.of(MultiFormation.decode(stored, idc.factor()), decodedLabels(), null,
-                     synthetic.classNames(), synthetic.space(), true)) {
+                NDArray stored = synthetic.images().stopGradient();
+                SyntheticSet decoded = SyntheticSet.of(
+                        MultiFormation.decode(stored, idc.factor()),
+                        decodedLabels(),
+                        null,
+                        synthetic.classNames(),
+                        synthetic.space(),
+                        true)) {
             return decoded.exportPixels();
         }
     }
@@ -312,9 +336,12 @@ public final class IdcDistiller extends AbstractDistiller {
 
     @Override
     protected Metadata describe(Metadata metadata) {
-        return metadata.withExtra("stored_ipc", idc.ipc()).withExtra("factor", idc.factor())
-                .withExtra("decoded", "each stored image decodes into " + idc.factor() * idc.factor()
-                        + " images (tiles upsampled bilinearly); this set holds the decoded images, as IDC trains on them");
+        return metadata.withExtra("stored_ipc", idc.ipc())
+                .withExtra("factor", idc.factor())
+                .withExtra(
+                        "decoded",
+                        "each stored image decodes into " + idc.factor() * idc.factor()
+                                + " images (tiles upsampled bilinearly); this set holds the decoded images, as IDC trains on them");
     }
 
     @Override

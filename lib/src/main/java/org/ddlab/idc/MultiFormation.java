@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +40,7 @@ public final class MultiFormation {
     /** The value the reference pads with when the factor does not divide a side. */
     static final float PAD = 0.5f;
 
-    private MultiFormation() {
-    }
+    private MultiFormation() {}
 
     /** Side of a tile: ⌈side / factor⌉ (16 for 32 and 14 for 28 with factor 2). */
     public static int tileSize(int side, int factor) {
@@ -131,7 +129,8 @@ public final class MultiFormation {
                 for (int j = 0; j < factor; j++) {
                     int k = i * factor + j;
                     NDArray chunk = real.get(new NDIndex("{}:{}", k * ipc, (k + 1) * ipc));
-                    row.add(Resize.nearest(chunk, Math.min(h, (i + 1) * th) - i * th, Math.min(w, (j + 1) * tw) - j * tw));
+                    row.add(Resize.nearest(
+                            chunk, Math.min(h, (i + 1) * th) - i * th, Math.min(w, (j + 1) * tw) - j * tw));
                 }
                 rows.add(NDArrays.concat(row, 3));
             }
@@ -150,8 +149,8 @@ public final class MultiFormation {
 
     private static void checkFactor(int factor) {
         if (factor < 1) {
-            throw new IllegalArgumentException("multi-formation factor must be ≥ 1 (1: no multi-formation), got "
-                    + factor + ".");
+            throw new IllegalArgumentException(
+                    "multi-formation factor must be ≥ 1 (1: no multi-formation), got " + factor + ".");
         }
     }
 

@@ -26,8 +26,7 @@ import org.ddlab.engine.GraphConstants;
  */
 public final class Resize {
 
-    private Resize() {
-    }
+    private Resize() {}
 
     /** Bilinear resize of [N, C, h, w] to [N, C, height, width], align_corners=False. A new array in x's manager. */
     public static NDArray bilinear(NDArray x, int height, int width) {
@@ -68,21 +67,23 @@ public final class Resize {
     private static NDArray resize(NDArray x, int height, int width, boolean bilinear) {
         Shape s = x.getShape();
         if (s.dimension() != 4 || x.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("Resize expects float32 images [N, C, H, W], got " + x.getDataType()
-                    + " " + s + ".");
+            throw new IllegalArgumentException(
+                    "Resize expects float32 images [N, C, H, W], got " + x.getDataType() + " " + s + ".");
         }
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("Resize needs a target size of at least 1×1, got " + height + "×" + width + ".");
+            throw new IllegalArgumentException(
+                    "Resize needs a target size of at least 1×1, got " + height + "×" + width + ".");
         }
         int h = Math.toIntExact(s.get(2));
         int w = Math.toIntExact(s.get(3));
         try (NDManager scope = x.getManager().newSubManager(x.getDevice())) {
             scope.tempAttachAll(x);
             // Engine-owned constants: the products save them for the backward pass (see GraphConstants).
-            NDArray rows = GraphConstants.of(scope, bilinear ? bilinearMatrix(height, h) : nearestMatrix(height, h),
-                    new Shape(height, h));
-            NDArray colsT = GraphConstants.of(scope, bilinear ? bilinearMatrix(width, w) : nearestMatrix(width, w),
-                    new Shape(width, w)).transpose();
+            NDArray rows = GraphConstants.of(
+                    scope, bilinear ? bilinearMatrix(height, h) : nearestMatrix(height, h), new Shape(height, h));
+            NDArray colsT = GraphConstants.of(
+                            scope, bilinear ? bilinearMatrix(width, w) : nearestMatrix(width, w), new Shape(width, w))
+                    .transpose();
             // [height, h] @ [N, C, h, w] broadcasts to [N, C, height, w]; then @ [w, width].
             return scope.ret(rows.matMul(x).matMul(colsT));
         }

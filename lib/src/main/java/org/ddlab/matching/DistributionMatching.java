@@ -5,14 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.augment.Draw;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * Distribution matching (DM; Zhao &amp; Bilen, WACV 2023): per class, pull the mean embedding of the
@@ -73,8 +72,12 @@ public final class DistributionMatching extends MatchingDistiller {
     static NDArray classLoss(Network net, NDArray real, NDArray syn) {
         NDArray realMean;
         try (GradMode.Scope off = GradMode.off()) {
-            realMean = net.features(real, true).mean(new int[]{0});
+            realMean = net.features(real, true).mean(new int[] {0});
         }
-        return net.features(net.frozenParameters(), syn, true).mean(new int[]{0}).sub(realMean).square().sum();
+        return net.features(net.frozenParameters(), syn, true)
+                .mean(new int[] {0})
+                .sub(realMean)
+                .square()
+                .sum();
     }
 }

@@ -1,7 +1,6 @@
 package org.ddlab.matching;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.List;
 
 /** How far apart the weight gradients of a real and a synthetic batch are (DC's {@code match_loss}). */
@@ -43,7 +42,9 @@ public enum GradientDistance {
             }
             NDArray s = synthetic.get(i).reshape(shape[0], -1);
             NDArray r = real.get(i).reshape(shape[0], -1);
-            NDArray cos = s.mul(r).sum(new int[]{1}).div(s.norm(new int[]{1}).mul(r.norm(new int[]{1})).add(EPS));
+            NDArray cos = s.mul(r)
+                    .sum(new int[] {1})
+                    .div(s.norm(new int[] {1}).mul(r.norm(new int[] {1})).add(EPS));
             NDArray d = cos.neg().add(1f).sum();
             total = total == null ? d : total.add(d);
         }

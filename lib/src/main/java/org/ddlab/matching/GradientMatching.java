@@ -8,6 +8,11 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 import org.ddlab.augment.Draw;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
@@ -19,12 +24,6 @@ import org.ddlab.train.Loss;
 import org.ddlab.train.Trainer;
 import org.ddlab.train.TrainingListener;
 import org.ddlab.train.TrainingSchedule;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * Gradient matching (DC; Zhao, Mopuri &amp; Bilen, ICLR 2021), and with siamese augmentation DSA (Zhao
@@ -48,7 +47,8 @@ public final class GradientMatching extends MatchingDistiller {
         if (matching.method() == MatchingConfig.Method.DM) {
             throw new IllegalArgumentException("GradientMatching runs DC or DSA; use DistributionMatching for DM");
         }
-        this.weights = net.parameters().stream().filter(Parameter::requiresGradient).toList();
+        this.weights =
+                net.parameters().stream().filter(Parameter::requiresGradient).toList();
     }
 
     @Override
@@ -58,7 +58,8 @@ public final class GradientMatching extends MatchingDistiller {
         for (int ol = 0; ol < matching.outerLoop(); ol++) {
             // Real batches are drawn per matching, as the reference does: the sampler's step counts matchings.
             long matchingStep = (t - 1) * matching.outerLoop() + ol + 1;
-            try (NDScope scope = new NDScope(); GradMode.Scope on = GradMode.on()) {
+            try (NDScope scope = new NDScope();
+                    GradMode.Scope on = GradMode.on()) {
                 List<NDArray> perClass = new ArrayList<>();
                 for (int c = 0; c < classes; c++) {
                     double[] distance = new double[1];
@@ -106,8 +107,13 @@ public final class GradientMatching extends MatchingDistiller {
      * only with autograd on ({@link GradMode#on()}). Both batches run in training mode. IDC matches the same way
      * with its own distance.
      */
-    public static NDArray classDistance(Network net, List<NDArray> weights, NDArray real, NDArray syn, int c,
-                                        BiFunction<List<NDArray>, List<NDArray>, NDArray> distance) {
+    public static NDArray classDistance(
+            Network net,
+            List<NDArray> weights,
+            NDArray real,
+            NDArray syn,
+            int c,
+            BiFunction<List<NDArray>, List<NDArray>, NDArray> distance) {
         List<NDArray> realGrad = classGradients(net, weights, real, c, false);
         List<NDArray> synGrad = classGradients(net, weights, syn, c, true);
         return distance.apply(synGrad, realGrad);
@@ -118,7 +124,8 @@ public final class GradientMatching extends MatchingDistiller {
      * in training mode: plain values, or ({@code differentiable}) values that keep their graph. One side of
      * {@link #classDistance}.
      */
-    public static List<NDArray> classGradients(Network net, List<NDArray> weights, NDArray images, int c, boolean differentiable) {
+    public static List<NDArray> classGradients(
+            Network net, List<NDArray> weights, NDArray images, int c, boolean differentiable) {
         NDArray loss = Loss.CROSS_ENTROPY.compute(net.logits(images, true), classLabels(images, c));
         return differentiable ? Gradients.differentiable(loss, weights) : Gradients.of(loss, weights);
     }
@@ -130,13 +137,15 @@ public final class GradientMatching extends MatchingDistiller {
     /** The inner loop: the network trains on the current synthetic set (SGD, no decay, DSA as the method says). */
     private void trainNetwork(long t, int ol) {
         LabeledSet set = synthetic.toLabeledSet("synthetic");
-        TrainingSchedule schedule = new TrainingSchedule(matching.innerLoop(), 256, matching.netLr(), 0, 0, 1.0, augments());
+        TrainingSchedule schedule =
+                new TrainingSchedule(matching.innerLoop(), 256, matching.netLr(), 0, 0, 1.0, augments());
         Augmentation augmentation = dsa::apply;
-        Trainer.train(net, set, schedule, augmentation, Seeds.mix(matching.seed(), t, ol, 0x1AA), TrainingListener.NONE);
+        Trainer.train(
+                net, set, schedule, augmentation, Seeds.mix(matching.seed(), t, ol, 0x1AA), TrainingListener.NONE);
     }
 
     @Override
     public String toString() {
-        return "GradientMatching" + Arrays.toString(new Object[]{matching.toMap()});
+        return "GradientMatching" + Arrays.toString(new Object[] {matching.toMap()});
     }
 }

@@ -5,12 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.IValue;
-import org.ddlab.engine.GradMode;
-import org.ddlab.engine.GradientBuffers;
-import org.ddlab.engine.TorchScript;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.ddlab.engine.GradientBuffers;
+import org.ddlab.engine.TorchScript;
 
 /**
  * The one place ddlab takes gradients as values — PyTorch's {@code torch.autograd.grad}, which DJL
@@ -32,8 +30,7 @@ public final class Gradients {
 
     private static final String RESOURCE = "autograd_grad.pt";
 
-    private Gradients() {
-    }
+    private Gradients() {}
 
     /** ∂loss/∂x for each x, as plain arrays that record no graph (e.g. the real batch's weight gradients). */
     public static List<NDArray> of(NDArray loss, List<NDArray> inputs) {
@@ -68,8 +65,8 @@ public final class Gradients {
         PtNDManager manager = (PtNDManager) loss.getManager();
         PtNDArray[] xs = inputs.stream().map(x -> (PtNDArray) x).toArray(PtNDArray[]::new);
         // Grad mode on: a graph of the gradients is only recorded in grad mode. Results belong to the loss's manager.
-        NDList grads = Module.INSTANCE.script.runToList(manager, true,
-                IValue.from((PtNDArray) loss), IValue.listFrom(xs), IValue.from(createGraph));
+        NDList grads = Module.INSTANCE.script.runToList(
+                manager, true, IValue.from((PtNDArray) loss), IValue.listFrom(xs), IValue.from(createGraph));
         return new ArrayList<>(grads);
     }
 

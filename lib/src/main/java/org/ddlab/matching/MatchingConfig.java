@@ -20,13 +20,25 @@ import java.util.Map;
  * @param distance     gradient distance (DC/DSA)
  * @param seed         seed of every random choice
  */
-public record MatchingConfig(Method method, int ipc, long iterations, String architecture, int realBatch, double imageLr,
-                             double imageMomentum, double netLr, int outerLoop, int innerLoop, GradientDistance distance,
-                             long seed) {
+public record MatchingConfig(
+        Method method,
+        int ipc,
+        long iterations,
+        String architecture,
+        int realBatch,
+        double imageLr,
+        double imageMomentum,
+        double netLr,
+        int outerLoop,
+        int innerLoop,
+        GradientDistance distance,
+        long seed) {
 
     /** The three methods. */
     public enum Method {
-        DC, DSA, DM;
+        DC,
+        DSA,
+        DM;
 
         public static Method parse(String s) {
             try {
@@ -43,8 +55,9 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
 
     public MatchingConfig {
         if (ipc < 1 || iterations < 1 || realBatch < 1 || outerLoop < 1 || innerLoop < 0) {
-            throw new IllegalArgumentException("matching needs ipc, iterations, real batch and outer loop ≥ 1, inner loop ≥ 0; got "
-                    + ipc + ", " + iterations + ", " + realBatch + ", " + outerLoop + ", " + innerLoop);
+            throw new IllegalArgumentException(
+                    "matching needs ipc, iterations, real batch and outer loop ≥ 1, inner loop ≥ 0; got " + ipc + ", "
+                            + iterations + ", " + realBatch + ", " + outerLoop + ", " + innerLoop);
         }
     }
 
@@ -52,10 +65,34 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
     public static MatchingConfig defaults(Method method, int ipc, long iterations) {
         int[] loops = loops(ipc);
         return switch (method) {
-            case DC, DSA -> new MatchingConfig(method, ipc, iterations, "convnet", 256, 0.1, 0.5, 0.01, loops[0], loops[1],
-                    GradientDistance.LAYERWISE_COSINE, 0);
-            case DM -> new MatchingConfig(method, ipc, iterations, "convnet", 256, 1.0, 0.5, 0.01, 1, 0,
-                    GradientDistance.LAYERWISE_COSINE, 0);
+            case DC, DSA ->
+                new MatchingConfig(
+                        method,
+                        ipc,
+                        iterations,
+                        "convnet",
+                        256,
+                        0.1,
+                        0.5,
+                        0.01,
+                        loops[0],
+                        loops[1],
+                        GradientDistance.LAYERWISE_COSINE,
+                        0);
+            case DM ->
+                new MatchingConfig(
+                        method,
+                        ipc,
+                        iterations,
+                        "convnet",
+                        256,
+                        1.0,
+                        0.5,
+                        0.01,
+                        1,
+                        0,
+                        GradientDistance.LAYERWISE_COSINE,
+                        0);
         };
     }
 
@@ -65,40 +102,124 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
      */
     static int[] loops(int ipc) {
         if (ipc == 1) {
-            return new int[]{1, 1};
+            return new int[] {1, 1};
         }
         if (ipc < 20) {
-            return new int[]{10, 50};
+            return new int[] {10, 50};
         }
-        return new int[]{Math.min(ipc, 50), Math.max(10, 35 - ipc / 2)};
+        return new int[] {Math.min(ipc, 50), Math.max(10, 35 - ipc / 2)};
     }
 
     public MatchingConfig withIterations(long n) {
-        return new MatchingConfig(method, ipc, n, architecture, realBatch, imageLr, imageMomentum, netLr, outerLoop, innerLoop, distance, seed);
+        return new MatchingConfig(
+                method,
+                ipc,
+                n,
+                architecture,
+                realBatch,
+                imageLr,
+                imageMomentum,
+                netLr,
+                outerLoop,
+                innerLoop,
+                distance,
+                seed);
     }
 
     public MatchingConfig withArchitecture(String a) {
-        return new MatchingConfig(method, ipc, iterations, a, realBatch, imageLr, imageMomentum, netLr, outerLoop, innerLoop, distance, seed);
+        return new MatchingConfig(
+                method,
+                ipc,
+                iterations,
+                a,
+                realBatch,
+                imageLr,
+                imageMomentum,
+                netLr,
+                outerLoop,
+                innerLoop,
+                distance,
+                seed);
     }
 
     public MatchingConfig withRealBatch(int n) {
-        return new MatchingConfig(method, ipc, iterations, architecture, n, imageLr, imageMomentum, netLr, outerLoop, innerLoop, distance, seed);
+        return new MatchingConfig(
+                method,
+                ipc,
+                iterations,
+                architecture,
+                n,
+                imageLr,
+                imageMomentum,
+                netLr,
+                outerLoop,
+                innerLoop,
+                distance,
+                seed);
     }
 
     public MatchingConfig withImageLr(double lr) {
-        return new MatchingConfig(method, ipc, iterations, architecture, realBatch, lr, imageMomentum, netLr, outerLoop, innerLoop, distance, seed);
+        return new MatchingConfig(
+                method,
+                ipc,
+                iterations,
+                architecture,
+                realBatch,
+                lr,
+                imageMomentum,
+                netLr,
+                outerLoop,
+                innerLoop,
+                distance,
+                seed);
     }
 
     public MatchingConfig withLoops(int outer, int inner) {
-        return new MatchingConfig(method, ipc, iterations, architecture, realBatch, imageLr, imageMomentum, netLr, outer, inner, distance, seed);
+        return new MatchingConfig(
+                method,
+                ipc,
+                iterations,
+                architecture,
+                realBatch,
+                imageLr,
+                imageMomentum,
+                netLr,
+                outer,
+                inner,
+                distance,
+                seed);
     }
 
     public MatchingConfig withDistance(GradientDistance d) {
-        return new MatchingConfig(method, ipc, iterations, architecture, realBatch, imageLr, imageMomentum, netLr, outerLoop, innerLoop, d, seed);
+        return new MatchingConfig(
+                method,
+                ipc,
+                iterations,
+                architecture,
+                realBatch,
+                imageLr,
+                imageMomentum,
+                netLr,
+                outerLoop,
+                innerLoop,
+                d,
+                seed);
     }
 
     public MatchingConfig withSeed(long s) {
-        return new MatchingConfig(method, ipc, iterations, architecture, realBatch, imageLr, imageMomentum, netLr, outerLoop, innerLoop, distance, s);
+        return new MatchingConfig(
+                method,
+                ipc,
+                iterations,
+                architecture,
+                realBatch,
+                imageLr,
+                imageMomentum,
+                netLr,
+                outerLoop,
+                innerLoop,
+                distance,
+                s);
     }
 
     /**
@@ -110,12 +231,21 @@ public record MatchingConfig(Method method, int ipc, long iterations, String arc
         Method method = Method.parse(String.valueOf(m.get("method")));
         long steps = num(m, m.containsKey("steps") ? "steps" : "iterations").longValue();
         MatchingConfig d = defaults(method, num(m, "ipc").intValue(), steps);
-        return new MatchingConfig(method, d.ipc(), d.iterations(), String.valueOf(m.get("architecture")),
-                num(m, "real_batch").intValue(), num(m, "image_lr").doubleValue(), num(m, "image_momentum").doubleValue(),
+        return new MatchingConfig(
+                method,
+                d.ipc(),
+                d.iterations(),
+                String.valueOf(m.get("architecture")),
+                num(m, "real_batch").intValue(),
+                num(m, "image_lr").doubleValue(),
+                num(m, "image_momentum").doubleValue(),
                 m.containsKey("net_lr") ? num(m, "net_lr").doubleValue() : d.netLr(),
                 m.containsKey("outer_loop") ? num(m, "outer_loop").intValue() : d.outerLoop(),
                 m.containsKey("inner_loop") ? num(m, "inner_loop").intValue() : d.innerLoop(),
-                m.containsKey("distance") ? GradientDistance.valueOf(String.valueOf(m.get("distance")).toUpperCase(Locale.ROOT)) : d.distance(),
+                m.containsKey("distance")
+                        ? GradientDistance.valueOf(
+                                String.valueOf(m.get("distance")).toUpperCase(Locale.ROOT))
+                        : d.distance(),
                 num(m, "seed").longValue());
     }
 

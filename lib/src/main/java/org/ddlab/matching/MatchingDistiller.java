@@ -2,18 +2,17 @@ package org.ddlab.matching;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
-import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.AbstractDistiller;
+import org.ddlab.distill.Checkpoint;
 import org.ddlab.engine.Seeds;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.Sgd;
-
-import java.util.List;
-import java.util.Map;
 
 /**
  * What the matching methods share: synthetic images (hard labels, class by class) initialised from
@@ -34,7 +33,8 @@ abstract class MatchingDistiller extends AbstractDistiller {
         ImageSet real = sampler.real();
         this.matching = MatchingConfig.fromMap(config);
         synthetic.setLearnable(true, false);
-        this.net = Architectures.create(matching.architecture(), real.shape().slice(1), real.numClasses()).initialize(manager, 0);
+        this.net = Architectures.create(matching.architecture(), real.shape().slice(1), real.numClasses())
+                .initialize(manager, 0);
         this.optimizer = Sgd.ofArrays(List.of(synthetic.images()), matching.imageLr(), matching.imageMomentum(), 0);
     }
 

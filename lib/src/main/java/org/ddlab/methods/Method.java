@@ -1,14 +1,13 @@
 package org.ddlab.methods;
 
 import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
 import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.sampling.RealSampler;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * A distillation method as the rest of ddlab sees it: a name, a one-line summary, its options with

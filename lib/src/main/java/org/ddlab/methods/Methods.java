@@ -1,6 +1,13 @@
 package org.ddlab.methods;
 
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.Distiller;
 import org.ddlab.dream.KMeansInit;
@@ -9,14 +16,6 @@ import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeSet;
 
 /**
  * The registry of distillation {@link Method}s and the one option vocabulary they share: what
@@ -39,25 +38,36 @@ public final class Methods {
     /** Options of every method. */
     public static final List<Option> COMMON = List.of(
             Option.integer("ipc", "synthetic images per class", c -> 10, 1),
-            Option.whole("steps", "outer steps (iterations) of the run; its schedules decay over them", c -> c.steps(), 1),
+            Option.whole(
+                    "steps", "outer steps (iterations) of the run; its schedules decay over them", c -> c.steps(), 1),
             Option.whole("seed", "seed of every random choice", c -> 0L, Long.MIN_VALUE),
-            Option.text("architecture", "the network distilled with, e.g. convnet or convnet:width=64", c -> "convnet"));
+            Option.text(
+                    "architecture", "the network distilled with, e.g. convnet or convnet:width=64", c -> "convnet"));
 
     /** Options of the real-batch sampler and the start, shared by every method. */
     public static final List<Option> SAMPLER = List.of(
-            Option.choice("sampler", "where real batches come from: random, or dream (the images nearest K-Means centres)",
-                    c -> "random", List.of("random", "dream")),
-            Option.integer("clusters", "dream: K-Means centres per class, N", c -> RepresentativeSampler.DEFAULT_CLUSTERS, 1),
+            Option.choice(
+                    "sampler",
+                    "where real batches come from: random, or dream (the images nearest K-Means centres)",
+                    c -> "random",
+                    List.of("random", "dream")),
+            Option.integer(
+                    "clusters", "dream: K-Means centres per class, N", c -> RepresentativeSampler.DEFAULT_CLUSTERS, 1),
             Option.integer("interval", "dream: steps between re-clusterings (default by method)", c -> 10, 1),
-            Option.integer("candidates", "dream: images of a class clustered, a seeded subset (0 = all)",
-                    c -> RepresentativeSampler.DEFAULT_CANDIDATES, 0),
-            Option.choice("init", "starting images: real (random real images) or kmeans (nearest K-Means centres, k = IPC)",
-                    c -> "real", List.of("real", "kmeans")));
+            Option.integer(
+                    "candidates",
+                    "dream: images of a class clustered, a seeded subset (0 = all)",
+                    c -> RepresentativeSampler.DEFAULT_CANDIDATES,
+                    0),
+            Option.choice(
+                    "init",
+                    "starting images: real (random real images) or kmeans (nearest K-Means centres, k = IPC)",
+                    c -> "real",
+                    List.of("real", "kmeans")));
 
     private static final Map<String, Method> REGISTRY = new LinkedHashMap<>();
 
-    private Methods() {
-    }
+    private Methods() {}
 
     private static synchronized Map<String, Method> registry() {
         if (REGISTRY.isEmpty()) {
@@ -72,14 +82,17 @@ public final class Methods {
     public static synchronized void register(Method method) {
         Map<String, Method> r = registry();
         if (!method.name().matches("[a-z][a-z0-9_-]*")) {
-            throw new IllegalArgumentException("a method's name is lower case letters, digits, '-' and '_', got '" + method.name() + "'");
+            throw new IllegalArgumentException(
+                    "a method's name is lower case letters, digits, '-' and '_', got '" + method.name() + "'");
         }
         if (r.containsKey(method.name())) {
             throw new IllegalArgumentException("a method named '" + method.name() + "' is registered already");
         }
         for (Option o : method.options()) {
-            if (COMMON.stream().anyMatch(c -> c.name().equals(o.name())) || SAMPLER.stream().anyMatch(c -> c.name().equals(o.name()))) {
-                throw new IllegalArgumentException("method '" + method.name() + "' declares '" + o.name() + "', which every method has");
+            if (COMMON.stream().anyMatch(c -> c.name().equals(o.name()))
+                    || SAMPLER.stream().anyMatch(c -> c.name().equals(o.name()))) {
+                throw new IllegalArgumentException(
+                        "method '" + method.name() + "' declares '" + o.name() + "', which every method has");
             }
         }
         r.put(method.name(), method);
@@ -131,20 +144,25 @@ public final class Methods {
         String whose = method.name();
         for (String key : options.keySet()) {
             if (!key.equals("method") && find(key, method) == null) {
-                List<String> owners = all().stream().filter(m -> m.options().stream().anyMatch(o -> o.name().equals(key)))
-                        .map(Method::name).toList();
+                List<String> owners = all().stream()
+                        .filter(m -> m.options().stream().anyMatch(o -> o.name().equals(key)))
+                        .map(Method::name)
+                        .toList();
                 if (!owners.isEmpty()) {
-                    throw new IllegalArgumentException("'" + key + "' is an option of " + String.join(", ", owners) + ", not of " + whose);
+                    throw new IllegalArgumentException(
+                            "'" + key + "' is an option of " + String.join(", ", owners) + ", not of " + whose);
                 }
                 TreeSet<String> known = new TreeSet<>();
                 COMMON.forEach(o -> known.add(o.name()));
                 SAMPLER.forEach(o -> known.add(o.name()));
                 method.options().forEach(o -> known.add(o.name()));
-                throw new IllegalArgumentException("unknown option '" + key + "' for " + whose + "; known: " + String.join(", ", known));
+                throw new IllegalArgumentException(
+                        "unknown option '" + key + "' for " + whose + "; known: " + String.join(", ", known));
             }
         }
         int ipc = (Integer) value(COMMON.get(0), options, null, whose);
-        long steps = options.containsKey("steps") ? (Long) COMMON.get(1).check(options.get("steps"), whose) : defaultSteps;
+        long steps =
+                options.containsKey("steps") ? (Long) COMMON.get(1).check(options.get("steps"), whose) : defaultSteps;
         Option.Context context = new Option.Context(ipc, steps, dataset);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("method", whose);
@@ -159,15 +177,28 @@ public final class Methods {
         if (sampler.equals("dream")) {
             int clusters = (Integer) value(SAMPLER.get(1), options, context, whose);
             config.put("clusters", clusters);
-            config.put("interval", options.containsKey("interval") ? SAMPLER.get(2).check(options.get("interval"), whose) : method.dreamInterval());
-            // At least one candidate per centre: a large N asked for alone gets that many, not an error about candidates.
-            config.put("candidates", options.containsKey("candidates") ? SAMPLER.get(3).check(options.get("candidates"), whose)
-                    : Math.max(RepresentativeSampler.DEFAULT_CANDIDATES, clusters));
+            config.put(
+                    "interval",
+                    options.containsKey("interval")
+                            ? SAMPLER.get(2).check(options.get("interval"), whose)
+                            : method.dreamInterval());
+            // At least one candidate per centre: a large N asked for alone gets that many, not an error about
+            // candidates.
+            config.put(
+                    "candidates",
+                    options.containsKey("candidates")
+                            ? SAMPLER.get(3).check(options.get("candidates"), whose)
+                            : Math.max(RepresentativeSampler.DEFAULT_CANDIDATES, clusters));
             if (method.matchesPerClass() && config.containsKey("real_batch") && !options.containsKey("real_batch")) {
-                config.put("real_batch", clusters); // DREAM matches each class against its N representatives, as its reference
+                config.put(
+                        "real_batch",
+                        clusters); // DREAM matches each class against its N representatives, as its reference
             }
-        } else if (options.containsKey("clusters") || options.containsKey("interval") || options.containsKey("candidates")) {
-            throw new IllegalArgumentException("clusters, interval and candidates are options of the dream sampler, not of random");
+        } else if (options.containsKey("clusters")
+                || options.containsKey("interval")
+                || options.containsKey("candidates")) {
+            throw new IllegalArgumentException(
+                    "clusters, interval and candidates are options of the dream sampler, not of random");
         }
         config.put("init", value(SAMPLER.get(4), options, context, whose));
         return config;
@@ -192,7 +223,8 @@ public final class Methods {
      * A distiller for {@code options} (see {@link #configure}) on the preprocessed training images
      * {@code train} of {@code dataset}; it learns in their space and exports pixels.
      */
-    public static Distiller create(Map<String, ?> options, long defaultSteps, ImageSet train, String dataset, NDManager manager) {
+    public static Distiller create(
+            Map<String, ?> options, long defaultSteps, ImageSet train, String dataset, NDManager manager) {
         Map<String, Object> c = configure(options, defaultSteps, dataset);
         RealSampler sampler = sampler(c, train);
         return named((String) c.get("method")).create(c, sampler, dataset, manager);
@@ -208,7 +240,8 @@ public final class Methods {
      */
     @SuppressWarnings("unchecked")
     public static void requireFits(Map<String, ?> config, ImageSet train) {
-        Architectures.create(String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses());
+        Architectures.create(
+                String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses());
         Map<String, Object> options = (Map<String, Object>) config;
         Method method = named(String.valueOf(config.get("method")));
         int[] counts = train.classCounts();
@@ -224,13 +257,18 @@ public final class Methods {
         if (fewest < need) {
             String perIpc = need == ipc ? "" : " (" + need + " real images per class to start from)";
             int fits = fewest / Math.max(1, need / ipc);
-            throw new IllegalArgumentException("option 'ipc' of " + method.name() + " is " + ipc + perIpc + ", but class '" + where + "; "
-                    + (fits >= 1 ? "choose ipc " + fits + " or fewer" : "no ipc fits: use a dataset with more images per class, "
-                    + "or options of " + method.name() + " that start from fewer"));
+            throw new IllegalArgumentException(
+                    "option 'ipc' of " + method.name() + " is " + ipc + perIpc + ", but class '" + where + "; "
+                            + (fits >= 1
+                                    ? "choose ipc " + fits + " or fewer"
+                                    : "no ipc fits: use a dataset with more images per class, " + "or options of "
+                                            + method.name() + " that start from fewer"));
         }
-        if ("dream".equals(config.get("sampler")) && config.get("clusters") instanceof Number clusters && fewest < clusters.intValue()) {
-            throw new IllegalArgumentException("option 'clusters' of the dream sampler is " + clusters + ", but class '" + where
-                    + "; choose clusters " + fewest + " or fewer");
+        if ("dream".equals(config.get("sampler"))
+                && config.get("clusters") instanceof Number clusters
+                && fewest < clusters.intValue()) {
+            throw new IllegalArgumentException("option 'clusters' of the dream sampler is " + clusters + ", but class '"
+                    + where + "; choose clusters " + fewest + " or fewer");
         }
         int drawn = method.realImagesPerClass(options, counts.length);
         if (fewest < drawn) {
@@ -251,7 +289,9 @@ public final class Methods {
             String share = drawn == batch ? "" : " (" + drawn + " real images of each class a step)";
             throw new IllegalArgumentException("option 'real_batch' of " + method.name() + " is " + batch + share
                     + ", but class '" + where + " to draw them from, each image at most once a step; "
-                    + (low >= 1 ? "choose real_batch " + low + " or fewer" : "no real_batch fits: use a dataset with more images per class"));
+                    + (low >= 1
+                            ? "choose real_batch " + low + " or fewer"
+                            : "no real_batch fits: use a dataset with more images per class"));
         }
     }
 
@@ -259,8 +299,13 @@ public final class Methods {
     public static RealSampler sampler(Map<String, ?> config, ImageSet train) {
         long seed = ((Number) config.get("seed")).longValue();
         return switch (String.valueOf(config.get("sampler"))) {
-            case "dream" -> new RepresentativeSampler(train, seed, ((Number) config.get("clusters")).intValue(),
-                    ((Number) config.get("interval")).intValue(), ((Number) config.get("candidates")).intValue());
+            case "dream" ->
+                new RepresentativeSampler(
+                        train,
+                        seed,
+                        ((Number) config.get("clusters")).intValue(),
+                        ((Number) config.get("interval")).intValue(),
+                        ((Number) config.get("candidates")).intValue());
             default -> new RandomSampler(train, seed);
         };
     }
@@ -279,7 +324,10 @@ public final class Methods {
         int ipc = named(String.valueOf(config.get("method"))).startImagesPerClass((Map<String, Object>) config);
         long seed = ((Number) config.get("seed")).longValue();
         try (NDManager scope = manager.newSubManager()) {
-            Network net = Architectures.create(String.valueOf(config.get("architecture")), train.shape().slice(1), train.numClasses())
+            Network net = Architectures.create(
+                            String.valueOf(config.get("architecture")),
+                            train.shape().slice(1),
+                            train.numClasses())
                     .initialize(scope, seed);
             KMeansInit.apply(distiller, train, ipc, net, seed);
         }
@@ -311,8 +359,9 @@ public final class Methods {
                 parts.add("random real batches");
             } else {
                 long candidates = config.get("candidates") instanceof Number n ? n.longValue() : 0;
-                parts.add("DREAM batches (" + text(config.get("clusters")) + " clusters per class, re-clustered every " + text(config.get("interval"))
-                        + " steps, " + (candidates == 0 ? "all images" : candidates + " candidates") + " per class)");
+                parts.add("DREAM batches (" + text(config.get("clusters")) + " clusters per class, re-clustered every "
+                        + text(config.get("interval")) + " steps, "
+                        + (candidates == 0 ? "all images" : candidates + " candidates") + " per class)");
             }
         }
         if ("kmeans".equals(config.get("init"))) {

@@ -19,17 +19,27 @@ import java.util.function.Function;
  * @param max         largest allowed number (inclusive), or null
  * @param choices     allowed words for {@link Type#CHOICE}, else empty
  */
-public record Option(String name, Type type, String description, Function<Context, Object> defaults, Double min, Double max,
-                     List<String> choices) {
+public record Option(
+        String name,
+        Type type,
+        String description,
+        Function<Context, Object> defaults,
+        Double min,
+        Double max,
+        List<String> choices) {
 
     /** What kind of value an option takes. */
     public enum Type {
-        INT, LONG, DOUBLE, BOOLEAN, CHOICE, TEXT
+        INT,
+        LONG,
+        DOUBLE,
+        BOOLEAN,
+        CHOICE,
+        TEXT
     }
 
     /** What a default may depend on: the run's images per class, steps and dataset. */
-    public record Context(int ipc, long steps, String dataset) {
-    }
+    public record Context(int ipc, long steps, String dataset) {}
 
     public Option {
         Objects.requireNonNull(name, "name");
@@ -50,7 +60,8 @@ public record Option(String name, Type type, String description, Function<Contex
     }
 
     /** A real number in [min, max] (max null: no upper bound). */
-    public static Option real(String name, String description, Function<Context, Object> defaults, double min, Double max) {
+    public static Option real(
+            String name, String description, Function<Context, Object> defaults, double min, Double max) {
         return new Option(name, Type.DOUBLE, description, defaults, min, max, List.of());
     }
 
@@ -59,7 +70,8 @@ public record Option(String name, Type type, String description, Function<Contex
     }
 
     /** One of the given words. */
-    public static Option choice(String name, String description, Function<Context, Object> defaults, List<String> choices) {
+    public static Option choice(
+            String name, String description, Function<Context, Object> defaults, List<String> choices) {
         return new Option(name, Type.CHOICE, description, defaults, null, null, choices);
     }
 
@@ -84,24 +96,33 @@ public record Option(String name, Type type, String description, Function<Contex
             case INT -> whole(value) ? (Object) Math.toIntExact(Math.round(number(value))) : null;
             case LONG -> whole(value) ? (Object) Math.round(number(value)) : null;
             case DOUBLE -> isNumber(value) ? (Object) number(value) : null;
-            case BOOLEAN -> value instanceof Boolean b ? b : value instanceof String s && (s.equals("true") || s.equals("false"))
-                    ? (Object) Boolean.parseBoolean(s) : null;
-            case CHOICE -> value != null && choices.contains(String.valueOf(value).toLowerCase(Locale.ROOT))
-                    ? String.valueOf(value).toLowerCase(Locale.ROOT) : null;
+            case BOOLEAN ->
+                value instanceof Boolean b
+                        ? b
+                        : value instanceof String s && (s.equals("true") || s.equals("false"))
+                                ? (Object) Boolean.parseBoolean(s)
+                                : null;
+            case CHOICE ->
+                value != null && choices.contains(String.valueOf(value).toLowerCase(Locale.ROOT))
+                        ? String.valueOf(value).toLowerCase(Locale.ROOT)
+                        : null;
             case TEXT -> value instanceof String s && !s.isBlank() ? s : null;
         };
         if (v == null) {
-            throw new IllegalArgumentException("option '" + name + "' of " + whose + " must be " + accepts() + ", got " + value);
+            throw new IllegalArgumentException(
+                    "option '" + name + "' of " + whose + " must be " + accepts() + ", got " + value);
         }
         if (v instanceof Number n && (min != null && n.doubleValue() < min || max != null && n.doubleValue() > max)) {
-            throw new IllegalArgumentException("option '" + name + "' of " + whose + " must be " + accepts() + ", got " + value);
+            throw new IllegalArgumentException(
+                    "option '" + name + "' of " + whose + " must be " + accepts() + ", got " + value);
         }
         return v;
     }
 
     /** What values it takes, in words, e.g. "a whole number ≥ 1" or "one of: mse, l1". */
     public String accepts() {
-        String range = (min != null ? " ≥ " + trim(min) : "") + (max != null ? (min != null ? " and" : "") + " ≤ " + trim(max) : "");
+        String range = (min != null ? " ≥ " + trim(min) : "")
+                + (max != null ? (min != null ? " and" : "") + " ≤ " + trim(max) : "");
         return switch (type) {
             case INT, LONG -> "a whole number" + range;
             case DOUBLE -> "a number" + range;

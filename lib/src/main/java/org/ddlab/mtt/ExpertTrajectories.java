@@ -4,25 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import com.google.gson.GsonBuilder;
-import org.ddlab.augment.DsaAugment;
-import org.ddlab.data.ImageSet;
-import org.ddlab.distill.AtomicFiles;
-import org.ddlab.distill.Caches;
-import org.ddlab.distill.InvalidFileException;
-import org.ddlab.distill.Npz;
-import org.ddlab.distill.NpyArray;
-import org.ddlab.engine.GradMode;
-import org.ddlab.engine.Seeds;
-import org.ddlab.eval.EvaluationProtocol;
-import org.ddlab.nn.Architectures;
-import org.ddlab.nn.Network;
-import org.ddlab.train.LabeledSet;
-import org.ddlab.train.Trainer;
-import org.ddlab.train.TrainingListener;
-import org.ddlab.train.TrainingSchedule;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +15,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ddlab.augment.DsaAugment;
+import org.ddlab.data.ImageSet;
+import org.ddlab.distill.AtomicFiles;
+import org.ddlab.distill.Caches;
+import org.ddlab.distill.InvalidFileException;
+import org.ddlab.distill.NpyArray;
+import org.ddlab.distill.Npz;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Seeds;
+import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.ddlab.train.LabeledSet;
+import org.ddlab.train.Trainer;
+import org.ddlab.train.TrainingListener;
+import org.ddlab.train.TrainingSchedule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MTT's experts ({@code buffer.py} of the reference): networks of the run's architecture, each from its
@@ -87,7 +86,8 @@ public final class ExpertTrajectories {
         }
         this.train = train;
         // The canonical spec: "convnet" and "convnet:width=128" are one architecture and share experts.
-        this.architecture = Architectures.create(architecture, train.shape().slice(1), train.numClasses()).spec();
+        this.architecture = Architectures.create(architecture, train.shape().slice(1), train.numClasses())
+                .spec();
         this.teacherRate = teacherRate;
         this.seed = seed;
         Map<String, Object> id = new TreeMap<>();
@@ -140,7 +140,8 @@ public final class ExpertTrajectories {
      */
     public int ensure(int experts, int epochs, NDManager manager) {
         if (experts < 1 || epochs < 1) {
-            throw new IllegalArgumentException("MTT needs at least one expert and one epoch, got " + experts + " and " + epochs);
+            throw new IllegalArgumentException(
+                    "MTT needs at least one expert and one epoch, got " + experts + " and " + epochs);
         }
         int trained = 0;
         try {
@@ -193,8 +194,10 @@ public final class ExpertTrajectories {
             }
             return flat;
         } catch (IOException e) {
-            throw new UncheckedIOException("MTT's expert " + expert + " has no readable epoch " + epoch + " (" + f + "): "
-                    + e.getMessage() + "; delete " + f.getParent() + " to train it again", e);
+            throw new UncheckedIOException(
+                    "MTT's expert " + expert + " has no readable epoch " + epoch + " (" + f + "): " + e.getMessage()
+                            + "; delete " + f.getParent() + " to train it again",
+                    e);
         }
     }
 
@@ -211,8 +214,8 @@ public final class ExpertTrajectories {
             LabeledSet set = LabeledSet.hard(train);
             // One epoch per call: the rate never decays (the reference's experts train without --decay) and
             // without momentum nothing but the parameters carries over from one epoch to the next.
-            TrainingSchedule epoch = new TrainingSchedule(1, BATCH, teacherRate, 0, 0, List.of(), 1, true,
-                    TrainingSchedule.NO_CUTMIX, 0);
+            TrainingSchedule epoch = new TrainingSchedule(
+                    1, BATCH, teacherRate, 0, 0, List.of(), 1, true, TrainingSchedule.NO_CUTMIX, 0);
             DsaAugment dsa = DsaAugment.reference();
             for (int k = from + 1; k <= epochs; k++) {
                 long start = System.nanoTime();
@@ -221,8 +224,14 @@ public final class ExpertTrajectories {
                 Trainer.train(net, set, epoch, dsa::apply, Seeds.mix(seed, expert, k, EPOCH), last);
                 write(expert, k, net);
                 trained++;
-                LOG.info("MTT expert {} epoch {}/{}: loss {} in {} s ({})", expert, k, epochs, String.format(Locale.ROOT, "%.4f", loss[0]),
-                        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), dir);
+                LOG.info(
+                        "MTT expert {} epoch {}/{}: loss {} in {} s ({})",
+                        expert,
+                        k,
+                        epochs,
+                        String.format(Locale.ROOT, "%.4f", loss[0]),
+                        String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+                        dir);
             }
         }
         return trained;
@@ -244,7 +253,11 @@ public final class ExpertTrajectories {
                 }
                 return k;
             } catch (IOException damaged) {
-                LOG.warn("MTT expert {}: epoch {} does not read back ({}); training it again", expert, k, damaged.getMessage());
+                LOG.warn(
+                        "MTT expert {}: epoch {} does not read back ({}); training it again",
+                        expert,
+                        k,
+                        damaged.getMessage());
             }
         }
         return -1;
@@ -257,8 +270,10 @@ public final class ExpertTrajectories {
         for (int i = 0; i < params.size(); i++) {
             NpyArray a = arrays.get(name(i));
             if (a == null || a.size() != params.get(i).getArray().size() || !a.isFloat()) {
-                throw new InvalidFileException(f, "does not hold parameter " + i + " of " + net.spec() + " ("
-                        + params.get(i).getArray().getShape() + ")");
+                throw new InvalidFileException(
+                        f,
+                        "does not hold parameter " + i + " of " + net.spec() + " ("
+                                + params.get(i).getArray().getShape() + ")");
             }
         }
         return arrays;
@@ -280,9 +295,13 @@ public final class ExpertTrajectories {
         Path f = dir.resolve("experts.json");
         if (!Files.exists(f)) {
             Map<String, Object> m = new LinkedHashMap<>(identity);
-            m.put("layout", "expert-EEEE/epoch-KKK.npz: every parameter of expert E after epoch K (0: its initialisation), "
-                    + "arrays 000, 001, ... in the network's parameter order");
-            AtomicFiles.write(f, (new GsonBuilder().setPrettyPrinting().create().toJson(m) + "\n").getBytes(StandardCharsets.UTF_8));
+            m.put(
+                    "layout",
+                    "expert-EEEE/epoch-KKK.npz: every parameter of expert E after epoch K (0: its initialisation), "
+                            + "arrays 000, 001, ... in the network's parameter order");
+            AtomicFiles.write(
+                    f,
+                    (new GsonBuilder().setPrettyPrinting().create().toJson(m) + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -4,6 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.AbstractDistiller;
@@ -16,13 +22,6 @@ import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.Sgd;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 
 /**
  * MTT (Cazenavette et al., CVPR 2022): synthetic images that make a student network trained on them
@@ -75,16 +74,19 @@ public final class MttDistiller extends AbstractDistiller {
     MttDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent, Path expertRoot) {
         super(config, sampler, dataset, parent);
         if (!"random".equals(sampler.name())) {
-            throw new IllegalArgumentException("MTT draws no real batches (its experts train on the whole training split), so the '"
-                    + sampler.name() + "' sampler has nothing to do; leave --sampler out (--init kmeans still picks the start)");
+            throw new IllegalArgumentException(
+                    "MTT draws no real batches (its experts train on the whole training split), so the '"
+                            + sampler.name()
+                            + "' sampler has nothing to do; leave --sampler out (--init kmeans still picks the start)");
         }
         ImageSet real = sampler.real();
         String architecture = String.valueOf(config.get("architecture"));
         this.experts = new ExpertTrajectories(expertRoot, real, architecture, doubleOf("lr_teacher"), longOf("seed"));
-        this.student = Architectures.create(architecture, real.shape().slice(1), real.numClasses()).initialize(manager, 0);
+        this.student = Architectures.create(architecture, real.shape().slice(1), real.numClasses())
+                .initialize(manager, 0);
         this.matching = new TrajectoryMatching(student);
         this.labels = synthetic.labels();
-        this.rate = manager.create(new float[]{(float) doubleOf("lr_teacher")}, new Shape(1));
+        this.rate = manager.create(new float[] {(float) doubleOf("lr_teacher")}, new Shape(1));
         this.imageOptimizer = Sgd.ofArrays(List.of(synthetic.images()), doubleOf("lr_img"), 0.5, 0);
         this.rateOptimizer = Sgd.ofArrays(List.of(rate), doubleOf("lr_lr"), 0.5, 0);
         float[] range = real.valueRange();
@@ -123,16 +125,24 @@ public final class MttDistiller extends AbstractDistiller {
         float[] start = experts.parameters(expert, from, student);
         float[] target = experts.parameters(expert, from + intOf("expert_epochs"), student);
         double loss;
-        try (NDScope scope = new NDScope(); GradMode.Scope on = GradMode.on()) {
+        try (NDScope scope = new NDScope();
+                GradMode.Scope on = GradMode.on()) {
             NDArray images = synthetic.images().stopGradient().duplicate();
             images.setRequiresGradient(true);
             NDArray alpha = rate.stopGradient().duplicate();
             alpha.setRequiresGradient(true);
-            NDArray value = matching.loss(images, labels, alpha, start, target, batches(t),
+            NDArray value = matching.loss(
+                    images,
+                    labels,
+                    alpha,
+                    start,
+                    target,
+                    batches(t),
                     (x, i) -> dsa.apply(x, new Random(Seeds.mix(seed, t, i, AUGMENT))));
             loss = value.getFloat();
             if (!Double.isFinite(loss)) {
-                throw diverged("the trajectory-matching loss became " + loss + " (expert " + expert + ", epoch " + from + ")");
+                throw diverged(
+                        "the trajectory-matching loss became " + loss + " (expert " + expert + ", epoch " + from + ")");
             }
             List<NDArray> g = Gradients.of(value, List.of(images, alpha));
             if (!finite(g.get(0)) || !finite(g.get(1))) {
@@ -169,8 +179,11 @@ public final class MttDistiller extends AbstractDistiller {
             if (!(newRate > 0) || !Double.isFinite(newRate)) {
                 what = "the learned rate syn_lr became " + newRate + " (from " + alpha[0] + ")";
             } else if (!(largest <= bound)) {
-                what = String.format(Locale.ROOT, "a synthetic image value reached %.3g, over %.0f times the real images' largest",
-                        largest, RUNAWAY);
+                what = String.format(
+                        Locale.ROOT,
+                        "a synthetic image value reached %.3g, over %.0f times the real images' largest",
+                        largest,
+                        RUNAWAY);
             }
             if (what != null) {
                 synthetic.images().set(images);
@@ -227,7 +240,8 @@ public final class MttDistiller extends AbstractDistiller {
     @Override
     protected Metadata describe(Metadata metadata) {
         return metadata.withExtra("syn_lr", learnedRate())
-                .withExtra("syn_lr_note", "the learned student rate: MTT trains its evaluation networks with it (lr_net)")
+                .withExtra(
+                        "syn_lr_note", "the learned student rate: MTT trains its evaluation networks with it (lr_net)")
                 .withExtra("experts", experts.key());
     }
 

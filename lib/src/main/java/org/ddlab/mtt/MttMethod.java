@@ -1,6 +1,9 @@
 package org.ddlab.mtt;
 
 import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.ddlab.distill.Distiller;
 import org.ddlab.distill.Metadata;
 import org.ddlab.eval.EvaluationProtocol;
@@ -8,10 +11,6 @@ import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
 import org.ddlab.methods.Option;
 import org.ddlab.sampling.RealSampler;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * MTT as a {@link Method}. Defaults are the reference's (GeorgeCazenavette/mtt-distillation), as far as
@@ -62,19 +61,47 @@ public final class MttMethod implements Method {
     @Override
     public List<Option> options() {
         return List.of(
-                Option.integer("experts", "expert networks trained on the real data, once, into a cache runs share (-Dddlab.experts, "
-                        + "else $DDLAB_EXPERTS, else runs/experts); each trains max_start_epoch - 1 + expert_epochs epochs over the "
-                        + "whole training split (reference 100; a quick run: 2)", c -> 100, 1),
-                Option.integer("expert_epochs", "M: the student's N steps are matched to the expert M epochs later (reference 3)",
-                        c -> 3, 1),
-                Option.integer("max_start_epoch", "a step starts from an expert's epoch drawn from 0 … this − 1 (reference 25; "
-                        + "CIFAR-100 IPC 1: 20)", MttMethod::maxStartEpoch, 1),
-                Option.integer("syn_steps", "N: student steps on the synthetic images per step, unrolled (reference 20)", c -> 20, 1),
-                Option.integer("batch_syn", "synthetic images per student step, a seeded permutation in chunks (0: all, the reference's default)",
-                        c -> 0, 0),
+                Option.integer(
+                        "experts",
+                        "expert networks trained on the real data, once, into a cache runs share (-Dddlab.experts, "
+                                + "else $DDLAB_EXPERTS, else runs/experts); each trains max_start_epoch - 1 + expert_epochs epochs over the "
+                                + "whole training split (reference 100; a quick run: 2)",
+                        c -> 100,
+                        1),
+                Option.integer(
+                        "expert_epochs",
+                        "M: the student's N steps are matched to the expert M epochs later (reference 3)",
+                        c -> 3,
+                        1),
+                Option.integer(
+                        "max_start_epoch",
+                        "a step starts from an expert's epoch drawn from 0 … this − 1 (reference 25; "
+                                + "CIFAR-100 IPC 1: 20)",
+                        MttMethod::maxStartEpoch,
+                        1),
+                Option.integer(
+                        "syn_steps",
+                        "N: student steps on the synthetic images per step, unrolled (reference 20)",
+                        c -> 20,
+                        1),
+                Option.integer(
+                        "batch_syn",
+                        "synthetic images per student step, a seeded permutation in chunks (0: all, the reference's default)",
+                        c -> 0,
+                        0),
                 Option.real("lr_img", "SGD rate of the images, momentum 0.5 (reference 1000)", c -> 1000.0, 0, null),
-                Option.real("lr_lr", "SGD rate of the learned student rate syn_lr, momentum 0.5 (reference 1e-5)", c -> 1e-5, 0, null),
-                Option.real("lr_teacher", "the experts' SGD rate and syn_lr's start (reference 0.01)", c -> 0.01, 1e-12, null));
+                Option.real(
+                        "lr_lr",
+                        "SGD rate of the learned student rate syn_lr, momentum 0.5 (reference 1e-5)",
+                        c -> 1e-5,
+                        0,
+                        null),
+                Option.real(
+                        "lr_teacher",
+                        "the experts' SGD rate and syn_lr's start (reference 0.01)",
+                        c -> 0.01,
+                        1e-12,
+                        null));
     }
 
     @Override
@@ -91,7 +118,8 @@ public final class MttMethod implements Method {
     @Override
     public String describe(Map<String, Object> config) {
         return "MTT, " + Methods.text(config.get("steps")) + " steps on " + config.get("architecture") + ": "
-                + Methods.text(config.get("syn_steps")) + " student steps matched to " + Methods.text(config.get("expert_epochs"))
+                + Methods.text(config.get("syn_steps")) + " student steps matched to "
+                + Methods.text(config.get("expert_epochs"))
                 + " expert epochs, start epochs below " + Methods.text(config.get("max_start_epoch")) + ", "
                 + Methods.text(config.get("experts")) + " experts";
     }
@@ -108,9 +136,11 @@ public final class MttMethod implements Method {
     public Optional<EvaluationProtocol> paperProtocol(EvaluationProtocol common, String dataset, Metadata made) {
         Object rate = made.extra().get("syn_lr");
         if (!(rate instanceof Number n) || !(n.doubleValue() > 0)) {
-            throw new IllegalArgumentException("MTT's protocol trains with the rate the run learned, and this set's metadata has no "
-                    + "positive 'syn_lr' (got " + rate + "); leave --protocol out");
+            throw new IllegalArgumentException(
+                    "MTT's protocol trains with the rate the run learned, and this set's metadata has no "
+                            + "positive 'syn_lr' (got " + rate + "); leave --protocol out");
         }
-        return Optional.of(common.withSchedule(common.schedule().withLearningRate(n.doubleValue())).named("MTT's protocol"));
+        return Optional.of(common.withSchedule(common.schedule().withLearningRate(n.doubleValue()))
+                .named("MTT's protocol"));
     }
 }

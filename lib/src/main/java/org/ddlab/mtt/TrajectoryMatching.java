@@ -6,15 +6,14 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import org.ddlab.engine.GraphConstants;
-import org.ddlab.matching.Gradients;
-import org.ddlab.nn.Network;
-import org.ddlab.train.Loss;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ddlab.engine.GraphConstants;
+import org.ddlab.matching.Gradients;
+import org.ddlab.nn.Network;
+import org.ddlab.train.Loss;
 
 /**
  * MTT's loss for one stretch of an expert's trajectory (Cazenavette et al., CVPR 2022, eq. 2 and
@@ -79,7 +78,14 @@ final class TrajectoryMatching {
      * @param batches the indices into {@code images} of each student step's minibatch, in order
      * @param augment what each step does to its minibatch before the forward pass
      */
-    NDArray loss(NDArray images, int[] labels, NDArray rate, float[] start, float[] target, List<int[]> batches, Augment augment) {
+    NDArray loss(
+            NDArray images,
+            int[] labels,
+            NDArray rate,
+            float[] start,
+            float[] target,
+            List<int[]> batches,
+            Augment augment) {
         if (start.length != size || target.length != size) {
             throw new IllegalArgumentException("the student has " + size + " parameters, the trajectory's points "
                     + start.length + " and " + target.length);
@@ -115,7 +121,9 @@ final class TrajectoryMatching {
     private ParameterStore store(NDArray theta) {
         Map<Parameter, NDArray> values = new HashMap<>();
         for (int i = 0; i < trained.size(); i++) {
-            values.put(trained.get(i), theta.get(new NDIndex(offsets[i] + ":" + offsets[i + 1])).reshape(shapes.get(i)));
+            values.put(
+                    trained.get(i),
+                    theta.get(new NDIndex(offsets[i] + ":" + offsets[i + 1])).reshape(shapes.get(i)));
         }
         return net.substitute(values);
     }

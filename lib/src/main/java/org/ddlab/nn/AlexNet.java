@@ -15,8 +15,7 @@ final class AlexNet {
 
     static final String NAME = "alexnet";
 
-    private AlexNet() {
-    }
+    private AlexNet() {}
 
     static Network build(ArchitectureSpec spec, Shape input, int classes) {
         int width = spec.intOption("width", 128, 2, 2048);
@@ -27,11 +26,19 @@ final class AlexNet {
             throw new IllegalArgumentException(NAME + " needs images of at least 8×8 px, got " + input + ".");
         }
         SequentialBlock body = new SequentialBlock()
-                .add(Layers.conv(width, 5, 1, pad, true)).add(Activation.reluBlock()).add(Layers.maxPool2())
-                .add(Layers.conv(wide, 5, 1, 2, true)).add(Activation.reluBlock()).add(Layers.maxPool2())
-                .add(Layers.conv(2 * width, 3, 1, 1, true)).add(Activation.reluBlock())
-                .add(Layers.conv(wide, 3, 1, 1, true)).add(Activation.reluBlock())
-                .add(Layers.conv(wide, 3, 1, 1, true)).add(Activation.reluBlock()).add(Layers.maxPool2())
+                .add(Layers.conv(width, 5, 1, pad, true))
+                .add(Activation.reluBlock())
+                .add(Layers.maxPool2())
+                .add(Layers.conv(wide, 5, 1, 2, true))
+                .add(Activation.reluBlock())
+                .add(Layers.maxPool2())
+                .add(Layers.conv(2 * width, 3, 1, 1, true))
+                .add(Activation.reluBlock())
+                .add(Layers.conv(wide, 3, 1, 1, true))
+                .add(Activation.reluBlock())
+                .add(Layers.conv(wide, 3, 1, 1, true))
+                .add(Activation.reluBlock())
+                .add(Layers.maxPool2())
                 .add(Layers.flatten());
         return new Network(spec.canonical(), input, classes, body, Layers.linear(classes));
     }

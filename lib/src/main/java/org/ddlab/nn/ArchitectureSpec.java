@@ -43,8 +43,8 @@ final class ArchitectureSpec {
                 }
                 int eq = pair.indexOf('=');
                 if (eq <= 0 || eq == pair.length() - 1) {
-                    throw new IllegalArgumentException("Bad option '" + pair.trim() + "' in architecture spec '"
-                            + spec + "'; options are key=value, separated by commas.");
+                    throw new IllegalArgumentException("Bad option '" + pair.trim() + "' in architecture spec '" + spec
+                            + "'; options are key=value, separated by commas.");
                 }
                 String key = pair.substring(0, eq).trim().toLowerCase(Locale.ROOT);
                 if (options.put(key, pair.substring(eq + 1).trim()) != null) {
@@ -77,8 +77,8 @@ final class ArchitectureSpec {
                 throw new IllegalArgumentException(name + ": option " + key + "='" + raw + "' is not an integer.", e);
             }
             if (value < min || value > max) {
-                throw new IllegalArgumentException(name + ": option " + key + "=" + value
-                        + " is out of range [" + min + ", " + max + "].");
+                throw new IllegalArgumentException(
+                        name + ": option " + key + "=" + value + " is out of range [" + min + ", " + max + "].");
             }
         }
         resolved.put(key, Integer.toString(value));
@@ -91,8 +91,8 @@ final class ArchitectureSpec {
         String raw = options.get(key);
         String value = raw == null ? dflt : raw.toLowerCase(Locale.ROOT);
         if (!Arrays.asList(allowed).contains(value)) {
-            throw new IllegalArgumentException(name + ": option " + key + "='" + raw + "' is not one of "
-                    + Arrays.toString(allowed) + ".");
+            throw new IllegalArgumentException(
+                    name + ": option " + key + "='" + raw + "' is not one of " + Arrays.toString(allowed) + ".");
         }
         resolved.put(key, value);
         return value;
@@ -103,8 +103,9 @@ final class ArchitectureSpec {
         Set<String> unknown = new HashSet<>(options.keySet());
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(name + ": unknown option(s) " + unknown.stream().sorted().toList()
-                    + "; " + name + " takes " + (read.isEmpty() ? "no options" : read.stream().sorted().toList()) + ".");
+            throw new IllegalArgumentException(name + ": unknown option(s) "
+                    + unknown.stream().sorted().toList() + "; " + name + " takes "
+                    + (read.isEmpty() ? "no options" : read.stream().sorted().toList()) + ".");
         }
     }
 

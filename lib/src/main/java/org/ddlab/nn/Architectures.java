@@ -1,7 +1,6 @@
 package org.ddlab.nn;
 
 import ai.djl.ndarray.types.Shape;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +37,7 @@ public final class Architectures {
         BUILDERS.put(ResNet18.NAME, ResNet18::build);
     }
 
-    private Architectures() {
-    }
+    private Architectures() {}
 
     /** Known architecture names, in a fixed order. */
     public static List<String> names() {
@@ -60,8 +58,11 @@ public final class Architectures {
         if (builder == null) {
             throw new IllegalArgumentException("Unknown architecture '" + parsed.name() + "'; known: " + names() + ".");
         }
-        if (inputShape == null || inputShape.dimension() != 3 || inputShape.get(0) < 1
-                || inputShape.get(1) < 1 || inputShape.get(2) < 1) {
+        if (inputShape == null
+                || inputShape.dimension() != 3
+                || inputShape.get(0) < 1
+                || inputShape.get(1) < 1
+                || inputShape.get(2) < 1) {
             throw new IllegalArgumentException("Input shape must be (C, H, W), got " + inputShape + ".");
         }
         if (numClasses < 1) {

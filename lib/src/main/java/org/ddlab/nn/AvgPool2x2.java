@@ -8,7 +8,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.io.DataInputStream;
 import java.io.IOException;
 
@@ -29,8 +28,8 @@ public final class AvgPool2x2 extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape shape = x.getShape();
         if (shape.dimension() != 4 || shape.get(2) < 2 || shape.get(3) < 2) {
@@ -46,7 +45,7 @@ public final class AvgPool2x2 extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
-        return new Shape[]{new Shape(s.get(0), s.get(1), s.get(2) / 2, s.get(3) / 2)};
+        return new Shape[] {new Shape(s.get(0), s.get(1), s.get(2) / 2, s.get(3) / 2)};
     }
 
     @Override

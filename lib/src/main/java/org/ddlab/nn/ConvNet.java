@@ -18,8 +18,7 @@ final class ConvNet {
 
     static final String NAME = "convnet";
 
-    private ConvNet() {
-    }
+    private ConvNet() {}
 
     static Network build(ArchitectureSpec spec, Shape input, int classes) {
         int width = spec.intOption("width", 128, 1, 4096);

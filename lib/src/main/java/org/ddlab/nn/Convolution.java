@@ -11,7 +11,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.io.DataInputStream;
 import java.io.IOException;
 
@@ -46,16 +45,25 @@ public final class Convolution extends AbstractBlock {
     public Convolution(int filters, int kernel, int stride, int padding, boolean withBias) {
         super(VERSION);
         if (filters < 1 || kernel < 1 || stride < 1 || padding < 0) {
-            throw new IllegalArgumentException("Convolution: filters, kernel and stride must be ≥ 1 and padding ≥ 0, got "
-                    + filters + ", " + kernel + ", " + stride + ", " + padding);
+            throw new IllegalArgumentException(
+                    "Convolution: filters, kernel and stride must be ≥ 1 and padding ≥ 0, got " + filters + ", "
+                            + kernel + ", " + stride + ", " + padding);
         }
         this.filters = filters;
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
-        bias = withBias ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
-                .optShape(new Shape(filters)).build()) : null;
+        weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.WEIGHT)
+                .build());
+        bias = withBias
+                ? addParameter(Parameter.builder()
+                        .setName("bias")
+                        .setType(Parameter.Type.BIAS)
+                        .optShape(new Shape(filters))
+                        .build())
+                : null;
     }
 
     @Override
@@ -64,8 +72,8 @@ public final class Convolution extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, x.getDevice(), training);
@@ -80,9 +88,9 @@ public final class Convolution extends AbstractBlock {
         long extra = SAFE_FILTERS - filters;
         Shape ws = w.getShape();
         try (NDArray zeroW = m.zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3)), w.getDataType());
-             NDArray paddedW = w.concat(zeroW, 0);
-             NDArray zeroB = b == null ? null : m.zeros(new Shape(extra), b.getDataType());
-             NDArray paddedB = b == null ? null : b.concat(zeroB, 0)) {
+                NDArray paddedW = w.concat(zeroW, 0);
+                NDArray zeroB = b == null ? null : m.zeros(new Shape(extra), b.getDataType());
+                NDArray paddedB = b == null ? null : b.concat(zeroB, 0)) {
             // The slice is a view: it keeps what it needs of the padded output when that handle closes.
             try (NDArray full = Conv2d.conv2d(x, paddedW, paddedB, s, p, d, 1).singletonOrThrow()) {
                 return new NDList(full.get(new NDIndex(":, 0:" + filters)));
@@ -93,8 +101,13 @@ public final class Convolution extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
-        return new Shape[]{new Shape(in.get(0), filters, Layers.convOut(in.get(2), kernel, stride, padding),
-                Layers.convOut(in.get(3), kernel, stride, padding))};
+        return new Shape[] {
+            new Shape(
+                    in.get(0),
+                    filters,
+                    Layers.convOut(in.get(2), kernel, stride, padding),
+                    Layers.convOut(in.get(3), kernel, stride, padding))
+        };
     }
 
     @Override
@@ -106,6 +119,7 @@ public final class Convolution extends AbstractBlock {
 
     @Override
     public String toString() {
-        return "Convolution(" + filters + ", " + kernel + "×" + kernel + ", stride " + stride + ", padding " + padding + ")";
+        return "Convolution(" + filters + ", " + kernel + "×" + kernel + ", stride " + stride + ", padding " + padding
+                + ")";
     }
 }

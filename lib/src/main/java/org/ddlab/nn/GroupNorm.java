@@ -11,7 +11,6 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.io.DataInputStream;
 import java.io.IOException;
 
@@ -42,14 +41,21 @@ public final class GroupNorm extends AbstractBlock {
     public GroupNorm(int groups, int channels) {
         super(VERSION);
         if (groups < 1 || channels < 1 || channels % groups != 0) {
-            throw new IllegalArgumentException("GroupNorm: " + groups + " groups do not divide " + channels + " channels.");
+            throw new IllegalArgumentException(
+                    "GroupNorm: " + groups + " groups do not divide " + channels + " channels.");
         }
         this.groups = groups;
         this.channels = channels;
-        gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
-                .optShape(new Shape(channels)).build());
-        beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
-                .optShape(new Shape(channels)).build());
+        gamma = addParameter(Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels))
+                .build());
+        beta = addParameter(Parameter.builder()
+                .setName("beta")
+                .setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels))
+                .build());
     }
 
     /** InstanceNorm2d(affine=True): statistics per (sample, channel). */
@@ -71,13 +77,13 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape shape = x.getShape();
         if (shape.dimension() != 4 || shape.get(1) != channels) {
-            throw new IllegalArgumentException("GroupNorm(" + groups + ", " + channels + ") expects [N, "
-                    + channels + ", H, W], got " + shape + ".");
+            throw new IllegalArgumentException("GroupNorm(" + groups + ", " + channels + ") expects [N, " + channels
+                    + ", H, W], got " + shape + ".");
         }
         NDArray g = parameterStore.getValue(gamma, x.getDevice(), training);
         NDArray b = parameterStore.getValue(beta, x.getDevice(), training);
@@ -90,13 +96,15 @@ public final class GroupNorm extends AbstractBlock {
         // Temporaries are created in (or moved to) the input's manager so the caller's scope frees them;
         // the parameters' manager must never collect per-step arrays.
         try (NDArray ones = manager.ones(groupShape);
-             NDArray zeros = manager.zeros(groupShape);
-             NDArray grouped = x.reshape(shape.get(0), groups, groupShape.get(0), groupShape.get(1), groupShape.get(2));
-             NDArray normalised = LayerNorm.layerNorm(grouped, groupShape, ones, zeros, EPSILON).singletonOrThrow();
-             NDArray flat = normalised.reshape(shape);
-             NDArray gView = g.reshape(1, channels, 1, 1);
-             NDArray bView = b.reshape(1, channels, 1, 1);
-             NDArray scaled = flat.mul(gView)) {
+                NDArray zeros = manager.zeros(groupShape);
+                NDArray grouped =
+                        x.reshape(shape.get(0), groups, groupShape.get(0), groupShape.get(1), groupShape.get(2));
+                NDArray normalised = LayerNorm.layerNorm(grouped, groupShape, ones, zeros, EPSILON)
+                        .singletonOrThrow();
+                NDArray flat = normalised.reshape(shape);
+                NDArray gView = g.reshape(1, channels, 1, 1);
+                NDArray bView = b.reshape(1, channels, 1, 1);
+                NDArray scaled = flat.mul(gView)) {
             return new NDList(scaled.add(bView));
         }
     }
@@ -107,19 +115,20 @@ public final class GroupNorm extends AbstractBlock {
         // Batch norm in training mode normalises each of the N·C "channels" over (H, W) with the batch's
         // own statistics; the running statistics it insists on updating are throw-away arrays.
         try (NDArray flat = x.reshape(1, rows, shape.get(2), shape.get(3));
-             NDArray runningMean = manager.zeros(new Shape(rows));
-             NDArray runningVar = manager.ones(new Shape(rows));
-             NDArray gammas = g.tile(shape.get(0));
-             NDArray betas = b.tile(shape.get(0));
-             NDArray normalised = BatchNorm.batchNorm(flat, runningMean, runningVar, gammas, betas, 1, 0.1f, EPSILON, true)
-                     .singletonOrThrow()) {
+                NDArray runningMean = manager.zeros(new Shape(rows));
+                NDArray runningVar = manager.ones(new Shape(rows));
+                NDArray gammas = g.tile(shape.get(0));
+                NDArray betas = b.tile(shape.get(0));
+                NDArray normalised = BatchNorm.batchNorm(
+                                flat, runningMean, runningVar, gammas, betas, 1, 0.1f, EPSILON, true)
+                        .singletonOrThrow()) {
             return normalised.reshape(shape);
         }
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[]{inputShapes[0]};
+        return new Shape[] {inputShapes[0]};
     }
 
     @Override

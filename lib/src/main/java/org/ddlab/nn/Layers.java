@@ -9,8 +9,7 @@ import ai.djl.nn.pooling.Pool;
 /** Short names for the DJL layers the architectures are made of. */
 final class Layers {
 
-    private Layers() {
-    }
+    private Layers() {}
 
     /** Square convolution, {@code k}×{@code k}, given stride and symmetric zero padding (see {@link Convolution} for why not DJL's). */
     static Block conv(int filters, int k, int stride, int padding, boolean bias) {

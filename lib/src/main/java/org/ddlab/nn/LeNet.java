@@ -13,8 +13,7 @@ final class LeNet {
 
     static final String NAME = "lenet";
 
-    private LeNet() {
-    }
+    private LeNet() {}
 
     static Network build(ArchitectureSpec spec, Shape input, int classes) {
         spec.rejectUnread();
@@ -24,11 +23,17 @@ final class LeNet {
             throw new IllegalArgumentException(NAME + " needs images of at least 16×16 px, got " + input + ".");
         }
         SequentialBlock body = new SequentialBlock()
-                .add(Layers.conv(6, 5, 1, pad, true)).add(Activation.reluBlock()).add(Layers.maxPool2())
-                .add(Layers.conv(16, 5, 1, 0, true)).add(Activation.reluBlock()).add(Layers.maxPool2())
+                .add(Layers.conv(6, 5, 1, pad, true))
+                .add(Activation.reluBlock())
+                .add(Layers.maxPool2())
+                .add(Layers.conv(16, 5, 1, 0, true))
+                .add(Activation.reluBlock())
+                .add(Layers.maxPool2())
                 .add(Layers.flatten())
-                .add(Layers.linear(120)).add(Activation.reluBlock())
-                .add(Layers.linear(84)).add(Activation.reluBlock());
+                .add(Layers.linear(120))
+                .add(Activation.reluBlock())
+                .add(Layers.linear(84))
+                .add(Activation.reluBlock());
         return new Network(spec.canonical(), input, classes, body, Layers.linear(classes));
     }
 }

@@ -9,16 +9,17 @@ final class Mlp {
 
     static final String NAME = "mlp";
 
-    private Mlp() {
-    }
+    private Mlp() {}
 
     static Network build(ArchitectureSpec spec, Shape input, int classes) {
         int width = spec.intOption("width", 128, 1, 65536);
         spec.rejectUnread();
         SequentialBlock body = new SequentialBlock()
                 .add(Layers.flatten())
-                .add(Layers.linear(width)).add(Activation.reluBlock())
-                .add(Layers.linear(width)).add(Activation.reluBlock());
+                .add(Layers.linear(width))
+                .add(Activation.reluBlock())
+                .add(Layers.linear(width))
+                .add(Activation.reluBlock());
         return new Network(spec.canonical(), input, classes, body, Layers.linear(classes));
     }
 }

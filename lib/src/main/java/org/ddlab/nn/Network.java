@@ -12,11 +12,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.Pair;
-import org.ddlab.engine.GradientBuffers;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.ddlab.engine.GradientBuffers;
 
 /**
  * A classifier split in two DJL blocks: {@link #body()} maps images [N, C, H, W] to an embedding
@@ -51,7 +50,7 @@ public final class Network {
         this.body = body;
         this.head = head;
         this.block = new SequentialBlock().add(body).add(head);
-        Shape features = body.getOutputShapes(new Shape[]{batchShape(1)})[0];
+        Shape features = body.getOutputShapes(new Shape[] {batchShape(1)})[0];
         if (features.dimension() != 2) {
             throw new IllegalStateException(spec + ": body must end flattened, got " + features);
         }
@@ -256,8 +255,8 @@ public final class Network {
             NDArray to = mine.get(i).getArray();
             NDArray from = theirs.get(i).getArray();
             if (!to.getShape().equals(from.getShape())) {
-                throw new IllegalArgumentException("Parameter " + mine.get(i).getName() + " has shape "
-                        + to.getShape() + " here but " + from.getShape() + " in the source.");
+                throw new IllegalArgumentException("Parameter " + mine.get(i).getName() + " has shape " + to.getShape()
+                        + " here but " + from.getShape() + " in the source.");
             }
             // Through a heap copy: a direct buffer from toByteBuffer() may alias the source's memory.
             to.set(from.toFloatArray());
@@ -282,14 +281,16 @@ public final class Network {
     public void restore(ParameterSnapshot snapshot) {
         List<Parameter> mine = parameters();
         if (!snapshot.spec().equals(spec) || snapshot.values().size() != mine.size()) {
-            throw new IllegalArgumentException("Snapshot of '" + snapshot.spec() + "' (" + snapshot.values().size()
-                    + " parameters) does not fit '" + spec + "' (" + mine.size() + " parameters).");
+            throw new IllegalArgumentException("Snapshot of '" + snapshot.spec() + "' ("
+                    + snapshot.values().size() + " parameters) does not fit '" + spec + "' (" + mine.size()
+                    + " parameters).");
         }
         for (int i = 0; i < mine.size(); i++) {
             NDArray array = mine.get(i).getArray();
             if (!array.getShape().equals(snapshot.shapes().get(i))) {
-                throw new IllegalArgumentException("Snapshot parameter " + snapshot.names().get(i) + " has shape "
-                        + snapshot.shapes().get(i) + ", network has " + array.getShape());
+                throw new IllegalArgumentException(
+                        "Snapshot parameter " + snapshot.names().get(i) + " has shape "
+                                + snapshot.shapes().get(i) + ", network has " + array.getShape());
             }
             array.set(snapshot.values().get(i));
         }

@@ -3,7 +3,6 @@ package org.ddlab.nn;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.norm.BatchNorm;
-
 import java.util.Locale;
 
 /** The normalisation layer after each convolution, as the dataset-distillation literature names them. */

@@ -1,7 +1,6 @@
 package org.ddlab.nn;
 
 import ai.djl.ndarray.types.Shape;
-
 import java.util.List;
 
 /**

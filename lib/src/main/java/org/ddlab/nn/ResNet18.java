@@ -8,7 +8,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
-
 import java.util.List;
 
 /**
@@ -22,15 +21,16 @@ final class ResNet18 {
 
     static final String NAME = "resnet18";
 
-    private ResNet18() {
-    }
+    private ResNet18() {}
 
     static Network build(ArchitectureSpec spec, Shape input, int classes) {
         int width = spec.intOption("width", 64, 1, 1024);
         Norm norm = Norm.parse(spec.choice("norm", "instance", "instance", "batch"));
         spec.rejectUnread();
         SequentialBlock body = new SequentialBlock()
-                .add(Layers.conv(width, 3, 1, 1, false)).add(norm.create(width)).add(Activation.reluBlock());
+                .add(Layers.conv(width, 3, 1, 1, false))
+                .add(norm.create(width))
+                .add(Activation.reluBlock());
         int in = width;
         int[] multiples = {1, 2, 4, 8};
         for (int stage = 0; stage < multiples.length; stage++) {
@@ -46,13 +46,19 @@ final class ResNet18 {
     /** relu(norm(conv(relu(norm(conv(x))))) + shortcut(x)). */
     private static Block basicBlock(int in, int planes, int stride, Norm norm) {
         SequentialBlock residual = new SequentialBlock()
-                .add(Layers.conv(planes, 3, stride, 1, false)).add(norm.create(planes)).add(Activation.reluBlock())
-                .add(Layers.conv(planes, 3, 1, 1, false)).add(norm.create(planes));
+                .add(Layers.conv(planes, 3, stride, 1, false))
+                .add(norm.create(planes))
+                .add(Activation.reluBlock())
+                .add(Layers.conv(planes, 3, 1, 1, false))
+                .add(norm.create(planes));
         Block shortcut = stride != 1 || in != planes
-                ? new SequentialBlock().add(Layers.conv(planes, 1, stride, 0, false)).add(norm.create(planes))
+                ? new SequentialBlock()
+                        .add(Layers.conv(planes, 1, stride, 0, false))
+                        .add(norm.create(planes))
                 : Blocks.identityBlock();
         ParallelBlock sum = new ParallelBlock(
-                branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+                branches -> new NDList(
+                        branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
                 List.of(residual, shortcut));
         return new SequentialBlock().add(sum).add(Activation.reluBlock());
     }

@@ -3,7 +3,6 @@ package org.ddlab.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -18,8 +17,7 @@ import java.util.SplittableRandom;
  */
 final class SeededInit {
 
-    private SeededInit() {
-    }
+    private SeededInit() {}
 
     static void fill(List<Parameter> parameters, long seed) {
         SplittableRandom root = new SplittableRandom(seed);
@@ -39,8 +37,9 @@ final class SeededInit {
                 case BIAS, BETA, RUNNING_MEAN -> {
                     // zeros
                 }
-                default -> throw new IllegalStateException("No seeded initialisation for parameter "
-                        + parameter.getName() + " of type " + parameter.getType());
+                default ->
+                    throw new IllegalStateException("No seeded initialisation for parameter " + parameter.getName()
+                            + " of type " + parameter.getType());
             }
             // set() writes in place (no autograd record), so the array keeps its identity and gradient flag.
             array.set(values);

@@ -17,8 +17,7 @@ final class Vgg11 {
     static final String NAME = "vgg11";
     private static final int[] CONFIG = {1, 0, 2, 0, 4, 4, 0, 8, 8, 0, 8, 8, 0}; // multiples of width; 0 = max-pool
 
-    private Vgg11() {
-    }
+    private Vgg11() {}
 
     static Network build(ArchitectureSpec spec, Shape input, int classes) {
         int width = spec.intOption("width", 64, 1, 1024);
@@ -36,7 +35,8 @@ final class Vgg11 {
             } else {
                 int channels = multiple * width;
                 body.add(Layers.conv(channels, 3, 1, first ? firstPad : 1, true))
-                        .add(norm.create(channels)).add(Activation.reluBlock());
+                        .add(norm.create(channels))
+                        .add(Activation.reluBlock());
                 first = false;
             }
         }

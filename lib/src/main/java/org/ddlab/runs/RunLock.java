@@ -1,7 +1,5 @@
 package org.ddlab.runs;
 
-import org.ddlab.distill.FileWriteException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import org.ddlab.distill.FileWriteException;
 
 /**
  * One run at a time in a run directory: an operating-system lock on {@code DIR/.ddlab.lock}, held for
@@ -81,7 +80,8 @@ public final class RunLock implements AutoCloseable {
                 return new RunLock(key);
             }
             try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                channel = FileChannel.open(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (IOException e) {
                 throw FileWriteException.of(file, e);
             }
@@ -91,7 +91,8 @@ public final class RunLock implements AutoCloseable {
             } catch (OverlappingFileLockException e) {
                 lock = null; // held through another channel of this JVM, outside this class
             } catch (IOException e) {
-                // A file system without locks (some network mounts): the run goes ahead unguarded rather than not at all.
+                // A file system without locks (some network mounts): the run goes ahead unguarded rather than not at
+                // all.
                 HELD.put(key, new Held(Thread.currentThread(), channel, null));
                 return new RunLock(key);
             }
@@ -102,7 +103,8 @@ public final class RunLock implements AutoCloseable {
             }
             try {
                 channel.truncate(0);
-                channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                channel.write(
+                        ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             } catch (IOException e) {
                 channel.close();
                 throw FileWriteException.of(file, e);
@@ -171,8 +173,8 @@ public final class RunLock implements AutoCloseable {
     }
 
     private static IllegalStateException inUse(Path dir, long pid) {
-        return new IllegalStateException(dir + " is in use by another ddlab run (" + (pid > 0 ? "pid " + pid : "its process id is unknown")
-                + "); wait for it or choose another --out");
+        return new IllegalStateException(dir + " is in use by another ddlab run ("
+                + (pid > 0 ? "pid " + pid : "its process id is unknown") + "); wait for it or choose another --out");
     }
 
     /** The process id the holder wrote, or -1. */

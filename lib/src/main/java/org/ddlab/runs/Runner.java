@@ -2,6 +2,13 @@ package org.ddlab.runs;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.Caches;
@@ -18,14 +25,6 @@ import org.ddlab.methods.Methods;
 import org.ddlab.train.LabeledSet;
 import org.ddlab.viz.ImageGrid;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * A distillation run, the one way the command line, ablation grids and the set store run a method:
  * build the distiller a complete configuration names on the given data, resume it from the newest
@@ -40,7 +39,8 @@ public final class Runner {
     public record Checkpoints(int every, int keep, Duration budget) {
         public Checkpoints {
             if (every < 1 || keep < 1) {
-                throw new IllegalArgumentException("checkpoint every ≥ 1 step and keep ≥ 1, got " + every + " and " + keep);
+                throw new IllegalArgumentException(
+                        "checkpoint every ≥ 1 step and keep ≥ 1, got " + every + " and " + keep);
             }
         }
 
@@ -64,12 +64,17 @@ public final class Runner {
      * @param resumedFrom the checkpoint's step it resumed from, or -1 for a new run
      * @param metadata    the saved set's metadata (configuration, sampler, its time split, …)
      */
-    public record Outcome(Path dir, Path set, long resumedFrom, long stepsDone, long totalSteps, boolean finished, double seconds,
-                          Metadata metadata) {
-    }
+    public record Outcome(
+            Path dir,
+            Path set,
+            long resumedFrom,
+            long stepsDone,
+            long totalSteps,
+            boolean finished,
+            double seconds,
+            Metadata metadata) {}
 
-    private Runner() {
-    }
+    private Runner() {}
 
     /**
      * Runs {@code config} (complete, see {@link Methods#configure}) on {@code data} in {@code dir}: a
@@ -78,8 +83,14 @@ public final class Runner {
      * {@code dir}'s {@link RunLock} throughout, and is refused when the configuration does not fit the data
      * ({@link Methods#requireFits}) before it writes anything.
      */
-    public static Outcome distil(Map<String, Object> config, DatasetSplits data, Path dir, Checkpoints checkpoints,
-                                 Map<String, Object> annotations, Listener listener) throws IOException {
+    public static Outcome distil(
+            Map<String, Object> config,
+            DatasetSplits data,
+            Path dir,
+            Checkpoints checkpoints,
+            Map<String, Object> annotations,
+            Listener listener)
+            throws IOException {
         ImageSet train = data.train();
         Methods.requireFits(config, train);
         try (RunLock lock = RunLock.acquire(dir)) {
@@ -87,15 +98,23 @@ public final class Runner {
         }
     }
 
-    private static Outcome distil(Map<String, Object> config, DatasetSplits data, Path dir, Checkpoints checkpoints,
-                                  Map<String, Object> annotations, Listener listener, ImageSet train) throws IOException {
+    private static Outcome distil(
+            Map<String, Object> config,
+            DatasetSplits data,
+            Path dir,
+            Checkpoints checkpoints,
+            Map<String, Object> annotations,
+            Listener listener,
+            ImageSet train)
+            throws IOException {
         DistillationRun run = new DistillationRun(dir, checkpoints.every(), checkpoints.keep(), checkpoints.budget())
                 .annotate("data", data.describe())
                 .annotate("validation_per_class", data.validationPerClass());
         annotations.forEach(run::annotate);
         long steps = ((Number) config.get("steps")).longValue();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             Distiller distiller = Methods.create(config, steps, train, data.dataset().name(), manager)) {
+                Distiller distiller =
+                        Methods.create(config, steps, train, data.dataset().name(), manager)) {
             long resumed = run.resume(distiller).orElse(-1L);
             if (resumed < 0) {
                 Methods.initialise(distiller, config, train, manager);
@@ -108,7 +127,8 @@ public final class Runner {
                 throw FileWriteException.of(dir.resolve("grid.png"), e.getCause());
             }
             Metadata meta = SyntheticSetFile.readMetadata(SyntheticSetFile.sidecarOf(o.set()));
-            return new Outcome(dir, o.set(), resumed, o.stepsDone(), distiller.totalSteps(), o.finished(), o.seconds(), meta);
+            return new Outcome(
+                    dir, o.set(), resumed, o.stepsDone(), distiller.totalSteps(), o.finished(), o.seconds(), meta);
         }
     }
 
@@ -119,10 +139,17 @@ public final class Runner {
     private static void saveStart(Distiller distiller, Path dir, DatasetSplits data) throws IOException {
         Files.createDirectories(dir);
         try (SyntheticSet exported = distiller.exportSet();
-             NDArray pixels = exported.images().duplicate()) {
-            SyntheticSet start = SyntheticSet.of(pixels, exported.labels(), null, exported.classNames(), data.preprocessing(), false);
-            SyntheticSetFile.save(start, dir.resolve("start.npz"),
-                    Metadata.of("random", data.dataset().name(), distiller.metadata().seed(), 0L)
+                NDArray pixels = exported.images().duplicate()) {
+            SyntheticSet start = SyntheticSet.of(
+                    pixels, exported.labels(), null, exported.classNames(), data.preprocessing(), false);
+            SyntheticSetFile.save(
+                    start,
+                    dir.resolve("start.npz"),
+                    Metadata.of(
+                                    "random",
+                                    data.dataset().name(),
+                                    distiller.metadata().seed(),
+                                    0L)
                             .withExtra("note", "the real images " + distiller.method() + " started from (hard labels)")
                             .withExtra("validation_per_class", data.validationPerClass()));
         }
@@ -134,11 +161,18 @@ public final class Runner {
      * on, and tested on {@code scoreOn} (a validation split to choose settings, the test split for
      * final numbers).
      */
-    public static EvalResult evaluate(Path set, String name, DatasetSplits data, ImageSet scoreOn, EvaluationProtocol protocol,
-                                      String architecture, EvaluationProtocol.Listener listener) throws IOException {
+    public static EvalResult evaluate(
+            Path set,
+            String name,
+            DatasetSplits data,
+            ImageSet scoreOn,
+            EvaluationProtocol protocol,
+            String architecture,
+            EvaluationProtocol.Listener listener)
+            throws IOException {
         LabeledSet training;
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
-             SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(manager, set)) {
+                SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(manager, set)) {
             training = loaded.trainingSet(data, set, name);
         }
         return protocol.evaluate(architecture, training, scoreOn, 0, listener);

@@ -4,8 +4,6 @@ import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Seeds;
 import org.ddlab.nn.Network;
 
-import java.util.SplittableRandom;
-
 /** Uniformly random real images of a class, without replacement within a draw: the usual baseline. */
 public final class RandomSampler implements RealSampler {
 

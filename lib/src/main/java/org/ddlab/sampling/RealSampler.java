@@ -51,14 +51,14 @@ public interface RealSampler {
     }
 
     /** Puts back what {@link #state()} returned. */
-    default void load(java.util.Map<String, Object> state) {
-    }
+    default void load(java.util.Map<String, Object> state) {}
 
     /** Fails with a clear message when a class has fewer than {@code count} images to draw from. */
     static void requireAvailable(ImageSet real, int cls, int count, int available) {
         if (count > available) {
-            throw new IllegalArgumentException("cannot draw " + count + " distinct images of class '" + real.className(cls)
-                    + "': it has only " + available + " in " + real.name() + "; use a smaller real batch");
+            throw new IllegalArgumentException(
+                    "cannot draw " + count + " distinct images of class '" + real.className(cls) + "': it has only "
+                            + available + " in " + real.name() + "; use a smaller real batch");
         }
     }
 

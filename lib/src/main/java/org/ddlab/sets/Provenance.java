@@ -1,13 +1,12 @@
 package org.ddlab.sets;
 
-import org.ddlab.coreset.Coresets;
-import org.ddlab.distill.Metadata;
-import org.ddlab.methods.Methods;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ddlab.coreset.Coresets;
+import org.ddlab.distill.Metadata;
+import org.ddlab.methods.Methods;
 
 /**
  * How a set was made, in words, from a recipe's configuration or from a saved set's sidecar: what a
@@ -16,8 +15,7 @@ import java.util.Map;
  */
 public final class Provenance {
 
-    private Provenance() {
-    }
+    private Provenance() {}
 
     /** A complete configuration ({@link SetRecipe#config()}, or a distiller's saved config) in words. */
     public static String describe(Map<String, ?> config) {
@@ -79,10 +77,13 @@ public final class Provenance {
             parts.add("made by " + extra.get("made_by"));
         }
         if (m.created() != null) {
-            parts.add("saved " + m.created().replace('T', ' ').replaceAll("\\.\\d+Z$", " UTC").replaceAll("Z$", " UTC")
+            parts.add("saved "
+                    + m.created()
+                            .replace('T', ' ')
+                            .replaceAll("\\.\\d+Z$", " UTC")
+                            .replaceAll("Z$", " UTC")
                     + (m.ddlabVersion() == null ? "" : " by ddlab " + m.ddlabVersion()));
         }
         return String.join("; ", parts);
     }
-
 }

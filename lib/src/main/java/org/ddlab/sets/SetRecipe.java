@@ -1,8 +1,5 @@
 package org.ddlab.sets;
 
-import org.ddlab.coreset.Coresets;
-import org.ddlab.methods.Methods;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ddlab.coreset.Coresets;
+import org.ddlab.methods.Methods;
 
 /**
  * How one training set of a comparison is made, under a short name (the row it fills, e.g. a method's
@@ -31,22 +30,25 @@ import java.util.TreeSet;
  */
 public record SetRecipe(String name, String method, Map<String, Object> options) {
 
-    private static final Set<String> CORESET_OPTIONS = Set.of("ipc", "seed", "feature_architecture", "feature_epochs",
-            "feature_images", "candidates");
+    private static final Set<String> CORESET_OPTIONS =
+            Set.of("ipc", "seed", "feature_architecture", "feature_epochs", "feature_images", "candidates");
 
     public SetRecipe {
         if (name == null || !name.matches("[a-z0-9][a-z0-9+._-]*")) {
-            throw new IllegalArgumentException("a set's name is also its directory: use lower-case letters, digits, '+', '-', "
-                    + "'.', '_'; got '" + name + "'");
+            throw new IllegalArgumentException(
+                    "a set's name is also its directory: use lower-case letters, digits, '+', '-', " + "'.', '_'; got '"
+                            + name + "'");
         }
         method = method.toLowerCase(Locale.ROOT);
         if (!isCoresetMethod(method) && !Methods.names().contains(method)) {
-            throw new IllegalArgumentException("unknown method '" + method + "' for set '" + name + "'; known: coresets "
-                    + Arrays.toString(Coresets.NAMES) + ", distillers " + Methods.names());
+            throw new IllegalArgumentException("unknown method '" + method + "' for set '" + name
+                    + "'; known: coresets " + Arrays.toString(Coresets.NAMES) + ", distillers " + Methods.names());
         }
         options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
-        if (options.containsKey("method") && !String.valueOf(options.get("method")).equalsIgnoreCase(method)) {
-            throw new IllegalArgumentException("set '" + name + "': method '" + method + "' but options say " + options.get("method"));
+        if (options.containsKey("method")
+                && !String.valueOf(options.get("method")).equalsIgnoreCase(method)) {
+            throw new IllegalArgumentException(
+                    "set '" + name + "': method '" + method + "' but options say " + options.get("method"));
         }
         if (isCoresetMethod(method)) {
             for (String k : options.keySet()) {
@@ -66,7 +68,8 @@ public record SetRecipe(String name, String method, Map<String, Object> options)
     /** A distilled set; {@code options} in {@link Methods}' vocabulary, {@code method} among them. */
     public static SetRecipe distilled(String name, Map<String, ?> options) {
         if (!options.containsKey("method")) {
-            throw new IllegalArgumentException("set '" + name + "': the options must name the method (" + String.join(", ", Methods.names()) + ")");
+            throw new IllegalArgumentException("set '" + name + "': the options must name the method ("
+                    + String.join(", ", Methods.names()) + ")");
         }
         return new SetRecipe(name, String.valueOf(options.get("method")), new LinkedHashMap<>(options));
     }
@@ -137,7 +140,8 @@ public record SetRecipe(String name, String method, Map<String, Object> options)
             return fallback;
         }
         if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 0) {
-            throw new IllegalArgumentException("option '" + key + "' of set '" + name + "' must be a whole number ≥ 0, got " + v);
+            throw new IllegalArgumentException(
+                    "option '" + key + "' of set '" + name + "' must be a whole number ≥ 0, got " + v);
         }
         return n.intValue();
     }

@@ -1,20 +1,25 @@
 package org.ddlab.sets;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 import org.ddlab.coreset.Coresets;
 import org.ddlab.coreset.Embedder;
-import org.ddlab.data.ImageSet;
 import org.ddlab.data.DatasetSplits;
+import org.ddlab.data.ImageSet;
 import org.ddlab.distill.Caches;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Profile;
 import org.ddlab.engine.Seeds;
-import org.ddlab.runs.Runner;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
+import org.ddlab.runs.Runner;
 import org.ddlab.sampling.RandomSampler;
 import org.ddlab.train.Augmentation;
 import org.ddlab.train.LabeledSet;
@@ -24,14 +29,6 @@ import org.ddlab.viz.ImageGrid;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Where the sets of a comparison come from: <b>saved</b> sets first, made ones only when there is none.
@@ -55,7 +52,9 @@ public final class SetStore {
 
     /** Where a prepared set came from. */
     public enum Origin {
-        SAVED("loaded (saved)"), CACHED("loaded (made here earlier, same recipe)"), MADE("made here");
+        SAVED("loaded (saved)"),
+        CACHED("loaded (made here earlier, same recipe)"),
+        MADE("made here");
 
         private final String words;
 
@@ -72,7 +71,7 @@ public final class SetStore {
     /** Progress of making a set: {@code done} of {@code total} units (epochs or steps) of {@code set}. */
     @FunctionalInterface
     public interface Listener {
-        Listener NONE = (set, done, total, status) -> { };
+        Listener NONE = (set, done, total, status) -> {};
 
         void update(String set, long done, long total, String status);
     }
@@ -155,7 +154,8 @@ public final class SetStore {
      * @param data    the data the set is chosen from or distilled on ({@code data.train()}) and compared on
      * @param manager parent of the arrays used while making; nothing stays attached to it
      */
-    public Prepared prepare(SetRecipe recipe, DatasetSplits data, NDManager manager, Listener listener) throws IOException {
+    public Prepared prepare(SetRecipe recipe, DatasetSplits data, NDManager manager, Listener listener)
+            throws IOException {
         long start = System.nanoTime();
         Path saved = savedFile(recipe.name());
         if (Files.exists(saved)) {
@@ -182,19 +182,23 @@ public final class SetStore {
     private Prepared load(SetRecipe recipe, Path npz, Origin origin, DatasetSplits data, NDManager manager, long start)
             throws IOException {
         try (NDManager scope = manager.newSubManager();
-             SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(scope, npz)) {
+                SyntheticSetFile.Loaded loaded = SyntheticSetFile.load(scope, npz)) {
             SyntheticSet set = loaded.set();
             LabeledSet training = loaded.trainingSet(data, npz, recipe.name());
             Metadata meta = loaded.metadata().orElse(null);
             // A method whose stored images decode into several (IDC) saves the decoded set and records the stored IPC.
-            int ipc = meta != null && meta.extra().get("stored_ipc") instanceof Number stored ? stored.intValue() : set.ipc();
+            int ipc = meta != null && meta.extra().get("stored_ipc") instanceof Number stored
+                    ? stored.intValue()
+                    : set.ipc();
             if (ipc != recipe.ipc()) {
-                throw new IllegalArgumentException(npz + " has " + (ipc < 0 ? "an unbalanced set" : ipc + " images per class")
-                        + ", but set '" + recipe.name() + "' asks for " + recipe.ipc() + "; move it away or change the IPC");
+                throw new IllegalArgumentException(
+                        npz + " has " + (ipc < 0 ? "an unbalanced set" : ipc + " images per class") + ", but set '"
+                                + recipe.name() + "' asks for " + recipe.ipc() + "; move it away or change the IPC");
             }
             if (meta != null && meta.method() != null && !sameMethod(meta.method(), recipe.method())) {
-                throw new IllegalArgumentException(npz + " was made by '" + meta.method() + "', but set '" + recipe.name()
-                        + "' is " + recipe.method() + "; the directory name decides which row a saved set fills");
+                throw new IllegalArgumentException(
+                        npz + " was made by '" + meta.method() + "', but set '" + recipe.name() + "' is "
+                                + recipe.method() + "; the directory name decides which row a saved set fills");
             }
             String how = meta == null ? "no sidecar: how it was made is unknown" : Provenance.describe(meta);
             return new Prepared(recipe, training, origin, npz, how, (System.nanoTime() - start) / 1e9);
@@ -205,8 +209,14 @@ public final class SetStore {
         return a.replace("-", "").equalsIgnoreCase(b.replace("-", ""));
     }
 
-    private void select(SetRecipe recipe, Map<String, Object> config, DatasetSplits data, NDManager manager, Path dir,
-                        Listener listener) throws IOException {
+    private void select(
+            SetRecipe recipe,
+            Map<String, Object> config,
+            DatasetSplits data,
+            NDManager manager,
+            Path dir,
+            Listener listener)
+            throws IOException {
         ImageSet train = data.train();
         int ipc = recipe.ipc();
         long seed = recipe.seed();
@@ -216,19 +226,44 @@ public final class SetStore {
             if (recipe.needsFeatures()) {
                 pool = perClass(train, ((Number) config.get("candidates")).intValue(), seed, 1);
                 int[] featureIdx = perClass(train, ((Number) config.get("feature_images")).intValue(), seed, 2);
-                ImageSet featureData = featureIdx.length == train.size() ? train : train.subset(featureIdx, train.name() + " (feature subset)");
+                ImageSet featureData = featureIdx.length == train.size()
+                        ? train
+                        : train.subset(featureIdx, train.name() + " (feature subset)");
                 String arch = String.valueOf(config.get("feature_architecture"));
-                Network net = Architectures.create(arch, train.shape().slice(1), train.numClasses()).initialize(scope, seed);
+                Network net = Architectures.create(arch, train.shape().slice(1), train.numClasses())
+                        .initialize(scope, seed);
                 // The whole-dataset schedule of the course (no augmentation), with the recipe's epochs.
-                TrainingSchedule schedule = TrainingSchedule.wholeDataset(Profile.DEFAULT).withEpochs(((Number) config.get("feature_epochs")).intValue());
-                Trainer.train(net, LabeledSet.hard(featureData), schedule, Augmentation.NONE, seed,
-                        (epoch, epochs, loss) -> listener.update(recipe.name(), epoch, epochs,
-                                String.format(Locale.ROOT, "feature network on %d images, epoch %d/%d, loss %.3f", featureData.size(), epoch, epochs, loss)));
+                TrainingSchedule schedule = TrainingSchedule.wholeDataset(Profile.DEFAULT)
+                        .withEpochs(((Number) config.get("feature_epochs")).intValue());
+                Trainer.train(
+                        net,
+                        LabeledSet.hard(featureData),
+                        schedule,
+                        Augmentation.NONE,
+                        seed,
+                        (epoch, epochs, loss) -> listener.update(
+                                recipe.name(),
+                                epoch,
+                                epochs,
+                                String.format(
+                                        Locale.ROOT,
+                                        "feature network on %d images, epoch %d/%d, loss %.3f",
+                                        featureData.size(),
+                                        epoch,
+                                        epochs,
+                                        loss)));
                 embedder = x -> net.features(x, false);
             }
-            ImageSet candidates = pool.length == train.size() ? train : train.subset(pool, train.name() + " (candidates)");
+            ImageSet candidates =
+                    pool.length == train.size() ? train : train.subset(pool, train.name() + " (candidates)");
             listener.update(recipe.name(), 0, 1, "selecting " + ipc + " per class among " + candidates.size());
-            int[] local = Coresets.select(Coresets.byName(recipe.method()), candidates, ipc, embedder, seed, scope,
+            int[] local = Coresets.select(
+                    Coresets.byName(recipe.method()),
+                    candidates,
+                    ipc,
+                    embedder,
+                    seed,
+                    scope,
                     org.ddlab.eval.EvaluationProtocol.TEST_BATCH);
             int[] idx = new int[local.length];
             for (int i = 0; i < idx.length; i++) {
@@ -238,7 +273,8 @@ public final class SetStore {
             for (int i = 0; i < idx.length; i++) {
                 labels[i] = train.label(idx[i]);
             }
-            try (SyntheticSet chosen = SyntheticSet.of(train.images(scope, idx), labels, null, train.classNames(), data.preprocessing(), true)) {
+            try (SyntheticSet chosen = SyntheticSet.of(
+                    train.images(scope, idx), labels, null, train.classNames(), data.preprocessing(), true)) {
                 Metadata meta = Metadata.of(recipe.method(), data.dataset().name(), seed, 0L)
                         .withExtra("recipe", config)
                         .withExtra("made_by", madeBy)
@@ -254,10 +290,25 @@ public final class SetStore {
             throws IOException {
         long steps = recipe.steps();
         // A checkpoint now and then lets an interrupted notebook resume; one kept is enough here.
-        Runner.distil(config, data, dir, Runner.Checkpoints.every((int) Math.max(10, Math.min(100, steps / 4))),
-                Map.of("recipe", config, "made_by", madeBy, "train", Caches.describe(data.train())), (d, r) -> {
-                    listener.update(recipe.name(), r.step(), d.totalSteps(), String.format(Locale.ROOT, "%s step %d/%d, loss %.4f, %.2f s/step",
-                            d.method(), r.step(), d.totalSteps(), r.loss(), r.seconds()));
+        Runner.distil(
+                config,
+                data,
+                dir,
+                Runner.Checkpoints.every((int) Math.max(10, Math.min(100, steps / 4))),
+                Map.of("recipe", config, "made_by", madeBy, "train", Caches.describe(data.train())),
+                (d, r) -> {
+                    listener.update(
+                            recipe.name(),
+                            r.step(),
+                            d.totalSteps(),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s step %d/%d, loss %.4f, %.2f s/step",
+                                    d.method(),
+                                    r.step(),
+                                    d.totalSteps(),
+                                    r.loss(),
+                                    r.seconds()));
                     return true;
                 });
     }
@@ -283,5 +334,4 @@ public final class SetStore {
         Arrays.setAll(a, i -> i);
         return a;
     }
-
 }

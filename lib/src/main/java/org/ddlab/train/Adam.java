@@ -2,13 +2,12 @@ package org.ddlab.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import org.ddlab.engine.GradMode;
-import org.ddlab.engine.GradientBuffers;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.GradientBuffers;
 
 /**
  * Adam (Kingma &amp; Ba) with bias correction, PyTorch's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), over
@@ -46,7 +45,8 @@ public final class Adam {
         float stepSize = (float) (lr / c1);
         float rootC2 = (float) Math.sqrt(c2);
         // NDScope frees the temporaries, which would otherwise belong to the parameters' long-lived manager.
-        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
+        try (GradMode.Scope off = GradMode.off();
+                NDScope scope = new NDScope()) {
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray p = parameters.get(i);
                 if (!p.hasGradient()) {
@@ -101,8 +101,9 @@ public final class Adam {
     private static float[] require(Map<String, float[]> arrays, String name, NDArray like) {
         float[] a = arrays.get(name);
         if (a == null || a.length != like.size()) {
-            throw new IllegalArgumentException("optimizer state '" + name + "' is " + (a == null ? "missing"
-                    : "of size " + a.length + ", expected " + like.size()) + "; the checkpoint does not belong to this run's configuration");
+            throw new IllegalArgumentException("optimizer state '" + name + "' is "
+                    + (a == null ? "missing" : "of size " + a.length + ", expected " + like.size())
+                    + "; the checkpoint does not belong to this run's configuration");
         }
         return a;
     }

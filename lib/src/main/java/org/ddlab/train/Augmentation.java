@@ -1,7 +1,6 @@
 package org.ddlab.train;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Random;
 
 /**

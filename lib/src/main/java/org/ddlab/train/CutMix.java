@@ -6,12 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import java.util.Random;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.GraphConstants;
 import org.ddlab.nn.Network;
-
-import java.util.Arrays;
-import java.util.Random;
 
 /**
  * CutMix (Yun et al., ICCV 2019) as IDC trains its networks with it — the network updates on real data
@@ -61,10 +60,16 @@ public record CutMix(double probability, double beta) {
     public record Mix(int[] permutation, int row0, int row1, int col0, int col1, int height, int width) {
 
         public Mix {
-            if (height < 1 || width < 1 || row0 < 0 || row1 < row0 || row1 > height || col0 < 0 || col1 < col0
+            if (height < 1
+                    || width < 1
+                    || row0 < 0
+                    || row1 < row0
+                    || row1 > height
+                    || col0 < 0
+                    || col1 < col0
                     || col1 > width) {
-                throw new IllegalArgumentException("CutMix box rows [" + row0 + ", " + row1 + "), columns [" + col0 + ", "
-                        + col1 + ") does not fit " + height + "×" + width + " images.");
+                throw new IllegalArgumentException("CutMix box rows [" + row0 + ", " + row1 + "), columns [" + col0
+                        + ", " + col1 + ") does not fit " + height + "×" + width + " images.");
             }
             permutation = permutation == null ? null : permutation.clone();
         }
@@ -90,19 +95,29 @@ public record CutMix(double probability, double beta) {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Mix m && Arrays.equals(permutation, m.permutation) && row0 == m.row0 && row1 == m.row1
-                    && col0 == m.col0 && col1 == m.col1 && height == m.height && width == m.width;
+            return o instanceof Mix m
+                    && Arrays.equals(permutation, m.permutation)
+                    && row0 == m.row0
+                    && row1 == m.row1
+                    && col0 == m.col0
+                    && col1 == m.col1
+                    && height == m.height
+                    && width == m.width;
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(permutation) * 31 + Arrays.hashCode(new int[]{row0, row1, col0, col1, height, width});
+            return Arrays.hashCode(permutation) * 31
+                    + Arrays.hashCode(new int[] {row0, row1, col0, col1, height, width});
         }
 
         @Override
         public String toString() {
-            return applied() ? String.format("Mix[rows %d..%d, cols %d..%d of %d×%d, kept %.3f]", row0, row1, col0, col1,
-                    height, width, kept()) : "Mix[none]";
+            return applied()
+                    ? String.format(
+                            "Mix[rows %d..%d, cols %d..%d of %d×%d, kept %.3f]",
+                            row0, row1, col0, col1, height, width, kept())
+                    : "Mix[none]";
         }
     }
 
@@ -121,8 +136,14 @@ public record CutMix(double probability, double beta) {
         int cutW = (int) (width * cut);
         int cy = rng.nextInt(height);
         int cx = rng.nextInt(width);
-        return new Mix(perm, clip(cy - cutH / 2, height), clip(cy + cutH / 2, height), clip(cx - cutW / 2, width),
-                clip(cx + cutW / 2, width), height, width);
+        return new Mix(
+                perm,
+                clip(cy - cutH / 2, height),
+                clip(cy + cutH / 2, height),
+                clip(cx - cutW / 2, width),
+                clip(cx + cutW / 2, width),
+                height,
+                width);
     }
 
     /**
@@ -132,8 +153,8 @@ public record CutMix(double probability, double beta) {
     public static NDArray images(NDArray x, Mix mix) {
         Shape s = x.getShape();
         if (s.dimension() != 4 || s.get(2) != mix.height() || s.get(3) != mix.width()) {
-            throw new IllegalArgumentException("this CutMix draw is for [B, C, " + mix.height() + ", " + mix.width()
-                    + "] images, got " + s + ".");
+            throw new IllegalArgumentException(
+                    "this CutMix draw is for [B, C, " + mix.height() + ", " + mix.width() + "] images, got " + s + ".");
         }
         if (!mix.applied()) {
             return x.add(0f);
@@ -197,13 +218,17 @@ public record CutMix(double probability, double beta) {
     public float step(Network net, Sgd sgd, NDArray images, NDArray labels, Augmentation augmentation, Random rng) {
         long b = images.getShape().get(0);
         if (labels.getShape().dimension() != 1 || labels.getShape().get(0) != b) {
-            throw new IllegalArgumentException("CutMix step needs one label per image: " + b + " images, labels "
-                    + labels.getShape() + ".");
+            throw new IllegalArgumentException(
+                    "CutMix step needs one label per image: " + b + " images, labels " + labels.getShape() + ".");
         }
-        try (GradMode.Scope off = GradMode.off(); NDManager scope = images.getManager().newSubManager(images.getDevice())) {
+        try (GradMode.Scope off = GradMode.off();
+                NDManager scope = images.getManager().newSubManager(images.getDevice())) {
             scope.tempAttachAll(images, labels);
             NDArray augmented = augmentation.apply(images, rng);
-            Mix mix = draw(rng, Math.toIntExact(b), Math.toIntExact(images.getShape().get(2)),
+            Mix mix = draw(
+                    rng,
+                    Math.toIntExact(b),
+                    Math.toIntExact(images.getShape().get(2)),
                     Math.toIntExact(images.getShape().get(3)));
             NDArray x = images(augmented, mix);
             net.zeroGradients();
@@ -220,13 +245,15 @@ public record CutMix(double probability, double beta) {
 
     private static void checkBatch(long n, Mix mix) {
         if (n != mix.permutation.length) {
-            throw new IllegalArgumentException("this CutMix draw is for a batch of " + mix.permutation.length + ", got " + n + ".");
+            throw new IllegalArgumentException(
+                    "this CutMix draw is for a batch of " + mix.permutation.length + ", got " + n + ".");
         }
     }
 
     /** The permutation as an engine-owned index: indexing saves it for the backward pass (see GraphConstants). */
     private static NDArray permutationArray(NDManager manager, Mix mix) {
-        try (NDArray wrapped = manager.create(Arrays.stream(mix.permutation).asLongStream().toArray())) {
+        try (NDArray wrapped =
+                manager.create(Arrays.stream(mix.permutation).asLongStream().toArray())) {
             return wrapped.duplicate();
         }
     }

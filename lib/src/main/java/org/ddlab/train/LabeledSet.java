@@ -3,9 +3,8 @@ package org.ddlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.data.ImageSet;
-
 import java.util.Arrays;
+import org.ddlab.data.ImageSet;
 
 /**
  * Images to train on with their targets: the hard labels of {@code images}, or soft label vectors
@@ -71,7 +70,9 @@ public record LabeledSet(ImageSet images, float[] softLabels) {
             return manager.create(rows, new Shape(idx.length, k));
         }
         NDArray labels = images.labels(manager, idx);
-        return vectors ? labels.toType(ai.djl.ndarray.types.DataType.INT64, false).oneHot(k) : labels;
+        return vectors
+                ? labels.toType(ai.djl.ndarray.types.DataType.INT64, false).oneHot(k)
+                : labels;
     }
 
     @Override

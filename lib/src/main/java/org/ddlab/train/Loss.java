@@ -17,12 +17,15 @@ public enum Loss {
         int classes = Math.toIntExact(logits.getShape().get(1));
         return switch (this) {
             case CROSS_ENTROPY -> {
-                NDArray oneHot = targets.toType(ai.djl.ndarray.types.DataType.INT64, false).oneHot(classes);
-                yield logits.logSoftmax(1).mul(oneHot).sum(new int[]{1}).neg().mean();
+                NDArray oneHot = targets.toType(ai.djl.ndarray.types.DataType.INT64, false)
+                        .oneHot(classes);
+                yield logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
             }
-            case SOFT_CROSS_ENTROPY -> logits.logSoftmax(1).mul(targets).sum(new int[]{1}).neg().mean();
+            case SOFT_CROSS_ENTROPY ->
+                logits.logSoftmax(1).mul(targets).sum(new int[] {1}).neg().mean();
             case MSE -> {
-                NDArray perImage = logits.sub(targets).square().sum(new int[]{1}).mean();
+                NDArray perImage =
+                        logits.sub(targets).square().sum(new int[] {1}).mean();
                 yield perImage.mul(GraphConstants.scalar(perImage, 0.5)); // a product saves its scalar for backward
             }
         };

@@ -3,13 +3,12 @@ package org.ddlab.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
-import org.ddlab.engine.GradMode;
-import org.ddlab.engine.GradientBuffers;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.GradientBuffers;
 
 /**
  * Stochastic gradient descent with momentum and weight decay, with PyTorch's update rule
@@ -28,8 +27,15 @@ public final class Sgd {
 
     /** Only parameters that require gradients are updated (batch-norm running statistics are not). */
     public Sgd(List<Parameter> parameters, double learningRate, double momentum, double weightDecay) {
-        this(parameters.stream().filter(Parameter::requiresGradient).map(Parameter::getArray).toList(), learningRate,
-                momentum, weightDecay, true);
+        this(
+                parameters.stream()
+                        .filter(Parameter::requiresGradient)
+                        .map(Parameter::getArray)
+                        .toList(),
+                learningRate,
+                momentum,
+                weightDecay,
+                true);
     }
 
     private Sgd(List<NDArray> arrays, double learningRate, double momentum, double weightDecay, boolean unused) {
@@ -57,7 +63,8 @@ public final class Sgd {
 
     /** One update from the gradients the last backward pass left on the parameters. */
     public void step() {
-        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
+        try (GradMode.Scope off = GradMode.off();
+                NDScope scope = new NDScope()) {
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray p = parameters.get(i);
                 if (p.hasGradient()) {
@@ -70,9 +77,11 @@ public final class Sgd {
     /** One update from explicitly given gradients, one per parameter, in order. */
     public void stepWith(List<NDArray> gradients) {
         if (gradients.size() != parameters.size()) {
-            throw new IllegalArgumentException(gradients.size() + " gradients for " + parameters.size() + " parameters");
+            throw new IllegalArgumentException(
+                    gradients.size() + " gradients for " + parameters.size() + " parameters");
         }
-        try (GradMode.Scope off = GradMode.off(); NDScope scope = new NDScope()) {
+        try (GradMode.Scope off = GradMode.off();
+                NDScope scope = new NDScope()) {
             for (int i = 0; i < parameters.size(); i++) {
                 update(i, gradients.get(i));
             }
@@ -110,8 +119,9 @@ public final class Sgd {
         for (int i = 0; i < velocity.size(); i++) {
             float[] a = arrays.get(prefix + i);
             if (a == null || a.length != velocity.get(i).size()) {
-                throw new IllegalArgumentException("optimizer state '" + prefix + i + "' is missing or has the wrong size; "
-                        + "the checkpoint does not belong to this run's configuration");
+                throw new IllegalArgumentException(
+                        "optimizer state '" + prefix + i + "' is missing or has the wrong size; "
+                                + "the checkpoint does not belong to this run's configuration");
             }
             velocity.get(i).set(a);
         }

@@ -7,13 +7,12 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import org.ddlab.engine.GradMode;
-import org.ddlab.engine.Interrupts;
-import org.ddlab.nn.Network;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.ddlab.engine.GradMode;
+import org.ddlab.engine.Interrupts;
+import org.ddlab.nn.Network;
 
 /**
  * Trains a network on a labelled set with a {@link TrainingSchedule}: the inner workhorse of the
@@ -22,19 +21,28 @@ import java.util.Random;
  */
 public final class Trainer {
 
-    private Trainer() {
-    }
+    private Trainer() {}
 
-    public static TrainingReport train(Network net, LabeledSet set, TrainingSchedule schedule, Augmentation augmentation,
-                                       long seed, TrainingListener listener) {
+    public static TrainingReport train(
+            Network net,
+            LabeledSet set,
+            TrainingSchedule schedule,
+            Augmentation augmentation,
+            long seed,
+            TrainingListener listener) {
         // Autograd records only inside each step's GradientCollector, on whichever thread this runs.
         try (GradMode.Scope off = GradMode.off()) {
             return run(net, set, schedule, augmentation, seed, listener);
         }
     }
 
-    private static TrainingReport run(Network net, LabeledSet set, TrainingSchedule schedule, Augmentation augmentation,
-                                      long seed, TrainingListener listener) {
+    private static TrainingReport run(
+            Network net,
+            LabeledSet set,
+            TrainingSchedule schedule,
+            Augmentation augmentation,
+            long seed,
+            TrainingListener listener) {
         checkShapes(net, set);
         Loss loss = set.defaultLoss();
         Sgd sgd = new Sgd(net.parameters(), schedule.learningRate(), schedule.momentum(), schedule.weightDecay());
@@ -66,7 +74,8 @@ public final class Trainer {
             epochLoss = sum / n;
             if (!Double.isFinite(epochLoss)) {
                 throw new ArithmeticException("training loss became " + epochLoss + " in epoch " + epoch + " of "
-                        + net.spec() + "; lower the learning rate (" + sgd.learningRate() + ") or check the set for NaN/Inf.");
+                        + net.spec() + "; lower the learning rate (" + sgd.learningRate()
+                        + ") or check the set for NaN/Inf.");
             }
             for (int drop : schedule.decayEpochs()) {
                 if (epoch == drop) {
@@ -85,11 +94,16 @@ public final class Trainer {
      * mixed target vectors — soft cross-entropy for hard labels, which equals CutMix's mixed loss; the
      * set's own loss for soft targets.
      */
-    static float step(Network net, LabeledSet set, int[] idx, Loss loss, Augmentation augment, CutMix cutMix, Random draws) {
+    static float step(
+            Network net, LabeledSet set, int[] idx, Loss loss, Augmentation augment, CutMix cutMix, Random draws) {
         try (NDManager step = net.manager().newSubManager()) {
             NDArray x = augment.apply(set.images().images(step, idx), draws);
             CutMix.Mix mix = cutMix.probability() > 0
-                    ? cutMix.draw(draws, idx.length, set.images().height(), set.images().width())
+                    ? cutMix.draw(
+                            draws,
+                            idx.length,
+                            set.images().height(),
+                            set.images().width())
                     : CutMix.Mix.none(set.images().height(), set.images().width());
             Loss batchLoss = loss;
             NDArray y;
@@ -113,8 +127,11 @@ public final class Trainer {
      * at once) is at most {@code bound}, as PyTorch's {@code clip_grad_norm_}; returns the norm before.
      */
     static double clipGradientNorm(Network net, double bound) {
-        List<NDArray> grads = net.parameters().stream().map(Parameter::getArray).filter(NDArray::hasGradient)
-                .map(NDArray::getGradient).toList();
+        List<NDArray> grads = net.parameters().stream()
+                .map(Parameter::getArray)
+                .filter(NDArray::hasGradient)
+                .map(NDArray::getGradient)
+                .toList();
         double squares = 0;
         try (NDScope scope = new NDScope()) {
             for (NDArray g : grads) {
@@ -143,7 +160,8 @@ public final class Trainer {
     private static void checkShapes(Network net, LabeledSet set) {
         var s = set.images().shape().slice(1);
         if (!s.equals(net.inputShape())) {
-            throw new IllegalArgumentException(net.spec() + " takes images " + net.inputShape() + " but the set has " + s);
+            throw new IllegalArgumentException(
+                    net.spec() + " takes images " + net.inputShape() + " but the set has " + s);
         }
         if (set.images().numClasses() != net.numClasses()) {
             throw new IllegalArgumentException(net.spec() + " has " + net.numClasses() + " classes but the set has "

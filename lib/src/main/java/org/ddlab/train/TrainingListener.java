@@ -4,7 +4,7 @@ package org.ddlab.train;
 @FunctionalInterface
 public interface TrainingListener {
 
-    TrainingListener NONE = (epoch, epochs, loss) -> { };
+    TrainingListener NONE = (epoch, epochs, loss) -> {};
 
     /** {@code epoch} counts from 1; {@code loss} is the epoch's mean training loss. */
     void onEpoch(int epoch, int epochs, double loss);

@@ -1,10 +1,9 @@
 package org.ddlab.train;
 
-import org.ddlab.engine.Profile;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.ddlab.engine.Profile;
 
 /**
  * How a fresh network is trained on a (small) set: SGD with momentum and weight decay, the learning
@@ -27,9 +26,17 @@ import java.util.stream.Collectors;
  * @param targetClip   the largest global gradient norm of a step on regression targets (FRePo's learned
  *                     labels, trained with MSE); 0: no bound. Steps on class labels are never clipped.
  */
-public record TrainingSchedule(int epochs, int batchSize, double learningRate, double momentum,
-                               double weightDecay, List<Double> decayAt, double decayFactor, boolean augment, CutMix cutMix,
-                               double targetClip) {
+public record TrainingSchedule(
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double momentum,
+        double weightDecay,
+        List<Double> decayAt,
+        double decayFactor,
+        boolean augment,
+        CutMix cutMix,
+        double targetClip) {
 
     /** No CutMix. */
     public static final CutMix NO_CUTMIX = new CutMix(0, 1);
@@ -49,7 +56,8 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
 
     public TrainingSchedule {
         if (epochs < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("epochs and batch size must be positive, got " + epochs + " and " + batchSize);
+            throw new IllegalArgumentException(
+                    "epochs and batch size must be positive, got " + epochs + " and " + batchSize);
         }
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
@@ -60,12 +68,14 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
         decayAt = List.copyOf(decayAt);
         for (double f : decayAt) {
             if (!(f > 0)) {
-                throw new IllegalArgumentException("learning-rate drops come at positive fractions of the epochs, got " + f);
+                throw new IllegalArgumentException(
+                        "learning-rate drops come at positive fractions of the epochs, got " + f);
             }
         }
         cutMix = cutMix == null ? NO_CUTMIX : cutMix;
         if (!(targetClip >= 0)) {
-            throw new IllegalArgumentException("the gradient-norm bound of regression targets must be ≥ 0 (0: none), got " + targetClip);
+            throw new IllegalArgumentException(
+                    "the gradient-norm bound of regression targets must be ≥ 0 (0: none), got " + targetClip);
         }
     }
 
@@ -73,9 +83,25 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
      * One tenfold drop after fraction {@code decayAt} of the epochs (≥ 1: never), no CutMix, regression
      * targets' steps bounded by {@link #TARGET_CLIP}: DC's schedule.
      */
-    public TrainingSchedule(int epochs, int batchSize, double learningRate, double momentum, double weightDecay,
-                            double decayAt, boolean augment) {
-        this(epochs, batchSize, learningRate, momentum, weightDecay, List.of(decayAt), 0.1, augment, NO_CUTMIX, TARGET_CLIP);
+    public TrainingSchedule(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            double momentum,
+            double weightDecay,
+            double decayAt,
+            boolean augment) {
+        this(
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                weightDecay,
+                List.of(decayAt),
+                0.1,
+                augment,
+                NO_CUTMIX,
+                TARGET_CLIP);
     }
 
     /** The DSA/DM papers' evaluation: 1000 epochs, batch 256, lr 0.01 (÷10 at half), momentum 0.9, wd 5e-4, DSA. */
@@ -102,33 +128,40 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
     }
 
     public TrainingSchedule withEpochs(int n) {
-        return new TrainingSchedule(n, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
+        return new TrainingSchedule(
+                n, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withBatchSize(int n) {
-        return new TrainingSchedule(epochs, n, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
+        return new TrainingSchedule(
+                epochs, n, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withLearningRate(double lr) {
-        return new TrainingSchedule(epochs, batchSize, lr, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
+        return new TrainingSchedule(
+                epochs, batchSize, lr, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withAugment(boolean on) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, on, cutMix, targetClip);
+        return new TrainingSchedule(
+                epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, on, cutMix, targetClip);
     }
 
     /** The learning rate multiplied by {@code factor} after each fraction {@code at} of the epochs. */
     public TrainingSchedule withDecay(List<Double> at, double factor) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, at, factor, augment, cutMix, targetClip);
+        return new TrainingSchedule(
+                epochs, batchSize, learningRate, momentum, weightDecay, at, factor, augment, cutMix, targetClip);
     }
 
     public TrainingSchedule withCutMix(CutMix mix) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, mix, targetClip);
+        return new TrainingSchedule(
+                epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, mix, targetClip);
     }
 
     /** Steps on regression targets bounded to gradient norm {@code bound} (0: unbounded). */
     public TrainingSchedule withTargetClip(double bound) {
-        return new TrainingSchedule(epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, bound);
+        return new TrainingSchedule(
+                epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, bound);
     }
 
     /**
@@ -150,17 +183,31 @@ public record TrainingSchedule(int epochs, int batchSize, double learningRate, d
     public String toString() {
         List<Integer> drops = decayEpochs();
         String factor = decayFactor == 0.1 ? "÷10" : "×" + shortly(decayFactor);
-        String when = drops.isEmpty() ? factor + " after epoch never" : drops.size() == 1 ? factor + " after epoch " + drops.get(0)
-                : factor + " after epochs " + drops.stream().map(String::valueOf).collect(Collectors.joining(", "));
-        return String.format(java.util.Locale.ROOT, "%d epochs, batch %d, SGD lr %.3g (%s), momentum %.2g, "
-                        + "weight decay %.1e, augmentation %s%s%s", epochs, batchSize, learningRate, when, momentum, weightDecay,
-                augment ? "DSA" : "off", cutMix.probability() > 0
-                        ? ", CutMix p " + shortly(cutMix.probability()) : "",
+        String when = drops.isEmpty()
+                ? factor + " after epoch never"
+                : drops.size() == 1
+                        ? factor + " after epoch " + drops.get(0)
+                        : factor + " after epochs "
+                                + drops.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return String.format(
+                java.util.Locale.ROOT,
+                "%d epochs, batch %d, SGD lr %.3g (%s), momentum %.2g, " + "weight decay %.1e, augmentation %s%s%s",
+                epochs,
+                batchSize,
+                learningRate,
+                when,
+                momentum,
+                weightDecay,
+                augment ? "DSA" : "off",
+                cutMix.probability() > 0 ? ", CutMix p " + shortly(cutMix.probability()) : "",
                 targetClip > 0 ? ", regression targets' gradient norm ≤ " + shortly(targetClip) : "");
     }
 
     /** Three significant digits, no trailing zeros: 0.2, 0.5, 0.125. */
     private static String shortly(double x) {
-        return java.math.BigDecimal.valueOf(x).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return java.math.BigDecimal.valueOf(x)
+                .round(new java.math.MathContext(3))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

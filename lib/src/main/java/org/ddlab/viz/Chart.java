@@ -1,12 +1,11 @@
 package org.ddlab.viz;
 
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
 
 /**
  * A chart with its size. Charts are drawn to PNG (JFreeChart) rather than to a JavaScript plot:

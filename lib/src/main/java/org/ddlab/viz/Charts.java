@@ -1,5 +1,21 @@
 package org.ddlab.viz;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
+import java.awt.image.BufferedImage;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -24,23 +40,6 @@ import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.GradientPaint;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
-import java.awt.image.BufferedImage;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
 /**
  * Charts with one consistent, readable look: white background, anti-aliased lines and text, fonts
  * large enough for a projector, and the Tableau-10 palette (distinct for the colour-blind and in
@@ -51,12 +50,21 @@ public final class Charts {
 
     /** Default chart size: fits a notebook cell without scrolling. */
     public static final int WIDTH = 640;
+
     public static final int HEIGHT = 400;
 
     /** Tableau 10. */
-    public static final List<Color> PALETTE = List.of(new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759),
-            new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7),
-            new Color(0x9C755F), new Color(0xBAB0AC));
+    public static final List<Color> PALETTE = List.of(
+            new Color(0x4E79A7),
+            new Color(0xF28E2B),
+            new Color(0xE15759),
+            new Color(0x76B7B2),
+            new Color(0x59A14F),
+            new Color(0xEDC948),
+            new Color(0xB07AA1),
+            new Color(0xFF9DA7),
+            new Color(0x9C755F),
+            new Color(0xBAB0AC));
 
     static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 16);
     static final Font LABEL_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
@@ -64,8 +72,7 @@ public final class Charts {
     private static final Color GRID = new Color(0xDD, 0xDD, 0xDD);
     private static final Color TEXT = new Color(0x33, 0x33, 0x33);
 
-    private Charts() {
-    }
+    private Charts() {}
 
     /**
      * A line chart, one line per entry: {@code series.get(name)} is {@code {xs, ys}} (two rows of equal
@@ -76,7 +83,8 @@ public final class Charts {
         Lines lines = lines(title).xLabel(xLabel).yLabel(yLabel);
         series.forEach((name, xy) -> {
             if (xy.length != 2) {
-                throw new IllegalArgumentException("series '" + name + "' must be {xs, ys} (2 rows), got " + xy.length + " rows");
+                throw new IllegalArgumentException(
+                        "series '" + name + "' must be {xs, ys} (2 rows), got " + xy.length + " rows");
             }
             lines.series(name, xy[0], xy[1]);
         });
@@ -117,7 +125,8 @@ public final class Charts {
         /** A series of points (xs[i], ys[i]); NaN y values leave a gap. */
         public Lines series(String name, double[] xs, double[] ys) {
             if (xs.length != ys.length) {
-                throw new IllegalArgumentException("series '" + name + "' has " + xs.length + " x values but " + ys.length + " y values");
+                throw new IllegalArgumentException(
+                        "series '" + name + "' has " + xs.length + " x values but " + ys.length + " y values");
             }
             if (data.getSeriesIndex(name) >= 0) {
                 throw new IllegalArgumentException("series '" + name + "' was added twice; series names must differ");
@@ -162,8 +171,8 @@ public final class Charts {
         }
 
         public Chart build() {
-            JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
-                    data.getSeriesCount() > 1, false, false);
+            JFreeChart chart = ChartFactory.createXYLineChart(
+                    title, xLabel, yLabel, data, PlotOrientation.VERTICAL, data.getSeriesCount() > 1, false, false);
             XYPlot plot = styleXYPlot(chart);
             NumberAxis y = (NumberAxis) plot.getRangeAxis();
             if (!Double.isNaN(yLow)) {
@@ -235,7 +244,8 @@ public final class Charts {
         /** Points in a given colour (e.g. light grey for the background cloud). */
         public Scatter points(String name, double[] xs, double[] ys, double size, Color colour) {
             if (xs.length != ys.length) {
-                throw new IllegalArgumentException("group '" + name + "' has " + xs.length + " x values but " + ys.length + " y values");
+                throw new IllegalArgumentException(
+                        "group '" + name + "' has " + xs.length + " x values but " + ys.length + " y values");
             }
             if (data.getSeriesIndex(name) >= 0) {
                 throw new IllegalArgumentException("group '" + name + "' was added twice; names must differ");
@@ -260,8 +270,8 @@ public final class Charts {
         }
 
         public Chart build() {
-            JFreeChart chart = ChartFactory.createScatterPlot(title, xLabel, yLabel, data, PlotOrientation.VERTICAL,
-                    data.getSeriesCount() > 1, false, false);
+            JFreeChart chart = ChartFactory.createScatterPlot(
+                    title, xLabel, yLabel, data, PlotOrientation.VERTICAL, data.getSeriesCount() > 1, false, false);
             XYPlot plot = styleXYPlot(chart);
             XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
             // JFreeChart draws series in reverse order by default; forward order puts later groups on top.
@@ -287,7 +297,8 @@ public final class Charts {
      * Grouped bars: {@code groups.get(category).get(series)}, e.g. {@code {"ConvNet": {"DC": 0.71,
      * "DSA": 0.73}, "MLP": {...}}} draws, for each architecture, one bar per method, with a legend.
      */
-    public static Chart groupedBar(String title, String categoryLabel, String valueLabel, Map<String, ? extends Map<String, Double>> groups) {
+    public static Chart groupedBar(
+            String title, String categoryLabel, String valueLabel, Map<String, ? extends Map<String, Double>> groups) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         groups.forEach((category, bySeries) -> bySeries.forEach((series, v) -> data.addValue(v, series, category)));
         return barChart(title, categoryLabel, valueLabel, data, data.getRowCount() > 1);
@@ -307,8 +318,8 @@ public final class Charts {
             }
         }
         if (columns.isEmpty()) {
-            throw new IllegalArgumentException("table '" + table.name() + "' has no numeric column to plot; columns are "
-                    + table.columnNames());
+            throw new IllegalArgumentException(
+                    "table '" + table.name() + "' has no numeric column to plot; columns are " + table.columnNames());
         }
         Column<?> categories = table.column(categoryColumn);
         Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
@@ -316,7 +327,8 @@ public final class Charts {
             Map<String, Double> bars = groups.computeIfAbsent(categories.getString(r), k -> new LinkedHashMap<>());
             for (String name : columns) {
                 if (!(table.column(name) instanceof NumericColumn<?> numeric)) {
-                    throw new IllegalArgumentException("column '" + name + "' of '" + table.name() + "' is not numeric");
+                    throw new IllegalArgumentException(
+                            "column '" + name + "' of '" + table.name() + "' is not numeric");
                 }
                 bars.put(name, numeric.isMissing(r) ? null : numeric.getDouble(r));
             }
@@ -334,8 +346,11 @@ public final class Charts {
      * Each point is labelled with its mean. The value axis fits the data instead of starting at zero, so
      * differences of a point or two stay visible; read it with the error bars.
      */
-    public static Chart meanStd(String title, String categoryLabel, String valueLabel,
-                                Map<String, ? extends Map<String, double[]>> series) {
+    public static Chart meanStd(
+            String title,
+            String categoryLabel,
+            String valueLabel,
+            Map<String, ? extends Map<String, double[]>> series) {
         return meanStd(title, categoryLabel, valueLabel, series, true);
     }
 
@@ -343,18 +358,23 @@ public final class Charts {
      * As {@link #meanStd(String, String, String, Map)}; {@code lines} false draws the points alone, for
      * categories with no order (seeds, say) where a line between them would suggest a trend.
      */
-    public static Chart meanStd(String title, String categoryLabel, String valueLabel,
-                                Map<String, ? extends Map<String, double[]>> series, boolean lines) {
+    public static Chart meanStd(
+            String title,
+            String categoryLabel,
+            String valueLabel,
+            Map<String, ? extends Map<String, double[]>> series,
+            boolean lines) {
         DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
         series.forEach((name, byCategory) -> byCategory.forEach((category, ms) -> {
             if (ms == null || ms.length != 2) {
-                throw new IllegalArgumentException("series '" + name + "', category '" + category + "': need {mean, std}");
+                throw new IllegalArgumentException(
+                        "series '" + name + "', category '" + category + "': need {mean, std}");
             }
             double std = Double.isNaN(ms[1]) ? 0 : ms[1];
             data.add(ms[0], std, name, category);
         }));
-        JFreeChart chart = ChartFactory.createLineChart(title, categoryLabel, valueLabel, data, PlotOrientation.VERTICAL,
-                series.size() > 1, false, false);
+        JFreeChart chart = ChartFactory.createLineChart(
+                title, categoryLabel, valueLabel, data, PlotOrientation.VERTICAL, series.size() > 1, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         stylePlotArea(plot.getDomainAxis(), plot.getRangeAxis());
         plot.setBackgroundPaint(Color.WHITE);
@@ -396,9 +416,10 @@ public final class Charts {
         return new Chart(styleChart(chart), WIDTH, HEIGHT);
     }
 
-    private static Chart barChart(String title, String categoryLabel, String valueLabel, DefaultCategoryDataset data, boolean legend) {
-        JFreeChart chart = ChartFactory.createBarChart(title, categoryLabel, valueLabel, data, PlotOrientation.VERTICAL,
-                legend, false, false);
+    private static Chart barChart(
+            String title, String categoryLabel, String valueLabel, DefaultCategoryDataset data, boolean legend) {
+        JFreeChart chart = ChartFactory.createBarChart(
+                title, categoryLabel, valueLabel, data, PlotOrientation.VERTICAL, legend, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         stylePlotArea(plot.getDomainAxis(), plot.getRangeAxis());
         plot.setBackgroundPaint(Color.WHITE);
@@ -428,12 +449,14 @@ public final class Charts {
      * high; NaN cells are grey with a dash. Values are printed with {@code %.3f} unless all are whole
      * numbers.
      */
-    public static BufferedImage heatMap(String title, List<String> rowLabels, List<String> columnLabels, double[][] values) {
+    public static BufferedImage heatMap(
+            String title, List<String> rowLabels, List<String> columnLabels, double[][] values) {
         return heatMap(title, rowLabels, columnLabels, values, null);
     }
 
     /** As {@link #heatMap(String, List, List, double[][])} with a {@link String#format} pattern such as "%.1f%%". */
-    public static BufferedImage heatMap(String title, List<String> rowLabels, List<String> columnLabels, double[][] values, String format) {
+    public static BufferedImage heatMap(
+            String title, List<String> rowLabels, List<String> columnLabels, double[][] values, String format) {
         return new HeatMap(title, rowLabels, columnLabels, values, format).draw();
     }
 
@@ -455,7 +478,9 @@ public final class Charts {
         double[][] values = new double[rows.size()][cols.size()];
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < cols.size(); c++) {
-                values[r][c] = numeric.get(c).isMissing(r) ? Double.NaN : numeric.get(c).getDouble(r);
+                values[r][c] = numeric.get(c).isMissing(r)
+                        ? Double.NaN
+                        : numeric.get(c).getDouble(r);
             }
         }
         return heatMap(table.name(), rows, cols, values, format);
@@ -521,7 +546,8 @@ public final class Charts {
 
         HeatMap(String title, List<String> rows, List<String> cols, double[][] values, String format) {
             if (values.length != rows.size()) {
-                throw new IllegalArgumentException(rows.size() + " row labels but " + values.length + " rows of values");
+                throw new IllegalArgumentException(
+                        rows.size() + " row labels but " + values.length + " rows of values");
             }
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
@@ -598,7 +624,10 @@ public final class Charts {
                 for (int r = 0; r < rows.size(); r++) {
                     int y = top + r * cellH;
                     g.setColor(TEXT);
-                    g.drawString(rows.get(r), left - 8 - lm.stringWidth(rows.get(r)), y + (cellH + lm.getAscent() - lm.getDescent()) / 2);
+                    g.drawString(
+                            rows.get(r),
+                            left - 8 - lm.stringWidth(rows.get(r)),
+                            y + (cellH + lm.getAscent() - lm.getDescent()) / 2);
                     for (int c = 0; c < cols.size(); c++) {
                         double v = values[r][c];
                         Color fill = fill(v);
@@ -609,7 +638,10 @@ public final class Charts {
                         g.drawRect(x, y, cellW, cellH);
                         String s = text(v);
                         g.setColor(luminance(fill) < 0.5 ? Color.WHITE : TEXT);
-                        g.drawString(s, x + (cellW - lm.stringWidth(s)) / 2, y + (cellH + lm.getAscent() - lm.getDescent()) / 2);
+                        g.drawString(
+                                s,
+                                x + (cellW - lm.stringWidth(s)) / 2,
+                                y + (cellH + lm.getAscent() - lm.getDescent()) / 2);
                     }
                 }
                 // Outline the grid so the lightest cells stay visible against the white background.
@@ -651,7 +683,9 @@ public final class Charts {
                 return MISSING;
             }
             double t = max > min ? (v - min) / (max - min) : 0.5;
-            return new Color(mix(LOW.getRed(), HIGH.getRed(), t), mix(LOW.getGreen(), HIGH.getGreen(), t),
+            return new Color(
+                    mix(LOW.getRed(), HIGH.getRed(), t),
+                    mix(LOW.getGreen(), HIGH.getGreen(), t),
                     mix(LOW.getBlue(), HIGH.getBlue(), t));
         }
 

@@ -4,10 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
-import org.ddlab.data.Preprocessing;
-
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -20,6 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.ddlab.data.Preprocessing;
 
 /**
  * A picture of images laid out with one row per class, the class name at the left. The usual way to
@@ -50,8 +49,7 @@ public final class ImageGrid {
     /** About 56 px per image: 28 px MNIST digits at 2x are easy to see and 10x10 still fits a notebook. */
     private static final int TARGET_PIXELS = 56;
 
-    private record Row(String label, List<float[]> images) {
-    }
+    private record Row(String label, List<float[]> images) {}
 
     private final List<Row> rows;
     private final int channels;
@@ -65,6 +63,7 @@ public final class ImageGrid {
     private Normalization denormalize;
     /** Built from preprocessed images that were already turned back into pixels. */
     private boolean inPixels;
+
     private int fontSize = 13;
 
     private ImageGrid(List<Row> rows, int channels, int height, int width) {
@@ -103,7 +102,9 @@ public final class ImageGrid {
         } else {
             int n = set.imageSize();
             float[] pixels;
-            try (NDManager m = NDManager.newBaseManager(); NDArray x = set.images(m, indices); NDArray px = space.invert(x)) {
+            try (NDManager m = NDManager.newBaseManager();
+                    NDArray x = set.images(m, indices);
+                    NDArray px = space.invert(x)) {
                 pixels = px.toFloatArray();
             }
             for (int k = 0; k < indices.length; k++) {
@@ -119,7 +120,8 @@ public final class ImageGrid {
      * Flat CHW images with their labels; {@code classNames} may be null (rows are then named by the
      * label number).
      */
-    public static ImageGrid of(float[][] images, int[] labels, int channels, int height, int width, List<String> classNames) {
+    public static ImageGrid of(
+            float[][] images, int[] labels, int channels, int height, int width, List<String> classNames) {
         if (images.length != labels.length) {
             throw new IllegalArgumentException(images.length + " images but " + labels.length + " labels");
         }
@@ -128,8 +130,8 @@ public final class ImageGrid {
         List<List<float[]>> byClass = emptyRows(numClasses);
         for (int i = 0; i < images.length; i++) {
             if (images[i].length != size) {
-                throw new IllegalArgumentException("image " + i + " has " + images[i].length + " values, expected C*H*W = "
-                        + channels + "*" + height + "*" + width + " = " + size);
+                throw new IllegalArgumentException("image " + i + " has " + images[i].length
+                        + " values, expected C*H*W = " + channels + "*" + height + "*" + width + " = " + size);
             }
             checkLabel(labels[i], i, numClasses);
             byClass.get(labels[i]).add(images[i].clone());
@@ -229,10 +231,12 @@ public final class ImageGrid {
     /** Undo this normalisation ({@code x * std + mean}) before scaling, for images stored normalised. */
     public ImageGrid denormalize(Normalization normalization) {
         if (inPixels && normalization != null) {
-            throw new IllegalStateException("this grid shows pixels already (its set knew its space); denormalising again would be wrong");
+            throw new IllegalStateException(
+                    "this grid shows pixels already (its set knew its space); denormalising again would be wrong");
         }
         if (normalization != null && normalization.channels() != channels) {
-            throw new IllegalArgumentException("normalisation has " + normalization.channels() + " channels, images have " + channels);
+            throw new IllegalArgumentException(
+                    "normalisation has " + normalization.channels() + " channels, images have " + channels);
         }
         this.denormalize = normalization;
         return this;
@@ -276,7 +280,13 @@ public final class ImageGrid {
             for (Row row : rows) {
                 int lines = Math.max(1, Math.ceilDiv(row.images.size(), columns));
                 if (rowLabels) {
-                    drawLabel(g, font, row.label, labelWidth, padding + line * (cellH + padding), lines * (cellH + padding) - padding);
+                    drawLabel(
+                            g,
+                            font,
+                            row.label,
+                            labelWidth,
+                            padding + line * (cellH + padding),
+                            lines * (cellH + padding) - padding);
                 }
                 for (int k = 0; k < row.images.size(); k++) {
                     int x0 = labelWidth + padding + (k % columns) * (cellW + padding);
@@ -425,7 +435,8 @@ public final class ImageGrid {
 
     private static void checkLabel(int label, int i, int numClasses) {
         if (label < 0 || label >= numClasses) {
-            throw new IllegalArgumentException("label " + label + " of image " + i + " is outside 0.." + (numClasses - 1));
+            throw new IllegalArgumentException(
+                    "label " + label + " of image " + i + " is outside 0.." + (numClasses - 1));
         }
     }
 

@@ -1,6 +1,5 @@
 package org.ddlab.viz;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
@@ -15,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * Pictures: PNG encoding, written atomically so a crash never leaves half a file behind, and several
@@ -22,8 +22,7 @@ import java.util.List;
  */
 public final class Images {
 
-    private Images() {
-    }
+    private Images() {}
 
     public static byte[] toPng(BufferedImage image) {
         try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
@@ -105,7 +104,8 @@ public final class Images {
             width = Math.max(width, w - gap);
             height += captionH + h + gap;
         }
-        BufferedImage out = new BufferedImage(Math.max(1, width), Math.max(1, height - gap), BufferedImage.TYPE_INT_RGB);
+        BufferedImage out =
+                new BufferedImage(Math.max(1, width), Math.max(1, height - gap), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

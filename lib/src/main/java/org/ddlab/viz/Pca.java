@@ -14,8 +14,7 @@ import org.ddlab.engine.SymmetricEigen;
  */
 public final class Pca {
 
-    private Pca() {
-    }
+    private Pca() {}
 
     /**
      * The coordinates of {@code points} (n rows of d numbers) along their first {@code components} principal
@@ -25,24 +24,27 @@ public final class Pca {
         int n = points.length;
         int d = n == 0 ? 0 : points[0].length;
         if (n < 2 || components < 1 || components > d) {
-            throw new IllegalArgumentException("PCA needs 2 or more points and 1 to d components; got " + n + " points of "
-                    + d + " numbers and " + components + " components");
+            throw new IllegalArgumentException("PCA needs 2 or more points and 1 to d components; got " + n
+                    + " points of " + d + " numbers and " + components + " components");
         }
         double[] flat = new double[n * d];
         for (int i = 0; i < n; i++) {
             if (points[i].length != d) {
-                throw new IllegalArgumentException("point " + i + " has " + points[i].length + " numbers, point 0 has " + d);
+                throw new IllegalArgumentException(
+                        "point " + i + " has " + points[i].length + " numbers, point 0 has " + d);
             }
             System.arraycopy(points[i], 0, flat, i * d, d);
         }
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(flat, new Shape(n, d));
-            NDArray centred = x.sub(x.mean(new int[]{0}, true));
+            NDArray centred = x.sub(x.mean(new int[] {0}, true));
             NDArray covariance = centred.transpose().matMul(centred).div(n - 1);
             NDArray vectors = SymmetricEigen.of(covariance, m).vectors(); // columns, eigenvalues ascending
             double[][] basis = new double[components][];
             for (int k = 0; k < components; k++) {
-                double[] v = vectors.get(":, " + (d - 1 - k)).toType(DataType.FLOAT64, false).toDoubleArray();
+                double[] v = vectors.get(":, " + (d - 1 - k))
+                        .toType(DataType.FLOAT64, false)
+                        .toDoubleArray();
                 int largest = 0;
                 for (int t = 1; t < d; t++) {
                     largest = Math.abs(v[t]) > Math.abs(v[largest]) ? t : largest;

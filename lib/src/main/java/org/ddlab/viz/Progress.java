@@ -75,19 +75,38 @@ public final class Progress {
     public synchronized String toString() {
         int width = 30;
         int filled = (int) Math.round(fraction() * width);
-        return String.format(Locale.ROOT, "%s [%s%s] %d/%d %s<%s %s", label, "#".repeat(filled),
-                ".".repeat(width - filled), done, total, clock(elapsed()), clock(remaining()), status).trim();
+        return String.format(
+                        Locale.ROOT,
+                        "%s [%s%s] %d/%d %s<%s %s",
+                        label,
+                        "#".repeat(filled),
+                        ".".repeat(width - filled),
+                        done,
+                        total,
+                        clock(elapsed()),
+                        clock(remaining()),
+                        status)
+                .trim();
     }
 
     /** An HTML bar with no scripts or external resources, so it renders offline and in exported HTML. */
     public synchronized String toHtml() {
         double pct = 100.0 * fraction();
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "<div class=\"ddlab-progress\" style=\"font-family:monospace\">"
                         + "<span>%s</span> "
                         + "<progress value=\"%d\" max=\"%d\" style=\"width:40%%;vertical-align:middle\"></progress> "
                         + "<span>%.0f%% (%d/%d) %s&lt;%s %s</span></div>",
-                Tables.escape(label), done, total, pct, done, total, clock(elapsed()), clock(remaining()), Tables.escape(status));
+                Tables.escape(label),
+                done,
+                total,
+                pct,
+                done,
+                total,
+                clock(elapsed()),
+                clock(remaining()),
+                Tables.escape(status));
     }
 
     private static String clock(Duration d) {
@@ -95,7 +114,8 @@ public final class Progress {
             return "?";
         }
         long s = d.toSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }
 }

@@ -1,13 +1,12 @@
 package org.ddlab.viz;
 
+import java.util.Map;
 import org.ddlab.data.ImageSet;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
-
-import java.util.Map;
 
 /**
  * Tablesaw tables the course shows, and a plain HTML rendering of them. The HTML has no scripts,
@@ -16,8 +15,7 @@ import java.util.Map;
  */
 public final class Tables {
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /** One row per class: label number, class name, number of images. Named after the set. */
     public static Table counts(ImageSet set) {
@@ -55,29 +53,41 @@ public final class Tables {
         StringBuilder html = new StringBuilder(256);
         html.append("<table class=\"ddlab-table\" style=\"border-collapse:collapse\">");
         if (table.name() != null && !table.name().isEmpty()) {
-            html.append("<caption style=\"text-align:left;font-weight:bold\">").append(escape(table.name())).append("</caption>");
+            html.append("<caption style=\"text-align:left;font-weight:bold\">")
+                    .append(escape(table.name()))
+                    .append("</caption>");
         }
         html.append("<thead><tr>");
         for (Column<?> c : table.columns()) {
-            html.append("<th style=\"").append(align(c)).append(";padding:2px 8px;border-bottom:1px solid #999\">")
-                    .append(escape(c.name())).append("</th>");
+            html.append("<th style=\"")
+                    .append(align(c))
+                    .append(";padding:2px 8px;border-bottom:1px solid #999\">")
+                    .append(escape(c.name()))
+                    .append("</th>");
         }
         html.append("</tr></thead><tbody>");
         int shown = Math.min(maxRows, table.rowCount());
         for (int r = 0; r < shown; r++) {
             html.append("<tr>");
             for (Column<?> c : table.columns()) {
-                html.append("<td style=\"").append(align(c)).append(";padding:2px 8px\">")
-                        .append(c.isMissing(r) ? "" : escape(c.getString(r))).append("</td>");
+                html.append("<td style=\"")
+                        .append(align(c))
+                        .append(";padding:2px 8px\">")
+                        .append(c.isMissing(r) ? "" : escape(c.getString(r)))
+                        .append("</td>");
             }
             html.append("</tr>");
         }
         html.append("</tbody>");
         if (shown < table.rowCount()) {
             int hidden = table.rowCount() - shown;
-            html.append("<tfoot><tr><td colspan=\"").append(Math.max(1, table.columnCount()))
-                    .append("\" style=\"font-style:italic;padding:2px 8px\">… ").append(hidden)
-                    .append(hidden == 1 ? " more row" : " more rows").append(" (").append(table.rowCount())
+            html.append("<tfoot><tr><td colspan=\"")
+                    .append(Math.max(1, table.columnCount()))
+                    .append("\" style=\"font-style:italic;padding:2px 8px\">… ")
+                    .append(hidden)
+                    .append(hidden == 1 ? " more row" : " more rows")
+                    .append(" (")
+                    .append(table.rowCount())
                     .append(" in total)</td></tr></tfoot>");
         }
         return html.append("</table>").toString();

@@ -1,18 +1,17 @@
 package org.ddlab.ablate;
 
-import org.ddlab.methods.Methods;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.ddlab.methods.Methods;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GridFilesTest {
 
@@ -21,15 +20,27 @@ class GridFilesTest {
         Files.createDirectories(dir.resolve(GridFiles.DIRECTORY));
         Files.createDirectories(dir.resolve("notebooks/sub"));
         assertEquals(Optional.of(dir.toAbsolutePath()), GridFiles.root(dir.resolve("notebooks/sub")));
-        assertFalse(GridFiles.root(dir.getParent()).filter(p -> p.equals(dir.toAbsolutePath())).isPresent());
+        assertFalse(GridFiles.root(dir.getParent())
+                .filter(p -> p.equals(dir.toAbsolutePath()))
+                .isPresent());
     }
 
     /** The committed grids: each parses, every cell configures (a typo fails here, not an hour into a measurement). */
     @Test
     void everyCommittedGridIsValid() throws Exception {
         List<String> names = GridFiles.names();
-        assertTrue(names.containsAll(List.of("dream-clusters", "dream-interval", "frepo-pool", "frepo-online-steps", "frepo-ridge",
-                "frepo-labels", "ipc", "frepo-seeds", "dream-seeds")), names.toString());
+        assertTrue(
+                names.containsAll(List.of(
+                        "dream-clusters",
+                        "dream-interval",
+                        "frepo-pool",
+                        "frepo-online-steps",
+                        "frepo-ridge",
+                        "frepo-labels",
+                        "ipc",
+                        "frepo-seeds",
+                        "dream-seeds")),
+                names.toString());
         for (String name : names) {
             AblationGrid g = GridFiles.load(name);
             assertFalse(g.vary().isEmpty(), name + " varies something");
@@ -38,15 +49,21 @@ class GridFilesTest {
             }
         }
         // The FRePo grids share their base cell, so a measurement distils it once.
-        Map<String, Object> base = Methods.configure(GridFiles.load("frepo-pool").base(), 1);
+        Map<String, Object> base =
+                Methods.configure(GridFiles.load("frepo-pool").base(), 1);
         for (String name : List.of("frepo-online-steps", "frepo-ridge", "frepo-labels", "ipc", "frepo-seeds")) {
             AblationGrid g = GridFiles.load(name);
-            assertTrue(g.cells().stream().anyMatch(c -> Methods.configure(c, 1).equals(base)), name + " contains FRePo's base cell");
+            assertTrue(
+                    g.cells().stream().anyMatch(c -> Methods.configure(c, 1).equals(base)),
+                    name + " contains FRePo's base cell");
         }
-        Map<String, Object> dream = Methods.configure(GridFiles.load("dream-seeds").cells().get(0), 1);   // seed 0
+        Map<String, Object> dream =
+                Methods.configure(GridFiles.load("dream-seeds").cells().get(0), 1); // seed 0
         for (String name : List.of("dream-clusters", "dream-interval")) {
             AblationGrid g = GridFiles.load(name);
-            assertTrue(g.cells().stream().anyMatch(c -> Methods.configure(c, 1).equals(dream)), name + " contains DREAM's base cell");
+            assertTrue(
+                    g.cells().stream().anyMatch(c -> Methods.configure(c, 1).equals(dream)),
+                    name + " contains DREAM's base cell");
         }
     }
 }

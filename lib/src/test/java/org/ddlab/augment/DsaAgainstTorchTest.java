@@ -1,9 +1,19 @@
 package org.ddlab.augment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.Npz;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,17 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every DSA operation against the reference's own code: {@code dsa_fixtures.npz} is written by
@@ -47,14 +46,15 @@ class DsaAgainstTorchTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fx = Npz.read(Path.of(DsaAgainstTorchTest.class.getResource("dsa_fixtures.npz").toURI()));
+        fx = Npz.read(Path.of(
+                DsaAgainstTorchTest.class.getResource("dsa_fixtures.npz").toURI()));
     }
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (String op : List.of("color", "crop", "cutout", "flip", "scale", "rotate", "all")) {
             for (String set : List.of("gray", "rgb")) {
-                for (boolean shared : new boolean[]{false, true}) {
+                for (boolean shared : new boolean[] {false, true}) {
                     out.add(Arguments.of(op, set, shared));
                 }
             }
@@ -116,30 +116,46 @@ class DsaAgainstTorchTest {
             x.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 Draw d = draw("rotate", "rgb", false);
-                collector.backward(new DsaAugment(d.params()).apply(x, d).mul(fx.get("w.rgb").toNDArray(m)).sum());
+                collector.backward(new DsaAugment(d.params())
+                        .apply(x, d)
+                        .mul(fx.get("w.rgb").toNDArray(m))
+                        .sum());
             }
             float[] ours = x.getGradient().toFloatArray();
             float[] reference = fx.get(key).floats().clone();
             assertClose(reference, ours, TOLERANCE, "unchanged");
             int i = 101;
             reference[i] += 3 * TOLERANCE * Math.max(1f, Math.abs(reference[i]));
-            AssertionError e = assertThrows(AssertionError.class, () -> assertClose(reference, ours, TOLERANCE, "perturbed"));
+            AssertionError e =
+                    assertThrows(AssertionError.class, () -> assertClose(reference, ours, TOLERANCE, "perturbed"));
             assertTrue(e.getMessage().contains("perturbed, element 101"), e.getMessage());
         }
     }
 
     /** The fixture's parameters as a draw of {@code op} ("all": every operation in order), per image or image 0's for all. */
     private static Draw draw(String op, String set, boolean shared) {
-        List<Operation> ops = op.equals("all") ? Operation.all() : List.of(Operation.valueOf(op.toUpperCase(Locale.ROOT)));
-        DsaParams params = DsaParams.builder().strategy(ops).mode(DsaParams.Mode.ALL)
-                .cropRatio(fx.get("crop_ratio").floats()[0]).cutoutRatio(fx.get("cutout_ratio").floats()[0]).build();
+        List<Operation> ops =
+                op.equals("all") ? Operation.all() : List.of(Operation.valueOf(op.toUpperCase(Locale.ROOT)));
+        DsaParams params = DsaParams.builder()
+                .strategy(ops)
+                .mode(DsaParams.Mode.ALL)
+                .cropRatio(fx.get("crop_ratio").floats()[0])
+                .cutoutRatio(fx.get("cutout_ratio").floats()[0])
+                .build();
         List<Draw.Values> sets = new ArrayList<>();
         for (int i = 0; i < (shared ? 1 : 2); i++) {
-            sets.add(new Draw.Values(value("brightness", i), value("saturation", i), value("contrast", i),
-                    value("crop_row_u", i), value("crop_col_u", i),
-                    value("cutout_row_u." + set, i), value("cutout_col_u." + set, i),
+            sets.add(new Draw.Values(
+                    value("brightness", i),
+                    value("saturation", i),
+                    value("contrast", i),
+                    value("crop_row_u", i),
+                    value("crop_col_u", i),
+                    value("cutout_row_u." + set, i),
+                    value("cutout_col_u." + set, i),
                     fx.get("flip").unsignedBytes()[i] != 0,
-                    value("scale_x", i), value("scale_y", i), value("rotation", i)));
+                    value("scale_x", i),
+                    value("scale_y", i),
+                    value("rotation", i)));
         }
         return Draw.of(params, ops, shared, sets);
     }

@@ -1,17 +1,16 @@
 package org.ddlab.augment;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class DsaAugmentTest {
 
@@ -58,7 +57,7 @@ class DsaAugmentTest {
                 best = i;
             }
         }
-        return new int[]{best / w, best % w};
+        return new int[] {best / w, best % w};
     }
 
     private static DsaAugment only(Operation op, DsaParams.Builder b) {
@@ -69,7 +68,8 @@ class DsaAugmentTest {
     void outputShapeEqualsInputForEveryOperation() {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = random(m, 1, 4, 3, 16, 12);
-            DsaAugment all = new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
+            DsaAugment all =
+                    new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
             Random rng = new Random(3);
             assertEquals(x.getShape(), all.apply(x, all.sampleShared(rng)).getShape());
             assertEquals(x.getShape(), all.apply(x, all.sample(rng, 4)).getShape());
@@ -84,9 +84,10 @@ class DsaAugmentTest {
     void sharedDrawTransformsEveryImageOfBothBatchesAlike() {
         try (NDManager m = manager.newSubManager()) {
             NDArray img = random(m, 2, 1, 3, 10, 10);
-            NDArray real = img.repeat(0, 5);  // a "real" batch of 5 copies
-            NDArray syn = img.duplicate();     // a "synthetic" batch of 1
-            DsaAugment dsa = new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
+            NDArray real = img.repeat(0, 5); // a "real" batch of 5 copies
+            NDArray syn = img.duplicate(); // a "synthetic" batch of 1
+            DsaAugment dsa =
+                    new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
             for (int seed = 0; seed < 5; seed++) {
                 Draw d = dsa.sampleShared(seed);
                 NDArray a = dsa.apply(real, d);
@@ -105,7 +106,8 @@ class DsaAugmentTest {
         try (NDManager m = manager.newSubManager()) {
             NDArray img = random(m, 2, 1, 1, 10, 10);
             NDArray batch = img.repeat(0, 8);
-            DsaAugment dsa = new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
+            DsaAugment dsa =
+                    new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
             Draw d = dsa.sample(new Random(1), 8);
             NDArray out = dsa.apply(batch, d);
             int distinct = 0;
@@ -115,8 +117,8 @@ class DsaAugmentTest {
             assertTrue(distinct > 0, "per-image draws should differ");
             // The same per-image draw on a copy gives the same result: siamese per image.
             assertTrue(dsa.apply(batch.duplicate(), d).allClose(out));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> dsa.apply(img.repeat(0, 3), d));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> dsa.apply(img.repeat(0, 3), d));
             assertTrue(e.getMessage().contains("8 images") && e.getMessage().contains("3"), e.getMessage());
         }
     }
@@ -128,10 +130,11 @@ class DsaAugmentTest {
             Draw d = dsa.sampleShared(0);
             assertTrue(d.flipped(0));
             NDArray out = dsa.apply(dot(m, 6, 9, 2, 1), d);
-            assertArrayEquals(new int[]{2, 7}, argmax2d(out));
+            assertArrayEquals(new int[] {2, 7}, argmax2d(out));
             assertEquals(1f, out.max().getFloat(), 0f);
             DsaAugment never = only(Operation.FLIP, DsaParams.builder().flipProbability(0));
-            assertArrayEquals(new int[]{2, 1}, argmax2d(never.apply(dot(m, 6, 9, 2, 1), never.sample(new Random(0), 1))));
+            assertArrayEquals(
+                    new int[] {2, 1}, argmax2d(never.apply(dot(m, 6, 9, 2, 1), never.sample(new Random(0), 1))));
         }
     }
 
@@ -147,7 +150,7 @@ class DsaAugmentTest {
                 int dc = d.shiftCols(0, 16);
                 assertTrue(Math.abs(dr) <= 4 && Math.abs(dc) <= 4, "shift within ±round(16·0.25)");
                 NDArray out = dsa.apply(dot(m, 16, 16, 8, 7), d);
-                assertArrayEquals(new int[]{8 + dr, 7 + dc}, argmax2d(out), "draw " + d);
+                assertArrayEquals(new int[] {8 + dr, 7 + dc}, argmax2d(out), "draw " + d);
                 assertEquals(1f, out.sum().getFloat(), 1e-6f, "integer shift keeps the pixel whole");
                 moved += (dr != 0 || dc != 0) ? 1 : 0;
             }
@@ -217,7 +220,10 @@ class DsaAugmentTest {
             for (int i = 0; i < 2; i++) {
                 NDArray xi = x.get(i);
                 // The image mean moves by exactly the brightness: saturation and contrast keep means.
-                assertEquals(xi.mean().getFloat() + d.brightness(i), out.get(i).mean().getFloat(), 1e-4f);
+                assertEquals(
+                        xi.mean().getFloat() + d.brightness(i),
+                        out.get(i).mean().getFloat(),
+                        1e-4f);
             }
         }
     }
@@ -228,7 +234,8 @@ class DsaAugmentTest {
             NDArray x = random(m, 4, 3, 3, 9, 8);
             DsaParams zero = DsaParams.identity();
             DsaAugment single = new DsaAugment(zero);
-            DsaAugment all = new DsaAugment(zero.toBuilder().mode(DsaParams.Mode.ALL).build());
+            DsaAugment all =
+                    new DsaAugment(zero.toBuilder().mode(DsaParams.Mode.ALL).build());
             Random rng = new Random(2);
             for (int t = 0; t < 6; t++) {
                 assertTrue(single.apply(x, single.sampleShared(rng)).allClose(x, 1e-6, 1e-6, false));
@@ -267,8 +274,9 @@ class DsaAugmentTest {
     @Test
     void gradientsFlowToTheInput() {
         try (NDManager m = manager.newSubManager()) {
-            DsaAugment all = new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
-            for (boolean shared : new boolean[]{true, false}) {
+            DsaAugment all =
+                    new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
+            for (boolean shared : new boolean[] {true, false}) {
                 NDArray x = random(m, 6, 3, 3, 12, 12);
                 x.setRequiresGradient(true);
                 Draw d = all.sample(new Random(11), 3, shared);
@@ -307,7 +315,8 @@ class DsaAugmentTest {
      */
     @Test
     void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward() throws InterruptedException {
-        DsaAugment all = new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
+        DsaAugment all =
+                new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
         DsaAugment reference = DsaAugment.reference();
         for (int trial = 0; trial < 12; trial++) {
             Draw d = trial < 4 ? all.sample(new Random(trial), 4, trial % 2 == 0) : reference.sampleShared(trial);
@@ -318,7 +327,10 @@ class DsaAugmentTest {
                     x.setRequiresGradient(true);
                     NDArray weights = random(m, 80 + trial, 4, 1, 8, 8);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray loss = (trial < 4 ? all : reference).apply(x, d).mul(weights).sum();
+                        NDArray loss = (trial < 4 ? all : reference)
+                                .apply(x, d)
+                                .mul(weights)
+                                .sum();
                         if (pass == 1) {
                             System.gc();
                             Thread.sleep(20);
@@ -326,7 +338,8 @@ class DsaAugmentTest {
                             java.util.Arrays.fill(fill, (byte) 0x7F);
                             java.util.List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
                             for (int k = 0; k < 100; k++) { // recycle the freed native memory with garbage
-                                reuse.add(java.nio.ByteBuffer.allocateDirect(fill.length).put(fill));
+                                reuse.add(java.nio.ByteBuffer.allocateDirect(fill.length)
+                                        .put(fill));
                             }
                         }
                         gc.backward(loss);
@@ -347,7 +360,9 @@ class DsaAugmentTest {
                 NDArray a = dsa.apply(x, new Random(seed));
                 NDArray b = dsa.apply(x, new Random(seed));
                 assertArrayEquals(a.toFloatArray(), b.toFloatArray(), 0f);
-                assertEquals(dsa.sampleShared(seed).toString(), dsa.sampleShared(seed).toString());
+                assertEquals(
+                        dsa.sampleShared(seed).toString(),
+                        dsa.sampleShared(seed).toString());
             }
             // Different seeds eventually pick different operations.
             java.util.Set<Operation> picked = new java.util.HashSet<>();
@@ -364,13 +379,20 @@ class DsaAugmentTest {
             DsaAugment dsa = DsaAugment.reference();
             NDArray flat = m.zeros(new Shape(2, 784));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> dsa.apply(flat, dsa.sampleShared(0)))
-                    .getMessage().contains("[N,C,H,W]"));
-            assertThrows(IllegalArgumentException.class, () -> DsaParams.builder().scale(0.5).build());
-            assertThrows(IllegalArgumentException.class, () -> DsaParams.builder().flipProbability(2).build());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Operation.parse("color_blur"));
+                    .getMessage()
+                    .contains("[N,C,H,W]"));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> DsaParams.builder().scale(0.5).build());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> DsaParams.builder().flipProbability(2).build());
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Operation.parse("color_blur"));
             assertTrue(e.getMessage().contains("blur"));
             assertEquals(Operation.all(), Operation.parse("color_crop_cutout_flip_scale_rotate"));
-            assertEquals("color_crop_cutout_flip_scale_rotate", DsaParams.reference().strategyString());
+            assertEquals(
+                    "color_crop_cutout_flip_scale_rotate", DsaParams.reference().strategyString());
         }
     }
 
@@ -378,7 +400,8 @@ class DsaAugmentTest {
     void augmentsAMnistSizedBatchQuickly() {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = random(m, 13, 256, 1, 28, 28);
-            DsaAugment all = new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
+            DsaAugment all =
+                    new DsaAugment(DsaParams.builder().mode(DsaParams.Mode.ALL).build());
             DsaAugment single = DsaAugment.reference();
             Random rng = new Random(0);
             for (int i = 0; i < 3; i++) { // warm up
@@ -400,8 +423,10 @@ class DsaAugmentTest {
                 single.apply(x, single.sample(rng, 256)).close();
             }
             double perImageSingle = (System.nanoTime() - t0) / 1e6 / reps;
-            System.out.printf("DSA [256,1,28,28]: all ops per-image %.1f ms, all ops shared %.1f ms, "
-                    + "reference (one op) per-image %.1f ms%n", perImageAll, sharedAll, perImageSingle);
+            System.out.printf(
+                    "DSA [256,1,28,28]: all ops per-image %.1f ms, all ops shared %.1f ms, "
+                            + "reference (one op) per-image %.1f ms%n",
+                    perImageAll, sharedAll, perImageSingle);
             assertTrue(perImageAll < 1000, "a generous bound; the target is well under 100 ms");
         }
     }

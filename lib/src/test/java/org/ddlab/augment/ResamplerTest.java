@@ -1,18 +1,17 @@
 package org.ddlab.augment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.Map;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.Npz;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The affine resampler against {@code F.affine_grid} + {@code F.grid_sample} (bilinear, zero padding), for both values of
@@ -25,13 +24,16 @@ class ResamplerTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fx = Npz.read(Path.of(ResamplerTest.class.getResource("/org/ddlab/idc/idc_fixtures.npz").toURI()));
+        fx = Npz.read(Path.of(ResamplerTest.class
+                .getResource("/org/ddlab/idc/idc_fixtures.npz")
+                .toURI()));
     }
 
     private static float maxDifference(String expected, double[] theta, boolean alignCorners) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(fx.get("warp").floats(), new Shape(2, 2, 6, 7));
-            float[] ours = Resampler.affine(x, m, new double[][]{theta}, alignCorners).toFloatArray();
+            float[] ours =
+                    Resampler.affine(x, m, new double[][] {theta}, alignCorners).toFloatArray();
             float[] torch = fx.get(expected).floats();
             assertEquals(torch.length, ours.length);
             float worst = 0;
@@ -48,7 +50,7 @@ class ResamplerTest {
 
     @Test
     void bothConventionsAreTorchs() {
-        for (boolean ac : new boolean[]{true, false}) {
+        for (boolean ac : new boolean[] {true, false}) {
             String suffix = ac ? "_ac" : "_edges";
             assertTrue(maxDifference("warp_zoom" + suffix, ZOOM, ac) < 1e-5, "zoom, align_corners=" + ac);
             assertTrue(maxDifference("warp_rot" + suffix, ROTATION, ac) < 1e-5, "rotation, align_corners=" + ac);

@@ -1,45 +1,44 @@
 package org.ddlab.coreset;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
 class SelectionTest {
 
     /** Points on a line: 0, 1, 2, 10 — mean 3.25. */
     private static NDArray line(NDManager m) {
-        return m.create(new float[]{0, 1, 2, 10}, new Shape(4, 1));
+        return m.create(new float[] {0, 1, 2, 10}, new Shape(4, 1));
     }
 
     @Test
     void herdingMatchesTheMeanGreedily() {
         try (NDManager m = NDManager.newBaseManager()) {
             // t=1: nearest to 3.25 is 2; t=2: (2+x)/2 nearest 3.25 → x=1 (1.5, off 1.75) beats 10 (6, off 2.75).
-            assertArrayEquals(new int[]{2, 1}, new Herding().select(line(m), 2, new Random(0)));
+            assertArrayEquals(new int[] {2, 1}, new Herding().select(line(m), 2, new Random(0)));
         }
     }
 
     @Test
     void kCenterStartsAtTheMeanThenGoesFarthest() {
         try (NDManager m = NDManager.newBaseManager()) {
-            assertArrayEquals(new int[]{2, 3, 0}, new KCenter().select(line(m), 3, new Random(0)));
+            assertArrayEquals(new int[] {2, 3, 0}, new KCenter().select(line(m), 3, new Random(0)));
         }
     }
 
     @Test
     void kCenterOnTwoClustersTakesOneFromEach() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(new float[]{0, 0, 0.1f, 0, 0, 0.1f, 5, 5, 5.1f, 5, 5, 5.1f}, new Shape(6, 2));
+            NDArray x = m.create(new float[] {0, 0, 0.1f, 0, 0, 0.1f, 5, 5, 5.1f, 5, 5, 5.1f}, new Shape(6, 2));
             int[] picked = new KCenter().select(x, 2, new Random(0));
             assertTrue((picked[0] < 3) != (picked[1] < 3), Arrays.toString(picked));
         }
@@ -60,12 +59,16 @@ class SelectionTest {
     @Test
     void everyMethodTakesFromOneToAllRows() {
         try (NDManager m = NDManager.newBaseManager()) {
-            for (Selection s : new Selection[]{new Herding(), new KCenter(), new RandomSelection()}) {
+            for (Selection s : new Selection[] {new Herding(), new KCenter(), new RandomSelection()}) {
                 int[] all = s.select(line(m), 4, new Random(0));
-                assertArrayEquals(new int[]{0, 1, 2, 3}, Arrays.stream(all).sorted().toArray(), s + " of all four rows");
+                assertArrayEquals(
+                        new int[] {0, 1, 2, 3}, Arrays.stream(all).sorted().toArray(), s + " of all four rows");
                 assertEquals(1, s.select(line(m), 1, new Random(0)).length, s.toString());
                 assertThrows(IllegalArgumentException.class, () -> s.select(line(m), 0, new Random(0)), s + " of none");
-                assertThrows(IllegalArgumentException.class, () -> s.select(line(m), 5, new Random(0)), s + " of more rows than there are");
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> s.select(line(m), 5, new Random(0)),
+                        s + " of more rows than there are");
             }
         }
     }
@@ -77,7 +80,10 @@ class SelectionTest {
             int[] a = new RandomSelection().select(x, 20, new Random(1));
             int[] b = new RandomSelection().select(x, 20, new Random(2));
             assertFalse(Arrays.equals(a, b), "two seeds, two choices");
-            assertFalse(Arrays.equals(java.util.stream.IntStream.range(0, 20).toArray(), Arrays.stream(a).sorted().toArray()),
+            assertFalse(
+                    Arrays.equals(
+                            java.util.stream.IntStream.range(0, 20).toArray(),
+                            Arrays.stream(a).sorted().toArray()),
                     "a random choice of 20 of 100 is not the first 20");
         }
     }

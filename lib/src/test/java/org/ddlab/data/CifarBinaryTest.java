@@ -1,7 +1,8 @@
 package org.ddlab.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,10 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** CIFAR binary files are built here record by record from the format's description, not by the reader. */
 class CifarBinaryTest {
@@ -54,16 +53,21 @@ class CifarBinaryTest {
     static void assertPixels(ImageSet set, int i, int image) {
         int[][] probes = {{0, 0, 0}, {0, 0, 1}, {0, 1, 0}, {1, 2, 5}, {1, 5, 2}, {2, 31, 30}, {2, 30, 31}, {2, 31, 31}};
         for (int[] p : probes) {
-            assertEquals(value(image, p[0], p[1], p[2]) / 255f, set.pixel(i, p[0], p[1], p[2]),
+            assertEquals(
+                    value(image, p[0], p[1], p[2]) / 255f,
+                    set.pixel(i, p[0], p[1], p[2]),
                     "image " + i + " at (c,y,x) = " + Arrays.toString(p));
         }
     }
 
     @Test
     void cifar10RecordsBecomeChwPixelsInUnitRangeWithTheirLabels() throws IOException {
-        Path f = write("cifar-10-batches-bin/data_batch_1.bin", records(0, new int[] {3}, new int[] {0}, new int[] {9}));
-        Path meta = write("cifar-10-batches-bin/batches.meta.txt", ("airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\n"
-                + "horse\nship\ntruck\n\n\n").getBytes(StandardCharsets.UTF_8));
+        Path f =
+                write("cifar-10-batches-bin/data_batch_1.bin", records(0, new int[] {3}, new int[] {0}, new int[] {9}));
+        Path meta = write(
+                "cifar-10-batches-bin/batches.meta.txt",
+                ("airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\n" + "horse\nship\ntruck\n\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
 
         List<String> names = CifarBinary.readClassNames(meta, CifarBinary.Layout.CIFAR10);
         ImageSet set = CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, names, "CIFAR-10 train");
@@ -122,8 +126,8 @@ class CifarBinaryTest {
         byte[] whole = records(0, new int[] {1}, new int[] {2}, new int[] {3});
         Path f = write("cifar-10-batches-bin/data_batch_3.bin", Arrays.copyOf(whole, whole.length - 1));
 
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, null, "cut"));
+        DataFormatException e = assertThrows(
+                DataFormatException.class, () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, null, "cut"));
 
         String m = e.getMessage();
         assertEquals(f, e.file());
@@ -137,7 +141,8 @@ class CifarBinaryTest {
     @Test
     void cifar100FileReadAsCifar10IsRecognisedByItsRecordSize() throws IOException {
         Path f = write("train.bin", records(0, new int[] {1, 2}, new int[] {3, 4}, new int[] {5, 6}));
-        DataFormatException e = assertThrows(DataFormatException.class,
+        DataFormatException e = assertThrows(
+                DataFormatException.class,
                 () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, null, "wrong"));
         assertTrue(e.getMessage().contains("3074-byte records, the size of CIFAR-100 records"), e.getMessage());
     }
@@ -145,17 +150,20 @@ class CifarBinaryTest {
     @Test
     void labelOutOfRangeNamesTheRecordAndItsByteOffset() throws IOException {
         Path f = write("test_batch.bin", records(0, new int[] {1}, new int[] {10}));
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, null, "bad"));
+        DataFormatException e = assertThrows(
+                DataFormatException.class, () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, null, "bad"));
         assertTrue(e.getMessage().contains("label 10 of record 1 (byte offset 3 073) is outside 0..9"), e.getMessage());
     }
 
     @Test
     void fineLabelOutOfRangeIsFoundEvenWhenCoarseLabelsAreUsed() throws IOException {
         Path f = write("test.bin", records(0, new int[] {2, 5}, new int[] {3, 100}));
-        DataFormatException e = assertThrows(DataFormatException.class,
+        DataFormatException e = assertThrows(
+                DataFormatException.class,
                 () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR100_COARSE, null, "bad"));
-        assertTrue(e.getMessage().contains("fine label 100 of record 1 (byte offset 3 075) is outside 0..99"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("fine label 100 of record 1 (byte offset 3 075) is outside 0..99"),
+                e.getMessage());
     }
 
     @Test
@@ -163,12 +171,14 @@ class CifarBinaryTest {
         Path coarse = write("coarse_label_names.txt", "a\nb\n\nc\n".getBytes(StandardCharsets.UTF_8));
 
         assertEquals(List.of("a", "b", "c"), CifarBinary.readClassNames(coarse));
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> CifarBinary.readClassNames(coarse, CifarBinary.Layout.CIFAR100_FINE));
-        assertTrue(e.getMessage().contains("holds 3 class names (non-blank lines) but CIFAR-100 fine labels need 100"),
+        DataFormatException e = assertThrows(
+                DataFormatException.class, () -> CifarBinary.readClassNames(coarse, CifarBinary.Layout.CIFAR100_FINE));
+        assertTrue(
+                e.getMessage().contains("holds 3 class names (non-blank lines) but CIFAR-100 fine labels need 100"),
                 e.getMessage());
         Path f = write("data.bin", records(0, new int[] {1}));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, List.of("a", "b", "c"), "x"));
     }
 
@@ -176,7 +186,8 @@ class CifarBinaryTest {
     void missingFilesAreNoSuchFile() throws IOException {
         Path ok = write("data_batch_1.bin", records(0, new int[] {1}));
         Path missing = dir.resolve("data_batch_2.bin");
-        NoSuchFileException e = assertThrows(NoSuchFileException.class,
+        NoSuchFileException e = assertThrows(
+                NoSuchFileException.class,
                 () -> CifarBinary.read(List.of(ok, missing), CifarBinary.Layout.CIFAR10, null, "x"));
         assertEquals(missing.toString(), e.getFile());
         assertThrows(NoSuchFileException.class, () -> CifarBinary.readClassNames(dir.resolve("batches.meta.txt")));
@@ -185,8 +196,8 @@ class CifarBinaryTest {
     @Test
     void emptyFileIsAnError() throws IOException {
         Path f = write("empty.bin", new byte[0]);
-        DataFormatException e = assertThrows(DataFormatException.class,
-                () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, null, "x"));
+        DataFormatException e = assertThrows(
+                DataFormatException.class, () -> CifarBinary.read(List.of(f), CifarBinary.Layout.CIFAR10, null, "x"));
         assertTrue(e.getMessage().contains("is empty"), e.getMessage());
     }
 }

@@ -1,20 +1,19 @@
 package org.ddlab.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FolderImagesTest {
 
@@ -26,7 +25,8 @@ class FolderImagesTest {
 
     /** Pixel (x, y) of image {@code k}: red, green and blue all differ, and differ for a transposed x/y. */
     static int[] rgb(int k, int x, int y) {
-        return new int[] {(k * 40 + x * 20 + y) & 0xFF, (k * 40 + 100 + y * 30 + x) & 0xFF, (k * 7 + 200 + x + y) & 0xFF};
+        return new int[] {(k * 40 + x * 20 + y) & 0xFF, (k * 40 + 100 + y * 30 + x) & 0xFF, (k * 7 + 200 + x + y) & 0xFF
+        };
     }
 
     static void png(Path file, int k, boolean grey) throws IOException {
@@ -73,8 +73,14 @@ class FolderImagesTest {
             int x = probe[0];
             int y = probe[1];
             for (int c = 0; c < 3; c++) {
-                assertEquals(rgb(1, x, y)[c] / 255f, train.pixel(1, c, y, x), "train image 1 c=" + c + " x=" + x + " y=" + y);
-                assertEquals(rgb(2, x, y)[c] / 255f, t.test().pixel(0, c, y, x), "test image 0 c=" + c + " x=" + x + " y=" + y);
+                assertEquals(
+                        rgb(1, x, y)[c] / 255f,
+                        train.pixel(1, c, y, x),
+                        "train image 1 c=" + c + " x=" + x + " y=" + y);
+                assertEquals(
+                        rgb(2, x, y)[c] / 255f,
+                        t.test().pixel(0, c, y, x),
+                        "test image 0 c=" + c + " x=" + x + " y=" + y);
             }
         }
     }
@@ -105,8 +111,11 @@ class FolderImagesTest {
         Files.delete(root.resolve("test/dog"));
 
         DataFormatException e = assertThrows(DataFormatException.class, () -> FolderImages.read(root));
-        assertTrue(e.getMessage().contains("train/ and test/ have different class folders: only in train/: [dog]; "
-                + "only in test/: [bird]"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("train/ and test/ have different class folders: only in train/: [dog]; "
+                                + "only in test/: [bird]"),
+                e.getMessage());
     }
 
     @Test
@@ -120,6 +129,9 @@ class FolderImagesTest {
         assertTrue(e.getMessage().contains("sub-folders found: [train]"), e.getMessage());
 
         Path none = tmp.resolve("nowhere");
-        assertEquals(none.toString(), assertThrows(NoSuchFileException.class, () -> FolderImages.read(none)).getFile());
+        assertEquals(
+                none.toString(),
+                assertThrows(NoSuchFileException.class, () -> FolderImages.read(none))
+                        .getFile());
     }
 }

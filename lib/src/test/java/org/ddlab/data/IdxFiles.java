@@ -11,8 +11,7 @@ import java.util.zip.GZIPOutputStream;
 /** Builds small IDX files for tests. */
 final class IdxFiles {
 
-    private IdxFiles() {
-    }
+    private IdxFiles() {}
 
     static byte[] idx(int magic, int[] dims, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);

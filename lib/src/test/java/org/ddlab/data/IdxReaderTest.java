@@ -1,20 +1,19 @@
 package org.ddlab.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
 
@@ -130,8 +129,8 @@ class IdxReaderTest {
     void labelBeyondTheClassNamesIsRejected() {
         Path images = IdxFiles.write(dir.resolve("i"), IdxFiles.images(2, 2, 2));
         Path labels = IdxFiles.write(dir.resolve("l"), IdxFiles.labels(0, 5));
-        UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                () -> IdxDataset.load(images, labels, List.of("a", "b")));
+        UncheckedIOException e =
+                assertThrows(UncheckedIOException.class, () -> IdxDataset.load(images, labels, List.of("a", "b")));
         assertTrue(e.getMessage().contains("label 5 of item 1 (byte offset 9) is outside 0..1"), e.getMessage());
     }
 

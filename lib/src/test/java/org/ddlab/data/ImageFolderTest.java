@@ -1,15 +1,11 @@
 package org.ddlab.data;
 
-import org.apache.commons.imaging.ImageFormats;
-import org.apache.commons.imaging.Imaging;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -19,12 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.commons.imaging.ImageFormats;
+import org.apache.commons.imaging.Imaging;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageFolderTest {
 
@@ -59,7 +58,8 @@ class ImageFolderTest {
         byte[] r = {0, 0, (byte) 255, 0};
         byte[] g = {0, (byte) 255, 0, 0};
         byte[] b = {0, 0, 0, (byte) 255};
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 4, r, g, b));
+        BufferedImage img =
+                new BufferedImage(w, h, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 4, r, g, b));
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 img.getRaster().setSample(x, y, 0, 1);
@@ -181,10 +181,10 @@ class ImageFolderTest {
         assertEquals(7, s.height());
         assertEquals(5, s.width());
         assertAllPixels(s, 0, 0, 128 / 255f, 1e-6f);
-        assertAllPixels(s, 3, 0, 0.299f, 1e-5f);     // red PNG
-        assertAllPixels(s, 4, 0, 0.299f, JPEG_TOL);  // red JPEG
-        assertAllPixels(s, 5, 0, 0.299f, 1e-5f);     // red TIFF
-        assertAllPixels(s, 6, 0, 0.587f, 1e-5f);     // green GIF
+        assertAllPixels(s, 3, 0, 0.299f, 1e-5f); // red PNG
+        assertAllPixels(s, 4, 0, 0.299f, JPEG_TOL); // red JPEG
+        assertAllPixels(s, 5, 0, 0.299f, 1e-5f); // red TIFF
+        assertAllPixels(s, 6, 0, 0.587f, 1e-5f); // green GIF
     }
 
     @Test
@@ -236,7 +236,12 @@ class ImageFolderTest {
         assertEquals(30 / 255f, s.pixel(1, 0, 0, 0), 1e-6f);
         assertEquals(50 / 255f, s.pixel(2, 0, 0, 0), 1e-6f);
 
-        ImageSet onlyBmp = ImageFolder.at(root).size(2, 2).grey().extensions(".PNG").limitPerClass(2).load();
+        ImageSet onlyBmp = ImageFolder.at(root)
+                .size(2, 2)
+                .grey()
+                .extensions(".PNG")
+                .limitPerClass(2)
+                .load();
         assertEquals(2, onlyBmp.size());
         assertEquals(30 / 255f, onlyBmp.pixel(1, 0, 0, 0), 1e-6f);
     }
@@ -267,7 +272,8 @@ class ImageFolderTest {
         assertTrue(e.getMessage().contains("baseline"), e.getMessage());
 
         // ... so the progressive one is read by the javax.imageio fallback.
-        ImageFolder.Loaded r = ImageFolder.at(tmp.resolve("jpeg")).size(8, 8).rgb().loadWithReport();
+        ImageFolder.Loaded r =
+                ImageFolder.at(tmp.resolve("jpeg")).size(8, 8).rgb().loadWithReport();
         assertEquals(List.of(), r.skipped());
         assertEquals(2, r.set().size());
         for (int i = 0; i < 2; i++) {
@@ -292,10 +298,20 @@ class ImageFolderTest {
         Files.createDirectories(file.getParent());
         int rowBytes = ((w * 4 + 31) / 32) * 4;
         int offset = 14 + 40 + 4 * 4;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(offset + rowBytes * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(offset + rowBytes * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(offset);
-        b.putInt(40).putInt(w).putInt(h).putShort((short) 1).putShort((short) 4).putInt(0).putInt(rowBytes * h)
-                .putInt(2835).putInt(2835).putInt(4).putInt(0);
+        b.putInt(40)
+                .putInt(w)
+                .putInt(h)
+                .putShort((short) 1)
+                .putShort((short) 4)
+                .putInt(0)
+                .putInt(rowBytes * h)
+                .putInt(2835)
+                .putInt(2835)
+                .putInt(4)
+                .putInt(0);
         b.putInt(0x000000).putInt(0x00FF00).putInt(0xFF0000).putInt(0x0000FF); // BGRA entries: black, green, red, blue
         for (int y = 0; y < h; y++) {
             byte[] row = new byte[rowBytes];
@@ -349,7 +365,11 @@ class ImageFolderTest {
     void corruptFileIsSkippedAndReported() throws IOException {
         Path root = fruit();
         Path bad = corrupt(root.resolve("banana/b0-broken.png"), 1);
-        ImageFolder.Loaded r = ImageFolder.at(root).size(8, 8).grey().onUnreadable(ImageFolder.Policy.SKIP).loadWithReport();
+        ImageFolder.Loaded r = ImageFolder.at(root)
+                .size(8, 8)
+                .grey()
+                .onUnreadable(ImageFolder.Policy.SKIP)
+                .loadWithReport();
         assertEquals(1, r.skipped().size());
         ImageFolder.Problem p = r.skipped().get(0);
         assertEquals(bad.toAbsolutePath().normalize(), p.file());
@@ -357,14 +377,21 @@ class ImageFolderTest {
         assertTrue(p.reason().contains("Commons Imaging") && p.reason().contains("javax.imageio"), p.reason());
         assertArrayEquals(new int[] {3, 3, 3}, r.set().classCounts());
         // load() skips just the same.
-        assertEquals(9, ImageFolder.at(root).size(8, 8).onUnreadable(ImageFolder.Policy.SKIP).load().size());
+        assertEquals(
+                9,
+                ImageFolder.at(root)
+                        .size(8, 8)
+                        .onUnreadable(ImageFolder.Policy.SKIP)
+                        .load()
+                        .size());
     }
 
     @Test
     void corruptFileFailsNamingTheFileByDefault() throws IOException {
         Path root = fruit();
         corrupt(root.resolve("cherry/c0-broken.png"), 2);
-        UnreadableImageException e = assertThrows(UnreadableImageException.class,
+        UnreadableImageException e = assertThrows(
+                UnreadableImageException.class,
                 () -> ImageFolder.at(root).size(8, 8).load());
         assertTrue(e.getMessage().contains("c0-broken.png"), e.getMessage());
         assertTrue(e.file().endsWith(Path.of("cherry", "c0-broken.png")));
@@ -379,8 +406,12 @@ class ImageFolderTest {
         imageio(solidGrey(4, 4, 10), "png", root.resolve("x/1.png"));
         imageio(solidGrey(4, 4, 20), "png", root.resolve("x/2.png"));
         imageio(solidGrey(4, 4, 30), "png", root.resolve("x/3.png"));
-        ImageFolder.Loaded r = ImageFolder.at(root).size(4, 4).grey().limitPerClass(2)
-                .onUnreadable(ImageFolder.Policy.SKIP).loadWithReport();
+        ImageFolder.Loaded r = ImageFolder.at(root)
+                .size(4, 4)
+                .grey()
+                .limitPerClass(2)
+                .onUnreadable(ImageFolder.Policy.SKIP)
+                .loadWithReport();
         assertEquals(2, r.set().size());
         assertEquals(10 / 255f, r.set().pixel(0, 0, 0, 0), 1e-6f);
         assertEquals(20 / 255f, r.set().pixel(1, 0, 0, 0), 1e-6f);
@@ -392,8 +423,12 @@ class ImageFolderTest {
         Path root = tmp.resolve("allbad");
         imageio(solidGrey(4, 4, 10), "png", root.resolve("good/1.png"));
         corrupt(root.resolve("bad/1.png"), 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ImageFolder.at(root).size(4, 4).onUnreadable(ImageFolder.Policy.SKIP).load());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageFolder.at(root)
+                        .size(4, 4)
+                        .onUnreadable(ImageFolder.Policy.SKIP)
+                        .load());
         assertTrue(e.getMessage().contains("bad") && e.getMessage().contains("no readable images"), e.getMessage());
     }
 
@@ -402,9 +437,12 @@ class ImageFolderTest {
     @Test
     void missingFolderIsNamed() {
         Path missing = tmp.resolve("nowhere");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageFolder.at(missing).size(8, 8).load());
-        assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(missing.toString()) && e.getMessage().contains("does not exist"),
+                e.getMessage());
     }
 
     @Test
@@ -412,7 +450,8 @@ class ImageFolderTest {
         Path root = tmp.resolve("flat");
         imageio(solidGrey(4, 4, 10), "png", root.resolve("1.png"));
         Files.createDirectories(root.resolve(".git"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageFolder.at(root).size(8, 8).load());
         assertTrue(e.getMessage().contains("root/<class>/<image>.png"), e.getMessage());
         assertTrue(e.getMessage().contains("1 file(s) directly"), e.getMessage());
@@ -425,9 +464,12 @@ class ImageFolderTest {
         Files.createDirectories(root.resolve("empty"));
         Files.writeString(root.resolve("empty/readme.txt"), "nothing");
         imageio(solidGrey(4, 4, 10), "png", root.resolve("empty/.hidden.png"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageFolder.at(root).size(8, 8).load());
-        assertTrue(e.getMessage().contains(root.resolve("empty").toString()) && e.getMessage().contains("no images"),
+        assertTrue(
+                e.getMessage().contains(root.resolve("empty").toString())
+                        && e.getMessage().contains("no images"),
                 e.getMessage());
     }
 

@@ -1,19 +1,18 @@
 package org.ddlab.data;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.Test;
-
-import java.nio.FloatBuffer;
-import java.nio.ReadOnlyBufferException;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ImageSetTest {
 
@@ -84,10 +83,12 @@ class ImageSetTest {
 
     @Test
     void invalidInputIsExplained() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageSet.of("x", new float[5], new int[] {0, 1}, 1, 2, 1, List.of("a", "b")));
         assertTrue(e.getMessage().contains("2 labels need 2 x 1x2x1 = 4 pixel values, got 5"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageSet.of("x", new float[2], new int[] {0, 2}, 1, 1, 1, List.of("a", "b")));
         assertTrue(e.getMessage().contains("label 2 of image 1 is outside 0..1"), e.getMessage());
     }
@@ -118,7 +119,8 @@ class ImageSetTest {
             assertEquals(new Shape(6, 3, 2, 2), x.getShape());
             assertArrayEquals(all(s), x.toFloatArray());
             assertArrayEquals(s.labels(), s.labelsNDArray(m).toIntArray());
-            ImageSet back = ImageSet.fromNDArray("back", x, s.labelsNDArray(m).toType(DataType.FLOAT32, false), s.classNames());
+            ImageSet back =
+                    ImageSet.fromNDArray("back", x, s.labelsNDArray(m).toType(DataType.FLOAT32, false), s.classNames());
             assertArrayEquals(s.image(5), back.image(5));
             assertArrayEquals(s.labels(), back.labels());
         }
@@ -153,14 +155,16 @@ class ImageSetTest {
             NDArray z = n.apply(x);
             assertArrayEquals(all(s.normalized(n)), z.toFloatArray(), 1e-5f);
             assertArrayEquals(x.toFloatArray(), n.invert(z).toFloatArray(), 1e-5f);
-            assertThrows(IllegalArgumentException.class, () -> Normalization.identity(1).apply(x));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Normalization.identity(1).apply(x));
         }
     }
 
     @Test
     void zeroStdIsRejectedWithAHint() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Normalization(new float[] {0.5f}, new float[] {0f}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new Normalization(new float[] {0.5f}, new float[] {0f}));
         assertTrue(e.getMessage().contains("identity"), e.getMessage());
     }
 }

@@ -25,14 +25,15 @@ final class MatFiles {
     static final int MI_MATRIX = 14;
     static final int MI_COMPRESSED = 15;
 
-    private MatFiles() {
-    }
+    private MatFiles() {}
 
     /** The 128-byte header: 116 bytes of text, 8-byte subsystem offset (none), version 0x0100, "IM". */
     static byte[] header() {
         ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] text = Arrays.copyOf("MATLAB 5.0 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2024"
-                .getBytes(StandardCharsets.US_ASCII), 116);
+        byte[] text = Arrays.copyOf(
+                "MATLAB 5.0 MAT-file, Platform: GLNXA64, Created on: Mon Jan  1 00:00:00 2024"
+                        .getBytes(StandardCharsets.US_ASCII),
+                116);
         for (int i = 0; i < text.length; i++) {
             text[i] = text[i] == 0 ? (byte) ' ' : text[i];
         }
@@ -63,7 +64,10 @@ final class MatFiles {
      * form up to 4 characters, as MATLAB writes it) and the real part stored as {@code dataType}.
      */
     static byte[] matrix(String name, int mxClass, int[] dims, int dataType, byte[] data) {
-        ByteBuffer flags = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(mxClass).putInt(0);
+        ByteBuffer flags = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(mxClass)
+                .putInt(0);
         ByteBuffer d = ByteBuffer.allocate(4 * dims.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : dims) {
             d.putInt(v);

@@ -1,7 +1,9 @@
 package org.ddlab.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,11 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The .npz files here are built by hand: a ZIP of .npy entries whose headers follow the NPY format 1.0. */
 class NpzImagesTest {
@@ -47,7 +46,8 @@ class NpzImagesTest {
 
     Path npz(String name, Map<String, byte[]> entries) throws IOException {
         Path f = dir.resolve(name);
-        try (OutputStream out = Files.newOutputStream(f); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(f);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
                 zip.write(e.getValue());
@@ -165,7 +165,10 @@ class NpzImagesTest {
             for (int c = 0; c < channels; c++) {
                 for (int h = 0; h < H; h++) {
                     for (int w = 0; w < W; w++) {
-                        assertEquals(value(n, c, h, w) / 255f, set.pixel(n, c, h, w), tolerance,
+                        assertEquals(
+                                value(n, c, h, w) / 255f,
+                                set.pixel(n, c, h, w),
+                                tolerance,
                                 set.name() + " image " + n + " at (c,h,w) = (" + c + "," + h + "," + w + ")");
                     }
                 }
@@ -223,8 +226,9 @@ class NpzImagesTest {
 
     @Test
     void greyImagesComeInThreeShapes() throws IOException {
-        for (String[] shapes : new String[][] {{"(2, 4, 5)", "(1, 4, 5)"}, {"(2, 4, 5, 1)", "(1, 4, 5, 1)"},
-                {"(2, 1, 4, 5)", "(1, 1, 4, 5)"}}) {
+        for (String[] shapes : new String[][] {
+            {"(2, 4, 5)", "(1, 4, 5)"}, {"(2, 4, 5, 1)", "(1, 4, 5, 1)"}, {"(2, 1, 4, 5)", "(1, 1, 4, 5)"}
+        }) {
             Map<String, byte[]> m = new LinkedHashMap<>();
             m.put("x_train", npy("|u1", shapes[0], u1(values(2, 1, true))));
             m.put("y_train", npy("<i8", "(2,)", i8(0, 1)));
@@ -305,7 +309,9 @@ class NpzImagesTest {
         assertTrue(e.getMessage().contains("holds NaN at index [1, 0, 2, 1]"), e.getMessage());
 
         m.put("x_train", npy("<f4", "(2, 3, 4, 5)", floats(new float[120])));
-        ByteBuffer neg = ByteBuffer.wrap(floats(new float[60])).order(ByteOrder.LITTLE_ENDIAN).putFloat(4 * 59, -0.5f);
+        ByteBuffer neg = ByteBuffer.wrap(floats(new float[60]))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(4 * 59, -0.5f);
         m.put("x_test", npy("<f4", "(1, 3, 4, 5)", neg.array()));
         e = failure(m);
         assertTrue(e.getMessage().contains("'x_test' holds -0.5 at index [0, 2, 3, 4]"), e.getMessage());
@@ -317,7 +323,9 @@ class NpzImagesTest {
         Map<String, byte[]> m = keras();
         m.put("y_train", npy("<i8", "(3,)", i8(0, 1, 2)));
         DataFormatException e = failure(m);
-        assertTrue(e.getMessage().contains("label array 'y_train' has shape (3,) but 'x_train' holds 2 images"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("label array 'y_train' has shape (3,) but 'x_train' holds 2 images"),
+                e.getMessage());
     }
 
     @Test
@@ -330,7 +338,8 @@ class NpzImagesTest {
         m = keras();
         m.put("y_test", npy("<f4", "(1,)", floats(1f)));
         e = failure(m);
-        assertTrue(e.getMessage().contains("label array 'y_test' has dtype <f4; labels must be integers"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("label array 'y_test' has dtype <f4; labels must be integers"), e.getMessage());
     }
 
     @Test
@@ -338,8 +347,11 @@ class NpzImagesTest {
         Map<String, byte[]> m = keras();
         m.put("x_test", npy("|u1", "(1, 4, 4, 3)", u1(new int[48])));
         DataFormatException e = failure(m);
-        assertTrue(e.getMessage().contains("'x_train' holds images of 3x4x5 (shape (2, 4, 5, 3), channels last) but 'x_test' "
-                + "holds 3x4x4 (shape (1, 4, 4, 3), channels last)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .contains("'x_train' holds images of 3x4x5 (shape (2, 4, 5, 3), channels last) but 'x_test' "
+                                + "holds 3x4x4 (shape (1, 4, 4, 3), channels last)"),
+                e.getMessage());
     }
 
     @Test

@@ -1,14 +1,5 @@
 package org.ddlab.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.Arrays;
-
 import static org.ddlab.data.MatFiles.MI_DOUBLE;
 import static org.ddlab.data.MatFiles.MI_UINT8;
 import static org.ddlab.data.MatFiles.MX_DOUBLE;
@@ -21,6 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SvhnMatTest {
 
@@ -64,7 +63,9 @@ class SvhnMatTest {
     static void assertPixels(ImageSet set, int n) {
         int[][] probes = {{0, 0, 0}, {0, 0, 1}, {0, 1, 0}, {1, 3, 9}, {1, 9, 3}, {2, 31, 0}, {2, 0, 31}, {2, 31, 31}};
         for (int[] p : probes) {
-            assertEquals(value(n, p[0], p[1], p[2]) / 255f, set.pixel(n, p[0], p[1], p[2]),
+            assertEquals(
+                    value(n, p[0], p[1], p[2]) / 255f,
+                    set.pixel(n, p[0], p[1], p[2]),
                     "image " + n + " at (c,h,w) = " + Arrays.toString(p));
         }
     }
@@ -138,7 +139,8 @@ class SvhnMatTest {
         byte[] chw = matrix("X", MX_UINT8, new int[] {3, 32, 32, 2}, MI_UINT8, xData(2));
         Path f = write("chw.mat", MatFiles.file(chw, yDouble(1, 2)));
         DataFormatException e = assertThrows(DataFormatException.class, () -> SvhnMat.read(f, "x"));
-        assertTrue(e.getMessage().contains("variable 'X' has dimensions [3, 32, 32, 2]; expected [32, 32, 3, N]"),
+        assertTrue(
+                e.getMessage().contains("variable 'X' has dimensions [3, 32, 32, 2]; expected [32, 32, 3, N]"),
                 e.getMessage());
     }
 
@@ -177,13 +179,17 @@ class SvhnMatTest {
         byte[] plain = MatFiles.file(yDouble(1, 2), x(2));
         Path f = write("cut.mat", Arrays.copyOf(plain, plain.length - 1000));
         DataFormatException e = assertThrows(DataFormatException.class, () -> SvhnMat.read(f, "x"));
-        assertTrue(e.getMessage().contains("variable 'X' whose element starts at byte offset 200 is cut short"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("variable 'X' whose element starts at byte offset 200 is cut short"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
 
         byte[] packed = MatFiles.file(compressed(x(3)), compressed(yDouble(1, 2, 3)));
         Path g = write("cut-compressed.mat", Arrays.copyOf(packed, 128 + 400));
         e = assertThrows(DataFormatException.class, () -> SvhnMat.read(g, "x"));
-        assertTrue(e.getMessage().contains("variable 'X' whose element starts at byte offset 128 is cut short"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("variable 'X' whose element starts at byte offset 128 is cut short"),
+                e.getMessage());
     }
 
     @Test

@@ -1,17 +1,16 @@
 package org.ddlab.data;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class ValidationSplitTest {
 
@@ -92,7 +91,8 @@ class ValidationSplitTest {
     @Test
     void impossibleSplitsAreExplained() {
         ImageSet set = traceable(new int[] {5, 5, 2});
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ValidationSplit.split(set, 2, 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ValidationSplit.split(set, 2, 1));
         assertTrue(e.getMessage().contains("class 2 (c) has only 2 images"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ValidationSplit.split(set, 1.0, 1));
         assertThrows(IllegalArgumentException.class, () -> ValidationSplit.split(set, 0, 1));

@@ -1,13 +1,15 @@
 package org.ddlab.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +17,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ZcaTest {
 
@@ -126,7 +125,10 @@ class ZcaTest {
             NDArray x = set.images(scope, idx);
             NDArray white = zca.apply(x);
             NDArray white10 = zca10.apply(scaled.images(scope, idx));
-            assertArrayEquals(white.toFloatArray(), white10.toFloatArray(), 2e-3f,
+            assertArrayEquals(
+                    white.toFloatArray(),
+                    white10.toFloatArray(),
+                    2e-3f,
                     "an absolute ridge would whiten images ×10 differently; FRePo's relative one does not");
             assertArrayEquals(x.toFloatArray(), zca.invert(white).toFloatArray(), 1e-4f, "invert(apply(x)) = x");
             assertEquals(new Shape(3, 3, 2, 2), white.getShape());
@@ -140,14 +142,19 @@ class ZcaTest {
         ImageSet set = correlated(200, 3, 1);
         Preprocessing p = Preprocessing.fit(set, Preprocessing.Kind.ZCA, 0.1, manager);
         assertEquals(Preprocessing.Kind.ZCA, p.kind());
-        var description = com.google.gson.JsonParser.parseString(new com.google.gson.Gson().toJson(p.describe())).getAsJsonObject();
-        java.util.Map<String, Object> back = new com.google.gson.Gson().fromJson(description,
-                new com.google.gson.reflect.TypeToken<java.util.Map<String, Object>>() { }.getType());
-        Preprocessing again = Preprocessing.fromDescription(back, p.zca().mean(), p.zca().matrix(), manager);
+        var description = com.google.gson.JsonParser.parseString(new com.google.gson.Gson().toJson(p.describe()))
+                .getAsJsonObject();
+        java.util.Map<String, Object> back = new com.google.gson.Gson()
+                .fromJson(
+                        description,
+                        new com.google.gson.reflect.TypeToken<java.util.Map<String, Object>>() {}.getType());
+        Preprocessing again =
+                Preprocessing.fromDescription(back, p.zca().mean(), p.zca().matrix(), manager);
         assertEquals(p, again, "the same statistics and matrix, through JSON and arrays");
         float[] wrong = p.zca().matrix();
         wrong[3] += 1e-3f;
-        IllegalArgumentException mixedUp = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException mixedUp = assertThrows(
+                IllegalArgumentException.class,
                 () -> Preprocessing.fromDescription(back, p.zca().mean(), wrong, manager));
         assertTrue(mixedUp.getMessage().contains("zca_sha256"), mixedUp.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Preprocessing.fromDescription(back, null, null, manager));
@@ -157,7 +164,10 @@ class ZcaTest {
         assertEquals(p, white.space());
         try (NDManager scope = manager.newSubManager()) {
             int[] idx = {4, 9};
-            assertArrayEquals(set.images(scope, idx).toFloatArray(), p.invert(white.images(scope, idx)).toFloatArray(), 1e-4f);
+            assertArrayEquals(
+                    set.images(scope, idx).toFloatArray(),
+                    p.invert(white.images(scope, idx)).toFloatArray(),
+                    1e-4f);
         }
         assertThrows(IllegalArgumentException.class, () -> p.apply(white, manager), "whitening twice is refused");
     }
@@ -168,11 +178,15 @@ class ZcaTest {
         Path script = Path.of("src/main/torchscript/symmetric_eigen.py");
         assumeTrue(Files.exists(script) && Files.isExecutable(Path.of("/usr/bin/python3")), "no generator or python");
         Path fresh = dir.resolve("symmetric_eigen.pt");
-        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), fresh.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), fresh.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assumeTrue(p.waitFor() == 0, "the generator needs python3-torch: " + out);
         try (InputStream committed = org.ddlab.engine.SymmetricEigen.class.getResourceAsStream("symmetric_eigen.pt")) {
-            assertEquals(code(Files.newInputStream(fresh)), code(committed),
+            assertEquals(
+                    code(Files.newInputStream(fresh)),
+                    code(committed),
                     "re-run lib/src/main/torchscript/symmetric_eigen.py and commit the archive");
         }
     }

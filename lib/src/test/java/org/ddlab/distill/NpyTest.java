@@ -1,12 +1,11 @@
 package org.ddlab.distill;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class NpyTest {
 
@@ -16,7 +15,7 @@ class NpyTest {
         int pad = (64 - (pre + dict.length() + 1) % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
         ByteBuffer b = ByteBuffer.allocate(pre + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
         if (major == 1) {
             b.putShort((short) header.length());
         } else {
@@ -40,7 +39,8 @@ class NpyTest {
         assertTrue(header.endsWith(" \n"));
         assertEquals(10 + len + 24 * 4, b.length);
 
-        String oneD = new String(Npy.write(NpyArray.ofLongs(new long[]{1, 2}, 2)), 10, 60, StandardCharsets.ISO_8859_1);
+        String oneD =
+                new String(Npy.write(NpyArray.ofLongs(new long[] {1, 2}, 2)), 10, 60, StandardCharsets.ISO_8859_1);
         assertTrue(oneD.contains("'descr': '<i8'") && oneD.contains("'shape': (2,)"), oneD);
     }
 
@@ -48,7 +48,7 @@ class NpyTest {
     void roundTripsFloatsAndLongs() {
         float[] f = {1.5f, -2f, Float.MAX_VALUE, 0f, 3.25f, -0f};
         NpyArray a = Npy.read(Npy.write(NpyArray.ofFloats(f, 2, 3)), "a");
-        assertArrayEquals(new long[]{2, 3}, a.shape());
+        assertArrayEquals(new long[] {2, 3}, a.shape());
         assertArrayEquals(f, a.floats());
         long[] l = {Long.MIN_VALUE, -1, 0, 7};
         assertArrayEquals(l, Npy.read(Npy.write(NpyArray.ofLongs(l, 4)), "b").longs());
@@ -56,21 +56,37 @@ class NpyTest {
 
     @Test
     void readsOtherDtypesAndByteOrders() {
-        ByteBuffer f8 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.5).putDouble(-3);
+        ByteBuffer f8 = ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putDouble(0.5)
+                .putDouble(-3);
         NpyArray d = Npy.read(npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", f8.array()), "d");
-        assertArrayEquals(new float[]{0.5f, -3f}, d.floats());
+        assertArrayEquals(new float[] {0.5f, -3f}, d.floats());
         assertEquals("<f8", d.sourceDescr());
 
-        ByteBuffer be = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putFloat(1.25f).putFloat(-7f);
-        assertArrayEquals(new float[]{1.25f, -7f},
-                Npy.read(npy(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 1), }", be.array()), "e").floats());
+        ByteBuffer be = ByteBuffer.allocate(8)
+                .order(ByteOrder.BIG_ENDIAN)
+                .putFloat(1.25f)
+                .putFloat(-7f);
+        assertArrayEquals(
+                new float[] {1.25f, -7f},
+                Npy.read(npy(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 1), }", be.array()), "e")
+                        .floats());
 
-        ByteBuffer i4 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(3).putInt(-1).putInt(9);
-        assertArrayEquals(new int[]{3, -1, 9},
-                Npy.read(npy(2, "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", i4.array()), "i").ints());
+        ByteBuffer i4 = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(3)
+                .putInt(-1)
+                .putInt(9);
+        assertArrayEquals(
+                new int[] {3, -1, 9},
+                Npy.read(npy(2, "{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }", i4.array()), "i")
+                        .ints());
 
-        assertArrayEquals(new long[]{255, 1},
-                Npy.read(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", new byte[]{-1, 1}), "u").longs());
+        assertArrayEquals(
+                new long[] {255, 1},
+                Npy.read(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", new byte[] {-1, 1}), "u")
+                        .longs());
         NpyArray scalar = Npy.read(npy(1, "{'descr': '<i8', 'fortran_order': False, 'shape': (), }", new byte[8]), "s");
         assertEquals(0, scalar.dimension());
         assertEquals(1, scalar.size());
@@ -96,40 +112,60 @@ class NpyTest {
         assertThrows(IllegalStateException.class, a::longs);
         assertThrows(IllegalArgumentException.class, () -> Npy.write(a));
 
-        ByteBuffer be = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt('o').putInt('k');
-        assertArrayEquals(new String[] {"ok"},
-                Npy.read(npy(1, "{'descr': '>U2', 'fortran_order': False, 'shape': (1,), }", be.array()), "b").strings());
+        ByteBuffer be =
+                ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putInt('o').putInt('k');
+        assertArrayEquals(
+                new String[] {"ok"},
+                Npy.read(npy(1, "{'descr': '>U2', 'fortran_order': False, 'shape': (1,), }", be.array()), "b")
+                        .strings());
     }
 
     @Test
     void keepsUint8AndBoolAsOneBytePerValue() {
-        NpyArray a = Npy.read(npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }",
-                new byte[] {0, 1, (byte) 200, (byte) 255}), "img");
+        NpyArray a = Npy.read(
+                npy(1, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }", new byte[] {
+                    0, 1, (byte) 200, (byte) 255
+                }),
+                "img");
         assertTrue(a.isUnsignedBytes());
         assertArrayEquals(new byte[] {0, 1, (byte) 200, (byte) 255}, a.unsignedBytes());
         assertArrayEquals(new int[] {0, 1, 200, 255}, a.ints());
         assertArrayEquals(new float[] {0, 1, 200, 255}, a.floats());
-        NpyArray b = Npy.read(npy(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", new byte[] {1, 0}), "b");
+        NpyArray b =
+                Npy.read(npy(1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }", new byte[] {1, 0}), "b");
         assertArrayEquals(new long[] {1, 0}, b.longs());
-        assertFalse(Npy.read(Npy.write(NpyArray.ofLongs(new long[] {1}, 1)), "l").isUnsignedBytes());
+        assertFalse(Npy.read(Npy.write(NpyArray.ofLongs(new long[] {1}, 1)), "l")
+                .isUnsignedBytes());
     }
 
     @Test
     void explainsWhatIsWrong() {
-        String trunc = assertThrows(IllegalArgumentException.class, () -> Npy.read(
-                npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (10, 3), }", new byte[12]), "array 'x'"))
+        String trunc = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Npy.read(
+                                npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (10, 3), }", new byte[12]),
+                                "array 'x'"))
                 .getMessage();
         assertTrue(trunc.contains("array 'x'") && trunc.contains("truncated") && trunc.contains("(10, 3)"), trunc);
 
-        String dtype = assertThrows(IllegalArgumentException.class, () -> Npy.read(
-                npy(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new byte[8]), "array 'z'")).getMessage();
+        String dtype = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Npy.read(
+                                npy(1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new byte[8]),
+                                "array 'z'"))
+                .getMessage();
         assertTrue(dtype.contains("'<c8'"), dtype);
 
-        String fortran = assertThrows(IllegalArgumentException.class, () -> Npy.read(
-                npy(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", new byte[16]), "m")).getMessage();
+        String fortran = assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Npy.read(
+                                npy(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", new byte[16]),
+                                "m"))
+                .getMessage();
         assertTrue(fortran.contains("Fortran"), fortran);
 
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Npy.read("hello world!".getBytes(), "q"))
-                .getMessage().contains("not in .npy format"));
+                .getMessage()
+                .contains("not in .npy format"));
     }
 }

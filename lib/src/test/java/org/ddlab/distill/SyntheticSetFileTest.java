@@ -1,15 +1,11 @@
 package org.ddlab.distill;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticSetFileTest {
 
@@ -47,17 +46,23 @@ class SyntheticSetFileTest {
     }
 
     static Metadata meta() {
-        return Metadata.of("random", "fashion-mnist", 42L, 100L).withExtra("lr", 0.01).withExtra("arch", "convnet");
+        return Metadata.of("random", "fashion-mnist", 42L, 100L)
+                .withExtra("lr", 0.01)
+                .withExtra("arch", "convnet");
     }
 
     /** Runs Debian's Python with NumPy; skips the test when that Python or NumPy is missing. */
     static String python(String code) throws IOException, InterruptedException {
         Assumptions.assumeTrue(Files.isExecutable(Path.of(PYTHON)), PYTHON + " is not installed");
-        Process probe = new ProcessBuilder(PYTHON, "-c", "import numpy").redirectErrorStream(true).start();
+        Process probe = new ProcessBuilder(PYTHON, "-c", "import numpy")
+                .redirectErrorStream(true)
+                .start();
         probe.getInputStream().readAllBytes();
-        Assumptions.assumeTrue(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        Assumptions.assumeTrue(
+                probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
                 PYTHON + " cannot import numpy (apt-get install python3-numpy)");
-        Process p = new ProcessBuilder(PYTHON, "-c", code).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(PYTHON, "-c", code).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python timed out");
         assertEquals(0, p.exitValue(), "python failed:\n" + out);
@@ -75,7 +80,8 @@ class SyntheticSetFileTest {
             try (SyntheticSetFile.Loaded l = SyntheticSetFile.load(manager, file, true)) {
                 assertArrayEquals(s.pixels(), l.set().pixels());
                 assertArrayEquals(s.labels(), l.set().labels());
-                assertArrayEquals(s.softLabels().orElseThrow().stopGradient().toFloatArray(),
+                assertArrayEquals(
+                        s.softLabels().orElseThrow().stopGradient().toFloatArray(),
                         l.set().softLabels().orElseThrow().toFloatArray());
                 assertEquals(CLASSES, l.set().classNames());
                 Metadata m = l.metadata().orElseThrow();
@@ -83,16 +89,28 @@ class SyntheticSetFileTest {
                 assertEquals("random", m.method());
                 assertEquals(42L, m.seed());
                 assertEquals(0.01, (Double) m.extra().get("lr"), 0);
-                assertArrayEquals(new long[]{1, 4, 5}, m.imageShape());
+                assertArrayEquals(new long[] {1, 4, 5}, m.imageShape());
             }
         }
-        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("set.json"))).getAsJsonObject();
-        for (String key : List.of("method", "ipc", "dataset", "classes", "seed", "steps", "created", "ddlab_version",
-                "image_shape", "extra")) {
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("set.json")))
+                .getAsJsonObject();
+        for (String key : List.of(
+                "method",
+                "ipc",
+                "dataset",
+                "classes",
+                "seed",
+                "steps",
+                "created",
+                "ddlab_version",
+                "image_shape",
+                "extra")) {
             assertTrue(json.has(key), "sidecar has " + key);
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("set.json", "set.npz"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(
+                    List.of("set.json", "set.npz"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no temporary files left behind");
         }
     }
@@ -138,7 +156,7 @@ class SyntheticSetFileTest {
                 + "labels=np.array([1,0], dtype=np.int32), soft_labels=np.eye(2, dtype=np.float64))");
         try (SyntheticSetFile.Loaded l = SyntheticSetFile.load(manager, other)) {
             assertEquals(0.5f, l.set().images().getFloat(1, 0, 2, 2));
-            assertArrayEquals(new int[]{1, 0}, l.set().labels());
+            assertArrayEquals(new int[] {1, 0}, l.set().labels());
             assertEquals(1f, l.set().softLabels().orElseThrow().getFloat(1, 1));
         }
     }
@@ -162,34 +180,39 @@ class SyntheticSetFileTest {
         Path text = dir.resolve("text.npz");
         Files.writeString(text, "not a zip at all");
         assertTrue(assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, text))
-                .getMessage().contains("text.npz"));
+                .getMessage()
+                .contains("text.npz"));
     }
 
     @Test
     void missingArraysAndMismatchedCountsAreExplained() throws IOException {
         Path noLabels = dir.resolve("nolabels.npz");
         Npz.write(noLabels, Map.of("images", NpyArray.ofFloats(new float[8], 2, 1, 2, 2)));
-        String m1 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, noLabels)).getMessage();
+        String m1 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, noLabels))
+                .getMessage();
         assertTrue(m1.contains("no array 'labels'"), m1);
 
         Path counts = dir.resolve("counts.npz");
         Map<String, NpyArray> a = new LinkedHashMap<>();
         a.put("images", NpyArray.ofFloats(new float[8], 2, 1, 2, 2));
-        a.put("labels", NpyArray.ofLongs(new long[]{0, 1, 1}, 3));
+        a.put("labels", NpyArray.ofLongs(new long[] {0, 1, 1}, 3));
         Npz.write(counts, a);
-        String m2 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, counts)).getMessage();
+        String m2 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, counts))
+                .getMessage();
         assertTrue(m2.contains("2 images but 3 labels"), m2);
 
         Path floatLabels = dir.resolve("fl.npz");
-        a.put("labels", NpyArray.ofFloats(new float[]{0, 1}, 2));
+        a.put("labels", NpyArray.ofFloats(new float[] {0, 1}, 2));
         Npz.write(floatLabels, a);
-        String m3 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, floatLabels)).getMessage();
+        String m3 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, floatLabels))
+                .getMessage();
         assertTrue(m3.contains("'labels' must be integer"), m3);
 
         Path flat = dir.resolve("flat.npz");
         a.put("images", NpyArray.ofFloats(new float[8], 2, 4));
         Npz.write(flat, a);
-        String m4 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, flat)).getMessage();
+        String m4 = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, flat))
+                .getMessage();
         assertTrue(m4.contains("[N,C,H,W]") && m4.contains("(2, 4)"), m4);
     }
 
@@ -209,26 +232,30 @@ class SyntheticSetFileTest {
         JsonObject o = JsonParser.parseString(good).getAsJsonObject();
         o.add("image_shape", JsonParser.parseString("[3, 4, 5]"));
         Files.writeString(sidecar, o.toString());
-        String shape = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, file)).getMessage();
+        String shape = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, file))
+                .getMessage();
         assertTrue(shape.contains("image shape [3, 4, 5]") && shape.contains("[1, 4, 5]"), shape);
 
         o = JsonParser.parseString(good).getAsJsonObject();
         o.add("classes", JsonParser.parseString("[\"x\", \"y\"]"));
         o.addProperty("ipc", 3);
         Files.writeString(sidecar, o.toString());
-        String classes = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, file)).getMessage();
+        String classes = assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, file))
+                .getMessage();
         assertTrue(classes.contains("2 classes"), classes);
 
         Files.writeString(sidecar, "{ not json");
         assertTrue(assertThrows(InvalidFileException.class, () -> SyntheticSetFile.load(manager, file))
-                .getMessage().contains("s.json"));
+                .getMessage()
+                .contains("s.json"));
 
         Files.delete(sidecar);
         try (SyntheticSetFile.Loaded l = SyntheticSetFile.load(manager, file)) {
             assertTrue(l.metadata().isEmpty());
             assertEquals(6, l.set().size());
         }
-        NoSuchFileException req = assertThrows(NoSuchFileException.class, () -> SyntheticSetFile.load(manager, file, true));
+        NoSuchFileException req =
+                assertThrows(NoSuchFileException.class, () -> SyntheticSetFile.load(manager, file, true));
         assertTrue(req.getMessage().contains("s.json"), req.getMessage());
     }
 
@@ -243,11 +270,16 @@ class SyntheticSetFileTest {
         byte[] oldJson = Files.readAllBytes(sidecar);
 
         // A writer that fails half-way through.
-        IOException boom = assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
-            out.write(new byte[1000]);
-            throw new IOException("disk full (simulated)");
-        }));
-        assertEquals("cannot write " + file + ": disk full (simulated)", boom.getMessage(), "the file named, the cause's words kept");
+        IOException boom = assertThrows(
+                IOException.class,
+                () -> AtomicFiles.write(file, out -> {
+                    out.write(new byte[1000]);
+                    throw new IOException("disk full (simulated)");
+                }));
+        assertEquals(
+                "cannot write " + file + ": disk full (simulated)",
+                boom.getMessage(),
+                "the file named, the cause's words kept");
         assertArrayEquals(oldNpz, Files.readAllBytes(file));
 
         // A save whose arrays cannot be read (already freed) fails before touching either file.
@@ -259,7 +291,9 @@ class SyntheticSetFileTest {
         assertArrayEquals(oldNpz, Files.readAllBytes(file));
         assertArrayEquals(oldJson, Files.readAllBytes(sidecar));
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("keep.json", "keep.npz"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+            assertEquals(
+                    List.of("keep.json", "keep.npz"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no temporary files left behind");
         }
     }

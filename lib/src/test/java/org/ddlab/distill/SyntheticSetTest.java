@@ -1,14 +1,13 @@
 package org.ddlab.distill;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class SyntheticSetTest {
 
@@ -44,11 +43,13 @@ class SyntheticSetTest {
 
     @Test
     void fromRealTakesIpcSeededImagesPerClassClassByClass() {
-        try (SyntheticSet s = SyntheticSet.fromReal(manager, realImages(), realLabels(), new Shape(1, 2, 2), CLASSES, 4, 7);
-             SyntheticSet again = SyntheticSet.fromReal(manager, realImages(), realLabels(), new Shape(1, 2, 2), CLASSES, 4, 7)) {
+        try (SyntheticSet s =
+                        SyntheticSet.fromReal(manager, realImages(), realLabels(), new Shape(1, 2, 2), CLASSES, 4, 7);
+                SyntheticSet again =
+                        SyntheticSet.fromReal(manager, realImages(), realLabels(), new Shape(1, 2, 2), CLASSES, 4, 7)) {
             assertEquals(new Shape(12, 1, 2, 2), s.images().getShape());
             assertEquals(4, s.ipc());
-            assertArrayEquals(new int[]{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}, s.labels());
+            assertArrayEquals(new int[] {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}, s.labels());
             float[] px = s.pixels();
             java.util.Set<Integer> seen = new java.util.HashSet<>();
             for (int i = 0; i < 12; i++) {
@@ -58,15 +59,16 @@ class SyntheticSetTest {
             }
             assertArrayEquals(px, again.pixels(), "same seed, same picks");
         }
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SyntheticSet.fromReal(manager, realImages(), realLabels(), new Shape(1, 2, 2), CLASSES, 11, 0));
     }
 
     @Test
     void fromNoiseIsSeededAndRoughlyStandardNormal() {
         try (SyntheticSet a = SyntheticSet.fromNoise(manager, CLASSES, 5, new Shape(1, 8, 8), 3);
-             SyntheticSet b = SyntheticSet.fromNoise(manager, CLASSES, 5, new Shape(1, 8, 8), 3);
-             SyntheticSet c = SyntheticSet.fromNoise(manager, CLASSES, 5, new Shape(1, 8, 8), 4)) {
+                SyntheticSet b = SyntheticSet.fromNoise(manager, CLASSES, 5, new Shape(1, 8, 8), 3);
+                SyntheticSet c = SyntheticSet.fromNoise(manager, CLASSES, 5, new Shape(1, 8, 8), 4)) {
             assertArrayEquals(a.pixels(), b.pixels());
             assertFalse(java.util.Arrays.equals(a.pixels(), c.pixels()));
             assertEquals(0, a.images().mean().getFloat(), 0.1);
@@ -83,10 +85,12 @@ class SyntheticSetTest {
         try (SyntheticSet s = SyntheticSet.fromCentres(manager, List.of(ca, cb, cc), new Shape(1, 2, 2), CLASSES)) {
             assertEquals(2, s.ipc());
             assertEquals(4f, s.images().getFloat(3, 0, 1, 1));
-            assertArrayEquals(new int[]{0, 0, 1, 1, 2, 2}, s.labels());
+            assertArrayEquals(new int[] {0, 0, 1, 1, 2, 2}, s.labels());
         }
-        assertThrows(IllegalArgumentException.class, () -> SyntheticSet.fromCentres(manager,
-                List.of(ca, cb, new float[][]{{1, 1, 1, 1}}), new Shape(1, 2, 2), CLASSES));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticSet.fromCentres(
+                        manager, List.of(ca, cb, new float[][] {{1, 1, 1, 1}}), new Shape(1, 2, 2), CLASSES));
     }
 
     @Test
@@ -106,8 +110,9 @@ class SyntheticSetTest {
 
     @Test
     void rejectsLabelsOutsideTheClasses() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SyntheticSet.of(
-                manager.zeros(new Shape(2, 1, 2, 2)), new int[]{0, 3}, null, CLASSES));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticSet.of(manager.zeros(new Shape(2, 1, 2, 2)), new int[] {0, 3}, null, CLASSES));
         assertTrue(e.getMessage().contains("label 3"), e.getMessage());
     }
 }

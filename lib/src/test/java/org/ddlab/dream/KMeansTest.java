@@ -1,21 +1,20 @@
 package org.ddlab.dream;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Random;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class KMeansTest {
 
@@ -93,33 +92,33 @@ class KMeansTest {
     @Test
     void representativesAreTheMembersNearestTheirCentres() {
         // Points on a line: 0, 1, 2, 10, 11, 12, 13. Clusters {0,1,2} and {10..13}: centres 1 and 11.5.
-        NDArray x = manager.create(new float[]{0, 1, 2, 10, 11, 12, 13}, new Shape(7, 1));
+        NDArray x = manager.create(new float[] {0, 1, 2, 10, 11, 12, 13}, new Shape(7, 1));
         KMeans.Result km = KMeans.fit(x, 2, 0);
         int[] rep = km.representatives(x);
         assertEquals(1, rep[km.assignments()[1]]);
         assertEquals(4, rep[km.assignments()[4]], "a tie (11 and 12 are both 0.5 from 11.5) goes to the first point");
         // The nearest point overall to centre 0 (at 4.9) is point 1 (5, in cluster 1): the representative is
         // cluster 0's own member 0 instead, so the picks cover both clusters and stay distinct.
-        NDArray y = manager.create(new float[]{0, 5, 6}, new Shape(3, 1));
-        KMeans.Result fixed = new KMeans.Result(new float[]{4.9f, 5.1f}, 1, new int[]{0, 1, 1}, 0, 1);
-        assertArrayEquals(new int[]{0, 1}, fixed.representatives(y));
+        NDArray y = manager.create(new float[] {0, 5, 6}, new Shape(3, 1));
+        KMeans.Result fixed = new KMeans.Result(new float[] {4.9f, 5.1f}, 1, new int[] {0, 1, 1}, 0, 1);
+        assertArrayEquals(new int[] {0, 1}, fixed.representatives(y));
         // A centre without members takes its nearest point not already picked.
-        KMeans.Result empty = new KMeans.Result(new float[]{5.5f, 5.4f}, 1, new int[]{0, 0, 0}, 0, 1);
-        assertArrayEquals(new int[]{1, 2}, empty.representatives(y));
+        KMeans.Result empty = new KMeans.Result(new float[] {5.5f, 5.4f}, 1, new int[] {0, 0, 0}, 0, 1);
+        assertArrayEquals(new int[] {1, 2}, empty.representatives(y));
         assertThrows(IllegalArgumentException.class, () -> fixed.representatives(x));
     }
 
     /** k runs from 1 (one centre: the mean) to n (every point its own centre, inertia 0). */
     @Test
     void oneCentreIsTheMeanAndNCentresAreThePoints() {
-        NDArray x = manager.create(new float[]{0, 1, 2, 7}, new Shape(4, 1));
+        NDArray x = manager.create(new float[] {0, 1, 2, 7}, new Shape(4, 1));
         KMeans.Result one = KMeans.fit(x, 1, 0);
-        assertArrayEquals(new float[]{2.5f}, one.centres(), 1e-6f);
+        assertArrayEquals(new float[] {2.5f}, one.centres(), 1e-6f);
         assertEquals(2.5 * 2.5 + 1.5 * 1.5 + 0.5 * 0.5 + 4.5 * 4.5, one.inertia(), 1e-4);
         KMeans.Result all = KMeans.fit(x, 4, 0);
         float[] centres = all.centres().clone();
         Arrays.sort(centres);
-        assertArrayEquals(new float[]{0, 1, 2, 7}, centres);
+        assertArrayEquals(new float[] {0, 1, 2, 7}, centres);
         assertEquals(0, all.inertia(), 1e-6);
         assertEquals(4, new HashSet<>(Arrays.stream(all.assignments()).boxed().toList()).size());
     }
@@ -129,11 +128,17 @@ class KMeansTest {
     void iterationsStopAtConvergenceOrTheCap() {
         NDArray x = toNd(manager, blobs(4, 30, 5, 3));
         KMeans.Result converged = KMeans.fit(x, 4, 2);
-        assertTrue(converged.iterations() < KMeans.DEFAULT_MAX_ITERATIONS, "separated blobs settle in a few iterations: "
-                + converged.iterations());
-        assertTrue(converged.iterations() >= 2, "the first iteration assigns every point, so convergence is seen in a second one");
+        assertTrue(
+                converged.iterations() < KMeans.DEFAULT_MAX_ITERATIONS,
+                "separated blobs settle in a few iterations: " + converged.iterations());
+        assertTrue(
+                converged.iterations() >= 2,
+                "the first iteration assigns every point, so convergence is seen in a second one");
         // One more iteration from there changes nothing: the result is the same clustering.
-        assertEquals(converged.inertia(), KMeans.fit(x, 4, 2, converged.iterations() + 5).inertia(), 1e-3);
+        assertEquals(
+                converged.inertia(),
+                KMeans.fit(x, 4, 2, converged.iterations() + 5).inertia(),
+                1e-3);
         KMeans.Result capped = KMeans.fit(x, 4, 2, 1);
         assertEquals(1, capped.iterations());
         assertThrows(IllegalArgumentException.class, () -> KMeans.fit(x, 4, 2, 0));
@@ -163,7 +168,8 @@ class KMeansTest {
                 }
                 assertEquals(1, labels.size(), "seed " + seed + ": blob " + b + " is split after one iteration");
             }
-            assertEquals(5, new HashSet<>(Arrays.stream(once.assignments()).boxed().toList()).size(), "seed " + seed);
+            assertEquals(
+                    5, new HashSet<>(Arrays.stream(once.assignments()).boxed().toList()).size(), "seed " + seed);
         }
     }
 
@@ -185,7 +191,7 @@ class KMeansTest {
      */
     @Test
     void fewerDistinctPointsThanCentres() {
-        NDArray x = manager.create(new float[]{0, 0, 0, 5, 5, 0}, new Shape(6, 1));
+        NDArray x = manager.create(new float[] {0, 0, 0, 5, 5, 0}, new Shape(6, 1));
         for (long seed = 0; seed < 5; seed++) {
             KMeans.Result km = KMeans.fit(x, 4, seed);
             for (float c : km.centres()) {
@@ -200,21 +206,28 @@ class KMeansTest {
     @Test
     void representativesPreferTheFirstNearestAndNeverRepeat() {
         // One cluster around 1: point 0 is its member nearest the centre, later members do not displace it.
-        NDArray y = manager.create(new float[]{1, 0, 2.5f}, new Shape(3, 1));
-        assertArrayEquals(new int[]{0}, new KMeans.Result(new float[]{1}, 1, new int[]{0, 0, 0}, 0, 1).representatives(y));
+        NDArray y = manager.create(new float[] {1, 0, 2.5f}, new Shape(3, 1));
+        assertArrayEquals(
+                new int[] {0}, new KMeans.Result(new float[] {1}, 1, new int[] {0, 0, 0}, 0, 1).representatives(y));
         // Point 0 represents centre 0 and is also nearest the empty centre 1: that one takes the next nearest.
-        NDArray z = manager.create(new float[]{5, 0, 6}, new Shape(3, 1));
-        KMeans.Result empty = new KMeans.Result(new float[]{5.5f, 5.4f}, 1, new int[]{0, 0, 0}, 0, 1);
-        assertArrayEquals(new int[]{0, 2}, empty.representatives(z));
-        assertThrows(IllegalArgumentException.class, () -> empty.representatives(z.reshape(3, 1, 1)), "points as rows [n, d]");
-        assertThrows(IllegalArgumentException.class, () -> empty.representatives(manager.zeros(new Shape(3, 2))), "of the fitted width");
+        NDArray z = manager.create(new float[] {5, 0, 6}, new Shape(3, 1));
+        KMeans.Result empty = new KMeans.Result(new float[] {5.5f, 5.4f}, 1, new int[] {0, 0, 0}, 0, 1);
+        assertArrayEquals(new int[] {0, 2}, empty.representatives(z));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> empty.representatives(z.reshape(3, 1, 1)),
+                "points as rows [n, d]");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> empty.representatives(manager.zeros(new Shape(3, 2))),
+                "of the fitted width");
     }
 
     @Test
     void impossibleRequestsAreClearErrors() {
-        NDArray x = manager.create(new float[]{0, 1, 2}, new Shape(3, 1));
+        NDArray x = manager.create(new float[] {0, 1, 2}, new Shape(3, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KMeans.fit(x, 4, 0));
         assertTrue(e.getMessage().contains("between 1 and 3"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> KMeans.fit(manager.create(new float[]{1, 2}), 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> KMeans.fit(manager.create(new float[] {1, 2}), 1, 0));
     }
 }

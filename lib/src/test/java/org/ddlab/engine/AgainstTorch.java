@@ -1,13 +1,12 @@
 package org.ddlab.engine;
 
-import org.ddlab.distill.NpyArray;
-import org.ddlab.distill.Npz;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.ddlab.distill.NpyArray;
+import org.ddlab.distill.Npz;
 
 /**
  * Comparison of ddlab's float32 results with reference values a PyTorch fixture script computed in float64.
@@ -19,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  */
 public final class AgainstTorch {
 
-    private AgainstTorch() {
-    }
+    private AgainstTorch() {}
 
     /** The arrays of {@code file}, a resource beside {@code owner}. */
     public static Map<String, NpyArray> fixtures(Class<?> owner, String file) throws Exception {
@@ -37,7 +35,8 @@ public final class AgainstTorch {
     }
 
     /** Fails unless shapes agree and every |actual − expected| ≤ {@link #allowed}; the message names the worst element. */
-    public static void assertClose(NpyArray expected, long[] actualShape, float[] actual, double tolerance, String what) {
+    public static void assertClose(
+            NpyArray expected, long[] actualShape, float[] actual, double tolerance, String what) {
         assertArrayEquals(expected.shape(), actualShape, what + ": shape");
         assertClose(expected.floats(), actual, tolerance, what);
     }
@@ -58,9 +57,9 @@ public final class AgainstTorch {
             }
         }
         if (!(worstError <= allowed)) {
-            throw new AssertionError(String.format("%s, element %d of %d: torch %s, ours %s, error %.3g > allowed %.3g"
-                    + " (%.0e × max |torch|)", what, worst, expected.length, expected[worst], actual[worst], worstError,
-                    allowed, tolerance));
+            throw new AssertionError(String.format(
+                    "%s, element %d of %d: torch %s, ours %s, error %.3g > allowed %.3g" + " (%.0e × max |torch|)",
+                    what, worst, expected.length, expected[worst], actual[worst], worstError, allowed, tolerance));
         }
     }
 

@@ -1,12 +1,12 @@
 package org.ddlab.engine;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import org.junit.jupiter.api.Test;
 
 class DevicesTest {
 

@@ -1,16 +1,15 @@
 package org.ddlab.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class GradientBuffersTest {
 
@@ -18,9 +17,9 @@ class GradientBuffersTest {
     @Test
     void zeroClearsNanAndInfiniteGradients() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(new float[]{1, 2, 3});
+            NDArray x = m.create(new float[] {1, 2, 3});
             x.setRequiresGradient(true);
-            NDArray scale = m.create(new float[]{Float.NaN, Float.POSITIVE_INFINITY, 2});
+            NDArray scale = m.create(new float[] {Float.NaN, Float.POSITIVE_INFINITY, 2});
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(x.mul(scale).sum());
             }
@@ -28,13 +27,13 @@ class GradientBuffersTest {
             assertTrue(Float.isNaN(poisoned[0]) && Float.isInfinite(poisoned[1]), java.util.Arrays.toString(poisoned));
 
             GradientBuffers.zero(List.of(x));
-            assertArrayEquals(new float[]{0, 0, 0}, x.getGradient().toFloatArray());
+            assertArrayEquals(new float[] {0, 0, 0}, x.getGradient().toFloatArray());
 
             // The buffer is the one backward accumulates into: the next pass's gradient is its own, with no NaN left.
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.backward(x.mul(m.create(new float[]{4, 5, 6})).sum());
+                gc.backward(x.mul(m.create(new float[] {4, 5, 6})).sum());
             }
-            assertArrayEquals(new float[]{4, 5, 6}, x.getGradient().toFloatArray());
+            assertArrayEquals(new float[] {4, 5, 6}, x.getGradient().toFloatArray());
         }
     }
 
@@ -42,7 +41,7 @@ class GradientBuffersTest {
     @Test
     void clearingLeavesNoArraysBehind() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(new float[]{1, 2, 3});
+            NDArray x = m.create(new float[] {1, 2, 3});
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 gc.backward(x.sum());
@@ -60,9 +59,9 @@ class GradientBuffersTest {
     @Test
     void arraysWithoutAGradientAreSkipped() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray plain = m.create(new float[]{1, 2});
+            NDArray plain = m.create(new float[] {1, 2});
             GradientBuffers.zero(List.of(plain));
-            assertArrayEquals(new float[]{1, 2}, plain.toFloatArray());
+            assertArrayEquals(new float[] {1, 2}, plain.toFloatArray());
         }
     }
 }

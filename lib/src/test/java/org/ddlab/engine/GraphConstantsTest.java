@@ -1,23 +1,22 @@
 package org.ddlab.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.ddlab.frepo.KernelRegression;
-import org.ddlab.train.Loss;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.ddlab.frepo.KernelRegression;
+import org.ddlab.train.Loss;
+import org.junit.jupiter.api.Test;
 
 /**
  * Gradients do not change when the garbage collector runs between the forward and the backward pass
@@ -34,7 +33,10 @@ class GraphConstantsTest {
             assertEquals(DataType.FLOAT64, s.getDataType());
             assertEquals(new Shape(), s.getShape());
             assertEquals(0.25, s.getDouble(), 0);
-            assertArrayEquals(new float[]{1, 2, 3, 4}, GraphConstants.of(m, new float[]{1, 2, 3, 4}, new Shape(2, 2)).toFloatArray());
+            assertArrayEquals(
+                    new float[] {1, 2, 3, 4},
+                    GraphConstants.of(m, new float[] {1, 2, 3, 4}, new Shape(2, 2))
+                            .toFloatArray());
         }
     }
 
@@ -46,18 +48,21 @@ class GraphConstantsTest {
     @Test
     void kernelRegressionGradientSurvivesACollectionBeforeBackward() {
         KernelRegression krr = new KernelRegression(1e-2);
-        assertStable(x -> {
-            NDManager m = x.getManager();
-            NDArray query = x.stopGradient().get(":5").duplicate();
-            NDArray targets = m.ones(new Shape(8, 3));
-            return krr.predict(x, query, targets).sum();
-        }, new Shape(8, 12));
+        assertStable(
+                x -> {
+                    NDManager m = x.getManager();
+                    NDArray query = x.stopGradient().get(":5").duplicate();
+                    NDArray targets = m.ones(new Shape(8, 3));
+                    return krr.predict(x, query, targets).sum();
+                },
+                new Shape(8, 12));
     }
 
     private static void assertStable(Function<NDArray, NDArray> loss, Shape shape) {
         float[][] grads = new float[2][];
         for (int pass = 0; pass < 2; pass++) {
-            try (NDManager m = NDManager.newBaseManager(); GradMode.Scope on = GradMode.on()) {
+            try (NDManager m = NDManager.newBaseManager();
+                    GradMode.Scope on = GradMode.on()) {
                 float[] v = new float[(int) shape.size()];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) Math.sin(i * 0.7 + 0.3);

@@ -1,12 +1,11 @@
 package org.ddlab.engine;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 class NativeMemoryTest {
 
@@ -14,9 +13,12 @@ class NativeMemoryTest {
     void policiesParseAndNonsenseIsNamed() {
         assertEquals(NativeMemory.Policy.REUSE, NativeMemory.Policy.parse(" Reuse "));
         assertEquals(NativeMemory.Policy.RETURN, NativeMemory.Policy.parse("return"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NativeMemory.Policy.parse("fast"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> NativeMemory.Policy.parse("fast"));
         assertEquals("DDLAB_MALLOC must be 'reuse' or 'return', got 'fast'", e.getMessage());
-        assertEquals(NativeMemory.Policy.RETURN, NativeMemory.wanted(Map.of("DDLAB_MALLOC", "return"), NativeMemory.Policy.REUSE));
+        assertEquals(
+                NativeMemory.Policy.RETURN,
+                NativeMemory.wanted(Map.of("DDLAB_MALLOC", "return"), NativeMemory.Policy.REUSE));
         assertEquals(NativeMemory.Policy.REUSE, NativeMemory.wanted(Map.of(), NativeMemory.Policy.REUSE));
     }
 

@@ -1,5 +1,11 @@
 package org.ddlab.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Profile;
 import org.ddlab.train.Augmentation;
@@ -8,13 +14,6 @@ import org.ddlab.train.TinySets;
 import org.ddlab.train.TrainingSchedule;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluationProtocolTest {
 
@@ -27,8 +26,10 @@ class EvaluationProtocolTest {
     void repeatsGiveMeanStdAndRunsAndAreSeeded() {
         ImageSet train = TinySets.stripes(4, 4, 1);
         ImageSet test = TinySets.stripes(25, 4, 2);
-        EvalResult a = protocol.evaluate("mlp:width=16", LabeledSet.hard(train), test, 5, EvaluationProtocol.Listener.NONE);
-        EvalResult b = protocol.evaluate("mlp:width=16", LabeledSet.hard(train), test, 5, EvaluationProtocol.Listener.NONE);
+        EvalResult a =
+                protocol.evaluate("mlp:width=16", LabeledSet.hard(train), test, 5, EvaluationProtocol.Listener.NONE);
+        EvalResult b =
+                protocol.evaluate("mlp:width=16", LabeledSet.hard(train), test, 5, EvaluationProtocol.Listener.NONE);
         assertEquals(3, a.runs());
         assertTrue(a.mean() > 0.9, a.toString());
         assertArrayEquals(a.accuracies(), b.accuracies(), "same seed, same numbers on the CPU");
@@ -48,16 +49,28 @@ class EvaluationProtocolTest {
             return x;
         };
         ImageSet train = TinySets.stripes(4, 4, 1);
-        protocol.withAugmentation(counting).withRepeats(1).withSchedule(protocol.schedule().withAugment(true).withEpochs(3))
-                .evaluate("mlp:width=8", LabeledSet.hard(train), TinySets.stripes(2, 4, 2), 0, EvaluationProtocol.Listener.NONE);
+        protocol.withAugmentation(counting)
+                .withRepeats(1)
+                .withSchedule(protocol.schedule().withAugment(true).withEpochs(3))
+                .evaluate(
+                        "mlp:width=8",
+                        LabeledSet.hard(train),
+                        TinySets.stripes(2, 4, 2),
+                        0,
+                        EvaluationProtocol.Listener.NONE);
         assertEquals(3, calls[0], "one augmented batch per step: 16 images, batch 16, 3 epochs");
     }
 
     @Test
     void crossArchitectureTableHasOneRowPerArchitecture() {
         ImageSet train = TinySets.stripes(4, 4, 1);
-        List<EvalResult> results = protocol.withRepeats(1).crossArchitecture(List.of("mlp:width=8", "convnet:width=4,depth=2"),
-                LabeledSet.hard(train), TinySets.stripes(5, 4, 2), 0, EvaluationProtocol.Listener.NONE);
+        List<EvalResult> results = protocol.withRepeats(1)
+                .crossArchitecture(
+                        List.of("mlp:width=8", "convnet:width=4,depth=2"),
+                        LabeledSet.hard(train),
+                        TinySets.stripes(5, 4, 2),
+                        0,
+                        EvaluationProtocol.Listener.NONE);
         Table t = EvalTables.of("cross", results);
         assertEquals(2, t.rowCount());
         assertEquals("convnet:width=4,depth=2", t.stringColumn("architecture").get(1));
@@ -65,8 +78,14 @@ class EvaluationProtocolTest {
 
     @Test
     void mismatchedTestSetIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> protocol.evaluate("mlp",
-                LabeledSet.hard(TinySets.stripes(2, 4, 0)), TinySets.stripes(2, 3, 0), 0, EvaluationProtocol.Listener.NONE));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> protocol.evaluate(
+                        "mlp",
+                        LabeledSet.hard(TinySets.stripes(2, 4, 0)),
+                        TinySets.stripes(2, 3, 0),
+                        0,
+                        EvaluationProtocol.Listener.NONE));
         assertTrue(e.getMessage().contains("do not match"), e.getMessage());
     }
 
@@ -74,7 +93,10 @@ class EvaluationProtocolTest {
     void profilesScaleTheSchedule() {
         assertEquals(1000, TrainingSchedule.forProfile(Profile.FULL).epochs());
         assertEquals(300, TrainingSchedule.forProfile(Profile.DEFAULT).epochs());
-        assertEquals(java.util.List.of(501), TrainingSchedule.paper().decayEpochs(), "the reference drops the rate after epoch Epoch//2+1");
+        assertEquals(
+                java.util.List.of(501),
+                TrainingSchedule.paper().decayEpochs(),
+                "the reference drops the rate after epoch Epoch//2+1");
         assertEquals(5, EvaluationProtocol.forProfile(Profile.FULL).repeats());
     }
 }

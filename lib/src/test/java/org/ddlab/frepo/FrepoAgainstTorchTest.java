@@ -1,11 +1,15 @@
 package org.ddlab.frepo;
 
+import static org.ddlab.engine.AgainstTorch.assertClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Map;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.engine.AgainstTorch;
 import org.ddlab.nn.Architectures;
@@ -14,11 +18,6 @@ import org.ddlab.nn.TorchWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.ddlab.engine.AgainstTorch.assertClose;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * FRePo against PyTorch: {@code frepo_fixtures.npz} is written by {@code bench/loss_fixtures.py} — kernel ridge
@@ -64,13 +63,20 @@ class FrepoAgainstTorchTest {
 
     @Test
     void kernelRegressionPredictsAsTorch() {
-        for (String c : new String[]{"krr_a_", "krr_b_"}) {
+        for (String c : new String[] {"krr_a_", "krr_b_"}) {
             try (NDManager m = manager.newSubManager()) {
-                KernelRegression regression = new KernelRegression(fx.get(c + "ridge").floats()[0]);
-                NDArray prediction = regression.predict(fx.get(c + "support").toNDArray(m), fx.get(c + "query").toNDArray(m),
+                KernelRegression regression =
+                        new KernelRegression(fx.get(c + "ridge").floats()[0]);
+                NDArray prediction = regression.predict(
+                        fx.get(c + "support").toNDArray(m),
+                        fx.get(c + "query").toNDArray(m),
                         fx.get(c + "targets").toNDArray(m));
-                assertClose(fx.get(c + "prediction"), prediction.getShape().getShape(), floats(prediction),
-                        REGRESSION_TOLERANCE, c + "prediction");
+                assertClose(
+                        fx.get(c + "prediction"),
+                        prediction.getShape().getShape(),
+                        floats(prediction),
+                        REGRESSION_TOLERANCE,
+                        c + "prediction");
             }
         }
     }
@@ -78,21 +84,38 @@ class FrepoAgainstTorchTest {
     /** ddlab's outer loss on the fixture: its parts, and the gradients with respect to images and labels. */
     private static Map<String, float[]> outer() {
         try (NDManager m = manager.newSubManager()) {
-            Network net = Architectures.create("convnet:width=8,depth=3", new Shape(1, 28, 28), 4).initialize(m, 0);
+            Network net = Architectures.create("convnet:width=8,depth=3", new Shape(1, 28, 28), 4)
+                    .initialize(m, 0);
             TorchWeights.load(net, fx, "frepo");
             NDArray images = fx.get("frepo_syn").toNDArray(m);
             NDArray labels = fx.get("frepo_labels").toNDArray(m);
             images.setRequiresGradient(true);
             labels.setRequiresGradient(true);
-            NDArray realTargets = FrepoDistiller.targets(fx.get("frepo_real_labels").toNDArray(m), 4);
+            NDArray realTargets =
+                    FrepoDistiller.targets(fx.get("frepo_real_labels").toNDArray(m), 4);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                FrepoDistiller.OuterLoss loss = FrepoDistiller.outerLoss(net, new KernelRegression(KernelRegression.DEFAULT_RIDGE),
-                        images, labels, fx.get("frepo_real").toNDArray(m), realTargets, true);
+                FrepoDistiller.OuterLoss loss = FrepoDistiller.outerLoss(
+                        net,
+                        new KernelRegression(KernelRegression.DEFAULT_RIDGE),
+                        images,
+                        labels,
+                        fx.get("frepo_real").toNDArray(m),
+                        realTargets,
+                        true);
                 gc.backward(loss.total());
-                return Map.of("frepo_prediction", floats(loss.prediction()), "frepo_kernel_loss", floats(loss.kernel()),
-                        "frepo_margin_loss", floats(loss.margin()), "frepo_loss", floats(loss.total()),
-                        "frepo_grad_syn", images.getGradient().toFloatArray(),
-                        "frepo_grad_labels", labels.getGradient().toFloatArray());
+                return Map.of(
+                        "frepo_prediction",
+                        floats(loss.prediction()),
+                        "frepo_kernel_loss",
+                        floats(loss.kernel()),
+                        "frepo_margin_loss",
+                        floats(loss.margin()),
+                        "frepo_loss",
+                        floats(loss.total()),
+                        "frepo_grad_syn",
+                        images.getGradient().toFloatArray(),
+                        "frepo_grad_labels",
+                        labels.getGradient().toFloatArray());
             }
         }
     }
@@ -100,8 +123,14 @@ class FrepoAgainstTorchTest {
     @Test
     void outerLossAndItsGradientsForImagesAndLabelsAreTorchs() {
         Map<String, float[]> ours = outer();
-        for (String name : new String[]{"frepo_prediction", "frepo_kernel_loss", "frepo_margin_loss", "frepo_loss",
-                "frepo_grad_syn", "frepo_grad_labels"}) {
+        for (String name : new String[] {
+            "frepo_prediction",
+            "frepo_kernel_loss",
+            "frepo_margin_loss",
+            "frepo_loss",
+            "frepo_grad_syn",
+            "frepo_grad_labels"
+        }) {
             assertClose(fx.get(name).floats(), ours.get(name), TOLERANCE, name);
         }
     }
@@ -110,18 +139,25 @@ class FrepoAgainstTorchTest {
     @Test
     void theComparisonSeesAToleranceSizedError() {
         Map<String, float[]> ours = outer();
-        for (String name : new String[]{"frepo_grad_syn", "frepo_grad_labels"}) {
+        for (String name : new String[] {"frepo_grad_syn", "frepo_grad_labels"}) {
             float[] torch = fx.get(name).floats();
             float[] wrong = AgainstTorch.perturbed(torch, AgainstTorch.medianElement(torch), TOLERANCE);
-            assertThrows(AssertionError.class, () -> assertClose(wrong, ours.get(name), TOLERANCE, name + ", one element off"));
+            assertThrows(
+                    AssertionError.class,
+                    () -> assertClose(wrong, ours.get(name), TOLERANCE, name + ", one element off"));
         }
         try (NDManager m = manager.newSubManager()) {
-            NDArray prediction = new KernelRegression(fx.get("krr_a_ridge").floats()[0]).predict(
-                    fx.get("krr_a_support").toNDArray(m), fx.get("krr_a_query").toNDArray(m), fx.get("krr_a_targets").toNDArray(m));
+            NDArray prediction = new KernelRegression(fx.get("krr_a_ridge").floats()[0])
+                    .predict(
+                            fx.get("krr_a_support").toNDArray(m),
+                            fx.get("krr_a_query").toNDArray(m),
+                            fx.get("krr_a_targets").toNDArray(m));
             float[] torch = fx.get("krr_a_prediction").floats();
             float[] wrong = AgainstTorch.perturbed(torch, AgainstTorch.medianElement(torch), REGRESSION_TOLERANCE);
-            assertThrows(AssertionError.class, () -> assertClose(wrong, floats(prediction), REGRESSION_TOLERANCE,
-                    "kernel regression, one element off"));
+            assertThrows(
+                    AssertionError.class,
+                    () -> assertClose(
+                            wrong, floats(prediction), REGRESSION_TOLERANCE, "kernel regression, one element off"));
         }
     }
 }

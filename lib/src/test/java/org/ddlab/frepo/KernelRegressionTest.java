@@ -1,18 +1,17 @@
 package org.ddlab.frepo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.Test;
-
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class KernelRegressionTest {
 
@@ -78,10 +77,15 @@ class KernelRegressionTest {
                     double[][] plus = copy(s), minus = copy(s);
                     plus[i][j] += eps;
                     minus[i][j] -= eps;
-                    double up = loss(krr, nd(m, plus), nd(m, q), nd(m, y), nd(m, t)).getDouble();
-                    double down = loss(krr, nd(m, minus), nd(m, q), nd(m, y), nd(m, t)).getDouble();
+                    double up =
+                            loss(krr, nd(m, plus), nd(m, q), nd(m, y), nd(m, t)).getDouble();
+                    double down = loss(krr, nd(m, minus), nd(m, q), nd(m, y), nd(m, t))
+                            .getDouble();
                     double numeric = (up - down) / (2 * eps);
-                    assertEquals(numeric, analytic[i * f + j], 2e-3 + 2e-2 * Math.abs(numeric),
+                    assertEquals(
+                            numeric,
+                            analytic[i * f + j],
+                            2e-3 + 2e-2 * Math.abs(numeric),
                             "d loss / d support[" + i + "][" + j + "]");
                 }
             }
@@ -94,10 +98,14 @@ class KernelRegressionTest {
             double[][] s = random(3, 4, 1);
             s[1][2] = Double.NaN;
             KernelRegression krr = new KernelRegression(1e-6);
-            ArithmeticException e = assertThrows(ArithmeticException.class,
+            ArithmeticException e = assertThrows(
+                    ArithmeticException.class,
                     () -> krr.predict(nd(m, s), nd(m, random(2, 4, 2)), nd(m, random(3, 2, 3))));
             assertTrue(e.getMessage().contains("diverged"), e.getMessage());
-            assertEquals(5, krr.escalations(), "the ridge was raised tenfold from 1e-6 up to MAX_RIDGE (1e-1) before giving up");
+            assertEquals(
+                    5,
+                    krr.escalations(),
+                    "the ridge was raised tenfold from 1e-6 up to MAX_RIDGE (1e-1) before giving up");
         }
     }
 
@@ -109,18 +117,25 @@ class KernelRegressionTest {
             int[] all = java.util.stream.IntStream.range(0, support.size()).toArray();
             NDArray pixels = support.images(m, all).reshape(support.size(), -1);
             NDArray targets = KernelRegression.centredOneHot(support.labels(m, all), 4);
-            double acc = new KernelRegression(1e-3).accuracy(pixels, targets, x -> x.reshape(x.getShape().get(0), -1), query, 7);
+            double acc = new KernelRegression(1e-3)
+                    .accuracy(pixels, targets, x -> x.reshape(x.getShape().get(0), -1), query, 7);
             assertTrue(acc > 0.95, "stripes are linearly separable from two examples each; got " + acc);
             // Batches of 7 (the last one short) count the same hits as one prediction of the whole query.
             int[] q = java.util.stream.IntStream.range(0, query.size()).toArray();
-            NDArray predicted = new KernelRegression(1e-3).predict(pixels, query.images(m, q).reshape(query.size(), -1), targets).argMax(1);
+            NDArray predicted = new KernelRegression(1e-3)
+                    .predict(pixels, query.images(m, q).reshape(query.size(), -1), targets)
+                    .argMax(1);
             int[] labels = query.labels(m, q).toType(DataType.INT32, false).toIntArray();
             long[] classes = predicted.toLongArray();
-            long hits = java.util.stream.IntStream.range(0, labels.length).filter(i -> classes[i] == labels[i]).count();
+            long hits = java.util.stream.IntStream.range(0, labels.length)
+                    .filter(i -> classes[i] == labels[i])
+                    .count();
             assertEquals((double) hits / query.size(), acc, 1e-12);
             // Scrambled targets must not classify: the accuracy comes from the support's labels.
-            NDArray wrong = KernelRegression.centredOneHot(support.labels(m, all).add(1).mod(4), 4);
-            double bad = new KernelRegression(1e-3).accuracy(pixels, wrong, x -> x.reshape(x.getShape().get(0), -1), query, 7);
+            NDArray wrong =
+                    KernelRegression.centredOneHot(support.labels(m, all).add(1).mod(4), 4);
+            double bad = new KernelRegression(1e-3)
+                    .accuracy(pixels, wrong, x -> x.reshape(x.getShape().get(0), -1), query, 7);
             assertTrue(bad < 0.1, "shifted labels give shifted predictions; got " + bad);
         }
     }
@@ -129,17 +144,22 @@ class KernelRegressionTest {
     void refusesABadRidge() {
         assertThrows(IllegalArgumentException.class, () -> new KernelRegression(0));
         assertThrows(IllegalArgumentException.class, () -> new KernelRegression(1));
-        assertEquals(KernelRegression.MAX_RIDGE, new KernelRegression(KernelRegression.MAX_RIDGE).ridge(), "the range is (0, MAX_RIDGE]");
+        assertEquals(
+                KernelRegression.MAX_RIDGE,
+                new KernelRegression(KernelRegression.MAX_RIDGE).ridge(),
+                "the range is (0, MAX_RIDGE]");
     }
 
     @Test
     void refusesFeaturesOfDifferentWidthsOrTargetsOfAnotherCount() {
         try (NDManager m = NDManager.newBaseManager()) {
             KernelRegression krr = new KernelRegression(1e-3);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> krr.predict(nd(m, random(3, 4, 1)), nd(m, random(2, 5, 2)), nd(m, random(3, 2, 3))));
             assertTrue(e.getMessage().contains("do not fit"), e.getMessage());
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> krr.predict(nd(m, random(3, 4, 1)), nd(m, random(2, 4, 2)), nd(m, random(4, 2, 3))));
         }
     }

@@ -1,9 +1,14 @@
 package org.ddlab.idc;
 
+import static org.ddlab.engine.AgainstTorch.assertClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.engine.AgainstTorch;
 import org.ddlab.engine.GradMode;
@@ -15,12 +20,6 @@ import org.ddlab.nn.TorchWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.ddlab.engine.AgainstTorch.assertClose;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * IDC's gradient-matching distances against PyTorch: {@code idc_loss_fixtures.npz} is written by
@@ -55,17 +54,20 @@ class IdcAgainstTorchTest {
 
     /** IDC's distance of the fixture's class and its gradient with respect to the stored image, through ddlab. */
     private static float[][] idc(IdcDistance distance) {
-        try (NDManager m = manager.newSubManager(); GradMode.Scope on = GradMode.on()) {
-            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(3, 32, 32), 4).initialize(m, 0);
+        try (NDManager m = manager.newSubManager();
+                GradMode.Scope on = GradMode.on()) {
+            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(3, 32, 32), 4)
+                    .initialize(m, 0);
             TorchWeights.load(net, fx, "idc");
-            List<NDArray> weights = distance.matched(net).stream().map(Parameter::getArray).toList();
+            List<NDArray> weights =
+                    distance.matched(net).stream().map(Parameter::getArray).toList();
             NDArray real = fx.get("idc_real").toNDArray(m);
             NDArray stored = fx.get("idc_stored").toNDArray(m);
             stored.setRequiresGradient(true);
             int c = (int) fx.get("idc_class").longs()[0];
-            NDArray d = GradientMatching.classDistance(net, weights, real, MultiFormation.decode(stored, 2), c,
-                    distance::between);
-            return new float[][]{{d.getFloat()}, Gradients.of(d, stored).toFloatArray()};
+            NDArray d = GradientMatching.classDistance(
+                    net, weights, real, MultiFormation.decode(stored, 2), c, distance::between);
+            return new float[][] {{d.getFloat()}, Gradients.of(d, stored).toFloatArray()};
         }
     }
 

@@ -1,22 +1,21 @@
 package org.ddlab.idc;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.ddlab.augment.Draw;
-import org.ddlab.augment.DsaAugment;
-import org.ddlab.augment.DsaParams;
-import org.ddlab.augment.Operation;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Random;
+import org.ddlab.augment.Draw;
+import org.ddlab.augment.DsaAugment;
+import org.ddlab.augment.DsaParams;
+import org.ddlab.augment.Operation;
+import org.junit.jupiter.api.Test;
 
 class IdcAugmentTest {
 
@@ -26,16 +25,21 @@ class IdcAugmentTest {
         DsaAugment dsa = new DsaAugment(IdcAugment.matching());
         Random r = new Random(1);
         for (int i = 0; i < 50; i++) {
-            assertEquals(List.of(Operation.COLOR, Operation.CROP, Operation.CUTOUT), dsa.sampleShared(r).operations());
+            assertEquals(
+                    List.of(Operation.COLOR, Operation.CROP, Operation.CUTOUT),
+                    dsa.sampleShared(r).operations());
         }
         assertEquals(DsaParams.Mode.ALL, IdcAugment.matching().mode());
     }
 
     @Test
     void operationsFollowDiffAugsFixedOrder() {
-        assertEquals(List.of(Operation.FLIP, Operation.COLOR, Operation.CROP, Operation.CUTOUT),
+        assertEquals(
+                List.of(Operation.FLIP, Operation.COLOR, Operation.CROP, Operation.CUTOUT),
                 IdcAugment.params("cutout_crop_color_flip").strategy());
-        assertEquals(List.of(Operation.COLOR, Operation.CROP), IdcAugment.params("color_crop").strategy());
+        assertEquals(
+                List.of(Operation.COLOR, Operation.CROP),
+                IdcAugment.params("color_crop").strategy());
         assertEquals(List.of(), IdcAugment.params("none").strategy());
     }
 
@@ -60,8 +64,8 @@ class IdcAugmentTest {
             int[] box = d.cutoutBox(0, 32, 32);
             assertTrue(box[1] - box[0] <= 16 && box[3] - box[2] <= 16);
         }
-        assertArrayEquals(new float[]{-0.5f, 0f, 0.5f}, lo, 0.01f);
-        assertArrayEquals(new float[]{0.5f, 2f, 1.5f}, hi, 0.01f);
+        assertArrayEquals(new float[] {-0.5f, 0f, 0.5f}, lo, 0.01f);
+        assertArrayEquals(new float[] {0.5f, 2f, 1.5f}, hi, 0.01f);
         assertEquals(-4, minShift);
         assertEquals(4, maxShift);
     }
@@ -88,10 +92,12 @@ class IdcAugmentTest {
 
     @Test
     void severalGeometricOperationsAreRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IdcAugment.params("color_crop_scale_rotate"));
-        assertEquals("IDC augmentation 'color_crop_scale_rotate' has 3 geometric operations (crop_scale_rotate); IDC picks "
-                + "one of them per batch, which DSA's modes cannot express — use at most one of crop, scale, rotate.", e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> IdcAugment.params("color_crop_scale_rotate"));
+        assertEquals(
+                "IDC augmentation 'color_crop_scale_rotate' has 3 geometric operations (crop_scale_rotate); IDC picks "
+                        + "one of them per batch, which DSA's modes cannot express — use at most one of crop, scale, rotate.",
+                e.getMessage());
     }
 
     /** Evaluation: flip (not for digits) and colour always, one of crop, scale, rotate; no cutout, as CutMix is on. */
@@ -100,12 +106,18 @@ class IdcAugmentTest {
         for (String dataset : List.of("fashion-mnist", "cifar10", "mnist", "svhn")) {
             List<DsaParams> choices = IdcAugment.evaluationChoices(dataset);
             boolean digits = dataset.equals("mnist") || dataset.equals("svhn");
-            assertEquals(List.of(Operation.CROP, Operation.SCALE, Operation.ROTATE),
-                    choices.stream().map(p -> p.strategy().get(p.strategy().size() - 1)).toList(), dataset);
+            assertEquals(
+                    List.of(Operation.CROP, Operation.SCALE, Operation.ROTATE),
+                    choices.stream()
+                            .map(p -> p.strategy().get(p.strategy().size() - 1))
+                            .toList(),
+                    dataset);
             for (DsaParams p : choices) {
                 assertEquals(DsaParams.Mode.ALL, p.mode());
-                assertEquals(digits ? List.of(Operation.COLOR) : List.of(Operation.FLIP, Operation.COLOR),
-                        p.strategy().subList(0, p.strategy().size() - 1), dataset);
+                assertEquals(
+                        digits ? List.of(Operation.COLOR) : List.of(Operation.FLIP, Operation.COLOR),
+                        p.strategy().subList(0, p.strategy().size() - 1),
+                        dataset);
                 assertFalse(p.strategy().contains(Operation.CUTOUT), dataset);
             }
         }

@@ -1,23 +1,22 @@
 package org.ddlab.idc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.distill.Npz;
+import java.nio.file.Path;
+import java.util.Map;
 import org.ddlab.distill.NpyArray;
+import org.ddlab.distill.Npz;
 import org.ddlab.engine.GradMode;
 import org.ddlab.matching.Gradients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Multi-formation against PyTorch: {@code idc_fixtures.npz} is written by {@code bench/idc_fixtures.py}
@@ -32,7 +31,8 @@ class MultiFormationTest {
     @BeforeAll
     static void start() throws Exception {
         manager = NDManager.newBaseManager();
-        fx = Npz.read(Path.of(MultiFormationTest.class.getResource("idc_fixtures.npz").toURI()));
+        fx = Npz.read(
+                Path.of(MultiFormationTest.class.getResource("idc_fixtures.npz").toURI()));
     }
 
     @AfterAll
@@ -60,7 +60,7 @@ class MultiFormationTest {
     @Test
     void bilinearWeightsFollowTorchsSourceIndexFormula() {
         // 2 → 4: src = (d + 0.5)/2 − 0.5 = −0.25 (clamped to 0), 0.25, 0.75, 1.25 (last pixel repeated).
-        assertArrayEquals(new float[]{1, 0, 0.75f, 0.25f, 0.25f, 0.75f, 0, 1}, Resize.bilinearMatrix(4, 2), 1e-7f);
+        assertArrayEquals(new float[] {1, 0, 0.75f, 0.25f, 0.25f, 0.75f, 0, 1}, Resize.bilinearMatrix(4, 2), 1e-7f);
     }
 
     @Test
@@ -83,8 +83,9 @@ class MultiFormationTest {
 
     @Test
     void gradientsReachTheStoredPixelsAsInTorch() {
-        for (String name : new String[]{"rgb", "gray7"}) {
-            try (NDManager step = manager.newSubManager(); GradMode.Scope on = GradMode.on()) {
+        for (String name : new String[] {"rgb", "gray7"}) {
+            try (NDManager step = manager.newSubManager();
+                    GradMode.Scope on = GradMode.on()) {
                 NDArray leaf = fx.get(name).toNDArray(step);
                 leaf.setRequiresGradient(true);
                 NDArray w = fx.get("w_" + name + "_f2").toNDArray(step);
@@ -101,7 +102,7 @@ class MultiFormationTest {
         float[] v = {1, 2, 3, 4, 10, 20, 30, 40};
         NDArray stored = manager.create(v, new Shape(2, 1, 2, 2));
         NDArray decoded = MultiFormation.decode(stored, 2);
-        assertArrayEquals(new long[]{8, 1, 2, 2}, decoded.getShape().getShape());
+        assertArrayEquals(new long[] {8, 1, 2, 2}, decoded.getShape().getShape());
         float[] d = decoded.toFloatArray();
         float[] firstPixels = new float[8];
         for (int i = 0; i < 8; i++) {
@@ -110,9 +111,9 @@ class MultiFormationTest {
                 assertEquals(d[i * 4], d[i * 4 + p], 0f, "a one-pixel tile upsamples to a flat image");
             }
         }
-        assertArrayEquals(new float[]{1, 10, 2, 20, 3, 30, 4, 40}, firstPixels);
-        assertArrayEquals(new int[]{0, 7, 0, 7, 0, 7, 0, 7}, MultiFormation.labels(new int[]{0, 7}, 2));
-        assertArrayEquals(new int[]{3, 3, 3, 3, 3, 3, 3, 3, 3}, MultiFormation.labels(new int[]{3}, 3));
+        assertArrayEquals(new float[] {1, 10, 2, 20, 3, 30, 4, 40}, firstPixels);
+        assertArrayEquals(new int[] {0, 7, 0, 7, 0, 7, 0, 7}, MultiFormation.labels(new int[] {0, 7}, 2));
+        assertArrayEquals(new int[] {3, 3, 3, 3, 3, 3, 3, 3, 3}, MultiFormation.labels(new int[] {3}, 3));
     }
 
     @Test
@@ -121,10 +122,11 @@ class MultiFormationTest {
         assertEquals(14, MultiFormation.tileSize(28, 2));
         assertEquals(11, MultiFormation.tileSize(32, 3));
         try (NDManager step = manager.newSubManager()) {
-            for (int side : new int[]{28, 32}) {
+            for (int side : new int[] {28, 32}) {
                 NDArray stored = step.randomUniform(0, 1, new Shape(3, 1, side, side));
                 NDArray decoded = MultiFormation.decode(stored, 2);
-                assertArrayEquals(new long[]{12, 1, side, side}, decoded.getShape().getShape());
+                assertArrayEquals(
+                        new long[] {12, 1, side, side}, decoded.getShape().getShape());
                 // No padding: the top-left tile of image 0, upsampled, equals resizing the crop directly.
                 int t = side / 2;
                 NDArray expected = Resize.bilinear(stored.get("0:1, :, 0:" + t + ", 0:" + t), side, side);
@@ -142,9 +144,10 @@ class MultiFormationTest {
         NDArray decoded = MultiFormation.decode(stored, 1);
         assertArrayEquals(stored.toFloatArray(), decoded.toFloatArray());
         assertTrue(decoded != stored);
-        assertArrayEquals(new int[]{4, 5}, MultiFormation.labels(new int[]{4, 5}, 1));
+        assertArrayEquals(new int[] {4, 5}, MultiFormation.labels(new int[] {4, 5}, 1));
         NDArray real = load("real_rgb").get("0:2");
-        assertArrayEquals(real.toFloatArray(), MultiFormation.encodeInit(real, 1).toFloatArray());
+        assertArrayEquals(
+                real.toFloatArray(), MultiFormation.encodeInit(real, 1).toFloatArray());
     }
 
     @Test
@@ -156,14 +159,22 @@ class MultiFormationTest {
     @Test
     void badInputsAreRefusedWithTheReason() {
         NDArray real = manager.zeros(new Shape(6, 1, 8, 8));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MultiFormation.encodeInit(real, 2));
-        assertEquals("'mix' initialisation with factor 2 needs ipc·4 real images of the class (ipc ≥ 1), got 6.", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MultiFormation.decode(manager.zeros(new Shape(1, 1, 5, 5)), 4));
-        assertEquals("multi-formation factor 4 is too large for 5×5 images: tiles of 2×2 would leave the last tiles "
-                + "without pixels.", e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> MultiFormation.encodeInit(real, 2));
+        assertEquals(
+                "'mix' initialisation with factor 2 needs ipc·4 real images of the class (ipc ≥ 1), got 6.",
+                e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> MultiFormation.decode(manager.zeros(new Shape(1, 1, 5, 5)), 4));
+        assertEquals(
+                "multi-formation factor 4 is too large for 5×5 images: tiles of 2×2 would leave the last tiles "
+                        + "without pixels.",
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MultiFormation.decode(real, 0));
         assertEquals("multi-formation factor must be ≥ 1 (1: no multi-formation), got 0.", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MultiFormation.decode(manager.zeros(new Shape(8, 8)), 2));
-        assertEquals("multi-formation expects stored images as float32 [N, C, H, W], got float32 (8, 8).", e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class, () -> MultiFormation.decode(manager.zeros(new Shape(8, 8)), 2));
+        assertEquals(
+                "multi-formation expects stored images as float32 [N, C, H, W], got float32 (8, 8).", e.getMessage());
     }
 }

@@ -1,11 +1,16 @@
 package org.ddlab.matching;
 
+import static org.ddlab.engine.AgainstTorch.assertClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.engine.AgainstTorch;
 import org.ddlab.engine.GradMode;
@@ -15,12 +20,6 @@ import org.ddlab.nn.TorchWeights;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.ddlab.engine.AgainstTorch.assertClose;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * DC's gradient distances and DM's loss against PyTorch: {@code loss_fixtures.npz} is written by
@@ -64,15 +63,19 @@ class LossesAgainstTorchTest {
 
     /** DC's distance of the fixture's class and its gradient with respect to the synthetic images, through ddlab. */
     private static float[][] dc(GradientDistance distance) {
-        try (NDManager m = manager.newSubManager(); GradMode.Scope on = GradMode.on()) {
+        try (NDManager m = manager.newSubManager();
+                GradMode.Scope on = GradMode.on()) {
             Network net = network("dc", "convnet:width=8,depth=2", new Shape(1, 28, 28));
-            List<NDArray> weights = net.parameters().stream().filter(Parameter::requiresGradient).map(Parameter::getArray).toList();
+            List<NDArray> weights = net.parameters().stream()
+                    .filter(Parameter::requiresGradient)
+                    .map(Parameter::getArray)
+                    .toList();
             NDArray real = fx.get("dc_real").toNDArray(m);
             NDArray syn = fx.get("dc_syn").toNDArray(m);
             syn.setRequiresGradient(true);
             int c = (int) fx.get("dc_class").longs()[0];
             NDArray d = GradientMatching.classDistance(net, weights, real, syn, c, distance::between);
-            return new float[][]{{d.getFloat()}, Gradients.of(d, syn).toFloatArray()};
+            return new float[][] {{d.getFloat()}, Gradients.of(d, syn).toFloatArray()};
         }
     }
 
@@ -103,7 +106,7 @@ class LossesAgainstTorchTest {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = DistributionMatching.classLoss(net, real, syn);
                 gc.backward(loss);
-                return new float[][]{{loss.getFloat()}, syn.getGradient().toFloatArray()};
+                return new float[][] {{loss.getFloat()}, syn.getGradient().toFloatArray()};
             }
         }
     }
@@ -125,6 +128,7 @@ class LossesAgainstTorchTest {
         float[] dmOurs = dm()[1];
         float[] dmTorch = fx.get("dm_loss_grad").floats();
         float[] dmWrong = AgainstTorch.perturbed(dmTorch, AgainstTorch.medianElement(dmTorch), TOLERANCE);
-        assertThrows(AssertionError.class, () -> assertClose(dmWrong, dmOurs, TOLERANCE, "DM gradient, one element off"));
+        assertThrows(
+                AssertionError.class, () -> assertClose(dmWrong, dmOurs, TOLERANCE, "DM gradient, one element off"));
     }
 }

@@ -1,10 +1,19 @@
 package org.ddlab.matching;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.DistillationRun;
 import org.ddlab.engine.GradMode;
@@ -17,16 +26,6 @@ import org.ddlab.train.TinySets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class MatchingTest {
 
     private static final ImageSet REAL = TinySets.stripes(40, 4, 5);
@@ -38,10 +37,14 @@ class MatchingTest {
     @Test
     void secondOrderGradientsMatchFiniteDifferences() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create("mlp:width=6", new Shape(1, 8, 8), 4).initialize(m, 1);
-            List<NDArray> w = net.parameters().stream().filter(Parameter::requiresGradient).map(Parameter::getArray).toList();
-            NDArray labels = m.create(new int[]{0, 2});
-            float[] x0 = REAL.images(m, new int[]{0, 2}).toFloatArray();
+            Network net =
+                    Architectures.create("mlp:width=6", new Shape(1, 8, 8), 4).initialize(m, 1);
+            List<NDArray> w = net.parameters().stream()
+                    .filter(Parameter::requiresGradient)
+                    .map(Parameter::getArray)
+                    .toList();
+            NDArray labels = m.create(new int[] {0, 2});
+            float[] x0 = REAL.images(m, new int[] {0, 2}).toFloatArray();
             NDArray x = m.create(x0, new Shape(2, 1, 8, 8));
             x.setRequiresGradient(true);
             float[] analytic;
@@ -54,11 +57,12 @@ class MatchingTest {
                 analytic = Gradients.of(f, x).toFloatArray();
             }
             for (NDArray p : w) {
-                assertFalse(p.hasGradient() && p.getGradient().abs().sum().getFloat() > 0,
+                assertFalse(
+                        p.hasGradient() && p.getGradient().abs().sum().getFloat() > 0,
                         "autograd.grad stores nothing on the leaves");
             }
             float eps = 1e-2f;
-            for (int i : new int[]{3, 17, 40, 64 + 9, 64 + 33}) {
+            for (int i : new int[] {3, 17, 40, 64 + 9, 64 + 33}) {
                 float[] plus = x0.clone(), minus = x0.clone();
                 plus[i] += eps;
                 minus[i] -= eps;
@@ -88,31 +92,49 @@ class MatchingTest {
             List<NDArray> a = List.of(conv, bias);
             assertEquals(0f, GradientDistance.LAYERWISE_COSINE.between(a, a).getFloat(), 1e-5f);
             // Opposite gradients: 1 - (-1) = 2 per output channel; the bias (1-D) is skipped.
-            assertEquals(6f, GradientDistance.LAYERWISE_COSINE.between(a, List.of(conv.neg(), bias.mul(5))).getFloat(), 1e-4f);
+            assertEquals(
+                    6f,
+                    GradientDistance.LAYERWISE_COSINE
+                            .between(a, List.of(conv.neg(), bias.mul(5)))
+                            .getFloat(),
+                    1e-4f);
             assertEquals(0f, GradientDistance.MSE.between(a, a).getFloat(), 1e-6f);
-            assertEquals(2f, GradientDistance.COSINE.between(a, List.of(conv.neg(), bias.neg())).getFloat(), 1e-4f);
+            assertEquals(
+                    2f,
+                    GradientDistance.COSINE
+                            .between(a, List.of(conv.neg(), bias.neg()))
+                            .getFloat(),
+                    1e-4f);
         }
     }
 
     @Test
     void shortRunsLowerTheirMatchingLoss() {
         for (MatchingConfig.Method method : MatchingConfig.Method.values()) {
-            MatchingConfig config = MatchingConfig.defaults(method, 2, 30).withArchitecture("convnet:width=8,depth=2")
-                    .withRealBatch(16).withLoops(2, 2);
+            MatchingConfig config = MatchingConfig.defaults(method, 2, 30)
+                    .withArchitecture("convnet:width=8,depth=2")
+                    .withRealBatch(16)
+                    .withLoops(2, 2);
             if (method == MatchingConfig.Method.DM) {
                 config = config.withImageLr(5);
             }
             try (NDManager m = NDManager.newBaseManager();
-                 MatchingDistiller d = method == MatchingConfig.Method.DM
-                         ? new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)
-                         : new GradientMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
+                    MatchingDistiller d = method == MatchingConfig.Method.DM
+                            ? new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)
+                            : new GradientMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
                 List<Double> losses = new ArrayList<>();
                 float[] before = d.synthetic().images().stopGradient().toFloatArray();
                 while (d.stepsDone() < d.totalSteps()) {
                     losses.add(d.step().loss());
                 }
-                double first = losses.subList(0, 8).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-                double last = losses.subList(22, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                double first = losses.subList(0, 8).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElseThrow();
+                double last = losses.subList(22, 30).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElseThrow();
                 assertTrue(last < first, method + ": loss " + first + " -> " + last);
                 float[] after = d.synthetic().images().stopGradient().toFloatArray();
                 assertTrue(!java.util.Arrays.equals(before, after), method + " changed the images");
@@ -128,10 +150,12 @@ class MatchingTest {
     @Test
     void gradientMatchingNativeMemoryStaysFlat() {
         ImageSet real = randomImages(4, 40, 28);
-        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 10, 20).withArchitecture("convnet:width=64,depth=2")
-                .withRealBatch(16).withLoops(1, 0);
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 10, 20)
+                .withArchitecture("convnet:width=64,depth=2")
+                .withRealBatch(16)
+                .withLoops(1, 0);
         try (NDManager m = NDManager.newBaseManager();
-             GradientMatching d = new GradientMatching(config, new RandomSampler(real, 0), "random", m)) {
+                GradientMatching d = new GradientMatching(config, new RandomSampler(real, 0), "random", m)) {
             for (int i = 0; i < 5; i++) {
                 d.step();
             }
@@ -174,20 +198,21 @@ class MatchingTest {
 
     @Test
     void aResumedDmRunEqualsAnUninterruptedOne(@TempDir Path dir) throws Exception {
-        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 6).withArchitecture("convnet:width=8,depth=2")
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 6)
+                .withArchitecture("convnet:width=8,depth=2")
                 .withRealBatch(8);
         float[] straight;
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
+                DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
             straight = d.synthetic().images().stopGradient().toFloatArray();
         }
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
+                DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
             new DistillationRun(dir.resolve("b"), 100, 1, null).run(d, r -> r.step() < 3);
         }
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
+                DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
             DistillationRun run = new DistillationRun(dir.resolve("b"), 100, 1, null);
             assertEquals(3L, run.resume(d).orElseThrow());
             run.run(d, r -> true);
@@ -199,37 +224,58 @@ class MatchingTest {
     void configsRefuseNonsense() {
         assertThrows(IllegalArgumentException.class, () -> MatchingConfig.Method.parse("mtt"));
         assertThrows(IllegalArgumentException.class, () -> MatchingConfig.defaults(MatchingConfig.Method.DC, 0, 10));
-        MatchingConfig least = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 1).withRealBatch(1).withLoops(1, 0);
+        MatchingConfig least = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 1)
+                .withRealBatch(1)
+                .withLoops(1, 0);
         assertEquals(1, least.outerLoop(), "the smallest settings are accepted");
         assertThrows(IllegalArgumentException.class, () -> least.withIterations(0));
         assertThrows(IllegalArgumentException.class, () -> least.withRealBatch(0));
         assertThrows(IllegalArgumentException.class, () -> least.withLoops(0, 0));
         assertThrows(IllegalArgumentException.class, () -> least.withLoops(1, -1));
-        MatchingConfig dc = MatchingConfig.defaults(MatchingConfig.Method.DC, 2, 4).withArchitecture("convnet:width=8,depth=2");
-        MatchingConfig dm = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 4).withArchitecture("convnet:width=8,depth=2");
+        MatchingConfig dc =
+                MatchingConfig.defaults(MatchingConfig.Method.DC, 2, 4).withArchitecture("convnet:width=8,depth=2");
+        MatchingConfig dm =
+                MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 4).withArchitecture("convnet:width=8,depth=2");
         try (NDManager m = NDManager.newBaseManager()) {
-            assertThrows(IllegalArgumentException.class, () -> new DistributionMatching(dc, new RandomSampler(REAL, 0), "stripes", m));
-            assertThrows(IllegalArgumentException.class, () -> new GradientMatching(dm, new RandomSampler(REAL, 0), "stripes", m));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new DistributionMatching(dc, new RandomSampler(REAL, 0), "stripes", m));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new GradientMatching(dm, new RandomSampler(REAL, 0), "stripes", m));
         }
     }
 
     /** DC's get_loops at its published IPCs (1, 10, 20, 30, 40, 50; 100 as its later versions), and between them. */
     @Test
     void loopsFollowDcsPublishedSettings() {
-        int[][] published = {{1, 1, 1}, {10, 10, 50}, {20, 20, 25}, {30, 30, 20}, {40, 40, 15}, {50, 50, 10}, {100, 50, 10}};
+        int[][] published = {
+            {1, 1, 1}, {10, 10, 50}, {20, 20, 25}, {30, 30, 20}, {40, 40, 15}, {50, 50, 10}, {100, 50, 10}
+        };
         for (int[] p : published) {
             MatchingConfig c = MatchingConfig.defaults(MatchingConfig.Method.DC, p[0], 1);
-            assertArrayEquals(new int[]{p[1], p[2]}, new int[]{c.outerLoop(), c.innerLoop()}, "IPC " + p[0]);
+            assertArrayEquals(new int[] {p[1], p[2]}, new int[] {c.outerLoop(), c.innerLoop()}, "IPC " + p[0]);
         }
-        assertArrayEquals(new int[]{10, 50}, MatchingConfig.loops(2));
-        assertArrayEquals(new int[]{25, 23}, MatchingConfig.loops(25));
+        assertArrayEquals(new int[] {10, 50}, MatchingConfig.loops(2));
+        assertArrayEquals(new int[] {25, 23}, MatchingConfig.loops(25));
     }
 
     /** A checkpoint's configuration comes back whole, loops and distance included. */
     @Test
     void configsRoundTripThroughTheirMap() {
-        MatchingConfig c = new MatchingConfig(MatchingConfig.Method.DSA, 3, 40, "convnet:width=8,depth=2", 16, 0.2, 0.4, 0.03,
-                4, 7, GradientDistance.MSE, 9);
+        MatchingConfig c = new MatchingConfig(
+                MatchingConfig.Method.DSA,
+                3,
+                40,
+                "convnet:width=8,depth=2",
+                16,
+                0.2,
+                0.4,
+                0.03,
+                4,
+                7,
+                GradientDistance.MSE,
+                9);
         assertEquals(c, MatchingConfig.fromMap(c.toMap()));
     }
 
@@ -237,9 +283,12 @@ class MatchingTest {
     void distancesRefuseMismatchedGradients() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray conv = m.randomNormal(new Shape(3, 2, 3, 3));
-            assertThrows(IllegalArgumentException.class, () -> GradientDistance.MSE.between(List.of(conv), List.of(conv, conv)));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> GradientDistance.MSE.between(List.of(conv), List.of(conv, conv)));
             NDArray bias = m.randomNormal(new Shape(3));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> GradientDistance.LAYERWISE_COSINE.between(List.of(bias), List.of(bias)));
             assertTrue(e.getMessage().contains("no weight"), e.getMessage());
         }
@@ -251,8 +300,10 @@ class MatchingTest {
      */
     @Test
     void everyMatchingDrawsItsOwnRealBatch() {
-        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 2).withArchitecture("convnet:width=8,depth=2")
-                .withRealBatch(4).withLoops(3, 0);
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 2)
+                .withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(4)
+                .withLoops(3, 0);
         List<Long> steps = new ArrayList<>();
         RandomSampler random = new RandomSampler(REAL, 0);
         RealSampler recording = new RealSampler() {
@@ -273,7 +324,7 @@ class MatchingTest {
             }
         };
         try (NDManager m = NDManager.newBaseManager();
-             GradientMatching d = new GradientMatching(config, recording, "stripes", m)) {
+                GradientMatching d = new GradientMatching(config, recording, "stripes", m)) {
             d.step();
             d.step();
         }
@@ -293,12 +344,16 @@ class MatchingTest {
      */
     @Test
     void theNetworkIsFreshEachIterationAndTrainsOnlyBetweenMatchings() {
-        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 3).withArchitecture("convnet:width=8,depth=2")
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DC, 1, 3)
+                .withArchitecture("convnet:width=8,depth=2")
                 .withRealBatch(4);
         try (NDManager m = NDManager.newBaseManager();
-             GradientMatching once = new GradientMatching(config.withLoops(1, 3), new RandomSampler(REAL, 0), "stripes", m);
-             GradientMatching untrained = new GradientMatching(config.withLoops(1, 0), new RandomSampler(REAL, 0), "stripes", m);
-             GradientMatching twice = new GradientMatching(config.withLoops(2, 3), new RandomSampler(REAL, 0), "stripes", m)) {
+                GradientMatching once =
+                        new GradientMatching(config.withLoops(1, 3), new RandomSampler(REAL, 0), "stripes", m);
+                GradientMatching untrained =
+                        new GradientMatching(config.withLoops(1, 0), new RandomSampler(REAL, 0), "stripes", m);
+                GradientMatching twice =
+                        new GradientMatching(config.withLoops(2, 3), new RandomSampler(REAL, 0), "stripes", m)) {
             once.step();
             untrained.step();
             twice.step();
@@ -322,31 +377,43 @@ class MatchingTest {
     @Test
     void dsaAugmentsBothSidesAlike() {
         ImageSet one = TinySets.stripes(1, 4, 8);
-        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DSA, 1, 2).withArchitecture("convnet:width=8,depth=2")
-                .withRealBatch(1).withLoops(1, 0).withDistance(GradientDistance.MSE);
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DSA, 1, 2)
+                .withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(1)
+                .withLoops(1, 0)
+                .withDistance(GradientDistance.MSE);
         try (NDManager m = NDManager.newBaseManager();
-             GradientMatching dsa = new GradientMatching(config, new RandomSampler(one, 0), "stripes", m)) {
-            assertEquals(0, dsa.step().loss(), 1e-12, "real and synthetic side are the same images under the same augmentation");
+                GradientMatching dsa = new GradientMatching(config, new RandomSampler(one, 0), "stripes", m)) {
+            assertEquals(
+                    0,
+                    dsa.step().loss(),
+                    1e-12,
+                    "real and synthetic side are the same images under the same augmentation");
         }
-        MatchingConfig onStripes = MatchingConfig.defaults(MatchingConfig.Method.DSA, 2, 1).withArchitecture("convnet:width=8,depth=2")
-                .withRealBatch(8).withLoops(1, 0);
+        MatchingConfig onStripes = MatchingConfig.defaults(MatchingConfig.Method.DSA, 2, 1)
+                .withArchitecture("convnet:width=8,depth=2")
+                .withRealBatch(8)
+                .withLoops(1, 0);
         java.util.Map<String, Object> asDc = new java.util.HashMap<>(onStripes.toMap());
         asDc.put("method", "dc");
         MatchingConfig dcOnStripes = MatchingConfig.fromMap(asDc);
         try (NDManager m = NDManager.newBaseManager();
-             GradientMatching dsa = new GradientMatching(onStripes, new RandomSampler(REAL, 0), "stripes", m);
-             GradientMatching dc = new GradientMatching(dcOnStripes, new RandomSampler(REAL, 0), "stripes", m)) {
+                GradientMatching dsa = new GradientMatching(onStripes, new RandomSampler(REAL, 0), "stripes", m);
+                GradientMatching dc = new GradientMatching(dcOnStripes, new RandomSampler(REAL, 0), "stripes", m)) {
             assertFalse(dsa.augments() == dc.augments());
-            assertTrue(Math.abs(dsa.step().loss() - dc.step().loss()) > 1e-6, "DSA matches augmented batches, DC plain ones");
+            assertTrue(
+                    Math.abs(dsa.step().loss() - dc.step().loss()) > 1e-6,
+                    "DSA matches augmented batches, DC plain ones");
         }
     }
 
     @Test
     void dmReportsItsLossPerClass() {
-        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 1).withArchitecture("convnet:width=8,depth=2")
+        MatchingConfig config = MatchingConfig.defaults(MatchingConfig.Method.DM, 2, 1)
+                .withArchitecture("convnet:width=8,depth=2")
                 .withRealBatch(8);
         try (NDManager m = NDManager.newBaseManager();
-             DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
+                DistributionMatching d = new DistributionMatching(config, new RandomSampler(REAL, 0), "stripes", m)) {
             var r = d.step();
             assertEquals(r.loss() / 4, r.figures().get("loss_per_class"), 1e-9);
         }

@@ -1,5 +1,14 @@
 package org.ddlab.methods;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.engine.Profile;
 import org.ddlab.eval.EvaluationProtocol;
@@ -10,16 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every method the jar ships makes its set better than the set it started from: on noisy stripes (one real
@@ -42,11 +41,29 @@ class MethodsImproveTest {
             "dm", Map.of("steps", 60, "real_batch", 16),
             // IDC's reference rates are for thousands of matching rounds; a larger one shows its step in a few dozen.
             "idc", Map.of("steps", 6, "inner_loop", 5, "real_batch", 16, "net_data", 32, "image_lr", 0.05),
-            // MTT: 2 experts of 3 epochs. On 120 images an expert's epoch is one SGD step, so the student takes as many steps (2)
-            // as the expert between its start and its target, at a rate that moves them (0.1); the reference's image rate (1000,
+            // MTT: 2 experts of 3 epochs. On 120 images an expert's epoch is one SGD step, so the student takes as many
+            // steps (2)
+            // as the expert between its start and its target, at a rate that moves them (0.1); the reference's image
+            // rate (1000,
             // for 32×32 images) would throw these 8×8 pixels far out, 30 does not.
-            "mtt", Map.of("steps", 20, "experts", 2, "max_start_epoch", 2, "expert_epochs", 2, "syn_steps", 2, "lr_img", 30,
-                    "lr_teacher", 0.1, "lr_lr", 1e-7),
+            "mtt",
+                    Map.of(
+                            "steps",
+                            20,
+                            "experts",
+                            2,
+                            "max_start_epoch",
+                            2,
+                            "expert_epochs",
+                            2,
+                            "syn_steps",
+                            2,
+                            "lr_img",
+                            30,
+                            "lr_teacher",
+                            0.1,
+                            "lr_lr",
+                            1e-7),
             // Not shipped: the check's own control, a step that does nothing.
             "toy-mean", Map.of("steps", 5, "pull", 0.0));
 
@@ -67,8 +84,11 @@ class MethodsImproveTest {
 
     /** A network's quick score: one run of 300 epochs (a few images are one batch: 300 steps), no augmentation, on the validation split. */
     private static EvaluationProtocol protocol() {
-        return EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
-                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(300).withAugment(false));
+        return EvaluationProtocol.forProfile(Profile.QUICK)
+                .withRepeats(1)
+                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK)
+                        .withEpochs(300)
+                        .withAugment(false));
     }
 
     /** Distils with {@code method} at IPC 1 and returns [start's, set's] validation accuracy. */
@@ -78,12 +98,29 @@ class MethodsImproveTest {
         options.put("ipc", 1);
         options.put("seed", 3);
         options.put("architecture", "convnet:width=8,depth=1");
-        Map<String, Object> config = Methods.configure(options, 5, data.dataset().name());
-        Runner.Outcome o = Runner.distil(config, data, dir, Runner.Checkpoints.every(1000), Map.of(), Runner.Listener.NONE);
-        double start = Runner.evaluate(dir.resolve("start.npz"), "start", data, data.validation(), protocol(),
-                "convnet:width=8,depth=1", EvaluationProtocol.Listener.NONE).mean();
-        double end = Runner.evaluate(o.set(), method, data, data.validation(), protocol(), "convnet:width=8,depth=1", EvaluationProtocol.Listener.NONE).mean();
-        return new double[]{start, end};
+        Map<String, Object> config =
+                Methods.configure(options, 5, data.dataset().name());
+        Runner.Outcome o =
+                Runner.distil(config, data, dir, Runner.Checkpoints.every(1000), Map.of(), Runner.Listener.NONE);
+        double start = Runner.evaluate(
+                        dir.resolve("start.npz"),
+                        "start",
+                        data,
+                        data.validation(),
+                        protocol(),
+                        "convnet:width=8,depth=1",
+                        EvaluationProtocol.Listener.NONE)
+                .mean();
+        double end = Runner.evaluate(
+                        o.set(),
+                        method,
+                        data,
+                        data.validation(),
+                        protocol(),
+                        "convnet:width=8,depth=1",
+                        EvaluationProtocol.Listener.NONE)
+                .mean();
+        return new double[] {start, end};
     }
 
     @Test

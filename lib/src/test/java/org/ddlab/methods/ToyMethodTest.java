@@ -1,8 +1,14 @@
 package org.ddlab.methods;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.ablate.Ablation;
 import org.ddlab.ablate.AblationGrid;
 import org.ddlab.data.DatasetSplits;
@@ -19,13 +25,6 @@ import org.ddlab.train.TrainingSchedule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A method added through the public API alone — a {@link Method}, a distiller on
@@ -46,14 +45,17 @@ class ToyMethodTest {
             double pull = doubleOf("pull");
             int ipc = intOf("ipc");
             double moved = 0;
-            try (NDScope scope = new NDScope(); GradMode.Scope off = GradMode.off()) {
+            try (NDScope scope = new NDScope();
+                    GradMode.Scope off = GradMode.off()) {
                 for (int c = 0; c < synthetic.numClasses(); c++) {
                     int[] idx = sampler.sample(c, intOf("real_batch"), t, null);
-                    NDArray mean = sampler.real().images(manager, idx).mean(new int[]{0}, true);
+                    NDArray mean = sampler.real().images(manager, idx).mean(new int[] {0}, true);
                     NDArray mine = synthetic.images().get(c * ipc + ":" + (c + 1) * ipc);
                     NDArray step = mean.sub(mine).mul(pull);
                     moved += step.abs().mean().getFloat();
-                    synthetic.images().set(new ai.djl.ndarray.index.NDIndex(c * ipc + ":" + (c + 1) * ipc), mine.add(step));
+                    synthetic
+                            .images()
+                            .set(new ai.djl.ndarray.index.NDIndex(c * ipc + ":" + (c + 1) * ipc), mine.add(step));
                 }
             }
             return moved / synthetic.numClasses();
@@ -73,7 +75,8 @@ class ToyMethodTest {
 
         @Override
         public List<Option> options() {
-            return List.of(Option.real("pull", "fraction of the way to the mean per step", c -> 0.5, 0, 1.0),
+            return List.of(
+                    Option.real("pull", "fraction of the way to the mean per step", c -> 0.5, 0, 1.0),
                     Option.integer("real_batch", "real images per class per step", c -> 8, 1));
         }
 
@@ -99,29 +102,40 @@ class ToyMethodTest {
     void itsOptionsAreCheckedAndDescribed() {
         Map<String, Object> c = Methods.configure(Map.of("method", "toy-mean", "steps", 3), 1);
         assertEquals(0.5, c.get("pull"));
-        assertTrue(Methods.describe(c).startsWith("toy mean pull of 0.5, 3 steps; random real batches"), Methods.describe(c));
-        IllegalArgumentException range = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> Methods.configure(Map.of("method", "toy-mean", "pull", 2), 1));
+        assertTrue(
+                Methods.describe(c).startsWith("toy mean pull of 0.5, 3 steps; random real batches"),
+                Methods.describe(c));
+        IllegalArgumentException range = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Methods.configure(Map.of("method", "toy-mean", "pull", 2), 1));
         assertTrue(range.getMessage().contains("'pull' of toy-mean must be a number ≥ 0 and ≤ 1"), range.getMessage());
-        IllegalArgumentException theirs = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> Methods.configure(Map.of("method", "frepo", "pull", 0.1), 1));
+        IllegalArgumentException theirs = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Methods.configure(Map.of("method", "frepo", "pull", 0.1), 1));
         assertTrue(theirs.getMessage().contains("'pull' is an option of toy-mean, not of frepo"), theirs.getMessage());
     }
 
     @Test
     void itRunsThroughAGridAndTheSetStore(@TempDir Path dir) throws Exception {
         DatasetSplits data = TinySets.splits(12, 4, 4, 3);
-        EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK).withRepeats(1)
-                .withSchedule(TrainingSchedule.forProfile(Profile.QUICK).withEpochs(2).withAugment(false));
-        List<Ablation.Cell> cells = new Ablation(dir.resolve("grid"), data, protocol, 2).evaluatingWith("mlp:width=8")
-                .run(AblationGrid.of("pull", Map.of("method", "toy-mean", "ipc", 1)).vary("pull", 0.1, 0.9), Ablation.Listener.NONE);
+        EvaluationProtocol protocol = EvaluationProtocol.forProfile(Profile.QUICK)
+                .withRepeats(1)
+                .withSchedule(
+                        TrainingSchedule.forProfile(Profile.QUICK).withEpochs(2).withAugment(false));
+        List<Ablation.Cell> cells = new Ablation(dir.resolve("grid"), data, protocol, 2)
+                .evaluatingWith("mlp:width=8")
+                .run(
+                        AblationGrid.of("pull", Map.of("method", "toy-mean", "ipc", 1))
+                                .vary("pull", 0.1, 0.9),
+                        Ablation.Listener.NONE);
         assertEquals(2, cells.size());
         assertTrue(cells.stream().allMatch(c -> c.steps() == 2 && c.result().mean() >= 0));
 
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
         try (NDManager manager = NDManager.newBaseManager()) {
-            SetStore.Prepared p = store.prepare(SetRecipe.distilled("toy", Map.of("method", "toy-mean", "ipc", 2, "steps", 2)),
-                    data, manager, SetStore.Listener.NONE);
+            SetStore.Prepared p = store.prepare(
+                    SetRecipe.distilled("toy", Map.of("method", "toy-mean", "ipc", 2, "steps", 2)),
+                    data,
+                    manager,
+                    SetStore.Listener.NONE);
             assertEquals(8, p.set().size());
             assertTrue(p.howMade().startsWith("toy mean pull of 0.5, 2 steps"), p.howMade());
         }

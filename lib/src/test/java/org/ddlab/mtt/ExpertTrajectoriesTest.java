@@ -1,15 +1,14 @@
 package org.ddlab.mtt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import org.ddlab.data.ImageSet;
-import org.ddlab.nn.Architectures;
-import org.ddlab.nn.Network;
-import org.ddlab.train.TinySets;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -17,17 +16,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.ddlab.data.ImageSet;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.ddlab.train.TinySets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExpertTrajectoriesTest {
 
     /** 300 images: two batches of 256 per epoch, so an epoch is more than one step. */
     private static final ImageSet REAL = TinySets.stripes(75, 4, 5);
+
     private static final String ARCH = "convnet:width=8,depth=1";
 
     private static ExpertTrajectories experts(Path root) {
@@ -59,8 +59,10 @@ class ExpertTrajectoriesTest {
         keys.add(new ExpertTrajectories(root, REAL, "convnet:width=16,depth=1", 0.05, 7).key());
         keys.add(new ExpertTrajectories(root, TinySets.stripes(75, 4, 6), ARCH, 0.05, 7).key());
         assertEquals(5, keys.size(), "seed, rate, architecture and images each change the key");
-        assertEquals(new ExpertTrajectories(root, REAL, "convnet", 0.05, 7).key(),
-                new ExpertTrajectories(root, REAL, "convnet:width=128", 0.05, 7).key(), "one architecture, two spellings");
+        assertEquals(
+                new ExpertTrajectories(root, REAL, "convnet", 0.05, 7).key(),
+                new ExpertTrajectories(root, REAL, "convnet:width=128", 0.05, 7).key(),
+                "one architecture, two spellings");
     }
 
     @Test
@@ -81,14 +83,18 @@ class ExpertTrajectoriesTest {
             Network net = Architectures.create(ARCH, new Shape(1, 8, 8), 4).initialize(m, 0);
             for (int e = 0; e < 2; e++) {
                 for (int k = 0; k <= 4; k++) {
-                    assertArrayEquals(Files.readAllBytes(a.file(e, k)), Files.readAllBytes(resumed.file(e, k)),
+                    assertArrayEquals(
+                            Files.readAllBytes(a.file(e, k)),
+                            Files.readAllBytes(resumed.file(e, k)),
                             "expert " + e + " epoch " + k + ", byte for byte");
                 }
             }
             float[] start = a.parameters(1, 0, net);
             float[] later = a.parameters(1, 4, net);
             assertFalse(java.util.Arrays.equals(start, later), "the expert learned");
-            assertNotEquals(java.util.Arrays.hashCode(a.parameters(0, 0, net)), java.util.Arrays.hashCode(start),
+            assertNotEquals(
+                    java.util.Arrays.hashCode(a.parameters(0, 0, net)),
+                    java.util.Arrays.hashCode(start),
                     "each expert starts from its own initialisation");
         }
     }
@@ -100,12 +106,21 @@ class ExpertTrajectoriesTest {
             x.ensure(1, 1, m);
             Network net = Architectures.create(ARCH, new Shape(1, 8, 8), 4).initialize(m, 0);
             float[] flat = x.parameters(0, 0, net);
-            long trainable = net.parameters().stream().filter(Parameter::requiresGradient).mapToLong(p -> p.getArray().size()).sum();
+            long trainable = net.parameters().stream()
+                    .filter(Parameter::requiresGradient)
+                    .mapToLong(p -> p.getArray().size())
+                    .sum();
             assertEquals(trainable, flat.length);
             assertEquals(new TrajectoryMatching(net).parameterCount(), flat.length);
             // Epoch 0 is the seeded initialisation of expert 0.
-            Network init = Architectures.create(ARCH, new Shape(1, 8, 8), 4).initialize(m, org.ddlab.engine.Seeds.mix(7, 0, 0xE1));
-            float[] first = init.parameters().stream().filter(Parameter::requiresGradient).findFirst().orElseThrow().getArray().toFloatArray();
+            Network init = Architectures.create(ARCH, new Shape(1, 8, 8), 4)
+                    .initialize(m, org.ddlab.engine.Seeds.mix(7, 0, 0xE1));
+            float[] first = init.parameters().stream()
+                    .filter(Parameter::requiresGradient)
+                    .findFirst()
+                    .orElseThrow()
+                    .getArray()
+                    .toFloatArray();
             assertArrayEquals(first, java.util.Arrays.copyOf(flat, first.length));
         }
     }
@@ -113,14 +128,17 @@ class ExpertTrajectoriesTest {
     /** Each file's identity (its inode) and modification time: an atomic rewrite changes both. */
     private static List<String> modified(Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).sorted().map(p -> {
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    return p + " " + a.fileKey() + " " + a.lastModifiedTime();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
+            return files.filter(Files::isRegularFile)
+                    .sorted()
+                    .map(p -> {
+                        try {
+                            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                            return p + " " + a.fileKey() + " " + a.lastModifiedTime();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .toList();
         }
     }
 }

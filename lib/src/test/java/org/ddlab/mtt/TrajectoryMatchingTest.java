@@ -1,26 +1,25 @@
 package org.ddlab.mtt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import org.ddlab.distill.Npz;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.distill.NpyArray;
+import org.ddlab.distill.Npz;
 import org.ddlab.engine.GradMode;
 import org.ddlab.matching.Gradients;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One MTT outer step against PyTorch: {@code mtt_fixtures.npz} is written by {@code bench/mtt_fixtures.py}
@@ -33,7 +32,8 @@ class TrajectoryMatchingTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fx = Npz.read(Path.of(TrajectoryMatchingTest.class.getResource("mtt_fixtures.npz").toURI()));
+        fx = Npz.read(Path.of(
+                TrajectoryMatchingTest.class.getResource("mtt_fixtures.npz").toURI()));
     }
 
     @Test
@@ -47,10 +47,18 @@ class TrajectoryMatchingTest {
     }
 
     private static void check(String c) {
-        try (NDManager m = NDManager.newBaseManager(); GradMode.Scope on = GradMode.on()) {
-            Network net = Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4).initialize(m, 0);
-            List<Long> sizes = net.parameters().stream().filter(Parameter::requiresGradient).map(p -> p.getArray().size()).toList();
-            assertEquals(List.of(512L, 8L, 64L, 8L, 32L, 4L), sizes, "the fixture's flat order: weight [out, in], bias, layer by layer");
+        try (NDManager m = NDManager.newBaseManager();
+                GradMode.Scope on = GradMode.on()) {
+            Network net =
+                    Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4).initialize(m, 0);
+            List<Long> sizes = net.parameters().stream()
+                    .filter(Parameter::requiresGradient)
+                    .map(p -> p.getArray().size())
+                    .toList();
+            assertEquals(
+                    List.of(512L, 8L, 64L, 8L, 32L, 4L),
+                    sizes,
+                    "the fixture's flat order: weight [out, in], bias, layer by layer");
             TrajectoryMatching matching = new TrajectoryMatching(net);
             NpyArray imgs = fx.get("images_" + c);
             NDArray images = m.create(imgs.floats(), new Shape(imgs.shape()));
@@ -64,8 +72,14 @@ class TrajectoryMatchingTest {
             for (int s = 0; s < b.shape()[0]; s++) {
                 batches.add(java.util.Arrays.copyOfRange(flat, s * width, (s + 1) * width));
             }
-            NDArray loss = matching.loss(images, fx.get("labels_" + c).ints(), rate, fx.get("start_" + c).floats(),
-                    fx.get("target_" + c).floats(), batches, TrajectoryMatching.Augment.NONE);
+            NDArray loss = matching.loss(
+                    images,
+                    fx.get("labels_" + c).ints(),
+                    rate,
+                    fx.get("start_" + c).floats(),
+                    fx.get("target_" + c).floats(),
+                    batches,
+                    TrajectoryMatching.Augment.NONE);
             List<NDArray> g = Gradients.of(loss, List.of(images, rate));
             float expected = fx.get("loss_" + c).floats()[0];
             assertEquals(expected, loss.getFloat(), 2e-5 * expected, "the loss");

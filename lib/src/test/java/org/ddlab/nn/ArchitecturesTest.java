@@ -1,5 +1,9 @@
 package org.ddlab.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -8,10 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ArchitecturesTest {
 
@@ -32,11 +32,22 @@ class ArchitecturesTest {
 
     /** Small widths so every architecture runs in well under a second on two cores. */
     @ParameterizedTest
-    @ValueSource(strings = {"convnet:width=16", "convnet:width=8,norm=batch,pool=max", "convnet:width=8,norm=layer",
-            "convnet:width=8,norm=none,pool=none,depth=2", "mlp", "lenet", "alexnet", "vgg11:width=8",
-            "vgg11:width=8,norm=batch", "resnet18:width=8", "resnet18:width=8,norm=batch"})
+    @ValueSource(
+            strings = {
+                "convnet:width=16",
+                "convnet:width=8,norm=batch,pool=max",
+                "convnet:width=8,norm=layer",
+                "convnet:width=8,norm=none,pool=none,depth=2",
+                "mlp",
+                "lenet",
+                "alexnet",
+                "vgg11:width=8",
+                "vgg11:width=8,norm=batch",
+                "resnet18:width=8",
+                "resnet18:width=8,norm=batch"
+            })
     void logitsAndFeaturesHaveTheRightShapes(String spec) {
-        for (Shape input : new Shape[]{MNIST, CIFAR}) {
+        for (Shape input : new Shape[] {MNIST, CIFAR}) {
             try (NDManager scope = manager.newSubManager()) {
                 Network net = Architectures.create(spec, input, 10).initialize(scope, 1);
                 NDArray x = scope.randomNormal(new Shape(2).addAll(input));
@@ -60,14 +71,22 @@ class ArchitecturesTest {
         assertEquals(128 * 3 * 3, Architectures.create("convnet", MNIST, 10).featureDim());
         assertEquals(1152, Architectures.create("convnet", MNIST, 10).featureDim());
         assertEquals(128 * 4 * 4, Architectures.create("convnet", CIFAR, 10).featureDim());
-        assertEquals(16 * 3 * 3, Architectures.create("convnet:width=16", MNIST, 10).featureDim());
-        assertEquals(16 * 7 * 7, Architectures.create("convnet:width=16,depth=2", MNIST, 10).featureDim());
-        assertEquals(16 * 28 * 28, Architectures.create("convnet:width=16,depth=2,pool=none", MNIST, 10).featureDim());
+        assertEquals(
+                16 * 3 * 3, Architectures.create("convnet:width=16", MNIST, 10).featureDim());
+        assertEquals(
+                16 * 7 * 7,
+                Architectures.create("convnet:width=16,depth=2", MNIST, 10).featureDim());
+        assertEquals(
+                16 * 28 * 28,
+                Architectures.create("convnet:width=16,depth=2,pool=none", MNIST, 10)
+                        .featureDim());
         assertEquals(128, Architectures.create("mlp", MNIST, 10).featureDim());
         assertEquals(84, Architectures.create("lenet", CIFAR, 10).featureDim());
         assertEquals(3072, Architectures.create("alexnet", MNIST, 10).featureDim());
-        assertEquals(48 * 4 * 4, Architectures.create("alexnet:width=32", MNIST, 10).featureDim());
-        assertEquals(3072, Architectures.create("alexnet:width=128", MNIST, 10).featureDim(), "128 is the reference width");
+        assertEquals(
+                48 * 4 * 4, Architectures.create("alexnet:width=32", MNIST, 10).featureDim());
+        assertEquals(
+                3072, Architectures.create("alexnet:width=128", MNIST, 10).featureDim(), "128 is the reference width");
         assertEquals(512, Architectures.create("vgg11", MNIST, 10).featureDim());
         assertEquals(512, Architectures.create("resnet18", CIFAR, 10).featureDim());
     }
@@ -103,21 +122,22 @@ class ArchitecturesTest {
 
     @Test
     void unknownNameListsTheKnownOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Architectures.create("densenet", MNIST, 10));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Architectures.create("densenet", MNIST, 10));
         for (String name : Architectures.names()) {
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
-        assertEquals(java.util.List.of("convnet", "mlp", "lenet", "alexnet", "vgg11", "resnet18"), Architectures.names());
+        assertEquals(
+                java.util.List.of("convnet", "mlp", "lenet", "alexnet", "vgg11", "resnet18"), Architectures.names());
     }
 
     @Test
     void badOptionsFailClearly() {
-        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
-                () -> Architectures.create("convnet:widht=64", MNIST, 10));
+        IllegalArgumentException typo =
+                assertThrows(IllegalArgumentException.class, () -> Architectures.create("convnet:widht=64", MNIST, 10));
         assertTrue(typo.getMessage().contains("widht") && typo.getMessage().contains("width"), typo.getMessage());
-        IllegalArgumentException norm = assertThrows(IllegalArgumentException.class,
-                () -> Architectures.create("convnet:norm=group", MNIST, 10));
+        IllegalArgumentException norm = assertThrows(
+                IllegalArgumentException.class, () -> Architectures.create("convnet:norm=group", MNIST, 10));
         assertTrue(norm.getMessage().contains("instance"), norm.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Architectures.create("convnet:width=abc", MNIST, 10));
         assertThrows(IllegalArgumentException.class, () -> Architectures.create("convnet:width=0", MNIST, 10));
@@ -136,7 +156,8 @@ class ArchitecturesTest {
             Network net = Architectures.create("convnet:width=4", MNIST, 10).initialize(scope, 0);
             NDArray cifar = scope.zeros(new Shape(2, 3, 32, 32));
             assertThrows(IllegalArgumentException.class, () -> net.logits(cifar, false));
-            assertThrows(IllegalStateException.class,
+            assertThrows(
+                    IllegalStateException.class,
                     () -> Architectures.create("mlp", MNIST, 10).logits(scope.zeros(new Shape(1, 1, 28, 28)), false));
         }
     }

@@ -1,5 +1,9 @@
 package org.ddlab.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -8,21 +12,18 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import org.ddlab.engine.GradMode;
 import org.ddlab.matching.Gradients;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The depthwise-convolution pooling is avg_pool2d: values, shapes (odd sizes floor), first and second derivatives. */
 class AvgPool2x2Test {
 
     private static NDArray pool(NDArray x) {
-        return new AvgPool2x2().forward(new ParameterStore(x.getManager(), false), new NDList(x), false).singletonOrThrow();
+        return new AvgPool2x2()
+                .forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
+                .singletonOrThrow();
     }
 
     private static NDArray reference(NDArray x) {
@@ -36,7 +37,7 @@ class AvgPool2x2Test {
                 NDArray x = m.randomNormal(s);
                 NDArray ours = pool(x);
                 assertEquals(reference(x).getShape(), ours.getShape(), "shape for " + s);
-                assertEquals(new AvgPool2x2().getOutputShapes(new Shape[]{s})[0], ours.getShape());
+                assertEquals(new AvgPool2x2().getOutputShapes(new Shape[] {s})[0], ours.getShape());
                 assertArrayEquals(reference(x).toFloatArray(), ours.toFloatArray(), 1e-6f, "values for " + s);
             }
         }
@@ -44,14 +45,15 @@ class AvgPool2x2Test {
 
     @Test
     void gradientsEqualAvgPoolsToSecondOrder() {
-        try (NDManager m = NDManager.newBaseManager(); GradMode.Scope on = GradMode.on()) {
+        try (NDManager m = NDManager.newBaseManager();
+                GradMode.Scope on = GradMode.on()) {
             NDArray x = m.randomNormal(new Shape(2, 3, 7, 7));
             NDArray w = m.randomNormal(new Shape(2, 3, 3, 3));
             x.setRequiresGradient(true);
             // f(x) = Σ (pool(x) ⊙ w)², so ∂f/∂x is linear in pool's adjoint and ∂²f/∂x² involves it twice.
             float[] first = null;
             float[] second = null;
-            for (boolean ours : new boolean[]{true, false}) {
+            for (boolean ours : new boolean[] {true, false}) {
                 NDArray y = ours ? pool(x) : reference(x);
                 NDArray f = y.mul(w).square().sum();
                 NDArray g = Gradients.differentiable(f, List.of(x)).get(0);
@@ -87,7 +89,8 @@ class AvgPool2x2Test {
     @Test
     void aTooSmallInputIsNamed() {
         try (NDManager m = NDManager.newBaseManager()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pool(m.zeros(new Shape(1, 2, 1, 4))));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> pool(m.zeros(new Shape(1, 2, 1, 4))));
             assertEquals("AvgPool2x2 expects [N, C, H, W] with H, W ≥ 2, got (1, 2, 1, 4)", e.getMessage());
         }
     }

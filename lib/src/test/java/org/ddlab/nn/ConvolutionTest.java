@@ -1,5 +1,8 @@
 package org.ddlab.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -13,9 +16,6 @@ import ai.djl.training.ParameterStore;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /**
  * Convolution is DJL's conv2d — outputs, shapes and gradients — whether or not its filters are padded to 16.
  * The reference runs in float64, which libtorch computes without oneDNN: DJL's float32 conv2d with fewer than
@@ -25,7 +25,8 @@ class ConvolutionTest {
 
     @ParameterizedTest
     @CsvSource({"6, 1, 5, 1, 2, true", "4, 3, 3, 2, 1, false", "16, 2, 3, 1, 1, true", "24, 8, 1, 2, 0, false"})
-    void equalsDjlConv2dInValuesShapesAndGradients(int filters, int channels, int k, int stride, int pad, boolean bias) {
+    void equalsDjlConv2dInValuesShapesAndGradients(
+            int filters, int channels, int k, int stride, int pad, boolean bias) {
         try (NDManager m = NDManager.newBaseManager()) {
             Convolution conv = new Convolution(filters, k, stride, pad, bias);
             Shape in = new Shape(3, channels, 9, 9);
@@ -35,11 +36,13 @@ class ConvolutionTest {
             NDArray bRef = bias ? conv.getParameters().get("bias").getArray().toType(DataType.FLOAT64, true) : null;
             wRef.setRequiresGradient(true);
             NDArray x = m.randomNormal(in);
-            NDArray weights = m.randomNormal(new Shape(1, filters, 1, 1)); // a loss that weights every output channel differently
+            NDArray weights =
+                    m.randomNormal(new Shape(1, filters, 1, 1)); // a loss that weights every output channel differently
             x.setRequiresGradient(true);
             NDArray ours;
             try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
-                ours = conv.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                ours = conv.forward(new ParameterStore(m, false), new NDList(x), true)
+                        .singletonOrThrow();
                 c.backward(ours.mul(weights).sum());
             }
             float[] gxOurs = x.getGradient().toFloatArray();
@@ -54,7 +57,7 @@ class ConvolutionTest {
                 c.backward(ref.mul(weights.toType(DataType.FLOAT64, true)).sum());
             }
             assertEquals(ref.getShape(), ours.getShape());
-            assertEquals(conv.getOutputShapes(new Shape[]{in})[0], ours.getShape());
+            assertEquals(conv.getOutputShapes(new Shape[] {in})[0], ours.getShape());
             assertArrayEquals(floats(ref), ours.toFloatArray(), 1e-4f, "outputs");
             assertArrayEquals(floats(x2.getGradient()), gxOurs, 1e-4f, "input gradients");
             assertArrayEquals(floats(wRef.getGradient()), gwOurs, 1e-3f, "weight gradients");

@@ -1,24 +1,23 @@
 package org.ddlab.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NetworkTest {
 
@@ -39,8 +38,16 @@ class NetworkTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"convnet:width=8", "convnet:width=8,norm=batch", "convnet:width=8,norm=layer,pool=max",
-            "mlp", "lenet", "resnet18:width=4", "vgg11:width=4"})
+    @ValueSource(
+            strings = {
+                "convnet:width=8",
+                "convnet:width=8,norm=batch",
+                "convnet:width=8,norm=layer,pool=max",
+                "mlp",
+                "lenet",
+                "resnet18:width=4",
+                "vgg11:width=4"
+            })
     void gradientsReachTheInputImagesAndTheWeights(String spec) {
         try (NDManager scope = manager.newSubManager()) {
             Network net = Architectures.create(spec, CIFAR, 10).initialize(scope, 3);
@@ -75,8 +82,14 @@ class NetworkTest {
      * whose narrowest layers have fewer than 16 filters (see Convolution).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"convnet:width=8,norm=batch", "convnet:width=8,norm=none", "convnet:width=8,pool=max", "lenet",
-            "vgg11:width=4"})
+    @ValueSource(
+            strings = {
+                "convnet:width=8,norm=batch",
+                "convnet:width=8,norm=none",
+                "convnet:width=8,pool=max",
+                "lenet",
+                "vgg11:width=4"
+            })
     void gradientsStayFiniteOverManyPasses(String spec) {
         int bad = 0;
         for (int i = 0; i < 60; i++) {
@@ -93,8 +106,17 @@ class NetworkTest {
 
     /** Inference frees layer outputs as it goes: same numbers as the recorded pass, input untouched, fewer live arrays. */
     @ParameterizedTest
-    @ValueSource(strings = {"convnet:width=8", "convnet:width=8,norm=batch", "convnet:width=8,norm=none,pool=none",
-            "mlp", "lenet", "alexnet", "resnet18:width=4", "vgg11:width=4"})
+    @ValueSource(
+            strings = {
+                "convnet:width=8",
+                "convnet:width=8,norm=batch",
+                "convnet:width=8,norm=none,pool=none",
+                "mlp",
+                "lenet",
+                "alexnet",
+                "resnet18:width=4",
+                "vgg11:width=4"
+            })
     void inferenceFreesIntermediatesAndGivesTheSameOutputs(String spec) {
         try (NDManager scope = manager.newSubManager()) {
             Network net = Architectures.create(spec, CIFAR, 10).initialize(scope, 3);
@@ -105,7 +127,8 @@ class NetworkTest {
                 recordedLogits = net.logits(x, false).toFloatArray();
                 recordedFeatures = net.features(x, false).toFloatArray();
             }
-            try (org.ddlab.engine.GradMode.Scope off = org.ddlab.engine.GradMode.off(); NDManager pass = scope.newSubManager()) {
+            try (org.ddlab.engine.GradMode.Scope off = org.ddlab.engine.GradMode.off();
+                    NDManager pass = scope.newSubManager()) {
                 NDArray input = x.duplicate();
                 input.attach(pass);
                 int before = pass.getManagedArrays().size();
@@ -113,17 +136,22 @@ class NetworkTest {
                 assertArrayEquals(recordedLogits, logits.toFloatArray(), 1e-5f, spec);
                 assertArrayEquals(recordedFeatures, net.features(input, false).toFloatArray(), 1e-5f, spec);
                 assertTrue(input.toFloatArray().length == x.size(), spec + ": the input was closed");
-                long live = pass.getManagedArrays().stream().filter(a -> !a.isReleased()).count();
+                long live = pass.getManagedArrays().stream()
+                        .filter(a -> !a.isReleased())
+                        .count();
                 // ResNet's residual blocks are not sequential: their insides live until the pass's scope closes.
                 if (!spec.startsWith("resnet")) {
-                    assertTrue(live <= before + 6, spec + ": " + live + " arrays still alive after two inference passes");
+                    assertTrue(
+                            live <= before + 6, spec + ": " + live + " arrays still alive after two inference passes");
                 }
             }
         }
     }
 
     private static float gradientNorm(Parameter p) {
-        try (NDArray g = p.getArray().getGradient(); NDArray a = g.abs(); NDArray s = a.sum()) {
+        try (NDArray g = p.getArray().getGradient();
+                NDArray a = g.abs();
+                NDArray s = a.sum()) {
             return s.getFloat();
         }
     }
@@ -135,11 +163,14 @@ class NetworkTest {
             Engine.getInstance().setRandomSeed(123);
             float engineDraw = scope.randomUniform(0f, 1f, new Shape(1)).getFloat();
             Engine.getInstance().setRandomSeed(123);
-            Network a = Architectures.create("convnet:width=8,norm=batch", MNIST, 10).initialize(scope, 42);
+            Network a = Architectures.create("convnet:width=8,norm=batch", MNIST, 10)
+                    .initialize(scope, 42);
             assertEquals(engineDraw, scope.randomUniform(0f, 1f, new Shape(1)).getFloat());
             Engine.getInstance().setRandomSeed(456);
-            Network b = Architectures.create("convnet:width=8,norm=batch", MNIST, 10).initialize(scope, 42);
-            Network c = Architectures.create("convnet:width=8,norm=batch", MNIST, 10).initialize(scope, 43);
+            Network b = Architectures.create("convnet:width=8,norm=batch", MNIST, 10)
+                    .initialize(scope, 42);
+            Network c = Architectures.create("convnet:width=8,norm=batch", MNIST, 10)
+                    .initialize(scope, 43);
             assertSameValues(a.snapshot(), b.snapshot());
             assertFalse(sameValues(a.snapshot(), c.snapshot()));
 
@@ -191,7 +222,8 @@ class NetworkTest {
     @Test
     void snapshotRestoreAndCopy() {
         try (NDManager scope = manager.newSubManager()) {
-            Network net = Architectures.create("convnet:width=4,norm=batch", MNIST, 10).initialize(scope, 5);
+            Network net = Architectures.create("convnet:width=4,norm=batch", MNIST, 10)
+                    .initialize(scope, 5);
             NDArray x = scope.randomNormal(new Shape(4).addAll(MNIST));
             ParameterSnapshot saved = net.snapshot();
             NDArray before = net.logits(x, false);
@@ -243,7 +275,8 @@ class NetworkTest {
                         afterFirst = base.getManagedArrays().size();
                     }
                 }
-                assertEquals(afterFirst, base.getManagedArrays().size(), spec + ": arrays leaked into the base manager");
+                assertEquals(
+                        afterFirst, base.getManagedArrays().size(), spec + ": arrays leaked into the base manager");
                 assertEquals(net.parameters().size(), base.getManagedArrays().size(), spec);
             }
         }
@@ -253,7 +286,8 @@ class NetworkTest {
     void toStringDescribesTheNetwork() {
         try (NDManager scope = manager.newSubManager()) {
             Network net = Architectures.create("mlp", MNIST, 10).initialize(scope, 0);
-            assertEquals("mlp:width=128 [in (1, 28, 28), 10 classes, features 128, 118,282 parameters]", net.toString());
+            assertEquals(
+                    "mlp:width=128 [in (1, 28, 28), 10 classes, features 128, 118,282 parameters]", net.toString());
         }
     }
 

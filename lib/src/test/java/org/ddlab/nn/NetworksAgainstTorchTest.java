@@ -1,9 +1,19 @@
 package org.ddlab.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.Npz;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,17 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every architecture against torch.nn: {@code network_fixtures.npz} is written by {@code bench/network_fixtures.py},
@@ -47,13 +46,16 @@ class NetworksAgainstTorchTest {
      * instance-norm ε of 1e-4 instead of torch's 1e-5 already moves the logits by 8e-5 to 3e-2.
      */
     static final float TOLERANCE = 1e-5f;
+
     static final int CLASSES = 10;
 
     static Map<String, NpyArray> fx;
 
     @BeforeAll
     static void load() throws Exception {
-        fx = Npz.read(Path.of(NetworksAgainstTorchTest.class.getResource("network_fixtures.npz").toURI()));
+        fx = Npz.read(Path.of(NetworksAgainstTorchTest.class
+                .getResource("network_fixtures.npz")
+                .toURI()));
     }
 
     static Stream<Arguments> cases() throws Exception {
@@ -62,8 +64,9 @@ class NetworksAgainstTorchTest {
         }
         String[] specs = fx.get("case_spec").strings();
         long[] shapes = fx.get("case_shape").longs();
-        return IntStream.range(0, specs.length).mapToObj(k ->
-                Arguments.of(k, specs[k], new Shape(shapes[3 * k], shapes[3 * k + 1], shapes[3 * k + 2])));
+        return IntStream.range(0, specs.length)
+                .mapToObj(k ->
+                        Arguments.of(k, specs[k], new Shape(shapes[3 * k], shapes[3 * k + 1], shapes[3 * k + 2])));
     }
 
     @ParameterizedTest(name = "{1} on {2}")
@@ -81,18 +84,33 @@ class NetworksAgainstTorchTest {
             boolean batchNorm = fx.containsKey(key + ".logits_eval");
             String eval = batchNorm ? "_eval" : "";
             // Evaluation first: a training pass of batch norm moves the running statistics evaluation reads.
-            assertClose(fx.get(key + ".logits" + eval).floats(), net.logits(x, false).toFloatArray(), TOLERANCE,
+            assertClose(
+                    fx.get(key + ".logits" + eval).floats(),
+                    net.logits(x, false).toFloatArray(),
+                    TOLERANCE,
                     what + ", evaluation logits");
-            assertClose(fx.get(key + ".features" + eval).floats(), net.features(x, false).toFloatArray(), TOLERANCE,
+            assertClose(
+                    fx.get(key + ".features" + eval).floats(),
+                    net.features(x, false).toFloatArray(),
+                    TOLERANCE,
                     what + ", evaluation features");
 
-            assertClose(fx.get(key + ".logits").floats(), net.logits(x, true).toFloatArray(), TOLERANCE,
+            assertClose(
+                    fx.get(key + ".logits").floats(),
+                    net.logits(x, true).toFloatArray(),
+                    TOLERANCE,
                     what + ", training logits");
             if (batchNorm) {
-                assertClose(fx.get(key + ".running_after").floats(), runningStatistics(net), TOLERANCE,
+                assertClose(
+                        fx.get(key + ".running_after").floats(),
+                        runningStatistics(net),
+                        TOLERANCE,
                         what + ", running statistics after one training pass");
             }
-            assertClose(fx.get(key + ".features").floats(), net.features(x, true).toFloatArray(), TOLERANCE,
+            assertClose(
+                    fx.get(key + ".features").floats(),
+                    net.features(x, true).toFloatArray(),
+                    TOLERANCE,
                     what + ", training features");
         }
     }
@@ -102,14 +120,16 @@ class NetworksAgainstTorchTest {
     void aToleranceSizedErrorIsSeen() {
         String spec = fx.get("case_spec").strings()[0];
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create(spec, new Shape(1, 28, 28), CLASSES).initialize(m, 0);
+            Network net =
+                    Architectures.create(spec, new Shape(1, 28, 28), CLASSES).initialize(m, 0);
             net.restore(fixedParameters(net, "00"));
             float[] ours = net.logits(fx.get("x.1x28x28").toNDArray(m), false).toFloatArray();
             float[] torch = fx.get("00.logits").floats().clone();
             assertClose(torch, ours, TOLERANCE, "unchanged");
             int i = 7;
             torch[i] += 3 * TOLERANCE * Math.max(1f, Math.abs(torch[i]));
-            AssertionError e = assertThrows(AssertionError.class, () -> assertClose(torch, ours, TOLERANCE, "perturbed"));
+            AssertionError e =
+                    assertThrows(AssertionError.class, () -> assertClose(torch, ours, TOLERANCE, "perturbed"));
             assertTrue(e.getMessage().contains("perturbed, element 7"), e.getMessage());
         }
     }
@@ -131,7 +151,10 @@ class NetworksAgainstTorchTest {
         int at = 0;
         for (int j = 0; j < params.size(); j++) {
             Shape shape = params.get(j).getArray().getShape();
-            assertEquals(sizes[j], shape.size(), net.spec() + ": size of " + own.names().get(j));
+            assertEquals(
+                    sizes[j],
+                    shape.size(),
+                    net.spec() + ": size of " + own.names().get(j));
             float[] v = new float[(int) sizes[j]];
             for (int i = 0; i < v.length; i++) {
                 v[i] = centres[j] + steps[j] * codes[at + i]; // exact: steps are powers of two
@@ -167,8 +190,9 @@ class NetworksAgainstTorchTest {
         for (int i = 0; i < expected.length; i++) {
             float allowed = tolerance * Math.max(1f, Math.abs(expected[i]));
             if (!(Math.abs(expected[i] - actual[i]) <= allowed)) {
-                throw new AssertionError(what + ", element " + i + ": torch " + expected[i] + ", ours " + actual[i]
-                        + " (allowed ±" + allowed + "; largest difference " + largestDifference(expected, actual) + ")");
+                throw new AssertionError(
+                        what + ", element " + i + ": torch " + expected[i] + ", ours " + actual[i] + " (allowed ±"
+                                + allowed + "; largest difference " + largestDifference(expected, actual) + ")");
             }
         }
     }

@@ -1,12 +1,11 @@
 package org.ddlab.nn;
 
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.distill.NpyArray;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.ddlab.distill.NpyArray;
 
 /**
  * Parameter values written by a PyTorch fixture script, set into a ddlab {@link Network}. The script stores
@@ -16,8 +15,7 @@ import java.util.Map;
  */
 public final class TorchWeights {
 
-    private TorchWeights() {
-    }
+    private TorchWeights() {}
 
     /** Writes the fixture's parameters {@code name.*} into {@code net}, in place, through {@link Network#restore}. */
     public static void load(Network net, Map<String, NpyArray> fixtures, String name) {
@@ -29,8 +27,11 @@ public final class TorchWeights {
             String key = name + "." + i + "." + kind;
             NpyArray value = fixtures.get(key);
             if (value == null) {
-                throw new IllegalArgumentException("fixture has no " + key + " for parameter " + ddlabName
-                        + "; it holds " + fixtures.keySet().stream().filter(k -> k.startsWith(name + ".")).toList());
+                throw new IllegalArgumentException(
+                        "fixture has no " + key + " for parameter " + ddlabName + "; it holds "
+                                + fixtures.keySet().stream()
+                                        .filter(k -> k.startsWith(name + "."))
+                                        .toList());
             }
             if (!new Shape(value.shape()).equals(own.shapes().get(i))) {
                 throw new IllegalArgumentException(key + " has shape " + Arrays.toString(value.shape()) + ", parameter "
@@ -38,10 +39,11 @@ public final class TorchWeights {
             }
             values.add(value.floats());
         }
-        long stored = fixtures.keySet().stream().filter(k -> k.startsWith(name + ".")).count();
+        long stored =
+                fixtures.keySet().stream().filter(k -> k.startsWith(name + ".")).count();
         if (stored != values.size()) {
-            throw new IllegalArgumentException("fixture holds " + stored + " parameters of " + name + ", " + net.spec()
-                    + " has " + values.size());
+            throw new IllegalArgumentException(
+                    "fixture holds " + stored + " parameters of " + name + ", " + net.spec() + " has " + values.size());
         }
         net.restore(new ParameterSnapshot(own.spec(), own.names(), own.shapes(), values));
     }

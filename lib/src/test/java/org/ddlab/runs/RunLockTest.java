@@ -1,18 +1,17 @@
 package org.ddlab.runs;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lock of a run directory within one JVM: re-entrant for its thread (a command and the run service it calls both take
@@ -25,12 +24,13 @@ class RunLockTest {
     private static Throwable fromAnotherThread(Path dir) throws InterruptedException {
         try {
             CompletableFuture.runAsync(() -> {
-                try (RunLock ignored = RunLock.acquire(dir)) {
-                    // taken
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).get();
+                        try (RunLock ignored = RunLock.acquire(dir)) {
+                            // taken
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .get();
             return null;
         } catch (ExecutionException e) {
             return e.getCause();
@@ -48,8 +48,12 @@ class RunLockTest {
             }
             Throwable refused = fromAnotherThread(run);
             assertInstanceOf(IllegalStateException.class, refused, "still held after the inner release");
-            assertEquals(run + " is in use by another ddlab run (pid " + pid + "); wait for it or choose another --out", refused.getMessage());
-            Throwable asked = CompletableFuture.supplyAsync(() -> assertThrows(IllegalStateException.class, () -> RunLock.requireFree(run))).get();
+            assertEquals(
+                    run + " is in use by another ddlab run (pid " + pid + "); wait for it or choose another --out",
+                    refused.getMessage());
+            Throwable asked = CompletableFuture.supplyAsync(
+                            () -> assertThrows(IllegalStateException.class, () -> RunLock.requireFree(run)))
+                    .get();
             assertEquals(refused.getMessage(), asked.getMessage());
         }
         assertEquals(null, fromAnotherThread(run), "released: another thread takes it");

@@ -1,9 +1,20 @@
 package org.ddlab.sets;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
-import org.ddlab.data.ImageSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.Datasets;
+import org.ddlab.data.ImageSet;
 import org.ddlab.data.Normalization;
 import org.ddlab.distill.Metadata;
 import org.ddlab.distill.SyntheticSet;
@@ -15,27 +26,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class SetStoreTest {
 
     private static NDManager manager;
     /** The tiny stripes, normalised with their own statistics (not the identity). */
     private static final DatasetSplits DATA = stripes(3);
+
     private static final ImageSet TRAIN = DATA.train();
 
     private static DatasetSplits stripes(long seed) {
-        return DatasetSplits.of(Datasets.inMemory("stripes", TinySets.stripes(12, 4, seed), TinySets.stripes(4, 4, seed + 10))).load();
+        return DatasetSplits.of(
+                        Datasets.inMemory("stripes", TinySets.stripes(12, 4, seed), TinySets.stripes(4, 4, seed + 10)))
+                .load();
     }
 
     @BeforeAll
@@ -48,8 +50,8 @@ class SetStoreTest {
         manager.close();
     }
 
-    private static final Map<String, Object> DM = Map.of("method", "dm", "ipc", 2, "steps", 2, "real_batch", 4,
-            "architecture", "convnet:width=4,depth=1");
+    private static final Map<String, Object> DM =
+            Map.of("method", "dm", "ipc", 2, "steps", 2, "real_batch", 4, "architecture", "convnet:width=4,depth=1");
 
     @Test
     void madeOnceThenLoadedFromTheCacheAndAnotherRecipeIsMadeAgain(@TempDir Path dir) throws Exception {
@@ -68,7 +70,9 @@ class SetStoreTest {
 
         SetStore.Prepared again = store.prepare(dm, DATA, manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.CACHED, again.origin());
-        assertArrayEquals(first.set().images().image(3), again.set().images().image(3),
+        assertArrayEquals(
+                first.set().images().image(3),
+                again.set().images().image(3),
                 "the cached set is the one made, to the bit: both are read back from the saved pixels");
 
         SetStore.Prepared longer = store.prepare(dm.with("steps", 3), DATA, manager, SetStore.Listener.NONE);
@@ -90,30 +94,56 @@ class SetStoreTest {
         float[] soft = new float[8 * 4];
         soft[5] = 0.7f;
         try (NDManager scope = manager.newSubManager();
-             SyntheticSet set = SyntheticSet.of(scope.create(px, new ai.djl.ndarray.types.Shape(8, 1, 8, 8)),
-                     new int[]{0, 0, 1, 1, 2, 2, 3, 3}, scope.create(soft, new ai.djl.ndarray.types.Shape(8, 4)), TRAIN.classNames())) {
-            SyntheticSetFile.save(set, file, Metadata.of("frepo", "stripes", 0L, 2000L)
-                    .withExtra("config", Map.of("method", "frepo", "steps", 3000, "architecture", "convnet", "pool_size", 10,
-                            "real_batch", 256, "learn_labels", true))
-                    .withExtra("sampler_config", Map.of("sampler", "random")));
+                SyntheticSet set = SyntheticSet.of(
+                        scope.create(px, new ai.djl.ndarray.types.Shape(8, 1, 8, 8)),
+                        new int[] {0, 0, 1, 1, 2, 2, 3, 3},
+                        scope.create(soft, new ai.djl.ndarray.types.Shape(8, 4)),
+                        TRAIN.classNames())) {
+            SyntheticSetFile.save(
+                    set,
+                    file,
+                    Metadata.of("frepo", "stripes", 0L, 2000L)
+                            .withExtra(
+                                    "config",
+                                    Map.of(
+                                            "method",
+                                            "frepo",
+                                            "steps",
+                                            3000,
+                                            "architecture",
+                                            "convnet",
+                                            "pool_size",
+                                            10,
+                                            "real_batch",
+                                            256,
+                                            "learn_labels",
+                                            true))
+                            .withExtra("sampler_config", Map.of("sampler", "random")));
         }
         SetRecipe recipe = SetRecipe.distilled("frepo", Map.of("method", "frepo", "ipc", 2, "steps", 1));
         SetStore.Prepared p = store.prepare(recipe, DATA, manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.SAVED, p.origin());
-        assertTrue(p.howMade().startsWith("FRePo, 2000 steps on convnet: pool of 10"),
+        assertTrue(
+                p.howMade().startsWith("FRePo, 2000 steps on convnet: pool of 10"),
                 "the steps the run took, from the sidecar, not the recipe's: " + p.howMade());
         Normalization norm = DATA.preprocessing().normalization();
-        assertEquals((px[3] - norm.mean()[0]) / norm.std()[0], p.set().images().image(0)[3], 1e-5f, "normalised like the training images");
+        assertEquals(
+                (px[3] - norm.mean()[0]) / norm.std()[0],
+                p.set().images().image(0)[3],
+                1e-5f,
+                "normalised like the training images");
         assertEquals(0.7f, p.set().softLabels()[5], 1e-6f, "learned labels come along");
         assertTrue(p.grid().toImage().getWidth() > 0);
 
-        IllegalArgumentException ipc = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException ipc = assertThrows(
+                IllegalArgumentException.class,
                 () -> store.prepare(recipe.with("ipc", 3), DATA, manager, SetStore.Listener.NONE));
         assertTrue(ipc.getMessage().contains("asks for 3"), ipc.getMessage());
         Files.createDirectories(store.savedFile("dm").getParent());
         Files.copy(file, store.savedFile("dm"));
         Files.copy(SyntheticSetFile.sidecarOf(file), SyntheticSetFile.sidecarOf(store.savedFile("dm")));
-        IllegalArgumentException method = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException method = assertThrows(
+                IllegalArgumentException.class,
                 () -> store.prepare(SetRecipe.distilled("dm", DM), DATA, manager, SetStore.Listener.NONE));
         assertTrue(method.getMessage().contains("was made by 'frepo'"), method.getMessage());
     }
@@ -121,8 +151,11 @@ class SetStoreTest {
     @Test
     void coresetsChooseRealImagesFromTheCandidatesAndRecordThem(@TempDir Path dir) throws Exception {
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
-        SetRecipe herding = SetRecipe.coreset("herding", "herding", 2, 1).with("feature_architecture", "mlp:width=8")
-                .with("feature_epochs", 1).with("feature_images", 6).with("candidates", 5);
+        SetRecipe herding = SetRecipe.coreset("herding", "herding", 2, 1)
+                .with("feature_architecture", "mlp:width=8")
+                .with("feature_epochs", 1)
+                .with("feature_images", 6)
+                .with("candidates", 5);
         SetStore.Prepared p = store.prepare(herding, DATA, manager, SetStore.Listener.NONE);
         assertEquals(SetStore.Origin.MADE, p.origin());
         assertEquals(8, p.set().size());
@@ -131,12 +164,20 @@ class SetStoreTest {
         @SuppressWarnings("unchecked")
         List<Number> idx = (List<Number>) meta.extra().get("indices");
         for (int i = 0; i < idx.size(); i++) {
-            assertArrayEquals(TRAIN.image(idx.get(i).intValue()), p.set().images().image(i), 1e-5f, "image " + i + " is a real one");
+            assertArrayEquals(
+                    TRAIN.image(idx.get(i).intValue()),
+                    p.set().images().image(i),
+                    1e-5f,
+                    "image " + i + " is a real one");
             assertEquals(i / 2, TRAIN.label(idx.get(i).intValue()), "class by class");
         }
-        assertTrue(p.howMade().contains("herding in the features of mlp:width=8 trained 1 epoch on 6 images per class, "
-                + "choosing among 5 candidates per class"), p.howMade());
-        SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 2, 0), DATA, manager, SetStore.Listener.NONE);
+        assertTrue(
+                p.howMade()
+                        .contains("herding in the features of mlp:width=8 trained 1 epoch on 6 images per class, "
+                                + "choosing among 5 candidates per class"),
+                p.howMade());
+        SetStore.Prepared random =
+                store.prepare(SetRecipe.coreset("random", "random", 2, 0), DATA, manager, SetStore.Listener.NONE);
         assertTrue(random.howMade().startsWith("random real images; seed 0"), random.howMade());
         tech.tablesaw.api.Table t = SetStore.table("sources", List.of(p, random));
         assertEquals(List.of("set", "source", "how it was made", "seconds"), t.columnNames());
@@ -148,28 +189,59 @@ class SetStoreTest {
     @Test
     void theRandomCoresetIsTheRealImagesEveryDistillerStartsFrom(@TempDir Path dir) throws Exception {
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
-        SetStore.Prepared random = store.prepare(SetRecipe.coreset("random", "random", 3, 5), DATA, manager, SetStore.Listener.NONE);
+        SetStore.Prepared random =
+                store.prepare(SetRecipe.coreset("random", "random", 3, 5), DATA, manager, SetStore.Listener.NONE);
         try (NDManager scope = manager.newSubManager();
-             SyntheticSet start = SyntheticSet.fromReal(scope, TRAIN, 3, 5)) {
-            assertArrayEquals(start.images().toFloatArray(), random.set().images().toNDArray(scope).toFloatArray(), 1e-6f);
+                SyntheticSet start = SyntheticSet.fromReal(scope, TRAIN, 3, 5)) {
+            assertArrayEquals(
+                    start.images().toFloatArray(),
+                    random.set().images().toNDArray(scope).toFloatArray(),
+                    1e-6f);
         }
     }
 
     @Test
     void recipesCheckTheirOptionsEarly() {
         assertThrows(IllegalArgumentException.class, () -> SetRecipe.coreset("Bad Name", "random", 1, 0));
-        assertThrows(IllegalArgumentException.class, () -> SetRecipe.coreset("x", "herding", 1, 0).with("pool_size", 3));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SetRecipe.coreset("x", "herding", 1, 0).with("pool_size", 3));
         assertThrows(IllegalArgumentException.class, () -> new SetRecipe("x", "kmeans", Map.of()));
-        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
-                () -> SetRecipe.distilled("dc", Map.of("method", "dc", "pool_size", 3)).config());
+        IllegalArgumentException typo = assertThrows(
+                IllegalArgumentException.class,
+                () -> SetRecipe.distilled("dc", Map.of("method", "dc", "pool_size", 3))
+                        .config());
         assertTrue(typo.getMessage().contains("option of frepo"), typo.getMessage());
-        SetRecipe dream = SetRecipe.distilled("dc-dream", Map.of("method", "dc", "ipc", 10, "steps", 20, "sampler", "dream",
-                "clusters", 32, "candidates", 500, "outer_loop", 1, "inner_loop", 1, "real_batch", 32));
+        SetRecipe dream = SetRecipe.distilled(
+                "dc-dream",
+                Map.of(
+                        "method",
+                        "dc",
+                        "ipc",
+                        10,
+                        "steps",
+                        20,
+                        "sampler",
+                        "dream",
+                        "clusters",
+                        32,
+                        "candidates",
+                        500,
+                        "outer_loop",
+                        1,
+                        "inner_loop",
+                        1,
+                        "real_batch",
+                        32));
         assertEquals(20, dream.steps());
-        assertEquals("DC, 20 iterations on convnet: real batch 32 per class, outer/inner loop 1/1; DREAM batches (32 clusters "
-                + "per class, re-clustered every 20 steps, 500 candidates per class); seed 0", dream.describe());
+        assertEquals(
+                "DC, 20 iterations on convnet: real batch 32 per class, outer/inner loop 1/1; DREAM batches (32 clusters "
+                        + "per class, re-clustered every 20 steps, 500 candidates per class); seed 0",
+                dream.describe());
         assertEquals(0, SetRecipe.coreset("r", "random", 10, 0).steps());
-        assertEquals(Map.of("method", "random", "ipc", 10, "seed", 0L), SetRecipe.coreset("r", "random", 10, 0).config(),
+        assertEquals(
+                Map.of("method", "random", "ipc", 10, "seed", 0L),
+                SetRecipe.coreset("r", "random", 10, 0).config(),
                 "random selection needs no feature network");
     }
 
@@ -177,6 +249,9 @@ class SetStoreTest {
     void theRunsDirectoryIsFoundAboveTheWorkingDirectory() {
         Path runs = SetStore.runsDirectory();
         // Tests run in lib/; the checkout holds environment/measure.
-        assertTrue(Files.isDirectory(runs.getParent().resolve("environment/measure")) || System.getenv("DDLAB_RUNS") != null, runs.toString());
+        assertTrue(
+                Files.isDirectory(runs.getParent().resolve("environment/measure"))
+                        || System.getenv("DDLAB_RUNS") != null,
+                runs.toString());
     }
 }

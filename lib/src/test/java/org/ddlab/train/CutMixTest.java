@@ -1,23 +1,22 @@
 package org.ddlab.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import org.ddlab.augment.DsaAugment;
-import org.ddlab.data.ImageSet;
-import org.ddlab.nn.Architectures;
-import org.ddlab.nn.Network;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-import java.util.Random;
-import java.util.stream.IntStream;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.ddlab.augment.DsaAugment;
+import org.ddlab.data.ImageSet;
+import org.ddlab.nn.Architectures;
+import org.ddlab.nn.Network;
+import org.junit.jupiter.api.Test;
 
 class CutMixTest {
 
@@ -73,13 +72,21 @@ class CutMixTest {
     void theProbabilityDecidesWhetherABatchIsMixed() {
         Random r = new Random(5);
         CutMix half = CutMix.reference();
-        long mixed = IntStream.range(0, 4000).filter(i -> half.draw(r, 4, 8, 8).applied()).count();
+        long mixed = IntStream.range(0, 4000)
+                .filter(i -> half.draw(r, 4, 8, 8).applied())
+                .count();
         assertEquals(2000, mixed, 130);
         assertFalse(new CutMix(0, 1).draw(r, 4, 8, 8).applied());
         assertTrue(new CutMix(1, 1).draw(r, 4, 8, 8).applied());
         // Beta(0.5, 0.5) puts λ₀ > 0.95 (a box under 5 % of the image) with probability 0.16, Beta(1, 1) with 0.05.
-        double tinyHalf = IntStream.range(0, 4000).filter(i -> new CutMix(1, 0.5).draw(r, 2, 100, 100).kept() > 0.95).count() / 4000.0;
-        double tinyOne = IntStream.range(0, 4000).filter(i -> new CutMix(1, 1).draw(r, 2, 100, 100).kept() > 0.95).count() / 4000.0;
+        double tinyHalf = IntStream.range(0, 4000)
+                        .filter(i -> new CutMix(1, 0.5).draw(r, 2, 100, 100).kept() > 0.95)
+                        .count()
+                / 4000.0;
+        double tinyOne = IntStream.range(0, 4000)
+                        .filter(i -> new CutMix(1, 1).draw(r, 2, 100, 100).kept() > 0.95)
+                        .count()
+                / 4000.0;
         assertTrue(tinyHalf > tinyOne + 0.07, "tiny boxes: Beta(0.5) " + tinyHalf + ", Beta(1) " + tinyOne);
     }
 
@@ -101,7 +108,10 @@ class CutMixTest {
                     for (int r = 0; r < h; r++) {
                         for (int col = 0; col < w; col++) {
                             boolean in = r >= 1 && r < 3 && col < 2;
-                            assertEquals(in ? perm[i] : i, y[((i * c + ch) * h + r) * w + col], 0f,
+                            assertEquals(
+                                    in ? perm[i] : i,
+                                    y[((i * c + ch) * h + r) * w + col],
+                                    0f,
                                     "image " + i + " at (" + r + ", " + col + ")");
                         }
                     }
@@ -117,7 +127,7 @@ class CutMixTest {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] z = {2, 0, -1, 0.5f, 0, 1, 3, -2, 1, 1, 0, 0};
             NDArray logits = m.create(z, new Shape(3, 4));
-            NDArray labels = m.create(new int[]{0, 1, 2});
+            NDArray labels = m.create(new int[] {0, 1, 2});
             int[] perm = {1, 2, 0};
             CutMix.Mix mix = new CutMix.Mix(perm, 0, 1, 0, 2, 4, 4); // area 2 of 16: λ = 0.875
             double own = 0;
@@ -131,13 +141,20 @@ class CutMixTest {
                 own += (lse - z[i * 4 + i]) / 3;
                 partner += (lse - z[i * 4 + perm[i]]) / 3;
             }
-            assertEquals(0.875 * own + 0.125 * partner, CutMix.loss(logits, labels, mix).getFloat(), 1e-5);
+            assertEquals(
+                    0.875 * own + 0.125 * partner,
+                    CutMix.loss(logits, labels, mix).getFloat(),
+                    1e-5);
             assertEquals(own, CutMix.loss(logits, labels, CutMix.Mix.none(4, 4)).getFloat(), 1e-5);
             NDArray soft = CutMix.targets(labels, 4, mix);
-            assertArrayEquals(new float[]{0.875f, 0.125f, 0, 0, 0, 0.875f, 0.125f, 0, 0.125f, 0, 0.875f, 0},
-                    soft.toFloatArray(), 1e-7f);
-            assertEquals(CutMix.loss(logits, labels, mix).getFloat(),
-                    Loss.SOFT_CROSS_ENTROPY.compute(logits, soft).getFloat(), 1e-5);
+            assertArrayEquals(
+                    new float[] {0.875f, 0.125f, 0, 0, 0, 0.875f, 0.125f, 0, 0.125f, 0, 0.875f, 0},
+                    soft.toFloatArray(),
+                    1e-7f);
+            assertEquals(
+                    CutMix.loss(logits, labels, mix).getFloat(),
+                    Loss.SOFT_CROSS_ENTROPY.compute(logits, soft).getFloat(),
+                    1e-5);
         }
     }
 
@@ -150,10 +167,13 @@ class CutMixTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray images = set.images(m, idx);
             NDArray labels = set.labels(m, idx);
-            Augmentation dsa = new DsaAugment(org.ddlab.augment.DsaParams.builder().strategy(org.ddlab.augment.Operation.parse("color_crop"))
-                    .mode(org.ddlab.augment.DsaParams.Mode.ALL).build())::apply;
+            Augmentation dsa = new DsaAugment(org.ddlab.augment.DsaParams.builder()
+                    .strategy(org.ddlab.augment.Operation.parse("color_crop"))
+                    .mode(org.ddlab.augment.DsaParams.Mode.ALL)
+                    .build())::apply;
             for (int run = 0; run < 2; run++) {
-                Network net = Architectures.create("convnet:width=16,depth=2", new Shape(1, 8, 8), 4).initialize(m, 9);
+                Network net = Architectures.create("convnet:width=16,depth=2", new Shape(1, 8, 8), 4)
+                        .initialize(m, 9);
                 Sgd sgd = new Sgd(net.parameters(), 0.01, 0.9, 5e-4);
                 Random rng = new Random(21);
                 for (int s = 0; s < 3; s++) {
@@ -163,7 +183,8 @@ class CutMixTest {
             }
             assertArrayEquals(after[0], after[1]);
 
-            Network net = Architectures.create("convnet:width=16,depth=2", new Shape(1, 8, 8), 4).initialize(m, 9);
+            Network net = Architectures.create("convnet:width=16,depth=2", new Shape(1, 8, 8), 4)
+                    .initialize(m, 9);
             Sgd sgd = new Sgd(net.parameters(), 0.01, 0.9, 5e-4);
             CutMix off = new CutMix(0, 1);
             Random rng = new Random(2);
@@ -178,16 +199,28 @@ class CutMixTest {
 
     @Test
     void badSettingsAndMismatchedBatchesAreRefused() {
-        assertEquals("CutMix probability must be in [0, 1], got 1.5.",
-                assertThrows(IllegalArgumentException.class, () -> new CutMix(1.5, 1)).getMessage());
-        assertEquals("CutMix beta must be positive, got 0.0.",
-                assertThrows(IllegalArgumentException.class, () -> new CutMix(0.5, 0)).getMessage());
+        assertEquals(
+                "CutMix probability must be in [0, 1], got 1.5.",
+                assertThrows(IllegalArgumentException.class, () -> new CutMix(1.5, 1))
+                        .getMessage());
+        assertEquals(
+                "CutMix beta must be positive, got 0.0.",
+                assertThrows(IllegalArgumentException.class, () -> new CutMix(0.5, 0))
+                        .getMessage());
         try (NDManager m = NDManager.newBaseManager()) {
-            CutMix.Mix mix = new CutMix.Mix(new int[]{1, 0}, 0, 2, 0, 2, 4, 4);
-            assertEquals("this CutMix draw is for a batch of 2, got 3.", assertThrows(IllegalArgumentException.class,
-                    () -> CutMix.images(m.zeros(new Shape(3, 1, 4, 4)), mix)).getMessage());
-            assertEquals("this CutMix draw is for [B, C, 4, 4] images, got (2, 1, 4, 5).", assertThrows(IllegalArgumentException.class,
-                    () -> CutMix.images(m.zeros(new Shape(2, 1, 4, 5)), mix)).getMessage());
+            CutMix.Mix mix = new CutMix.Mix(new int[] {1, 0}, 0, 2, 0, 2, 4, 4);
+            assertEquals(
+                    "this CutMix draw is for a batch of 2, got 3.",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> CutMix.images(m.zeros(new Shape(3, 1, 4, 4)), mix))
+                            .getMessage());
+            assertEquals(
+                    "this CutMix draw is for [B, C, 4, 4] images, got (2, 1, 4, 5).",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> CutMix.images(m.zeros(new Shape(2, 1, 4, 5)), mix))
+                            .getMessage());
         }
     }
 

@@ -1,21 +1,20 @@
 package org.ddlab.train;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.ddlab.distill.NpyArray;
-import org.ddlab.distill.Npz;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.ddlab.distill.NpyArray;
+import org.ddlab.distill.Npz;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Adam and SGD against torch.optim: {@code optimizer_fixtures.npz} is written by {@code bench/optimizer_fixtures.py}
@@ -31,7 +30,9 @@ class OptimizersAgainstTorchTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fx = Npz.read(Path.of(OptimizersAgainstTorchTest.class.getResource("optimizer_fixtures.npz").toURI()));
+        fx = Npz.read(Path.of(OptimizersAgainstTorchTest.class
+                .getResource("optimizer_fixtures.npz")
+                .toURI()));
     }
 
     private static float[] step(String name, int t) {
@@ -42,7 +43,8 @@ class OptimizersAgainstTorchTest {
     static void assertClose(float[] expected, float[] actual, String what) {
         for (int i = 0; i < expected.length; i++) {
             float allowed = TOLERANCE * Math.max(1f, Math.abs(expected[i]));
-            assertTrue(Math.abs(expected[i] - actual[i]) <= allowed,
+            assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= allowed,
                     what + ", element " + i + ": torch " + expected[i] + ", ours " + actual[i]);
         }
     }
@@ -57,7 +59,8 @@ class OptimizersAgainstTorchTest {
                 // The gradient arrives as in training, by a backward pass: d/dp sum(p * g) = g.
                 adam.zeroGradients();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(p.mul(m.create(step("grads", t), new Shape(3, 4))).sum());
+                    gc.backward(
+                            p.mul(m.create(step("grads", t), new Shape(3, 4))).sum());
                 }
                 adam.step(0.01);
                 assertClose(step("adam", t), p.toFloatArray(), "Adam step " + (t + 1));
@@ -107,8 +110,8 @@ class OptimizersAgainstTorchTest {
             float vt = 0.001f * g[i] * g[i];
             uncorrected[i] = p0[i] - 0.01f * mt / ((float) Math.sqrt(vt) + 1e-8f);
         }
-        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
-                () -> assertClose(step("adam", 0), uncorrected, "uncorrected Adam"));
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(
+                AssertionError.class, () -> assertClose(step("adam", 0), uncorrected, "uncorrected Adam"));
         assertTrue(e.getMessage().contains("uncorrected Adam"), e.getMessage());
     }
 }

@@ -1,18 +1,16 @@
 package org.ddlab.train;
 
+import java.util.List;
+import java.util.Random;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.Datasets;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.Preprocessing;
 
-import java.util.List;
-import java.util.Random;
-
 /** Small synthetic image sets for fast tests: class c lights up row c of an 8×8 image, plus noise. */
 public final class TinySets {
 
-    private TinySets() {
-    }
+    private TinySets() {}
 
     public static ImageSet stripes(int perClass, int classes, long seed) {
         return stripes(perClass, classes, seed, 0.1);
@@ -56,8 +54,12 @@ public final class TinySets {
 
     /** The same, under noise of standard deviation {@code noise}. */
     public static DatasetSplits splits(int perClass, int validation, int classes, long seed, double noise) {
-        return DatasetSplits.of(Datasets.inMemory("stripes", stripes(perClass + validation, classes, seed, noise),
+        return DatasetSplits.of(Datasets.inMemory(
+                        "stripes",
+                        stripes(perClass + validation, classes, seed, noise),
                         stripes(perClass, classes, seed + 1, noise)))
-                .validation(validation).preprocess(Preprocessing.Kind.PIXELS).load();
+                .validation(validation)
+                .preprocess(Preprocessing.Kind.PIXELS)
+                .load();
     }
 }

@@ -1,20 +1,19 @@
 package org.ddlab.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
 import org.ddlab.data.ImageSet;
 import org.ddlab.eval.Accuracy;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
 
@@ -29,11 +28,12 @@ class TrainerTest {
         ImageSet set = TinySets.stripes(8, 4, 1);
         ImageSet test = TinySets.stripes(20, 4, 2);
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Network net =
+                    Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
             double before = Accuracy.of(net, test, 32);
             List<Double> losses = new ArrayList<>();
-            TrainingReport report = Trainer.train(net, LabeledSet.hard(set), SHORT, Augmentation.NONE, 0,
-                    (epoch, epochs, loss) -> losses.add(loss));
+            TrainingReport report = Trainer.train(
+                    net, LabeledSet.hard(set), SHORT, Augmentation.NONE, 0, (epoch, epochs, loss) -> losses.add(loss));
             assertEquals(30, losses.size());
             assertTrue(losses.get(29) < losses.get(0) / 5, "loss fell from " + losses.get(0) + " to " + losses.get(29));
             assertEquals(30L * 2, report.steps(), "32 images in batches of 16 for 30 epochs");
@@ -54,7 +54,8 @@ class TrainerTest {
             }
         }
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Network net =
+                    Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
             Trainer.train(net, new LabeledSet(set, soft), SHORT, Augmentation.NONE, 0, TrainingListener.NONE);
             assertTrue(Accuracy.of(net, TinySets.stripes(20, 4, 2), 32) > 0.95);
         }
@@ -66,8 +67,10 @@ class TrainerTest {
         float[][] finals = new float[2][];
         for (int run = 0; run < 2; run++) {
             try (NDManager m = NDManager.newBaseManager()) {
-                Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4).initialize(m, 3);
-                Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(5), Augmentation.NONE, 7, TrainingListener.NONE);
+                Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4)
+                        .initialize(m, 3);
+                Trainer.train(
+                        net, LabeledSet.hard(set), SHORT.withEpochs(5), Augmentation.NONE, 7, TrainingListener.NONE);
                 finals[run] = net.parameters().get(0).getArray().toFloatArray();
             }
         }
@@ -82,9 +85,11 @@ class TrainerTest {
         px[3] = Float.NaN;
         ImageSet bad = ImageSet.of("bad", px, good.labels(), 1, 8, 8, good.classNames());
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create("mlp:width=8", new Shape(1, 8, 8), 2).initialize(m, 0);
-            ArithmeticException e = assertThrows(ArithmeticException.class, () ->
-                    Trainer.train(net, LabeledSet.hard(bad), SHORT, Augmentation.NONE, 0, TrainingListener.NONE));
+            Network net =
+                    Architectures.create("mlp:width=8", new Shape(1, 8, 8), 2).initialize(m, 0);
+            ArithmeticException e = assertThrows(
+                    ArithmeticException.class,
+                    () -> Trainer.train(net, LabeledSet.hard(bad), SHORT, Augmentation.NONE, 0, TrainingListener.NONE));
             assertTrue(e.getMessage().contains("NaN"), e.getMessage());
         }
     }
@@ -93,13 +98,18 @@ class TrainerTest {
     void memoryStaysFlatOverManySteps() {
         ImageSet set = TinySets.stripes(4, 4, 1);
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4)
+                    .initialize(m, 0);
             Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(2), Augmentation.NONE, 0, TrainingListener.NONE);
             int afterWarmUp = m.getManagedArrays().size();
             // 200 epochs of one step each: any per-step leak into the network's manager shows up.
-            Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(200), Augmentation.NONE, 0, TrainingListener.NONE);
-            int optimizerState = (int) net.parameters().stream().filter(p -> p.requiresGradient()).count();
-            assertEquals(afterWarmUp + optimizerState, m.getManagedArrays().size(),
+            Trainer.train(
+                    net, LabeledSet.hard(set), SHORT.withEpochs(200), Augmentation.NONE, 0, TrainingListener.NONE);
+            int optimizerState = (int)
+                    net.parameters().stream().filter(p -> p.requiresGradient()).count();
+            assertEquals(
+                    afterWarmUp + optimizerState,
+                    m.getManagedArrays().size(),
                     "only the new optimizer's velocity arrays may remain");
         }
     }
@@ -108,8 +118,14 @@ class TrainerTest {
     void wrongShapeIsRefused() {
         try (NDManager m = NDManager.newBaseManager()) {
             Network net = Architectures.create("mlp", new Shape(1, 28, 28), 4).initialize(m, 0);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
-                    Trainer.train(net, LabeledSet.hard(TinySets.stripes(2, 4, 0)), SHORT, Augmentation.NONE, 0,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Trainer.train(
+                            net,
+                            LabeledSet.hard(TinySets.stripes(2, 4, 0)),
+                            SHORT,
+                            Augmentation.NONE,
+                            0,
                             TrainingListener.NONE));
             assertTrue(e.getMessage().contains("(1, 8, 8)"), e.getMessage());
         }
@@ -123,7 +139,8 @@ class TrainerTest {
         double[] accuracy = {0};
         Thread worker = new Thread(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4)
+                        .initialize(m, 0);
                 Trainer.train(net, LabeledSet.hard(set), SHORT, Augmentation.NONE, 0, TrainingListener.NONE);
                 accuracy[0] = Accuracy.of(net, TinySets.stripes(20, 4, 2), 32);
             } catch (Throwable t) {
@@ -145,16 +162,26 @@ class TrainerTest {
         int[] idx = {0, 5, 9, 14, 20, 27};
         CutMix always = new CutMix(1.0, 1.0);
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4).initialize(m, 1);
-            float stepLoss = Trainer.step(net, LabeledSet.hard(set), idx, Loss.CROSS_ENTROPY, Augmentation.NONE, always,
+            Network net = Architectures.create("convnet:width=8,depth=2", new Shape(1, 8, 8), 4)
+                    .initialize(m, 1);
+            float stepLoss = Trainer.step(
+                    net,
+                    LabeledSet.hard(set),
+                    idx,
+                    Loss.CROSS_ENTROPY,
+                    Augmentation.NONE,
+                    always,
                     new java.util.Random(11));
             net.zeroGradients();
             CutMix.Mix mix = always.draw(new java.util.Random(11), idx.length, 8, 8);
             assertTrue(mix.applied() && mix.kept() < 1, "the draw mixes: " + mix);
             try (NDManager scope = m.newSubManager()) {
                 var x = CutMix.images(set.images(scope, idx), mix);
-                float expected = CutMix.loss(net.logits(x, true), set.labels(scope, idx), mix).getFloat();
-                float plain = Loss.CROSS_ENTROPY.compute(net.logits(set.images(scope, idx), true), set.labels(scope, idx)).getFloat();
+                float expected = CutMix.loss(net.logits(x, true), set.labels(scope, idx), mix)
+                        .getFloat();
+                float plain = Loss.CROSS_ENTROPY
+                        .compute(net.logits(set.images(scope, idx), true), set.labels(scope, idx))
+                        .getFloat();
                 assertEquals(expected, stepLoss, 1e-5, "mixed images against mixed targets");
                 assertTrue(Math.abs(plain - stepLoss) > 1e-4, "and not the unmixed loss " + plain);
             }
@@ -167,17 +194,25 @@ class TrainerTest {
         TrainingSchedule idc = TrainingSchedule.paper().withBatchSize(64).withDecay(List.of(2.0 / 3, 5.0 / 6), 0.2);
         assertEquals(List.of(667, 834), idc.decayEpochs());
         assertEquals(List.of(501), TrainingSchedule.paper().decayEpochs());
-        assertEquals(List.of(), TrainingSchedule.paper().withDecay(List.of(1.0), 0.1).decayEpochs(), "a fraction ≥ 1 never comes");
+        assertEquals(
+                List.of(),
+                TrainingSchedule.paper().withDecay(List.of(1.0), 0.1).decayEpochs(),
+                "a fraction ≥ 1 never comes");
         assertTrue(idc.toString().contains("×0.2 after epochs 667, 834"), idc.toString());
-        assertTrue(TrainingSchedule.paper().toString().contains("(÷10 after epoch 501)"), TrainingSchedule.paper().toString());
-        // Two drops of ×0.5 in 4 epochs: the last epoch trains at a quarter of the rate, which a run with none cannot match.
+        assertTrue(
+                TrainingSchedule.paper().toString().contains("(÷10 after epoch 501)"),
+                TrainingSchedule.paper().toString());
+        // Two drops of ×0.5 in 4 epochs: the last epoch trains at a quarter of the rate, which a run with none cannot
+        // match.
         ImageSet set = TinySets.stripes(8, 4, 1);
         float[][] finals = new float[2][];
         TrainingSchedule base = SHORT.withEpochs(4);
-        TrainingSchedule[] schedules = {base.withDecay(List.of(0.25, 0.5), 0.5), base.withDecay(List.of(0.25, 0.5), 1.0)};
+        TrainingSchedule[] schedules = {base.withDecay(List.of(0.25, 0.5), 0.5), base.withDecay(List.of(0.25, 0.5), 1.0)
+        };
         for (int run = 0; run < 2; run++) {
             try (NDManager m = NDManager.newBaseManager()) {
-                Network net = Architectures.create("mlp:width=16", new Shape(1, 8, 8), 4).initialize(m, 3);
+                Network net = Architectures.create("mlp:width=16", new Shape(1, 8, 8), 4)
+                        .initialize(m, 3);
                 Trainer.train(net, LabeledSet.hard(set), schedules[run], Augmentation.NONE, 7, TrainingListener.NONE);
                 finals[run] = net.parameters().get(0).getArray().toFloatArray();
             }
@@ -207,13 +242,26 @@ class TrainerTest {
         LabeledSet set = centredOneHot(TinySets.stripes(8, 4, 1));
         int[] idx = {0, 3, 9, 17, 26};
         try (NDManager m = NDManager.newBaseManager()) {
-            Network net = Architectures.create("mlp:width=16", new Shape(1, 8, 8), 4).initialize(m, 2);
-            Trainer.step(net, set, idx, Loss.MSE, Augmentation.NONE, TrainingSchedule.NO_CUTMIX, new java.util.Random(1));
+            Network net =
+                    Architectures.create("mlp:width=16", new Shape(1, 8, 8), 4).initialize(m, 2);
+            Trainer.step(
+                    net, set, idx, Loss.MSE, Augmentation.NONE, TrainingSchedule.NO_CUTMIX, new java.util.Random(1));
             float[] before = net.parameters().get(0).getArray().getGradient().toFloatArray();
             double norm = Trainer.clipGradientNorm(net, Double.MAX_VALUE);
-            assertArrayEquals(before, net.parameters().get(0).getArray().getGradient().toFloatArray(), "a norm under the bound is left alone");
-            assertEquals(norm / 4, Trainer.clipGradientNorm(net, norm / 4) / 4, 1e-6 * norm, "it returns the norm before clipping");
-            assertEquals(norm / 4, Trainer.clipGradientNorm(net, Double.MAX_VALUE), 1e-4 * norm, "and the norm after is the bound");
+            assertArrayEquals(
+                    before,
+                    net.parameters().get(0).getArray().getGradient().toFloatArray(),
+                    "a norm under the bound is left alone");
+            assertEquals(
+                    norm / 4,
+                    Trainer.clipGradientNorm(net, norm / 4) / 4,
+                    1e-6 * norm,
+                    "it returns the norm before clipping");
+            assertEquals(
+                    norm / 4,
+                    Trainer.clipGradientNorm(net, Double.MAX_VALUE),
+                    1e-4 * norm,
+                    "and the norm after is the bound");
             float[] after = net.parameters().get(0).getArray().getGradient().toFloatArray();
             for (int i = 0; i < before.length; i++) {
                 assertEquals(before[i] / 4, after[i], 1e-6 + 1e-4 * Math.abs(before[i]), "element " + i);
@@ -235,20 +283,24 @@ class TrainerTest {
         for (int run = 0; run < 2; run++) {
             boolean bounded = run == 1;
             try (NDManager m = NDManager.newBaseManager()) {
-                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4)
+                        .initialize(m, 0);
                 try {
-                    Trainer.train(net, set, fast.withTargetClip(bounded ? BOUND : 0), Augmentation.NONE, 0, (e, n, loss) -> {
-                        if (!bounded) {
-                            unbounded.add(loss);
-                        }
-                    });
+                    Trainer.train(
+                            net, set, fast.withTargetClip(bounded ? BOUND : 0), Augmentation.NONE, 0, (e, n, loss) -> {
+                                if (!bounded) {
+                                    unbounded.add(loss);
+                                }
+                            });
                     accuracy[run] = Accuracy.of(net, test, 32);
                 } catch (ArithmeticException diverged) {
                     accuracy[run] = Double.NaN;
                 }
             }
         }
-        assertTrue(!(accuracy[0] > 0.5), "unbounded, the targets overshoot: accuracy " + accuracy[0] + ", losses " + unbounded);
+        assertTrue(
+                !(accuracy[0] > 0.5),
+                "unbounded, the targets overshoot: accuracy " + accuracy[0] + ", losses " + unbounded);
         assertTrue(accuracy[1] > 0.95, "bounded by " + BOUND + ", they train: accuracy " + accuracy[1]);
     }
 
@@ -258,19 +310,35 @@ class TrainerTest {
         ImageSet images = TinySets.stripes(8, 4, 1);
         TrainingSchedule fast = SHORT.withLearningRate(FAST_LR).withEpochs(3);
         try (NDManager m = NDManager.newBaseManager()) {
-            Network probe = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
-            Trainer.step(probe, LabeledSet.hard(images), new int[]{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
-                    Loss.CROSS_ENTROPY, Augmentation.NONE, TrainingSchedule.NO_CUTMIX, new java.util.Random(0));
+            Network probe =
+                    Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Trainer.step(
+                    probe,
+                    LabeledSet.hard(images),
+                    new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+                    Loss.CROSS_ENTROPY,
+                    Augmentation.NONE,
+                    TrainingSchedule.NO_CUTMIX,
+                    new java.util.Random(0));
             double norm = Trainer.clipGradientNorm(probe, Double.MAX_VALUE);
             double tight = norm / 10;
             float[][] finals = new float[2][];
             for (int run = 0; run < 2; run++) {
-                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
-                Trainer.train(net, LabeledSet.hard(images), fast.withTargetClip(run == 0 ? 0 : tight), Augmentation.NONE, 0,
+                Network net = Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4)
+                        .initialize(m, 0);
+                Trainer.train(
+                        net,
+                        LabeledSet.hard(images),
+                        fast.withTargetClip(run == 0 ? 0 : tight),
+                        Augmentation.NONE,
+                        0,
                         TrainingListener.NONE);
                 finals[run] = net.parameters().get(0).getArray().toFloatArray();
             }
-            assertArrayEquals(finals[0], finals[1], "a bound of " + tight + " under the first step's norm " + norm + " changes nothing");
+            assertArrayEquals(
+                    finals[0],
+                    finals[1],
+                    "a bound of " + tight + " under the first step's norm " + norm + " changes nothing");
         }
     }
 }

@@ -1,14 +1,12 @@
 package org.ddlab.viz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.ddlab.data.ImageSet;
-import org.ddlab.data.Normalization;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,10 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.ddlab.data.ImageSet;
+import org.ddlab.data.Normalization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageGridTest {
 
@@ -39,7 +38,8 @@ class ImageGridTest {
 
     @Test
     void sizeFollowsLayoutAndScale() {
-        BufferedImage img = ImageGrid.of(toy(), 2).scale(3).padding(2).rowLabels(false).toImage();
+        BufferedImage img =
+                ImageGrid.of(toy(), 2).scale(3).padding(2).rowLabels(false).toImage();
         assertEquals(2 + 2 * (5 * 3 + 2), img.getWidth());
         assertEquals(2 + 3 * (4 * 3 + 2), img.getHeight());
     }
@@ -47,7 +47,8 @@ class ImageGridTest {
     @Test
     void defaultScaleShowsMnistAtAbout56Pixels() {
         ImageSet mnistLike = ImageSet.of("m", new float[784], new int[] {0}, 1, 28, 28, List.of("a"));
-        BufferedImage img = ImageGrid.of(mnistLike, 1).rowLabels(false).padding(0).toImage();
+        BufferedImage img =
+                ImageGrid.of(mnistLike, 1).rowLabels(false).padding(0).toImage();
         assertEquals(56, img.getWidth());
         assertEquals(56, img.getHeight());
     }
@@ -56,7 +57,11 @@ class ImageGridTest {
     void pixelsLandInTheirCell() {
         int scale = 3;
         int pad = 2;
-        BufferedImage img = ImageGrid.of(toy(), 2).scale(scale).padding(pad).rowLabels(false).toImage();
+        BufferedImage img = ImageGrid.of(toy(), 2)
+                .scale(scale)
+                .padding(pad)
+                .rowLabels(false)
+                .toImage();
         // Image 3 is class 0 ("zero"), second of its class: grid row 0, column 1.
         int x0 = pad + 1 * (5 * scale + pad);
         int y0 = pad;
@@ -65,11 +70,11 @@ class ImageGridTest {
                 assertEquals(WHITE, rgb(img, x0 + 2 * scale + dx, y0 + 1 * scale + dy));
             }
         }
-        assertEquals(0x000000, rgb(img, x0 + 2 * scale - 1, y0 + scale));  // left neighbour pixel: black
-        assertEquals(0x000000, rgb(img, x0 + 3 * scale, y0 + scale));      // right neighbour pixel: black
-        assertEquals(0x000000, rgb(img, x0, y0));                           // cell corner: image, black
-        assertEquals(WHITE, rgb(img, x0 - 1, y0));                          // padding: background
-        assertEquals(0x000000, rgb(img, pad, pad));                         // first cell: black image
+        assertEquals(0x000000, rgb(img, x0 + 2 * scale - 1, y0 + scale)); // left neighbour pixel: black
+        assertEquals(0x000000, rgb(img, x0 + 3 * scale, y0 + scale)); // right neighbour pixel: black
+        assertEquals(0x000000, rgb(img, x0, y0)); // cell corner: image, black
+        assertEquals(WHITE, rgb(img, x0 - 1, y0)); // padding: background
+        assertEquals(0x000000, rgb(img, pad, pad)); // first cell: black image
         assertEquals(0x000000, rgb(img, x0 + 2 * scale, y0 + 4 * scale + pad + scale)); // same spot, row below
     }
 
@@ -77,19 +82,26 @@ class ImageGridTest {
     void rgbChannelsBecomeColourAndGreyStaysGrey() {
         float[] red = new float[3 * 2 * 2];
         for (int p = 0; p < 4; p++) {
-            red[p] = 1f;          // R plane
-            red[8 + p] = 0.5f;    // B plane
+            red[p] = 1f; // R plane
+            red[8 + p] = 0.5f; // B plane
         }
         BufferedImage img = ImageGrid.of(new float[][] {red}, new int[] {0}, 3, 2, 2, null)
-                .scale(1).padding(0).rowLabels(false).toImage();
+                .scale(1)
+                .padding(0)
+                .rowLabels(false)
+                .toImage();
         assertEquals(0xFF0080, rgb(img, 1, 1));
 
         float[] grey = {0.5f, 0.5f, 0.5f, 0.5f};
         BufferedImage g = ImageGrid.of(new float[][] {grey}, new int[] {0}, 1, 2, 2, null)
-                .scale(1).padding(0).rowLabels(false).toImage();
+                .scale(1)
+                .padding(0)
+                .rowLabels(false)
+                .toImage();
         assertEquals(0x808080, rgb(g, 0, 0));
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ImageGrid.of(new float[][] {new float[8]}, new int[] {0}, 2, 2, 2, null));
         assertTrue(e.getMessage().contains("C=2"), e.getMessage());
     }
@@ -98,24 +110,29 @@ class ImageGridTest {
     void clampCutsOffAndPerImageStretches() {
         float[] synthetic = {-1f, 0.5f, 2f, 3f};
         ImageGrid clamp = ImageGrid.of(new float[][] {synthetic}, new int[] {0}, 1, 2, 2, null)
-                .scale(1).padding(0).rowLabels(false);
+                .scale(1)
+                .padding(0)
+                .rowLabels(false);
         BufferedImage c = clamp.toImage();
         assertEquals(0x000000, rgb(c, 0, 0));
         assertEquals(0x808080, rgb(c, 1, 0));
         assertEquals(WHITE, rgb(c, 0, 1));
 
         BufferedImage s = clamp.scaling(ImageGrid.PixelScaling.PER_IMAGE).toImage();
-        assertEquals(0x000000, rgb(s, 0, 0));                 // -1 is the minimum
-        assertEquals(0x606060, rgb(s, 1, 0));                 // 0.5 is 3/8 of the way: 96
-        assertEquals(WHITE, rgb(s, 1, 1));                    // 3 is the maximum
+        assertEquals(0x000000, rgb(s, 0, 0)); // -1 is the minimum
+        assertEquals(0x606060, rgb(s, 1, 0)); // 0.5 is 3/8 of the way: 96
+        assertEquals(WHITE, rgb(s, 1, 1)); // 3 is the maximum
     }
 
     @Test
     void normalisedImagesCanBeShownInPixelSpace() {
-        float[] z = {-1f, 1f};   // with mean 0.5, std 0.5 these are 0 and 1
+        float[] z = {-1f, 1f}; // with mean 0.5, std 0.5 these are 0 and 1
         BufferedImage img = ImageGrid.of(new float[][] {z}, new int[] {0}, 1, 1, 2, null)
                 .denormalize(new Normalization(new float[] {0.5f}, new float[] {0.5f}))
-                .scale(1).padding(0).rowLabels(false).toImage();
+                .scale(1)
+                .padding(0)
+                .rowLabels(false)
+                .toImage();
         assertEquals(0x000000, rgb(img, 0, 0));
         assertEquals(WHITE, rgb(img, 1, 0));
     }
@@ -153,8 +170,8 @@ class ImageGridTest {
     @Test
     void givenIndicesAreGroupedByClass() {
         ImageGrid grid = ImageGrid.of(toy(), new int[] {3, 0, 1});
-        assertEquals(2, grid.gridRows());     // classes 0 and 1 only
-        assertEquals(2, grid.gridColumns());  // class 0 has images 3 and 0
+        assertEquals(2, grid.gridRows()); // classes 0 and 1 only
+        assertEquals(2, grid.gridColumns()); // class 0 has images 3 and 0
     }
 
     @Test
@@ -164,7 +181,9 @@ class ImageGridTest {
             int[] idx = {0, 1, 2, 3, 4, 5};
             NDArray x = set.images(m, idx);
             assertEquals(new Shape(6, 1, 4, 5), x.getShape());
-            BufferedImage fromTensor = ImageGrid.of(x, set.labels(m, idx), set.classNames()).scale(2).toImage();
+            BufferedImage fromTensor = ImageGrid.of(x, set.labels(m, idx), set.classNames())
+                    .scale(2)
+                    .toImage();
             BufferedImage fromSet = ImageGrid.of(set, 2).scale(2).toImage();
             assertEquals(fromSet.getWidth(), fromTensor.getWidth());
             assertEquals(fromSet.getHeight(), fromTensor.getHeight());
@@ -195,7 +214,8 @@ class ImageGridTest {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            assertTrue(Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ),
+            assertTrue(
+                    Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_READ),
                     "a saved picture is readable by others, not owner-only like a temp file");
         }
     }

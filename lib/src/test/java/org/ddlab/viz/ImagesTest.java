@@ -1,14 +1,13 @@
 package org.ddlab.viz;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ImagesTest {
 
@@ -23,10 +22,13 @@ class ImagesTest {
 
     @Test
     void picturesGoLeftToRightAndWrapPastTheWidth() {
-        List<BufferedImage> three = List.of(block(100, 50, Color.RED), block(100, 80, Color.GREEN), block(100, 50, Color.BLUE));
+        List<BufferedImage> three =
+                List.of(block(100, 50, Color.RED), block(100, 80, Color.GREEN), block(100, 50, Color.BLUE));
         BufferedImage one = Images.sideBySide(List.of("a", "b", "c"), three, 1000);
         assertEquals(100 * 3 + 16 * 2, one.getWidth(), "one row: three pictures and two gaps");
-        assertTrue(one.getHeight() >= 80 && one.getHeight() < 80 + 40, "as tall as the tallest plus a caption: " + one.getHeight());
+        assertTrue(
+                one.getHeight() >= 80 && one.getHeight() < 80 + 40,
+                "as tall as the tallest plus a caption: " + one.getHeight());
         // The second picture starts after the first and a gap, under its caption.
         int y = one.getHeight() - 10;
         assertEquals(Color.GREEN.getRGB(), one.getRGB(116 + 50, y));

@@ -1,13 +1,12 @@
 package org.ddlab.viz;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class PcaTest {
 
@@ -47,7 +46,7 @@ class PcaTest {
     @Test
     void theSameSpreadGivesTheSamePictureWhateverTheSignOfTheData() {
         double s = Math.sqrt(0.5);
-        double[][] x = cloud(new double[]{s, s, 0, 0, 0}, new double[]{0, 0, 0, s, -s}, 4);
+        double[][] x = cloud(new double[] {s, s, 0, 0, 0}, new double[] {0, 0, 0, s, -s}, 4);
         double[][] mirrored = new double[x.length][];
         for (int i = 0; i < x.length; i++) {
             mirrored[i] = x[i].clone();
@@ -60,15 +59,15 @@ class PcaTest {
         double[][] a = Pca.project(x, 2);
         double[][] b = Pca.project(mirrored, 2);
         for (int i = 0; i < x.length; i++) {
-            assertArrayEquals(new double[]{-a[i][0], -a[i][1]}, b[i], 1e-6);
+            assertArrayEquals(new double[] {-a[i][0], -a[i][1]}, b[i], 1e-6);
         }
     }
 
     @Test
     void impossibleRequestsAreClearErrors() {
-        assertThrows(IllegalArgumentException.class, () -> Pca.project(new double[][]{{1, 2}}, 1));
-        assertThrows(IllegalArgumentException.class, () -> Pca.project(new double[][]{{1, 2}, {3, 4}}, 3));
-        assertThrows(IllegalArgumentException.class, () -> Pca.project(new double[][]{{1, 2}, {3}}, 1));
+        assertThrows(IllegalArgumentException.class, () -> Pca.project(new double[][] {{1, 2}}, 1));
+        assertThrows(IllegalArgumentException.class, () -> Pca.project(new double[][] {{1, 2}, {3, 4}}, 3));
+        assertThrows(IllegalArgumentException.class, () -> Pca.project(new double[][] {{1, 2}, {3}}, 1));
     }
 
     private static double[] column(double[][] x, int k) {

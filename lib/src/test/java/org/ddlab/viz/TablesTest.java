@@ -1,24 +1,24 @@
 package org.ddlab.viz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.ddlab.data.ImageSet;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class TablesTest {
 
     @Test
     void countsHasOneRowPerClass() {
-        ImageSet set = ImageSet.of("toy", new float[5], new int[] {0, 2, 2, 0, 2}, 1, 1, 1, List.of("cat", "dog", "emu"));
+        ImageSet set =
+                ImageSet.of("toy", new float[5], new int[] {0, 2, 2, 0, 2}, 1, 1, 1, List.of("cat", "dog", "emu"));
         Table t = Tables.counts(set);
         assertEquals("toy", t.name());
         assertEquals(List.of("label", "class", "count"), t.columnNames());
@@ -41,8 +41,9 @@ class TablesTest {
 
     @Test
     void htmlEscapesEverythingAndHasNoScript() {
-        Table t = Table.create("<b>&", StringColumn.create("na\"me", "<script>alert('x')</script>"),
-                IntColumn.create("n", new int[] {5}));
+        Table t = Table.create(
+                "<b>&", StringColumn.create("na\"me", "<script>alert('x')</script>"), IntColumn.create("n", new int[] {5
+                }));
         String html = Tables.toHtml(t, 10);
         assertTrue(html.startsWith("<table") && html.endsWith("</table>"), html);
         assertFalse(html.contains("<script"), html);

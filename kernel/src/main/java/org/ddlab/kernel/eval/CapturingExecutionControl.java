@@ -1,8 +1,7 @@
 package org.ddlab.kernel.eval;
 
-import jdk.jshell.execution.LocalExecutionControl;
-
 import java.lang.reflect.Field;
+import jdk.jshell.execution.LocalExecutionControl;
 
 /**
  * JShell's in-process execution engine, extended just enough to hand back the Java object a

@@ -1,10 +1,9 @@
 package org.ddlab.kernel.eval;
 
+import java.util.Map;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
-
-import java.util.Map;
 
 /** Hands JShell our {@link CapturingExecutionControl} and remembers it for the evaluator. */
 final class CapturingExecutionControlProvider implements ExecutionControlProvider {

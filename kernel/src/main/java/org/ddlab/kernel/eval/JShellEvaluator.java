@@ -1,5 +1,14 @@
 package org.ddlab.kernel.eval;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
@@ -14,16 +23,6 @@ import org.ddlab.kernel.magic.CellParser;
 import org.ddlab.kernel.magic.Magics;
 import org.ddlab.kernel.magic.MavenResolver;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Runs notebook cells in JShell, in this JVM. Independent of Jupyter messaging, so it can be
@@ -77,9 +76,7 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     public JShellEvaluator(List<String> extraImports, MavenResolver maven) {
-        shell = JShell.builder()
-                .executionEngine(engine, Map.of())
-                .build();
+        shell = JShell.builder().executionEngine(engine, Map.of()).build();
         // Not "--class-path" in compilerOptions: that would hide later addToClasspath (%jars) from
         // javac. The loader delegate gets these too, harmlessly: it asks the system loader first.
         shell.addToClasspath(compilerClassPath());
@@ -158,12 +155,20 @@ public final class JShellEvaluator implements AutoCloseable {
         while (true) {
             SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
             if (!info.completeness().isComplete()) {
-                if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY && !info.remaining().isBlank()) {
+                if (info.completeness() != SourceCodeAnalysis.Completeness.EMPTY
+                        && !info.remaining().isBlank()) {
                     int at = offset + leadingSpace(remaining);
                     int line = firstLine + lineOf(code, at) - 1;
-                    throw new CompilationException("Incomplete code at line " + line, List.of(
-                            "Incomplete code at line " + line + " (a missing ';', ')' or '}'?):",
-                            "    " + info.remaining().strip().lines().findFirst().orElse("")));
+                    throw new CompilationException(
+                            "Incomplete code at line " + line,
+                            List.of(
+                                    "Incomplete code at line " + line + " (a missing ';', ')' or '}'?):",
+                                    "    "
+                                            + info.remaining()
+                                                    .strip()
+                                                    .lines()
+                                                    .findFirst()
+                                                    .orElse("")));
                 }
                 return last;
             }
@@ -173,7 +178,8 @@ public final class JShellEvaluator implements AutoCloseable {
             int start = offset;
             int startLine = firstLine + lineOf(code, start) - 1;
             last = evalSnippet(source, startLine);
-            if (info.completeness() == SourceCodeAnalysis.Completeness.COMPLETE && source.strip().endsWith(";")) {
+            if (info.completeness() == SourceCodeAnalysis.Completeness.COMPLETE
+                    && source.strip().endsWith(";")) {
                 last = null; // "display(x);": a trailing semicolon hides the value, as in IPython
             }
             if (interrupted) {
@@ -227,8 +233,9 @@ public final class JShellEvaluator implements AutoCloseable {
             }
             if (status == Snippet.Status.RECOVERABLE_DEFINED && snippet instanceof DeclarationSnippet d) {
                 // Declared, usable once the missing names exist: JShell's forward references.
-                System.err.println("Note (line " + startLine + "): " + describe(d) + " is declared but cannot be used until "
-                        + shell.unresolvedDependencies(d).collect(Collectors.joining(", ")) + " is defined.");
+                System.err.println(
+                        "Note (line " + startLine + "): " + describe(d) + " is declared but cannot be used until "
+                                + shell.unresolvedDependencies(d).collect(Collectors.joining(", ")) + " is defined.");
             }
             value = valueOf(event);
         }
@@ -302,11 +309,14 @@ public final class JShellEvaluator implements AutoCloseable {
                 lineStart = 0;
             }
             int column = pos - lineStart;
-            String msg = d.getMessage(Locale.ROOT).lines()
-                    .filter(l -> !l.strip().startsWith("location:")).collect(Collectors.joining("\n"));
+            String msg = d.getMessage(Locale.ROOT)
+                    .lines()
+                    .filter(l -> !l.strip().startsWith("location:"))
+                    .collect(Collectors.joining("\n"));
             int cellLine = startLine + lineInSnippet - 1;
             messages.add("line " + cellLine + ": " + msg.lines().findFirst().orElse(msg));
-            lines.add("Compilation error at line " + cellLine + ": " + msg.lines().findFirst().orElse(""));
+            lines.add("Compilation error at line " + cellLine + ": "
+                    + msg.lines().findFirst().orElse(""));
             msg.lines().skip(1).forEach(l -> lines.add("  " + l.strip()));
             String text = srcLines[Math.min(lineInSnippet - 1, srcLines.length - 1)];
             lines.add(String.format(Locale.ROOT, "%4d | %s", cellLine, text));
@@ -336,7 +346,8 @@ public final class JShellEvaluator implements AutoCloseable {
                     + shell.unresolvedDependencies(d).collect(Collectors.joining(", "));
             return new CellException("UnresolvedReferenceException", m, List.of(m));
         }
-        String className = exception instanceof EvalException ee ? ee.getExceptionClassName()
+        String className = exception instanceof EvalException ee
+                ? ee.getExceptionClassName()
                 : exception.getClass().getName();
         String message = exception.getMessage();
         List<String> lines = new ArrayList<>();
@@ -345,7 +356,9 @@ public final class JShellEvaluator implements AutoCloseable {
         Throwable cause = exception.getCause();
         Set<Throwable> seen = new LinkedHashSet<>();
         while (cause != null && seen.add(cause)) {
-            String cn = cause instanceof EvalException ee ? ee.getExceptionClassName() : cause.getClass().getName();
+            String cn = cause instanceof EvalException ee
+                    ? ee.getExceptionClassName()
+                    : cause.getClass().getName();
             lines.add("Caused by: " + cn + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
             appendFrames(lines, cause, startLine);
             cause = cause.getCause();
@@ -361,8 +374,10 @@ public final class JShellEvaluator implements AutoCloseable {
         for (StackTraceElement f : t.getStackTrace()) {
             String cls = f.getClassName();
             String file = f.getFileName();
-            if (cls.startsWith("jdk.internal.reflect") || cls.startsWith("java.lang.reflect")
-                    || cls.startsWith("jdk.jshell") || cls.startsWith("java.lang.Thread")) {
+            if (cls.startsWith("jdk.internal.reflect")
+                    || cls.startsWith("java.lang.reflect")
+                    || cls.startsWith("jdk.jshell")
+                    || cls.startsWith("java.lang.Thread")) {
                 continue;
             }
             if (shown++ == MAX_FRAMES) {
@@ -372,7 +387,9 @@ public final class JShellEvaluator implements AutoCloseable {
             if (file != null && file.startsWith("#")) {
                 // JShell names snippet frames "#<id>" with the line inside the snippet.
                 String where = f.getLineNumber() > 0 ? "cell line " + (startLine + f.getLineNumber() - 1) : "cell";
-                String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$") ? "<cell>" : f.getMethodName();
+                String method = f.getMethodName().isEmpty() || f.getMethodName().equals("do_it$")
+                        ? "<cell>"
+                        : f.getMethodName();
                 lines.add("    at " + method + " (" + where + ", snippet " + file + ")");
             } else {
                 lines.add("    at " + f);
@@ -441,7 +458,8 @@ public final class JShellEvaluator implements AutoCloseable {
         if (linePrefix.stripLeading().startsWith("%")) {
             String typed = linePrefix.strip();
             if (typed.matches("%%?[\\w-]*")) {
-                List<String> names = magics.names().stream().filter(n -> n.startsWith(typed)).toList();
+                List<String> names =
+                        magics.names().stream().filter(n -> n.startsWith(typed)).toList();
                 return new Completion(names, cursor - typed.length(), cursor);
             }
             return new Completion(List.of(), cursor, cursor);
@@ -454,13 +472,13 @@ public final class JShellEvaluator implements AutoCloseable {
         // Suggestions whose type fits the context first, JShell's order otherwise.
         List<String> out = new ArrayList<>(new LinkedHashSet<>(suggestions.stream()
                 .sorted((a, b) -> Boolean.compare(b.matchesType(), a.matchesType()))
-                .map(SourceCodeAnalysis.Suggestion::continuation).toList()));
+                .map(SourceCodeAnalysis.Suggestion::continuation)
+                .toList()));
         return new Completion(out, start + anchor[0], cursor);
     }
 
     /** What {@link #complete} returns. */
-    public record Completion(List<String> matches, int start, int end) {
-    }
+    public record Completion(List<String> matches, int start, int end) {}
 
     /** Signatures and javadoc of what is at the cursor, or null when JShell knows nothing. */
     public String inspect(String cell, int cursor) {

@@ -9,8 +9,7 @@ public final class ValueSlot {
 
     private static volatile Object value;
 
-    private ValueSlot() {
-    }
+    private ValueSlot() {}
 
     /** Returns void so that JShell treats the call as a statement and creates no {@code $n} variable. */
     public static void hold(Object v) {

@@ -16,8 +16,7 @@ public final class CellParser {
     private static final Pattern CELL_MAGIC = Pattern.compile("^\\s*%%([A-Za-z_][\\w-]*)[ \\t]*(.*)$");
     private static final Pattern LINE_MAGIC = Pattern.compile("^\\s*%([A-Za-z_][\\w-]*)[ \\t]*(.*)$");
 
-    private CellParser() {
-    }
+    private CellParser() {}
 
     /** One piece of a cell: Java code, or a line magic. {@code firstLine} is 1-based. */
     public record Part(boolean magic, String name, String text, int firstLine) {
@@ -31,8 +30,7 @@ public final class CellParser {
     }
 
     /** A {@code %%name args} cell: the magic's name, its argument line and the body below it. */
-    public record CellMagicCall(String name, String args, String body, int bodyFirstLine) {
-    }
+    public record CellMagicCall(String name, String args, String body, int bodyFirstLine) {}
 
     /** The cell magic call when the cell's first non-blank line starts with {@code %%}, else null. */
     public static CellMagicCall cellMagic(String cell) {

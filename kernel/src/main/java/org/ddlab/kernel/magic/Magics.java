@@ -1,8 +1,5 @@
 package org.ddlab.kernel.magic;
 
-import org.ddlab.kernel.eval.JShellEvaluator;
-import org.ddlab.kernel.eval.KernelException;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.ddlab.kernel.eval.JShellEvaluator;
+import org.ddlab.kernel.eval.KernelException;
 
 /**
  * The kernel's magics. A small registry of our own rather than jjava's MagicTranspiler: that
@@ -49,8 +48,10 @@ public final class Magics {
         lineMagics.put("maven", (args, line) -> addMaven(args));
         lineMagics.put("load", (args, line) -> load(args));
         lineMagics.put("time", (args, line) -> time(() -> evaluator.evalJava(args, line)));
-        lineMagics.put("lsmagic", (args, line) -> "line magics: %" + String.join(", %", lineMagics.keySet())
-                + "\ncell magics: %%" + String.join(", %%", cellMagics.keySet()));
+        lineMagics.put(
+                "lsmagic",
+                (args, line) -> "line magics: %" + String.join(", %", lineMagics.keySet()) + "\ncell magics: %%"
+                        + String.join(", %%", cellMagics.keySet()));
         cellMagics.put("time", (args, body, first) -> time(() -> evaluator.evalCell(body, first)));
     }
 
@@ -104,7 +105,8 @@ public final class Magics {
             }
         }
         if (added.isEmpty()) {
-            throw new KernelException("usage: " + (jarsOnly ? "%jars <jar or glob>..." : "%classpath <dir, jar or glob>..."));
+            throw new KernelException(
+                    "usage: " + (jarsOnly ? "%jars <jar or glob>..." : "%classpath <dir, jar or glob>..."));
         }
         System.out.println("Added to the class path: " + added.size() + " entr" + (added.size() == 1 ? "y" : "ies"));
         return null;
@@ -161,18 +163,24 @@ public final class Magics {
             return out;
         }
         int slash = spec.lastIndexOf('/', glob);
-        Path base = Path.of(slash < 0 ? "." : (slash == 0 ? "/" : spec.substring(0, slash))).toAbsolutePath().normalize();
+        Path base = Path.of(slash < 0 ? "." : (slash == 0 ? "/" : spec.substring(0, slash)))
+                .toAbsolutePath()
+                .normalize();
         String pattern = slash < 0 ? spec : spec.substring(slash + 1);
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + base.toString().replace("\\", "\\\\")
-                + (base.toString().endsWith("/") ? "" : "/") + pattern);
+        PathMatcher matcher = FileSystems.getDefault()
+                .getPathMatcher("glob:" + base.toString().replace("\\", "\\\\")
+                        + (base.toString().endsWith("/") ? "" : "/") + pattern);
         if (!Files.isDirectory(base)) {
             return out;
         }
-        int depth = pattern.contains("**") ? Integer.MAX_VALUE : (int) pattern.chars().filter(c -> c == '/').count() + 1;
+        int depth = pattern.contains("**")
+                ? Integer.MAX_VALUE
+                : (int) pattern.chars().filter(c -> c == '/').count() + 1;
         try (Stream<Path> s = Files.walk(base, depth)) {
             s.filter(matcher::matches)
                     .filter(p -> !jarsOnly || p.toString().endsWith(".jar"))
-                    .sorted().forEach(out::add);
+                    .sorted()
+                    .forEach(out::add);
         }
         return out;
     }
@@ -189,7 +197,9 @@ public final class Magics {
     // ---- %maven --------------------------------------------------------------------------
 
     private Object addMaven(String args) throws IOException, InterruptedException {
-        List<String> coords = List.of(args.trim().split("[\\s,]+")).stream().filter(c -> !c.isBlank()).toList();
+        List<String> coords = List.of(args.trim().split("[\\s,]+")).stream()
+                .filter(c -> !c.isBlank())
+                .toList();
         if (coords.isEmpty()) {
             throw new KernelException("usage: %maven group:artifact:version [group:artifact:version ...]");
         }
@@ -197,7 +207,8 @@ public final class Magics {
         for (Path jar : jars) {
             evaluator.addToClasspath(jar);
         }
-        System.out.println("Added " + jars.size() + " jar" + (jars.size() == 1 ? "" : "s") + " for " + String.join(", ", coords));
+        System.out.println(
+                "Added " + jars.size() + " jar" + (jars.size() == 1 ? "" : "s") + " for " + String.join(", ", coords));
         return null;
     }
 
@@ -234,8 +245,8 @@ public final class Magics {
         } finally {
             long wall = System.nanoTime() - wall0;
             long cpu = processCpuNanos() - cpu0;
-            System.out.println(String.format(Locale.ROOT, "Wall time: %s, CPU time (process): %s",
-                    human(wall), cpu < 0 ? "n/a" : human(cpu)));
+            System.out.println(String.format(
+                    Locale.ROOT, "Wall time: %s, CPU time (process): %s", human(wall), cpu < 0 ? "n/a" : human(cpu)));
         }
     }
 

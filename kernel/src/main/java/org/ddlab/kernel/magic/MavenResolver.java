@@ -1,12 +1,5 @@
 package org.ddlab.kernel.magic;
 
-import org.ddlab.kernel.eval.KernelException;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -28,6 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.ddlab.kernel.eval.KernelException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * A small Maven resolver for {@code %maven}: the local repository first, then Maven Central over
@@ -60,7 +59,8 @@ public final class MavenResolver {
 
     public static MavenResolver fromSystemProperties() {
         String local = System.getProperty("maven.repo.local");
-        Path repo = local != null && !local.isBlank() ? Path.of(local)
+        Path repo = local != null && !local.isBlank()
+                ? Path.of(local)
                 : Path.of(System.getProperty("user.home"), ".m2", "repository");
         return new MavenResolver(repo, System.getProperty("ddlab.maven.remote", CENTRAL));
     }
@@ -84,7 +84,8 @@ public final class MavenResolver {
         }
 
         String file(String ext) {
-            return artifact + "-" + version + (classifier == null || ext.equals("pom") ? "" : "-" + classifier) + "." + ext;
+            return artifact + "-" + version + (classifier == null || ext.equals("pom") ? "" : "-" + classifier) + "."
+                    + ext;
         }
 
         @Override
@@ -94,23 +95,28 @@ public final class MavenResolver {
     }
 
     /** A declared dependency: version may be null (then managed). */
-    private record Dep(String group, String artifact, String version, String scope, String type,
-                       String classifier, boolean optional, Set<String> exclusions) {
+    private record Dep(
+            String group,
+            String artifact,
+            String version,
+            String scope,
+            String type,
+            String classifier,
+            boolean optional,
+            Set<String> exclusions) {
         String key() {
             return group + ":" + artifact;
         }
     }
 
     /** The effective parts of a POM we need. */
-    private record Model(String packaging, Map<String, String> props, Map<String, Dep> managed, List<Dep> deps) {
-    }
+    private record Model(String packaging, Map<String, String> props, Map<String, Dep> managed, List<Dep> deps) {}
 
     /** The jars of the given artifacts and their transitive runtime dependencies, in resolution order. */
     public synchronized List<Path> resolve(List<String> coordinates) throws IOException, InterruptedException {
         List<Path> jars = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        record Todo(Coord coord, Set<String> exclusions, Map<String, Dep> managed) {
-        }
+        record Todo(Coord coord, Set<String> exclusions, Map<String, Dep> managed) {}
         Deque<Todo> queue = new ArrayDeque<>();
         for (String c : coordinates) {
             Coord coord = Coord.parse(c);
@@ -133,9 +139,13 @@ public final class MavenResolver {
                 if (m != null && m.scope() != null && d.scope() == null) {
                     scope = m.scope();
                 }
-                if (!(scope.equals("compile") || scope.equals("runtime")) || d.optional()
-                        || todo.exclusions().contains(d.key()) || todo.exclusions().contains(d.group() + ":*")
-                        || !(d.type() == null || d.type().equals("jar") || d.type().equals("bundle"))
+                if (!(scope.equals("compile") || scope.equals("runtime"))
+                        || d.optional()
+                        || todo.exclusions().contains(d.key())
+                        || todo.exclusions().contains(d.group() + ":*")
+                        || !(d.type() == null
+                                || d.type().equals("jar")
+                                || d.type().equals("bundle"))
                         || !seen.add(d.key())) {
                     continue;
                 }
@@ -148,7 +158,8 @@ public final class MavenResolver {
                 if (m != null) {
                     excl.addAll(m.exclusions());
                 }
-                queue.add(new Todo(new Coord(d.group(), d.artifact(), lowerBound(version), d.classifier()), excl, managed));
+                queue.add(new Todo(
+                        new Coord(d.group(), d.artifact(), lowerBound(version), d.classifier()), excl, managed));
             }
         }
         return jars;
@@ -156,7 +167,8 @@ public final class MavenResolver {
 
     private static String lowerBound(String version) {
         if (version.startsWith("[") || version.startsWith("(")) {
-            String v = version.substring(1).split(",")[0].replaceAll("[\\])]", "").trim();
+            String v =
+                    version.substring(1).split(",")[0].replaceAll("[\\])]", "").trim();
             return v.isEmpty() ? version : v;
         }
         return version;
@@ -183,7 +195,9 @@ public final class MavenResolver {
         List<Dep> deps = new ArrayList<>();
         Element parent = child(project, "parent");
         if (parent != null) {
-            Model pm = model(new Coord(text(parent, "groupId"), text(parent, "artifactId"), text(parent, "version"), null), requested);
+            Model pm = model(
+                    new Coord(text(parent, "groupId"), text(parent, "artifactId"), text(parent, "version"), null),
+                    requested);
             props.putAll(pm.props());
             managed.putAll(pm.managed());
             deps.addAll(pm.deps());
@@ -233,13 +247,19 @@ public final class MavenResolver {
         Element ex = child(d, "exclusions");
         if (ex != null) {
             for (Element e : children(ex, "exclusion")) {
-                exclusions.add(interpolate(text(e, "groupId"), props) + ":" + interpolate(text(e, "artifactId"), props));
+                exclusions.add(
+                        interpolate(text(e, "groupId"), props) + ":" + interpolate(text(e, "artifactId"), props));
             }
         }
-        return new Dep(interpolate(text(d, "groupId"), props), interpolate(text(d, "artifactId"), props),
-                interpolate(text(d, "version"), props), interpolate(text(d, "scope"), props),
-                interpolate(text(d, "type"), props), interpolate(text(d, "classifier"), props),
-                "true".equals(interpolate(text(d, "optional"), props)), exclusions);
+        return new Dep(
+                interpolate(text(d, "groupId"), props),
+                interpolate(text(d, "artifactId"), props),
+                interpolate(text(d, "version"), props),
+                interpolate(text(d, "scope"), props),
+                interpolate(text(d, "type"), props),
+                interpolate(text(d, "classifier"), props),
+                "true".equals(interpolate(text(d, "optional"), props)),
+                exclusions);
     }
 
     private static String interpolate(String s, Map<String, String> props) {
@@ -275,10 +295,16 @@ public final class MavenResolver {
             Files.createDirectories(local.getParent());
             tmp = Files.createTempFile(local.getParent(), fileName, ".part");
             if (http == null) {
-                http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                        .followRedirects(HttpClient.Redirect.NORMAL).build();
+                http = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build();
             }
-            response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).GET().build(),
+            response = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(120))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofFile(tmp));
         } catch (IOException e) {
             throw new KernelException("%maven: cannot resolve " + requested + ": " + fileName
@@ -321,7 +347,8 @@ public final class MavenResolver {
         List<Element> out = new ArrayList<>();
         NodeList list = e.getChildNodes();
         for (int i = 0; i < list.getLength(); i++) {
-            if (list.item(i) instanceof Element c && (name == null || c.getTagName().equals(name))) {
+            if (list.item(i) instanceof Element c
+                    && (name == null || c.getTagName().equals(name))) {
                 out.add(c);
             }
         }

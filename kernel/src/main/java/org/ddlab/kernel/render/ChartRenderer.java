@@ -10,15 +10,15 @@ final class ChartRenderer {
     static final int WIDTH = 800;
     static final int HEIGHT = 450;
 
-    private ChartRenderer() {
-    }
+    private ChartRenderer() {}
 
     static void register(Renderer renderer) {
         renderer.createRegistration(JFreeChart.class)
                 .preferring(MIMEType.IMAGE_PNG)
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((chart, ctx) -> {
-                    ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Png.base64(chart.createBufferedImage(WIDTH, HEIGHT)));
+                    ctx.renderIfRequested(
+                            MIMEType.IMAGE_PNG, () -> Png.base64(chart.createBufferedImage(WIDTH, HEIGHT)));
                     ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "JFreeChart " + titleOf(chart));
                 });
     }

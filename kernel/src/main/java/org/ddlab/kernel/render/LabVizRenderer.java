@@ -7,8 +7,7 @@ import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 
 /** ddlab-lib's own display types: {@link Chart} (a sized JFreeChart) and {@link Progress}. */
 final class LabVizRenderer {
-    private LabVizRenderer() {
-    }
+    private LabVizRenderer() {}
 
     static void registerChart(Renderer renderer) {
         renderer.createRegistration(Chart.class)
@@ -16,8 +15,10 @@ final class LabVizRenderer {
                 .supporting(MIMEType.TEXT_PLAIN)
                 .register((chart, ctx) -> {
                     ctx.renderIfRequested(MIMEType.IMAGE_PNG, () -> Png.base64(chart.toPng()));
-                    ctx.renderIfRequested(MIMEType.TEXT_PLAIN, () -> "Chart " + chart.width() + "x" + chart.height()
-                            + " " + ChartRenderer.titleOf(chart.chart()));
+                    ctx.renderIfRequested(
+                            MIMEType.TEXT_PLAIN,
+                            () -> "Chart " + chart.width() + "x" + chart.height() + " "
+                                    + ChartRenderer.titleOf(chart.chart()));
                 });
     }
 

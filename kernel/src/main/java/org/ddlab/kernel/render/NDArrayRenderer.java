@@ -2,11 +2,10 @@ package org.ddlab.kernel.render;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import org.dflib.jjava.jupyter.kernel.display.Renderer;
-import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
-
 import java.util.Arrays;
 import java.util.Locale;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 
 /**
  * DJL {@link NDArray} → a one-line summary. NDArray's own toString can print megabytes for a
@@ -17,8 +16,7 @@ public final class NDArrayRenderer {
 
     static final int MAX_VALUES = 20;
 
-    private NDArrayRenderer() {
-    }
+    private NDArrayRenderer() {}
 
     static void register(Renderer renderer) {
         renderer.createRegistration(NDArray.class)
@@ -31,7 +29,12 @@ public final class NDArrayRenderer {
         if (a.getName() != null && !a.getName().isBlank()) {
             sb.append(" '").append(a.getName()).append('\'');
         }
-        sb.append(' ').append(a.getShape()).append(' ').append(a.getDataType()).append(" on ").append(a.getDevice());
+        sb.append(' ')
+                .append(a.getShape())
+                .append(' ')
+                .append(a.getDataType())
+                .append(" on ")
+                .append(a.getDevice());
         try {
             long size = a.size();
             if (size == 0) {
@@ -39,15 +42,25 @@ public final class NDArrayRenderer {
             }
             if (size <= MAX_VALUES && a.getDataType() != DataType.STRING) {
                 sb.append(": ").append(values(a));
-            } else if (a.getDataType().isFloating() || a.getDataType().isInteger() || a.getDataType().isBoolean()) {
+            } else if (a.getDataType().isFloating()
+                    || a.getDataType().isInteger()
+                    || a.getDataType().isBoolean()) {
                 try (NDArray d = a.toType(DataType.FLOAT64, false);
-                     NDArray min = d.min(); NDArray mean = d.mean(); NDArray max = d.max()) {
-                    sb.append(String.format(Locale.ROOT, ": min %.4g, mean %.4g, max %.4g",
-                            min.getDouble(), mean.getDouble(), max.getDouble()));
+                        NDArray min = d.min();
+                        NDArray mean = d.mean();
+                        NDArray max = d.max()) {
+                    sb.append(String.format(
+                            Locale.ROOT,
+                            ": min %.4g, mean %.4g, max %.4g",
+                            min.getDouble(),
+                            mean.getDouble(),
+                            max.getDouble()));
                 }
             }
         } catch (RuntimeException e) {
-            sb.append(" (values unavailable: ").append(e.getClass().getSimpleName()).append(')');
+            sb.append(" (values unavailable: ")
+                    .append(e.getClass().getSimpleName())
+                    .append(')');
         }
         return sb.toString();
     }
@@ -63,8 +76,10 @@ public final class NDArrayRenderer {
                 sb.append(", ");
             }
             Number n = v[i];
-            sb.append(n instanceof Float || n instanceof Double
-                    ? String.format(Locale.ROOT, "%.4g", n.doubleValue()) : n.toString());
+            sb.append(
+                    n instanceof Float || n instanceof Double
+                            ? String.format(Locale.ROOT, "%.4g", n.doubleValue())
+                            : n.toString());
         }
         return sb.append(']').toString();
     }

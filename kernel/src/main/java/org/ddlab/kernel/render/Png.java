@@ -1,16 +1,15 @@
 package org.ddlab.kernel.render;
 
-import javax.imageio.ImageIO;
 import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import javax.imageio.ImageIO;
 
 /** PNG bytes as Jupyter wants them in a display bundle: base64 text. */
 final class Png {
-    private Png() {
-    }
+    private Png() {}
 
     static byte[] bytes(RenderedImage image) {
         try {

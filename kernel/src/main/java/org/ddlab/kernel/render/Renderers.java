@@ -8,8 +8,7 @@ import org.dflib.jjava.jupyter.kernel.display.Renderer;
  * that group) only loses that group, never the kernel.
  */
 public final class Renderers {
-    private Renderers() {
-    }
+    private Renderers() {}
 
     public static Renderer registerAll(Renderer renderer) {
         guard(() -> ImageRenderer.register(renderer));

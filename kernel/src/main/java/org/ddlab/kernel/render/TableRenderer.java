@@ -1,8 +1,8 @@
 package org.ddlab.kernel.render;
 
+import org.ddlab.viz.Tables;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
-import org.ddlab.viz.Tables;
 import tech.tablesaw.api.Table;
 
 /** Tablesaw {@link Table} → a plain HTML table of its first rows (no scripts: renders offline), and text. */
@@ -11,8 +11,7 @@ final class TableRenderer {
     /** Enough rows to see the data, few enough to keep the notebook file small. */
     static final int MAX_ROWS = 50;
 
-    private TableRenderer() {
-    }
+    private TableRenderer() {}
 
     static void register(Renderer renderer) {
         renderer.createRegistration(Table.class)

@@ -1,15 +1,5 @@
 package org.ddlab.kernel.eval;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,6 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class JShellEvaluatorTest {
 
@@ -66,14 +65,16 @@ class JShellEvaluatorTest {
     @Test
     void defaultImportsAreActive() {
         assertTrue(ev.activeImports().contains("import java.util.stream.*;"));
-        assertTrue(ev.activeImports().contains("import ai.djl.ndarray.*;"), ev.activeImports().toString());
+        assertTrue(
+                ev.activeImports().contains("import ai.djl.ndarray.*;"),
+                ev.activeImports().toString());
         assertEquals("a,b", ev.eval("Stream.of(\"a\", \"b\").collect(Collectors.joining(\",\"))"));
     }
 
     @Test
     void compileErrorShowsCellLineAndCaret() {
-        CompilationException e = assertThrows(CompilationException.class,
-                () -> ev.eval("int ok = 1;\n\nint bad = undefinedThing + 1;"));
+        CompilationException e =
+                assertThrows(CompilationException.class, () -> ev.eval("int ok = 1;\n\nint bad = undefinedThing + 1;"));
         assertTrue(e.getMessage().contains("line 3"), e.getMessage());
         String tb = String.join("\n", e.traceback());
         assertTrue(tb.contains("undefinedThing"), tb);
@@ -83,8 +84,8 @@ class JShellEvaluatorTest {
 
     @Test
     void runtimeExceptionIsReportedAndKernelStaysUsable() {
-        CellException e = assertThrows(CellException.class,
-                () -> ev.eval("int zero = 0;\nint boom() {\n  return 1 / zero;\n}\nboom()"));
+        CellException e = assertThrows(
+                CellException.class, () -> ev.eval("int zero = 0;\nint boom() {\n  return 1 / zero;\n}\nboom()"));
         assertEquals("java.lang.ArithmeticException", e.exceptionClassName());
         assertTrue(e.getMessage().contains("/ by zero"), e.getMessage());
         String tb = String.join("\n", e.traceback());

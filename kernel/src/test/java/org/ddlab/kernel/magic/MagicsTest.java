@@ -1,13 +1,11 @@
 package org.ddlab.kernel.magic;
 
-import org.ddlab.kernel.eval.JShellEvaluator;
-import org.ddlab.kernel.eval.KernelException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.tools.ToolProvider;
+import org.ddlab.kernel.eval.JShellEvaluator;
+import org.ddlab.kernel.eval.KernelException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MagicsTest {
 
@@ -31,8 +30,8 @@ class MagicsTest {
 
     @BeforeAll
     static void start() {
-        ev = new JShellEvaluator(List.of(), new MavenResolver(
-                Path.of(System.getProperty("user.home"), ".m2", "repository"), CLOSED));
+        ev = new JShellEvaluator(
+                List.of(), new MavenResolver(Path.of(System.getProperty("user.home"), ".m2", "repository"), CLOSED));
     }
 
     @AfterAll
@@ -112,7 +111,9 @@ class MagicsTest {
     void classpathAddsACompiledClass(@TempDir Path dir) throws Exception {
         Path src = dir.resolve("src/demo/Greeter.java");
         Files.createDirectories(src.getParent());
-        Files.writeString(src, "package demo; public class Greeter { public static String hi() { return \"hi from classpath\"; } }");
+        Files.writeString(
+                src,
+                "package demo; public class Greeter { public static String hi() { return \"hi from classpath\"; } }");
         Path classes = dir.resolve("classes");
         Files.createDirectories(classes);
         int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString());
@@ -165,24 +166,46 @@ class MagicsTest {
     void mavenReadsParentsPropertiesAndManagedVersions(@TempDir Path repo) throws Exception {
         // A tiny repository: app depends on lib (version managed by the parent, through a property);
         // lib's test dependency and optional dependency are not followed.
-        pom(repo, "g", "parent", "1", "<packaging>pom</packaging><properties><lib.version>2.0</lib.version></properties>"
-                + "<dependencyManagement><dependencies><dependency><groupId>g</groupId><artifactId>lib</artifactId>"
-                + "<version>${lib.version}</version></dependency></dependencies></dependencyManagement>", null);
-        pom(repo, "g", "app", "1", "<dependencies><dependency><groupId>g</groupId><artifactId>lib</artifactId></dependency>"
-                + "</dependencies>", "<parent><groupId>g</groupId><artifactId>parent</artifactId><version>1</version></parent>");
-        pom(repo, "g", "lib", "2.0", "<dependencies>"
-                + "<dependency><groupId>g</groupId><artifactId>junit</artifactId><version>1</version><scope>test</scope></dependency>"
-                + "<dependency><groupId>g</groupId><artifactId>opt</artifactId><version>1</version><optional>true</optional></dependency>"
-                + "</dependencies>", null);
+        pom(
+                repo,
+                "g",
+                "parent",
+                "1",
+                "<packaging>pom</packaging><properties><lib.version>2.0</lib.version></properties>"
+                        + "<dependencyManagement><dependencies><dependency><groupId>g</groupId><artifactId>lib</artifactId>"
+                        + "<version>${lib.version}</version></dependency></dependencies></dependencyManagement>",
+                null);
+        pom(
+                repo,
+                "g",
+                "app",
+                "1",
+                "<dependencies><dependency><groupId>g</groupId><artifactId>lib</artifactId></dependency>"
+                        + "</dependencies>",
+                "<parent><groupId>g</groupId><artifactId>parent</artifactId><version>1</version></parent>");
+        pom(
+                repo,
+                "g",
+                "lib",
+                "2.0",
+                "<dependencies>"
+                        + "<dependency><groupId>g</groupId><artifactId>junit</artifactId><version>1</version><scope>test</scope></dependency>"
+                        + "<dependency><groupId>g</groupId><artifactId>opt</artifactId><version>1</version><optional>true</optional></dependency>"
+                        + "</dependencies>",
+                null);
         List<Path> jars = new MavenResolver(repo, CLOSED).resolve(List.of("g:app:1"));
-        assertEquals(List.of("app-1.jar", "lib-2.0.jar"), jars.stream().map(p -> p.getFileName().toString()).toList());
+        assertEquals(
+                List.of("app-1.jar", "lib-2.0.jar"),
+                jars.stream().map(p -> p.getFileName().toString()).toList());
     }
 
     private static void pom(Path repo, String g, String a, String v, String body, String parent) throws Exception {
         Path dir = repo.resolve(g + "/" + a + "/" + v);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(a + "-" + v + ".pom"), "<project>" + (parent == null ? "" : parent)
-                + "<groupId>" + g + "</groupId><artifactId>" + a + "</artifactId><version>" + v + "</version>" + body + "</project>");
+        Files.writeString(
+                dir.resolve(a + "-" + v + ".pom"),
+                "<project>" + (parent == null ? "" : parent) + "<groupId>" + g + "</groupId><artifactId>" + a
+                        + "</artifactId><version>" + v + "</version>" + body + "</project>");
         Files.write(dir.resolve(a + "-" + v + ".jar"), new byte[0]);
     }
 }

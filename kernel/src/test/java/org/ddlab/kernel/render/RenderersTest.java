@@ -1,9 +1,19 @@
 package org.ddlab.kernel.render;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.util.Base64;
+import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -15,17 +25,6 @@ import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.util.Base64;
-import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RenderersTest {
 
@@ -59,9 +58,14 @@ class RenderersTest {
 
     @Test
     void tableIsHtmlWithTruncation() {
-        Table t = Table.create("scores",
+        Table t = Table.create(
+                "scores",
                 IntColumn.create("id", IntStream.range(0, 120).toArray()),
-                StringColumn.create("label", IntStream.range(0, 120).mapToObj(i -> i % 2 == 0 ? "a<b" : "c").toList()));
+                StringColumn.create(
+                        "label",
+                        IntStream.range(0, 120)
+                                .mapToObj(i -> i % 2 == 0 ? "a<b" : "c")
+                                .toList()));
         DisplayData d = renderer.render(t);
         String html = (String) d.getData(MIMEType.TEXT_HTML);
         assertTrue(html.contains(">id</th>") && html.contains(">label</th>"), html);
@@ -75,7 +79,7 @@ class RenderersTest {
     @Test
     void ndArraySummaries() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray small = m.create(new float[]{1f, 2f, 3.5f}, new Shape(3));
+            NDArray small = m.create(new float[] {1f, 2f, 3.5f}, new Shape(3));
             String s = (String) renderer.render(small).getData(MIMEType.TEXT_PLAIN);
             assertTrue(s.contains("(3)") && s.contains("float32") && s.contains("3.500"), s);
             assertTrue(s.contains("cpu"), s);
@@ -89,7 +93,7 @@ class RenderersTest {
             NDArray empty = m.zeros(new Shape(0, 3));
             assertTrue(NDArrayRenderer.summary(empty).contains("empty"));
 
-            NDArray bools = m.create(new boolean[]{true, false});
+            NDArray bools = m.create(new boolean[] {true, false});
             assertTrue(NDArrayRenderer.summary(bools).contains("[true, false]"), NDArrayRenderer.summary(bools));
             NDArray ints = m.arange(0, 100).toType(DataType.INT32, false);
             assertTrue(NDArrayRenderer.summary(ints).contains("max 99"), NDArrayRenderer.summary(ints));

@@ -90,8 +90,7 @@ public final class Fetcher {
     @FunctionalInterface
     public interface Listener {
         /** Reports nothing. */
-        Listener NONE = (file, phase, done, total) -> {
-        };
+        Listener NONE = (file, phase, done, total) -> {};
 
         /**
          * @param total the bytes the phase will reach, or -1 when the server does not say and no size is pinned
@@ -242,11 +241,13 @@ public final class Fetcher {
         Files.createDirectories(staging);
         try {
             long size = Files.size(archive);
-            List<String> entries = TarGzArchive.unpack(archive, staging,
-                    done -> listener.progress(download.file(), Phase.UNPACKING, done, size));
+            List<String> entries = TarGzArchive.unpack(
+                    archive, staging, done -> listener.progress(download.file(), Phase.UNPACKING, done, size));
             for (String entry : entries) {
-                if (entry.equals(PARTIAL_DIR) || entry.equals(download.file())
-                        || entry.equals(UnpackMarker.path(dir, download).getFileName().toString())) {
+                if (entry.equals(PARTIAL_DIR)
+                        || entry.equals(download.file())
+                        || entry.equals(
+                                UnpackMarker.path(dir, download).getFileName().toString())) {
                     throw new FetchException(download.file() + ": the entry '" + entry
                             + "' would replace ddlab's own bookkeeping in " + dir + "; refusing to unpack it.");
                 }
@@ -276,10 +277,13 @@ public final class Fetcher {
             }
         }
         String files = urls.size() == 1 ? "this file" : "these " + urls.size() + " files";
-        return new FetchException("Could not reach " + e.host + " (" + e.reason + "). Download " + files
-                + " yourself: " + String.join(" ", urls) + " and put " + (urls.size() == 1 ? "it" : "them")
-                + " in " + dir + ", then run " + command + " again; it verifies " + (urls.size() == 1 ? "it" : "them")
-                + ".", e);
+        return new FetchException(
+                "Could not reach " + e.host + " (" + e.reason + "). Download " + files
+                        + " yourself: " + String.join(" ", urls) + " and put " + (urls.size() == 1 ? "it" : "them")
+                        + " in " + dir + ", then run " + command + " again; it verifies "
+                        + (urls.size() == 1 ? "it" : "them")
+                        + ".",
+                e);
     }
 
     /** A cheap guess (no hashing) for the offline message: is this download already in the folder? */

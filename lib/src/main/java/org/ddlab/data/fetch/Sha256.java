@@ -15,8 +15,7 @@ final class Sha256 {
 
     private static final int BLOCK = 1 << 20;
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** Lower-case hex digest of {@code file}; {@code progress} receives the bytes hashed so far. */
     static String of(Path file, LongConsumer progress) throws IOException {

@@ -27,16 +27,20 @@ final class StallWatch implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(() -> {
-            if (!stalled && System.nanoTime() - lastProgress > limitNanos) {
-                stalled = true;
-                try {
-                    body.close();
-                } catch (IOException ignored) {
-                    // the reader fails or ends either way; stalled() says why
-                }
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(
+                () -> {
+                    if (!stalled && System.nanoTime() - lastProgress > limitNanos) {
+                        stalled = true;
+                        try {
+                            body.close();
+                        } catch (IOException ignored) {
+                            // the reader fails or ends either way; stalled() says why
+                        }
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Bytes arrived: the stall clock starts again. */

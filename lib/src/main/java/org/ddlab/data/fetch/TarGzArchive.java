@@ -1,9 +1,5 @@
 package org.ddlab.data.fetch;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Unpacks a {@code .tar.gz} without trusting its entry names. A tar entry can name any path —
@@ -30,8 +29,7 @@ final class TarGzArchive {
 
     private static final int BUFFER = 1 << 16;
 
-    private TarGzArchive() {
-    }
+    private TarGzArchive() {}
 
     /**
      * Unpacks {@code archive} into the existing folder {@code into}.
@@ -48,10 +46,12 @@ final class TarGzArchive {
         Set<String> topLevel = new LinkedHashSet<>();
         byte[] buf = new byte[BUFFER];
         try (FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
-             InputStream raw = new BufferedInputStream(Channels.newInputStream(ch), BUFFER);
-             InputStream gz = GzipCompressorInputStream.builder().setInputStream(raw)
-                     .setDecompressConcatenated(true).get();
-             TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
+                InputStream raw = new BufferedInputStream(Channels.newInputStream(ch), BUFFER);
+                InputStream gz = GzipCompressorInputStream.builder()
+                        .setInputStream(raw)
+                        .setDecompressConcatenated(true)
+                        .get();
+                TarArchiveInputStream tar = new TarArchiveInputStream(gz)) {
             progress.accept(0);
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
@@ -87,7 +87,9 @@ final class TarGzArchive {
             refusal = "is a link (to '" + entry.getLinkName() + "'); a dataset archive holds only files and folders";
         } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
             refusal = "is a device or pipe; a dataset archive holds only files and folders";
-        } else if (name.startsWith("/") || name.startsWith("\\") || Path.of(name).isAbsolute()) {
+        } else if (name.startsWith("/")
+                || name.startsWith("\\")
+                || Path.of(name).isAbsolute()) {
             refusal = "is an absolute path";
         }
         if (refusal == null) {

@@ -76,7 +76,8 @@ final class Transfer implements AutoCloseable {
         Files.createDirectories(part.getParent());
         FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         boolean ours = false;
-        try (ch; FileLock lock = lock(ch, part)) {
+        try (ch;
+                FileLock lock = lock(ch, part)) {
             ours = true;
             transfer(ch, uri, download, part, listener);
         } finally {
@@ -96,7 +97,8 @@ final class Transfer implements AutoCloseable {
         if (download.size() >= 0 && have == download.size()) {
             return;
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET()
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .GET()
                 .timeout(stallLimit) // until the response headers arrive
                 .header("User-Agent", "ddlab");
         if (have > 0) {
@@ -113,8 +115,8 @@ final class Transfer implements AutoCloseable {
             } else if (status == 200) {
                 start = 0; // the server ignored the range (or none was asked): start over
             } else {
-                throw new FetchException(download.file() + ": " + uri + " answered HTTP " + status
-                        + explain(status, response) + ".");
+                throw new FetchException(
+                        download.file() + ": " + uri + " answered HTTP " + status + explain(status, response) + ".");
             }
             long total = total(response, status, start);
             if (download.size() >= 0 && total >= 0 && total != download.size()) {
@@ -135,8 +137,16 @@ final class Transfer implements AutoCloseable {
         }
     }
 
-    private long copy(InputStream body, FileChannel ch, long start, long total, URI uri, Download download,
-                      Path part, Fetcher.Listener listener) throws IOException {
+    private long copy(
+            InputStream body,
+            FileChannel ch,
+            long start,
+            long total,
+            URI uri,
+            Download download,
+            Path part,
+            Fetcher.Listener listener)
+            throws IOException {
         long done = start;
         listener.progress(download.file(), Fetcher.Phase.DOWNLOADING, done, total);
         byte[] buf = new byte[BUFFER];
@@ -147,7 +157,8 @@ final class Transfer implements AutoCloseable {
                 try {
                     n = body.read(buf);
                 } catch (IOException e) {
-                    throw watch.stalled() ? stalled(download, uri, part, done, total)
+                    throw watch.stalled()
+                            ? stalled(download, uri, part, done, total)
                             : stopped(download, uri, part, done, total, "the connection broke", e);
                 }
                 if (watch.stalled()) {
@@ -174,8 +185,10 @@ final class Transfer implements AutoCloseable {
         } catch (HttpConnectTimeoutException e) {
             throw new Unreachable(host, "no connection within " + seconds(connectTimeout), e);
         } catch (HttpTimeoutException e) {
-            throw new FetchException(download.file() + ": " + request.uri() + " did not answer within "
-                    + seconds(stallLimit) + "; running " + command + " again retries.", e);
+            throw new FetchException(
+                    download.file() + ": " + request.uri() + " did not answer within " + seconds(stallLimit)
+                            + "; running " + command + " again retries.",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             InterruptedIOException stop = new InterruptedIOException("interrupted while connecting to " + host);
@@ -186,8 +199,10 @@ final class Transfer implements AutoCloseable {
             if (reason != null) {
                 throw new Unreachable(host, reason, e);
             }
-            throw new FetchException(download.file() + ": could not download " + request.uri() + ": " + e
-                    + "; running " + command + " again retries.", e);
+            throw new FetchException(
+                    download.file() + ": could not download " + request.uri() + ": " + e + "; running " + command
+                            + " again retries.",
+                    e);
         }
     }
 
@@ -251,7 +266,8 @@ final class Transfer implements AutoCloseable {
     private static long total(HttpResponse<?> response, int status, long start) {
         OptionalLong length = response.headers().firstValueAsLong("Content-Length");
         if (status == 206) {
-            Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse("").trim());
+            Matcher m = CONTENT_RANGE.matcher(
+                    response.headers().firstValue("Content-Range").orElse("").trim());
             if (m.matches() && !m.group(3).equals("*")) {
                 return Long.parseLong(m.group(3));
             }
@@ -267,17 +283,20 @@ final class Transfer implements AutoCloseable {
         } else if (status >= 500) {
             return " (a server error; try again later)";
         } else if (status >= 300 && status < 400) {
-            return " (a redirect not followed: " + response.headers().firstValue("Location").orElse("no location") + ")";
+            return " (a redirect not followed: "
+                    + response.headers().firstValue("Location").orElse("no location") + ")";
         }
         return "";
     }
 
-    private FetchException stopped(Download download, URI uri, Path part, long done, long total, String why,
-                                   Throwable cause) {
+    private FetchException stopped(
+            Download download, URI uri, Path part, long done, long total, String why, Throwable cause) {
         String of = total >= 0 ? done + " of " + total + " bytes" : done + " bytes";
-        return new FetchException(download.file() + ": the download from " + uri + " stopped at " + of
-                + " (" + why + "). The part is kept in " + part + "; running " + command
-                + " again resumes it.", cause);
+        return new FetchException(
+                download.file() + ": the download from " + uri + " stopped at " + of
+                        + " (" + why + "). The part is kept in " + part + "; running " + command
+                        + " again resumes it.",
+                cause);
     }
 
     private FetchException stalled(Download download, URI uri, Path part, long done, long total) {

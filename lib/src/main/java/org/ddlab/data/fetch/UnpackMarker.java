@@ -21,8 +21,7 @@ final class UnpackMarker {
 
     static final String SUFFIX = ".unpacked";
 
-    private UnpackMarker() {
-    }
+    private UnpackMarker() {}
 
     static Path path(Path dir, Download download) {
         return dir.resolve(download.file() + SUFFIX);
@@ -55,10 +54,14 @@ final class UnpackMarker {
     /** Records that {@code download} is unpacked into {@code dir}, creating {@code entries}. */
     static void write(Path dir, Download download, List<String> entries) throws IOException {
         StringBuilder text = new StringBuilder()
-                .append("# ").append(download.file()).append(" (SHA-256 below, from ").append(download.uri())
+                .append("# ")
+                .append(download.file())
+                .append(" (SHA-256 below, from ")
+                .append(download.uri())
                 .append(") was unpacked into this folder, creating the entries after it.\n")
                 .append("# Delete this file to unpack it again.\n")
-                .append(download.sha256()).append('\n');
+                .append(download.sha256())
+                .append('\n');
         entries.forEach(entry -> text.append(entry).append('\n'));
         Path marker = path(dir, download);
         Path temp = Files.createTempFile(dir, "." + marker.getFileName() + ".", ".tmp");

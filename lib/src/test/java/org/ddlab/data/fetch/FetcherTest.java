@@ -1,16 +1,14 @@
 package org.ddlab.data.fetch;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,13 +36,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FetcherTest {
 
@@ -54,11 +53,9 @@ class FetcherTest {
         void serve(HttpExchange exchange) throws IOException;
     }
 
-    private record Request(String path, String range) {
-    }
+    private record Request(String path, String range) {}
 
-    private record Event(String file, Fetcher.Phase phase, long done, long total) {
-    }
+    private record Event(String file, Fetcher.Phase phase, long done, long total) {}
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
     private static final String COMMAND = "ddlab data fetch tiny";
@@ -71,9 +68,10 @@ class FetcherTest {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final Fetcher.Listener listener = (file, phase, done, total) -> events.add(new Event(file, phase, done, total));
-    private final Fetcher fetcher = new Fetcher(Download::uri).command(COMMAND)
-            .timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    private final Fetcher.Listener listener =
+            (file, phase, done, total) -> events.add(new Event(file, phase, done, total));
+    private final Fetcher fetcher =
+            new Fetcher(Download::uri).command(COMMAND).timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5));
 
     @BeforeEach
     void startServer() throws IOException {
@@ -85,7 +83,9 @@ class FetcherTest {
         });
         server.setExecutor(handlers);
         server.createContext("/", exchange -> {
-            requests.add(new Request(exchange.getRequestURI().getPath(), exchange.getRequestHeaders().getFirst("Range")));
+            requests.add(new Request(
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Range")));
             Route route = routes.get(exchange.getRequestURI().getPath());
             try (exchange) {
                 if (route == null) {
@@ -140,8 +140,8 @@ class FetcherTest {
                     exchange.sendResponseHeaders(416, -1);
                     return;
                 }
-                exchange.getResponseHeaders().set("Content-Range",
-                        "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+                exchange.getResponseHeaders()
+                        .set("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
                 exchange.sendResponseHeaders(206, bytes.length - from);
                 exchange.getResponseBody().write(bytes, from, bytes.length - from);
             } else {
@@ -226,12 +226,15 @@ class FetcherTest {
         assertTrue(downloading.size() > 2, "several steps for 300 kB: " + downloading);
         assertEquals(0, downloading.getFirst().done());
         assertMonotone(downloading);
-        assertEquals(new Event("tiny.bin", Fetcher.Phase.DOWNLOADING, bytes.length, bytes.length), downloading.getLast());
+        assertEquals(
+                new Event("tiny.bin", Fetcher.Phase.DOWNLOADING, bytes.length, bytes.length), downloading.getLast());
         downloading.forEach(e -> assertEquals(bytes.length, e.total()));
         List<Event> verifying = events(Fetcher.Phase.VERIFYING);
         assertMonotone(verifying);
         assertEquals(bytes.length, verifying.getLast().done());
-        assertTrue(events.indexOf(downloading.getLast()) < events.indexOf(verifying.getFirst()), "verified after download");
+        assertTrue(
+                events.indexOf(downloading.getLast()) < events.indexOf(verifying.getFirst()),
+                "verified after download");
     }
 
     @Test
@@ -267,7 +270,9 @@ class FetcherTest {
         assertTrue(m.contains("got " + sha256(served) + " (40000 bytes)"), m);
         assertTrue(m.contains("download it again (" + COMMAND + ")"), m);
         assertFalse(Files.exists(tmp.resolve("tiny.bin")));
-        assertFalse(Files.exists(tmp.resolve(Fetcher.PARTIAL_DIR).resolve("tiny.bin.part")), "a wrong part is never resumed");
+        assertFalse(
+                Files.exists(tmp.resolve(Fetcher.PARTIAL_DIR).resolve("tiny.bin.part")),
+                "a wrong part is never resumed");
     }
 
     @Test
@@ -275,8 +280,8 @@ class FetcherTest {
         byte[] bytes = content(200_000, 5);
         routes.put("/files/tiny.bin", truncating(bytes, 70_000));
 
-        FetchException e = assertThrows(FetchException.class,
-                () -> fetcher.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
+        FetchException e = assertThrows(
+                FetchException.class, () -> fetcher.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
 
         // The client may drop the last bytes in flight when the connection breaks: the part holds
         // what was delivered, at most what was sent, and the message says exactly that much.
@@ -307,7 +312,8 @@ class FetcherTest {
 
         fetcher.fetch(downloads, tmp, listener);
 
-        assertEquals(List.of(new Request("/files/tiny.bin", null), new Request("/files/tiny.bin", "bytes=" + kept + "-")),
+        assertEquals(
+                List.of(new Request("/files/tiny.bin", null), new Request("/files/tiny.bin", "bytes=" + kept + "-")),
                 requests);
         assertArrayEquals(bytes, Files.readAllBytes(tmp.resolve("tiny.bin")));
         List<Event> downloading = events(Fetcher.Phase.DOWNLOADING);
@@ -354,8 +360,8 @@ class FetcherTest {
         byte[] handMade = content(20_000, 10); // the right size, the wrong bytes
         Files.write(tmp.resolve("tiny.bin"), handMade);
 
-        FetchException e = assertThrows(FetchException.class,
-                () -> fetcher.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
+        FetchException e = assertThrows(
+                FetchException.class, () -> fetcher.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
 
         assertTrue(e.getMessage().contains("got " + sha256(handMade)), e.getMessage());
         assertTrue(requests.isEmpty(), "a full-size part needs no request: verification decides");
@@ -368,8 +374,8 @@ class FetcherTest {
         byte[] bytes = content(10_000, 11);
         routes.put("/files/tiny.bin", serving(Arrays.copyOf(bytes, 12_000), true));
 
-        FetchException e = assertThrows(FetchException.class,
-                () -> fetcher.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
+        FetchException e = assertThrows(
+                FetchException.class, () -> fetcher.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
 
         assertTrue(e.getMessage().contains("offers 12000 bytes, but the pinned file has 10000 bytes"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve(Fetcher.PARTIAL_DIR)), "not a byte written");
@@ -391,8 +397,8 @@ class FetcherTest {
         Fetcher impatient = fetcher.timeouts(Duration.ofSeconds(2), Duration.ofMillis(300));
 
         long start = System.nanoTime();
-        FetchException e = assertThrows(FetchException.class,
-                () -> impatient.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
+        FetchException e = assertThrows(
+                FetchException.class, () -> impatient.fetch(List.of(keep("tiny.bin", bytes)), tmp, listener));
 
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "gave up on the stall");
         assertTrue(e.getMessage().contains("stopped at 40000 of 100000 bytes (no data for 300 ms)"), e.getMessage());
@@ -444,8 +450,10 @@ class FetcherTest {
 
         String m = e.getMessage();
         assertTrue(m.startsWith("Could not reach files.ddlab.invalid (host name not found)"), m);
-        assertTrue(m.contains("http://files.ddlab.invalid/a.bin and put it in " + tmp.toAbsolutePath().normalize()
-                + ", then run " + COMMAND + " again; it verifies it."), m);
+        assertTrue(
+                m.contains("http://files.ddlab.invalid/a.bin and put it in "
+                        + tmp.toAbsolutePath().normalize() + ", then run " + COMMAND + " again; it verifies it."),
+                m);
     }
 
     @Test
@@ -467,14 +475,17 @@ class FetcherTest {
     void mirrorServesEveryFileUnderItsBaseUrl() throws IOException {
         byte[] bytes = content(5_000, 15);
         routes.put("/mirror/ddlab/tiny.bin", serving(bytes, true));
-        Download publisher = Download.keep("tiny.bin", "http://files.ddlab.invalid/x/tiny.bin", sha256(bytes), bytes.length);
+        Download publisher =
+                Download.keep("tiny.bin", "http://files.ddlab.invalid/x/tiny.bin", sha256(bytes), bytes.length);
         Fetcher mirrored = Fetcher.fromEnvironment(Map.of(Fetcher.MIRROR_ENV, url("/mirror/ddlab/") + "/"));
 
         mirrored.fetch(List.of(publisher), tmp, listener);
 
         assertEquals(List.of(new Request("/mirror/ddlab/tiny.bin", null)), requests);
         assertArrayEquals(bytes, Files.readAllBytes(tmp.resolve("tiny.bin")));
-        assertThrows(IllegalArgumentException.class, () -> Fetcher.fromEnvironment(Map.of(Fetcher.MIRROR_ENV, "/srv/files")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Fetcher.fromEnvironment(Map.of(Fetcher.MIRROR_ENV, "/srv/files")));
         assertEquals(publisher.uri(), Fetcher.fromEnvironment(Map.of()).uriOf(publisher));
     }
 
@@ -483,10 +494,16 @@ class FetcherTest {
     @Test
     void archiveIsUnpackedThenDeletedAndNotFetchedAgain() throws IOException {
         byte[] a = content(70_000, 16);
-        byte[] archive = tarGz(Map.of("tiny/a.bin", a, "tiny/sub/b.txt", "b".getBytes(StandardCharsets.UTF_8),
-                "README", "r".getBytes(StandardCharsets.UTF_8)));
+        byte[] archive = tarGz(Map.of(
+                "tiny/a.bin",
+                a,
+                "tiny/sub/b.txt",
+                "b".getBytes(StandardCharsets.UTF_8),
+                "README",
+                "r".getBytes(StandardCharsets.UTF_8)));
         routes.put("/files/tiny.tar.gz", serving(archive, true));
-        Download download = Download.unpack("tiny.tar.gz", url("/files/tiny.tar.gz").toString(), sha256(archive), archive.length);
+        Download download =
+                Download.unpack("tiny.tar.gz", url("/files/tiny.tar.gz").toString(), sha256(archive), archive.length);
 
         fetcher.fetch(List.of(download), tmp, listener);
 
@@ -498,7 +515,8 @@ class FetcherTest {
         assertFalse(Files.exists(tmp.resolve(Fetcher.PARTIAL_DIR)));
         List<Event> unpacking = events(Fetcher.Phase.UNPACKING);
         assertMonotone(unpacking);
-        assertEquals(new Event("tiny.tar.gz", Fetcher.Phase.UNPACKING, archive.length, archive.length), unpacking.getLast());
+        assertEquals(
+                new Event("tiny.tar.gz", Fetcher.Phase.UNPACKING, archive.length, archive.length), unpacking.getLast());
 
         fetcher.fetch(List.of(download), tmp, listener);
         assertEquals(1, requests.size(), "the note says it is unpacked: no second download");
@@ -513,7 +531,8 @@ class FetcherTest {
     @Test
     void archivePutInTheFolderByHandIsVerifiedAndUnpackedWithoutARequest() throws IOException {
         byte[] archive = tarGz(Map.of("tiny/a.txt", "a".getBytes(StandardCharsets.UTF_8)));
-        Download download = Download.unpack("tiny.tar.gz", "http://files.ddlab.invalid/tiny.tar.gz", sha256(archive), archive.length);
+        Download download = Download.unpack(
+                "tiny.tar.gz", "http://files.ddlab.invalid/tiny.tar.gz", sha256(archive), archive.length);
         Files.write(tmp.resolve("tiny.tar.gz"), archive);
 
         fetcher.fetch(List.of(download), tmp, listener);
@@ -525,7 +544,7 @@ class FetcherTest {
 
     @Test
     void entryEscapingTheFolderIsRefused() throws IOException {
-        byte[] archive = tarGz(Map.of("tiny/ok.txt", new byte[]{1}, "../evil", new byte[]{2}));
+        byte[] archive = tarGz(Map.of("tiny/ok.txt", new byte[] {1}, "../evil", new byte[] {2}));
         assertRefused(archive, "'../evil'", "outside the folder");
         assertFalse(Files.exists(tmp.resolve("evil")));
         assertFalse(Files.exists(tmp.getParent().resolve("evil")));
@@ -533,7 +552,7 @@ class FetcherTest {
 
     @Test
     void absoluteEntryIsRefused() throws IOException {
-        assertRefused(tarGz(Map.of("/tmp/ddlab-evil", new byte[]{2})), "'/tmp/ddlab-evil'", "absolute path");
+        assertRefused(tarGz(Map.of("/tmp/ddlab-evil", new byte[] {2})), "'/tmp/ddlab-evil'", "absolute path");
     }
 
     @Test
@@ -552,7 +571,8 @@ class FetcherTest {
         Path dir = tmp.resolve("data");
         Files.createDirectories(dir);
         Files.write(dir.resolve("tiny.tar.gz"), archive);
-        Download download = Download.unpack("tiny.tar.gz", "http://files.ddlab.invalid/tiny.tar.gz", sha256(archive), archive.length);
+        Download download = Download.unpack(
+                "tiny.tar.gz", "http://files.ddlab.invalid/tiny.tar.gz", sha256(archive), archive.length);
 
         FetchException e = assertThrows(FetchException.class, () -> fetcher.fetch(List.of(download), dir, listener));
 
@@ -571,11 +591,15 @@ class FetcherTest {
     void downloadRefusesNamesThatAreNotPlainFiles() {
         String sha = sha256(new byte[0]);
         for (String name : List.of("../x", "a/b", ".hidden", "", "a\\b")) {
-            assertThrows(IllegalArgumentException.class, () -> Download.keep(name, "https://example.org/x", sha, 1), name);
+            assertThrows(
+                    IllegalArgumentException.class, () -> Download.keep(name, "https://example.org/x", sha, 1), name);
         }
         assertThrows(IllegalArgumentException.class, () -> Download.keep("x", "ftp://example.org/x", sha, 1));
         assertThrows(IllegalArgumentException.class, () -> Download.keep("x", "https://example.org/x", "abc", 1));
         assertThrows(IllegalArgumentException.class, () -> Download.unpack("x.zip", "https://example.org/x", sha, 1));
-        assertEquals(sha, Download.keep("x", "https://example.org/x", sha.toUpperCase(), 1).sha256());
+        assertEquals(
+                sha,
+                Download.keep("x", "https://example.org/x", sha.toUpperCase(), 1)
+                        .sha256());
     }
 }
