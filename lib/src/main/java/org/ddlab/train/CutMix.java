@@ -248,8 +248,8 @@ public record CutMix(double probability, double beta) {
         return p;
     }
 
-    /** Beta(a, a) as X / (X + Y) with X, Y ~ Gamma(a). */
-    private static double sampleBeta(Random rng, double a) {
+    /** Beta(a, a) as X / (X + Y) with X, Y ~ Gamma(a). Package-private: its test checks the distribution. */
+    static double sampleBeta(Random rng, double a) {
         double x = sampleGamma(rng, a);
         double y = sampleGamma(rng, a);
         return x / (x + y);
