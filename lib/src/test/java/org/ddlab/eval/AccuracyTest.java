@@ -43,6 +43,18 @@ class AccuracyTest {
         }
     }
 
+    /** Scoring a 10000-image test split takes a while: the kernel's interrupt stops it between batches. */
+    @Test
+    void anInterruptedScoringStops() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4).initialize(m, 1);
+            Thread.currentThread().interrupt();
+            assertThrows(java.util.concurrent.CancellationException.class, () -> Accuracy.of(net, TinySets.stripes(5, 4, 3), 4));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     /** Mean ± population standard deviation over runs, as the papers report, in the result and in its table. */
     @Test
     void resultsReportMeanAndStdOverRuns() {

@@ -78,12 +78,18 @@ class EvaluationProtocolTest {
     void progressCountsEpochsOverRunsAndThroughputIsImagesPerSecond() {
         ImageSet train = TinySets.stripes(4, 4, 1);
         List<long[]> seen = new java.util.ArrayList<>();
+        List<String> statuses = new java.util.ArrayList<>();
         EvalResult r = protocol.withSchedule(protocol.schedule().withEpochs(4)).evaluate("mlp:width=8", LabeledSet.hard(train),
-                TinySets.stripes(2, 4, 2), 0, (done, total, status) -> seen.add(new long[]{done, total}));
+                TinySets.stripes(2, 4, 2), 0, (done, total, status) -> {
+                    seen.add(new long[]{done, total});
+                    statuses.add(status);
+                });
         assertEquals(12, seen.size());
         for (int i = 0; i < 12; i++) {
             assertArrayEquals(new long[]{i + 1, 12}, seen.get(i), "report " + i);
         }
+        assertTrue(statuses.get(0).startsWith("mlp:width=8 run 1/3, loss ") && statuses.get(11).startsWith("mlp:width=8 run 3/3"),
+                statuses.toString());
         double seconds = java.util.Arrays.stream(r.trainSeconds()).sum();
         assertEquals(3 * 4 * 16, r.imagesPerSecond() * seconds, 1e-6 * 3 * 4 * 16, "3 runs × 4 epochs × 16 images");
         assertThrows(IllegalArgumentException.class, () -> protocol.withRepeats(0));

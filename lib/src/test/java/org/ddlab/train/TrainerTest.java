@@ -115,6 +115,26 @@ class TrainerTest {
         }
     }
 
+    /** Batches go through the augmentation when the schedule says so, one call per step, and never otherwise. */
+    @Test
+    void augmentationFollowsTheSchedule() {
+        ImageSet set = TinySets.stripes(4, 4, 1);
+        int[] calls = {0};
+        Augmentation counting = (x, r) -> {
+            calls[0]++;
+            return x;
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net = Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(3).withBatchSize(4).withAugment(true), counting, 0,
+                    TrainingListener.NONE);
+            assertEquals(12, calls[0], "16 images in batches of 4 for 3 epochs");
+            Trainer.train(net, LabeledSet.hard(set), SHORT.withEpochs(3).withBatchSize(4).withAugment(false), counting, 0,
+                    TrainingListener.NONE);
+            assertEquals(12, calls[0], "augmentation off: not called");
+        }
+    }
+
     /** The notebook kernel's interrupt button interrupts the cell's thread: training stops at the next batch. */
     @Test
     void anInterruptedTrainingStops() {
