@@ -275,15 +275,15 @@ public record CutMix(double probability, double beta) {
         return p;
     }
 
-    /** Beta(a, a) as X / (X + Y) with X, Y ~ Gamma(a). */
-    private static double sampleBeta(Random rng, double a) {
+    /** Beta(a, a) as X / (X + Y) with X, Y ~ Gamma(a). Package-private: its test checks the distribution. */
+    static double sampleBeta(Random rng, double a) {
         double x = sampleGamma(rng, a);
         double y = sampleGamma(rng, a);
         return x / (x + y);
     }
 
-    /** Gamma(a, 1) by Marsaglia and Tsang (2000); a < 1 through Gamma(a + 1)·U^(1/a). */
-    private static double sampleGamma(Random rng, double a) {
+    /** Gamma(a, 1) by Marsaglia and Tsang (2000); a < 1 through Gamma(a + 1)·U^(1/a). Package-private for its test. */
+    static double sampleGamma(Random rng, double a) {
         if (a < 1) {
             return sampleGamma(rng, a + 1) * Math.pow(rng.nextDouble(), 1 / a);
         }

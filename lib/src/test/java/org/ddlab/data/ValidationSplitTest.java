@@ -88,6 +88,53 @@ class ValidationSplitTest {
         assertArrayEquals(new int[] {45, 36, 27}, s.train().classCounts());
     }
 
+    /**
+     * From one image per class to all but one, by count or by fraction (rounded, at least one, never the last);
+     * a class without images gives none and is no error. Carving in place holds out the same images.
+     */
+    @Test
+    void splitsReachFromOneImageToAllButOne() {
+        ImageSet set = traceable(new int[] {5, 4, 3});
+        assertArrayEquals(
+                new int[] {1, 1, 1},
+                ValidationSplit.split(set, 1, 0).validation().classCounts());
+        assertArrayEquals(
+                new int[] {2, 2, 2},
+                ValidationSplit.split(set, 2, 0).validation().classCounts());
+        assertArrayEquals(
+                new int[] {1, 1, 1},
+                ValidationSplit.split(set, 0.01, 0).validation().classCounts(),
+                "at least one");
+        assertArrayEquals(
+                new int[] {4, 3, 2},
+                ValidationSplit.split(set, 0.99, 0).validation().classCounts(),
+                "all but one");
+        ImageSet noC = traceable(new int[] {5, 4, 0});
+        assertArrayEquals(
+                new int[] {2, 2, 0},
+                ValidationSplit.split(noC, 2, 0).validation().classCounts());
+        assertArrayEquals(
+                new int[] {1, 1, 0},
+                ValidationSplit.split(noC, 0.2, 0).validation().classCounts());
+        assertArrayEquals(
+                ids(ValidationSplit.split(set, 2, 3).validation()),
+                ids(ValidationSplit.carveInPlace(traceable(new int[] {5, 4, 3}), 2, 3)
+                        .validation()));
+        assertArrayEquals(
+                new int[] {2, 2, 0},
+                ValidationSplit.carveInPlace(traceable(new int[] {5, 4, 0}), 2, 0)
+                        .validation()
+                        .classCounts());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ValidationSplit.carveInPlace(traceable(new int[] {5, 4, 3}), 3, 0));
+        assertThrows(IllegalArgumentException.class, () -> ValidationSplit.split(set, 0.0, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ValidationSplit.split(traceable(new int[] {5, 4, 1}), 0.5, 1),
+                "a class of one image cannot be split");
+    }
+
     @Test
     void impossibleSplitsAreExplained() {
         ImageSet set = traceable(new int[] {5, 5, 2});

@@ -36,6 +36,18 @@ class ZcaTest {
         manager.close();
     }
 
+    /** Images that do not vary have nothing to whiten: a clear refusal rather than a matrix of NaN. */
+    @Test
+    void constantImagesAreRefused() {
+        float[] px = new float[4 * 12];
+        java.util.Arrays.fill(px, 0.5f);
+        ImageSet flat = ImageSet.of("flat", px, new int[] {0, 1, 0, 1}, 3, 2, 2, java.util.List.of("a", "b"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Zca.fit(flat, null, 0.1, manager));
+        assertTrue(e.getMessage().contains("do not vary"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Zca.fit(flat, null, 0, manager), "a ridge of 0");
+    }
+
     /** n images of 3×2×2 (D = 12) with correlated values: a fixed mixing of independent noise plus an offset. */
     private static ImageSet correlated(int n, long seed, double scale) {
         Random r = new Random(seed);

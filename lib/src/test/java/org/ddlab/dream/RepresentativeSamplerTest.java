@@ -148,12 +148,17 @@ class RepresentativeSamplerTest {
         assertEquals(4, Arrays.stream(first).distinct().count());
         assertTrue(Arrays.stream(first).allMatch(i -> STRIPES.label(i) == 1), Arrays.toString(first));
         java.util.Set<Integer> seen = new java.util.HashSet<>();
+        RepresentativeSampler unbounded = new RepresentativeSampler(STRIPES, 4, 4, 10);
+        int differ = 0;
         for (long step = 0; step < 100; step += 10) {
-            Arrays.stream(a.representatives(1, step, null)).forEach(seen::add);
+            int[] picks = a.representatives(1, step, null);
+            Arrays.stream(picks).forEach(seen::add);
+            differ += Arrays.equals(picks, unbounded.representatives(1, step, null)) ? 0 : 1;
         }
         assertTrue(
                 seen.size() > 8,
                 "ten clusterings of 8-image subsets reach more than 8 of the 40 images: " + seen.size());
+        assertTrue(differ > 0, "clustering 8 candidates picks other images than clustering all 40, at some step");
         // A bound at or above the class's size (the default 500 on a small dataset) takes every image.
         int[] all = new RepresentativeSampler(STRIPES, 4, 4, 10).representatives(1, 0, null);
         assertArrayEquals(all, new RepresentativeSampler(STRIPES, 4, 4, 10, 40).representatives(1, 0, null));

@@ -89,6 +89,57 @@ class EvaluationProtocolTest {
         assertTrue(e.getMessage().contains("do not match"), e.getMessage());
     }
 
+    /**
+     * Progress counts epochs over all runs (repeats × epochs, each once and in order), and the throughput is the
+     * images trained on per second of training over the runs.
+     */
+    @Test
+    void progressCountsEpochsOverRunsAndThroughputIsImagesPerSecond() {
+        ImageSet train = TinySets.stripes(4, 4, 1);
+        List<long[]> seen = new java.util.ArrayList<>();
+        List<String> statuses = new java.util.ArrayList<>();
+        EvalResult r = protocol.withSchedule(protocol.schedule().withEpochs(4))
+                .evaluate(
+                        "mlp:width=8", LabeledSet.hard(train), TinySets.stripes(2, 4, 2), 0, (done, total, status) -> {
+                            seen.add(new long[] {done, total});
+                            statuses.add(status);
+                        });
+        assertEquals(12, seen.size());
+        for (int i = 0; i < 12; i++) {
+            assertArrayEquals(new long[] {i + 1, 12}, seen.get(i), "report " + i);
+        }
+        assertTrue(
+                statuses.get(0).startsWith("mlp:width=8 run 1/3, loss ")
+                        && statuses.get(11).startsWith("mlp:width=8 run 3/3"),
+                statuses.toString());
+        double seconds = java.util.Arrays.stream(r.trainSeconds()).sum();
+        assertEquals(3 * 4 * 16, r.imagesPerSecond() * seconds, 1e-6 * 3 * 4 * 16, "3 runs × 4 epochs × 16 images");
+        assertThrows(IllegalArgumentException.class, () -> protocol.withRepeats(0));
+    }
+
+    /** A set in pixels tested on normalised images trains fine and scores tens of points low: refused. */
+    @Test
+    void aSetInAnotherSpaceThanTheTestImagesIsRefused() {
+        ImageSet pixels = TinySets.stripes(2, 4, 0);
+        float[] px = new float[pixels.size() * 64];
+        pixels.pixels().get(px);
+        ImageSet normalised = ImageSet.of(
+                "normalised",
+                px,
+                pixels.labels(),
+                1,
+                8,
+                8,
+                pixels.classNames(),
+                org.ddlab.data.Preprocessing.of(
+                        new org.ddlab.data.Normalization(new float[] {0.5f}, new float[] {0.25f})));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> protocol.evaluate(
+                        "mlp", LabeledSet.hard(pixels), normalised, 0, EvaluationProtocol.Listener.NONE));
+        assertTrue(e.getMessage().contains("space"), e.getMessage());
+    }
+
     @Test
     void profilesScaleTheSchedule() {
         assertEquals(1000, TrainingSchedule.forProfile(Profile.FULL).epochs());

@@ -133,7 +133,14 @@ class FrepoDistillerTest {
             d.step();
             double moved =
                     largestChange(x1, d.synthetic().images().stopGradient().toFloatArray());
-            assertTrue(moved > 0 && moved <= 0.55 * 0.01 * 1.01, "step 2 of 2 moves by at most 0.55 × 0.01: " + moved);
+            assertTrue(
+                    moved > 0 && moved <= 0.55 * 0.01 * 1.01,
+                    "step 2 of 2 moves images by at most 0.55 × 0.01: " + moved);
+            double relabelled = largestChange(
+                    y1, d.synthetic().softLabels().orElseThrow().stopGradient().toFloatArray());
+            assertTrue(
+                    relabelled > 0 && relabelled <= 0.55 * 0.02 * 1.01,
+                    "and labels by at most 0.55 × 0.02: " + relabelled);
         }
         try (NDManager m = NDManager.newBaseManager();
                 FrepoDistiller d =

@@ -197,6 +197,106 @@ class CutMixTest {
         }
     }
 
+    /**
+     * λ₀ ~ Beta(β, β) for a β other than IDC's 1: 20000 draws have the distribution's variance 1/(4(2β + 1)) and
+     * its mass below 0.1 (the regularised incomplete beta function: 0.2048 at β ½, 0.1 at 1, 0.028 at 2).
+     */
+    @Test
+    void lambdaFollowsBeta() {
+        double[][] cases = {{0.5, 1.0 / 8, 0.2048}, {1, 1.0 / 12, 0.1}, {2, 1.0 / 20, 0.028}};
+        for (double[] c : cases) {
+            Random rng = new Random(7);
+            int n = 20000;
+            double sum = 0, squares = 0;
+            int below = 0;
+            for (int i = 0; i < n; i++) {
+                double l = CutMix.sampleBeta(rng, c[0]);
+                assertTrue(l >= 0 && l <= 1, "β " + c[0] + ": " + l);
+                sum += l;
+                squares += l * l;
+                below += l < 0.1 ? 1 : 0;
+            }
+            double mean = sum / n;
+            assertEquals(0.5, mean, 0.01, "β " + c[0] + ": mean");
+            assertEquals(c[1], squares / n - mean * mean, 0.1 * c[1], "β " + c[0] + ": variance");
+            assertEquals(c[2], (double) below / n, 0.01, "β " + c[0] + ": P(λ < 0.1)");
+        }
+    }
+
+    /**
+     * Beta's parts: Gamma(a, 1) has mean a, variance a and skewness 2/√a. 200000 draws pin all three, for a
+     * below 1 (through Gamma(a + 1)·U^(1/a)) and above (Marsaglia and Tsang's squeeze).
+     */
+    @Test
+    void gammaHasItsMoments() {
+        for (double a : new double[] {0.5, 2, 5}) {
+            Random rng = new Random(11);
+            int n = 200_000;
+            double[] x = new double[n];
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                x[i] = CutMix.sampleGamma(rng, a);
+                assertTrue(x[i] > 0, "a " + a + ": " + x[i]);
+                mean += x[i] / n;
+            }
+            double m2 = 0, m3 = 0;
+            for (double v : x) {
+                m2 += (v - mean) * (v - mean) / n;
+                m3 += (v - mean) * (v - mean) * (v - mean) / n;
+            }
+            assertEquals(a, mean, 0.01 * a, "a " + a + ": mean");
+            assertEquals(a, m2, 0.03 * a, "a " + a + ": variance");
+            assertEquals(2 / Math.sqrt(a), m3 / Math.pow(m2, 1.5), 0.1 * 2 / Math.sqrt(a), "a " + a + ": skewness");
+        }
+    }
+
+    /**
+     * The optimiser's step uses this batch's gradient only: gradients a caller left on the network are cleared
+     * first (the reference's zero_grad), so a step after a stray backward pass equals one without.
+     */
+    @Test
+    void aStepClearsGradientsLeftOnTheNetwork() {
+        ImageSet set = TinySets.stripes(2, 4, 1);
+        int[] idx = IntStream.range(0, set.size()).toArray();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray images = set.images(m, idx);
+            NDArray labels = set.labels(m, idx);
+            float[][] after = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                Network net = Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4)
+                        .initialize(m, 9);
+                if (run == 1) {
+                    try (ai.djl.training.GradientCollector gc =
+                            ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                        gc.backward(net.logits(images, true).sum());
+                    }
+                }
+                Sgd sgd = new Sgd(net.parameters(), 0.1, 0, 0);
+                new CutMix(0, 1).step(net, sgd, images, labels, Augmentation.NONE, new Random(1));
+                after[run] = net.snapshot().values().stream().reduce(new float[0], CutMixTest::concat);
+            }
+            assertArrayEquals(after[0], after[1]);
+        }
+    }
+
+    /** Boxes clipped at the border, or empty, are valid mixes; boxes reaching outside the image are not. */
+    @Test
+    void boxesStayInsideTheImage() {
+        int[] p = {1, 0};
+        assertEquals(1.0, new CutMix.Mix(p, 0, 4, 2, 2, 4, 4).kept(), 1e-12, "an empty box keeps everything");
+        assertEquals(0.0, new CutMix.Mix(p, 0, 4, 0, 4, 4, 4).kept(), 1e-12, "the whole image");
+        assertEquals(0.75, new CutMix.Mix(p, 3, 4, 0, 4, 4, 4).kept(), 1e-12, "the last row");
+        assertThrows(IllegalArgumentException.class, () -> new CutMix.Mix(p, 0, 5, 0, 1, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new CutMix.Mix(p, 0, 1, 0, 5, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new CutMix.Mix(p, -1, 1, 0, 1, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new CutMix.Mix(p, 0, 1, -1, 1, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new CutMix.Mix(p, 2, 1, 0, 1, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new CutMix.Mix(p, 0, 1, 2, 1, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new CutMix.Mix(p, 0, 0, 0, 0, 0, 4));
+        assertEquals(new CutMix.Mix(p, 0, 1, 0, 1, 4, 4), new CutMix.Mix(new int[] {1, 0}, 0, 1, 0, 1, 4, 4));
+        assertFalse(new CutMix.Mix(p, 0, 1, 0, 1, 4, 4).equals(new CutMix.Mix(new int[] {0, 1}, 0, 1, 0, 1, 4, 4)));
+    }
+
     @Test
     void badSettingsAndMismatchedBatchesAreRefused() {
         assertEquals(
@@ -221,6 +321,30 @@ class CutMixTest {
                                     IllegalArgumentException.class,
                                     () -> CutMix.images(m.zeros(new Shape(2, 1, 4, 5)), mix))
                             .getMessage());
+            assertEquals(
+                    "this CutMix draw is for a batch of 2, got 3.",
+                    assertThrows(IllegalArgumentException.class, () -> CutMix.mixTargets(m.zeros(new Shape(3, 4)), mix))
+                            .getMessage());
+            assertEquals(
+                    "this CutMix draw is for a batch of 2, got 3.",
+                    assertThrows(
+                                    IllegalArgumentException.class,
+                                    () -> CutMix.loss(m.zeros(new Shape(3, 4)), m.zeros(new Shape(3)), mix))
+                            .getMessage());
+            Network net =
+                    Architectures.create("mlp:width=8", new Shape(1, 4, 4), 4).initialize(m, 0);
+            Sgd sgd = new Sgd(net.parameters(), 0.1, 0, 0);
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> CutMix.reference()
+                            .step(
+                                    net,
+                                    sgd,
+                                    m.zeros(new Shape(2, 1, 4, 4)),
+                                    m.zeros(new Shape(3)),
+                                    Augmentation.NONE,
+                                    new Random(0)));
+            assertTrue(e.getMessage().startsWith("CutMix step needs one label per image"), e.getMessage());
         }
     }
 

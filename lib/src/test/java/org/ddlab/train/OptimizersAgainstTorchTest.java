@@ -1,5 +1,7 @@
 package org.ddlab.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -81,6 +83,61 @@ class OptimizersAgainstTorchTest {
                 }
             }
         }
+    }
+
+    /**
+     * A checkpoint's optimiser: stopped after two steps, its moments and step count saved and loaded into a fresh
+     * optimiser over a copy of the parameters, the next three steps still follow torch. A reset Adam starts over.
+     */
+    @Test
+    void aSavedAndLoadedOptimiserContinuesExactly() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray p = m.create(fx.get("p0").floats(), new Shape(3, 4));
+            p.setRequiresGradient(true);
+            Adam adam = new Adam(List.of(p));
+            Sgd sgd = Sgd.ofArrays(List.of(m.create(fx.get("p0").floats(), new Shape(3, 4))), 0.1, 0.9, 5e-4);
+            NDArray q = m.create(fx.get("p0").floats(), new Shape(3, 4));
+            Sgd sgdBefore = Sgd.ofArrays(List.of(q), 0.1, 0.9, 5e-4);
+            for (int t = 0; t < 2; t++) {
+                adamStep(m, adam, p, t);
+                sgdBefore.stepWith(List.of(m.create(step("grads", t), new Shape(3, 4))));
+            }
+            assertEquals(2, adam.steps());
+            NDArray p2 = m.create(p.toFloatArray(), new Shape(3, 4));
+            p2.setRequiresGradient(true);
+            Adam resumed = new Adam(List.of(p2));
+            resumed.load("adam.", floats(adam.state("adam.")), adam.steps());
+            NDArray q2 = m.create(q.toFloatArray(), new Shape(3, 4));
+            Sgd sgdResumed = Sgd.ofArrays(List.of(q2), 0.1, 0.9, 5e-4);
+            sgdResumed.load("sgd.", floats(sgdBefore.state("sgd.")));
+            for (int t = 2; t < 5; t++) {
+                adamStep(m, resumed, p2, t);
+                assertClose(step("adam", t), p2.toFloatArray(), "resumed Adam step " + (t + 1));
+                sgdResumed.stepWith(List.of(m.create(step("grads", t), new Shape(3, 4))));
+                assertClose(step("sgd", t), q2.toFloatArray(), "resumed SGD step " + (t + 1));
+            }
+            assertThrows(IllegalArgumentException.class, () -> resumed.load("other.", floats(adam.state("adam.")), 2));
+            assertThrows(IllegalArgumentException.class, () -> sgd.load("other.", floats(sgdBefore.state("sgd."))));
+            resumed.reset();
+            assertEquals(0, resumed.steps());
+            p2.set(fx.get("p0").floats());
+            adamStep(m, resumed, p2, 0);
+            assertClose(step("adam", 0), p2.toFloatArray(), "Adam's first step after a reset");
+        }
+    }
+
+    private static void adamStep(NDManager m, Adam adam, NDArray p, int t) {
+        adam.zeroGradients();
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(p.mul(m.create(step("grads", t), new Shape(3, 4))).sum());
+        }
+        adam.step(0.01);
+    }
+
+    private static Map<String, float[]> floats(Map<String, NDArray> state) {
+        Map<String, float[]> out = new java.util.HashMap<>();
+        state.forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
     }
 
     /** A reset optimiser starts again from zero moments, even after a NaN gradient poisoned them. */

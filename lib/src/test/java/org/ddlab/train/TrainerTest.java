@@ -2,6 +2,7 @@ package org.ddlab.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +78,113 @@ class TrainerTest {
         assertArrayEquals(finals[0], finals[1]);
     }
 
+    /** The seed orders the batches: from the same start, another seed gives another network. */
+    @Test
+    void theSeedShufflesTheBatches() {
+        ImageSet set = TinySets.stripes(4, 4, 1);
+        float[][] finals = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4)
+                        .initialize(m, 3);
+                Trainer.train(
+                        net,
+                        LabeledSet.hard(set),
+                        SHORT.withEpochs(2).withBatchSize(4),
+                        Augmentation.NONE,
+                        run,
+                        TrainingListener.NONE);
+                finals[run] = net.parameters().get(0).getArray().toFloatArray();
+            }
+        }
+        assertFalse(
+                java.util.Arrays.equals(finals[0], finals[1]), "seeds 0 and 1 train on differently composed batches");
+    }
+
+    /**
+     * The loss an epoch reports is the mean over its images, whatever the batches: at a learning rate too small
+     * to move the weights, eight images in batches of 3, 3 and 2 report the loss of all eight at once.
+     */
+    @Test
+    void theEpochLossIsTheMeanOverImages() {
+        ImageSet set = TinySets.stripes(2, 4, 1);
+        TrainingSchedule still = new TrainingSchedule(1, 3, 1e-9, 0, 0, 1.0, false);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net =
+                    Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4).initialize(m, 0);
+            int[] all = java.util.stream.IntStream.range(0, set.size()).toArray();
+            double expected = Loss.CROSS_ENTROPY
+                    .compute(net.logits(set.images(m, all), true), set.labels(m, all))
+                    .getFloat();
+            List<Double> reported = new ArrayList<>();
+            long start = System.nanoTime();
+            TrainingReport report = Trainer.train(
+                    net,
+                    LabeledSet.hard(set),
+                    still,
+                    Augmentation.NONE,
+                    0,
+                    (epoch, epochs, loss) -> reported.add(loss));
+            double wall = (System.nanoTime() - start) / 1e9;
+            assertEquals(expected, reported.get(0), 1e-5 * expected);
+            assertEquals(expected, report.finalLoss(), 1e-5 * expected);
+            assertEquals(3, report.steps());
+            assertTrue(report.seconds() > 0 && report.seconds() <= wall, report.seconds() + " s of " + wall);
+        }
+    }
+
+    /** Batches go through the augmentation when the schedule says so, one call per step, and never otherwise. */
+    @Test
+    void augmentationFollowsTheSchedule() {
+        ImageSet set = TinySets.stripes(4, 4, 1);
+        int[] calls = {0};
+        Augmentation counting = (x, r) -> {
+            calls[0]++;
+            return x;
+        };
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net =
+                    Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Trainer.train(
+                    net,
+                    LabeledSet.hard(set),
+                    SHORT.withEpochs(3).withBatchSize(4).withAugment(true),
+                    counting,
+                    0,
+                    TrainingListener.NONE);
+            assertEquals(12, calls[0], "16 images in batches of 4 for 3 epochs");
+            Trainer.train(
+                    net,
+                    LabeledSet.hard(set),
+                    SHORT.withEpochs(3).withBatchSize(4).withAugment(false),
+                    counting,
+                    0,
+                    TrainingListener.NONE);
+            assertEquals(12, calls[0], "augmentation off: not called");
+        }
+    }
+
+    /** The notebook kernel's interrupt button interrupts the cell's thread: training stops at the next batch. */
+    @Test
+    void anInterruptedTrainingStops() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network net =
+                    Architectures.create("mlp:width=8", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Thread.currentThread().interrupt();
+            assertThrows(
+                    java.util.concurrent.CancellationException.class,
+                    () -> Trainer.train(
+                            net,
+                            LabeledSet.hard(TinySets.stripes(2, 4, 0)),
+                            SHORT,
+                            Augmentation.NONE,
+                            0,
+                            TrainingListener.NONE));
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     @Test
     void nanInTheSetStopsWithAClearMessage() {
         ImageSet good = TinySets.stripes(4, 2, 1);
@@ -128,6 +236,18 @@ class TrainerTest {
                             0,
                             TrainingListener.NONE));
             assertTrue(e.getMessage().contains("(1, 8, 8)"), e.getMessage());
+            Network threeClasses =
+                    Architectures.create("mlp", new Shape(1, 8, 8), 3).initialize(m, 0);
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> Trainer.train(
+                            threeClasses,
+                            LabeledSet.hard(TinySets.stripes(2, 4, 0)),
+                            SHORT,
+                            Augmentation.NONE,
+                            0,
+                            TrainingListener.NONE));
+            assertTrue(e.getMessage().contains("3 classes but the set has 4"), e.getMessage());
         }
     }
 
