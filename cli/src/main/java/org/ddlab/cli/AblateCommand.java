@@ -67,10 +67,28 @@ final class AblateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Override
-    public Integer call() throws Exception {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description = {
+                "Run the cells on Apache Spark: local[N], local-cluster[W,C,MB], spark://HOST:PORT, yarn or",
+                "k8s://…; one task per cell, retried from its checkpoint when a worker is lost. Needs ddlab's",
+                "Spark module (spark/target/ddlab-spark.jar) and an --out every worker reaches. Under spark-submit",
+                "the grid runs on Spark without it."
+            })
+    String master;
+
+    @Option(
+            names = "--checkpoint-every",
+            paramLabel = "STEPS",
+            defaultValue = "50",
+            description = "Checkpoint each cell's distillation every STEPS steps. Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    /** The grid and the ablation that runs it, built from the options; the same on every worker. */
+    record Setup(AblationGrid grid, Ablation ablation, EvaluationProtocol protocol) {}
+
+    Setup setup() throws java.io.IOException {
         AblationGrid g = AblationGrid.load(grid);
         for (String assignment : set) {
             int eq = assignment.indexOf('=');
@@ -86,21 +104,41 @@ final class AblateCommand implements Callable<Integer> {
             data.validation = 500;
         }
         EvaluationProtocol protocol = protocolOptions.protocol(profile, TrainingSchedule.forProfile(profile));
-        Ablation ablation =
-                new Ablation(out, data.splits(), protocol, profile.pick(20, 1000, 20000)).evaluatingWith(arch);
+        Ablation ablation = new Ablation(out, data.splits(), protocol, profile.pick(20, 1000, 20000))
+                .evaluatingWith(arch)
+                .checkpointingEvery(checkpointEvery);
         try {
             ablation.configure(g); // every cell's options checked before the first line
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     grid + (set.isEmpty() ? "" : " with --set " + String.join(" ", set)) + ": " + e.getMessage(), e);
         }
+        return new Setup(g, ablation, protocol);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String sparkMaster = master != null ? master : System.getProperty("spark.master"); // set by spark-submit
+        GridEngine engine = sparkMaster == null ? null : engine();
+        Setup setup = setup();
+        AblationGrid g = setup.grid();
+        Ablation ablation = setup.ablation();
         String scoredOn = ablation.scoredOn();
-        err.println(g.name() + ": " + g.cells().size() + " cells; protocol: " + protocol + "; scored on " + scoredOn);
+        err.println(g.name() + ": " + g.cells().size() + " cells; protocol: " + setup.protocol() + "; scored on "
+                + scoredOn + (engine == null ? "" : "; on Spark, master " + sparkMaster));
         int cells = g.cells().size();
         TerminalProgress bar = new TerminalProgress(new Progress(g.name(), cells), err);
-        List<Ablation.Cell> done = ablation.run(
-                g, (cell, count, status) -> bar.update(cell, "cell " + (cell + 1) + "/" + count + " " + status));
+        Ablation.Outcome outcome;
+        if (engine == null) {
+            outcome = ablation.runAll(
+                    g, (cell, count, status) -> bar.update(cell, "cell " + (cell + 1) + "/" + count + " " + status));
+        } else {
+            outcome = onEngine(engine, master, g, ablation, bar);
+        }
         bar.update(cells, "done");
+        List<Ablation.Cell> done = outcome.cells();
         if (json) {
             Gson gson = new Gson();
             for (Ablation.Cell c : done) {
@@ -114,20 +152,108 @@ final class AblateCommand implements Callable<Integer> {
                 m.put("distill_seconds", c.distillSeconds());
                 m.put("cached", c.cached());
                 m.put("scored_on", scoredOn);
-                m.put("protocol", protocol.toString());
+                m.put("protocol", setup.protocol().toString());
                 m.put("evaluated_with", arch);
                 m.put("dir", c.dir().toString());
                 stdout.println(gson.toJson(m));
             }
+            for (Ablation.Failure f : outcome.failures()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("grid", g.name());
+                m.put("options", f.options());
+                m.put("failed", f.message());
+                m.put("dir", f.dir().toString());
+                stdout.println(gson.toJson(m));
+            }
         } else {
             stdout.print(Tables.toText(Ablation.table(g, done, scoredOn), 1000));
-            if (!g.vary().isEmpty()) {
+            if (!g.vary().isEmpty() && !done.isEmpty()) {
                 stdout.println();
                 stdout.println(Findings.describe(g, done, Double.NaN));
             }
         }
         stdout.flush();
-        return 0;
+        for (Ablation.Failure f : outcome.failures()) {
+            err.println("cell " + (f.index() + 1) + "/" + cells + " (" + Ablation.label(f.options()) + ") failed: "
+                    + Main.oneLine(f.message()) + " [" + f.dir().resolve(Ablation.FAILED) + "]");
+        }
+        return outcome.failures().isEmpty() ? 0 : 1;
+    }
+
+    /** The grid engine on the class path; without one, --master cannot be honoured. */
+    private static GridEngine engine() {
+        return java.util.ServiceLoader.load(GridEngine.class)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "--master runs the grid on Apache Spark, which this jar does not contain; run"
+                                + " spark/target/ddlab-spark.jar (built by environment/setup) instead of"
+                                + " cli/target/ddlab.jar"));
+    }
+
+    /** Hands the unfinished cells to {@code engine}, then reads every cell back from the cache as a local run would. */
+    private Ablation.Outcome onEngine(
+            GridEngine engine, String master, AblationGrid g, Ablation ablation, TerminalProgress bar)
+            throws Exception {
+        List<Integer> todo = new java.util.ArrayList<>();
+        for (int i = 0; i < g.cells().size(); i++) {
+            if (!ablation.hasResult(g, i)) {
+                todo.add(i);
+            }
+        }
+        java.util.Set<Integer> computed = todo.isEmpty()
+                ? java.util.Set.of()
+                : engine.run(master, g.name(), workerArgs(g), todo, (cell, count, status) -> bar.update(cell, status));
+        Ablation.Outcome read = ablation.collect(g);
+        java.util.Set<Integer> failed =
+                read.failures().stream().map(Ablation.Failure::index).collect(java.util.stream.Collectors.toSet());
+        List<Ablation.Cell> cells = new java.util.ArrayList<>();
+        java.util.Iterator<Ablation.Cell> finished = read.cells().iterator();
+        for (int i = 0; i < g.cells().size(); i++) {
+            if (!failed.contains(i)) {
+                Ablation.Cell c = finished.next();
+                cells.add(computed.contains(i) ? c.asComputed() : c);
+            }
+        }
+        return new Ablation.Outcome(cells, read.failures());
+    }
+
+    /**
+     * The options a worker needs to build the same ablation: the grid with every --set applied, written into the
+     * cache directory (workers read it there), every path absolute, the profile and dataset explicit rather than
+     * left to the workers' environment.
+     */
+    private List<String> workerArgs(AblationGrid g) throws java.io.IOException {
+        java.nio.file.Path abs = out.toAbsolutePath().normalize();
+        java.nio.file.Files.createDirectories(abs);
+        String text = g.toJson();
+        java.nio.file.Path gridFile =
+                abs.resolve("grid-" + org.ddlab.distill.Caches.hash(Map.of("grid", text), 8) + ".json");
+        org.ddlab.distill.AtomicFiles.write(gridFile, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<String> a = new java.util.ArrayList<>(List.of(
+                "--grid", gridFile.toString(),
+                "--out", abs.toString(),
+                "--arch", arch,
+                "--checkpoint-every", String.valueOf(checkpointEvery),
+                "--profile", profileOption.get().name().toLowerCase(java.util.Locale.ROOT),
+                "--dataset",
+                        data.dataset != null ? data.dataset : data.dataset().name(),
+                "--validation", String.valueOf(data.validation)));
+        if (data.preprocess != null) {
+            a.addAll(List.of("--preprocess", data.preprocess));
+        }
+        if (data.zcaRegularization != null) {
+            a.addAll(List.of("--zca-reg", String.valueOf(data.zcaRegularization)));
+        }
+        if (protocolOptions.repeats != null) {
+            a.addAll(List.of("--repeats", String.valueOf(protocolOptions.repeats)));
+        }
+        if (protocolOptions.epochs != null) {
+            a.addAll(List.of("--epochs", String.valueOf(protocolOptions.epochs)));
+        }
+        if (protocolOptions.targetClip != null) {
+            a.addAll(List.of("--target-clip", String.valueOf(protocolOptions.targetClip)));
+        }
+        return a;
     }
 
     /** A --set value: a number, true/false, or else text. */

@@ -532,6 +532,27 @@ class MainTest {
     }
 
     @Test
+    void ablateOnSparkWithoutTheSparkModuleSaysWhichJarToRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path grid = dir.resolve("grid.json");
+        java.nio.file.Files.writeString(grid, "{\"name\": \"g\", \"base\": {\"method\": \"dm\", \"ipc\": 1}}");
+        CommandRun r = run(
+                "ablate",
+                "--grid",
+                grid.toString(),
+                "--out",
+                dir.resolve("cells").toString(),
+                "--master",
+                "local[2]");
+        assertNotEquals(0, r.code());
+        assertTrue(
+                r.err().contains("spark/target/ddlab-spark.jar")
+                        && r.err().lines().count() == 1,
+                r.err());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("cells")), "nothing is written before the refusal");
+    }
+
+    @Test
     void distillWithDreamSamplingAndKMeansInitResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         assumeFashionMnist();

@@ -80,7 +80,38 @@ public final class Ablation {
         Cell asCached() {
             return new Cell(options, config, result, steps, distillSeconds, dir, true);
         }
+
+        /** This cell as computed by the current run (a worker's, read back from the cache by the driver). */
+        public Cell asComputed() {
+            return new Cell(options, config, result, steps, distillSeconds, dir, false);
+        }
     }
+
+    /**
+     * A cell whose own run failed — its distillation diverged, its method refused its data — recorded in its
+     * directory ({@value #FAILED}) so that the rest of the grid goes on. A failure of the machine (a full disk,
+     * a lost worker) is not a cell's own: it propagates, and the cell resumes when the grid runs again.
+     *
+     * @param index   the cell's place in the grid
+     * @param options the cell's options, as the grid gave them
+     * @param message what went wrong, in one line
+     * @param dir     the cell's directory
+     */
+    public record Failure(int index, Map<String, Object> options, String message, Path dir) {}
+
+    /** Every cell of a grid: the finished ones in the grid's order, and the failed ones. */
+    public record Outcome(List<Cell> cells, List<Failure> failures) {
+        public Outcome {
+            cells = List.copyOf(cells);
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /** A cell's result, in its directory. */
+    public static final String RESULT = "result.json";
+
+    /** A cell's failure, in its directory; removed when the cell finishes. */
+    public static final String FAILED = "failed.json";
 
     /** The identity key of the evaluation code's version ({@link EvaluationProtocol#CODE_VERSION}). */
     private static final String EVALUATION_CODE = "evaluation_code";
@@ -99,6 +130,7 @@ public final class Ablation {
     private final EvaluationProtocol protocol;
     private final long defaultSteps;
     private String architecture = "convnet";
+    private int checkpointEvery = 50;
 
     /**
      * @param dir          cache directory (one sub-directory per cell)
@@ -159,6 +191,18 @@ public final class Ablation {
                         .load());
     }
 
+    /**
+     * Checkpoints each cell's distillation every {@code steps} steps (50 unless set): how much of a cell a
+     * lost worker costs. It does not change a cell's result, so it is not part of the cell's identity.
+     */
+    public Ablation checkpointingEvery(int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("checkpoint every ≥ 1 step, got " + steps);
+        }
+        this.checkpointEvery = steps;
+        return this;
+    }
+
     /** Evaluates with this network instead of {@code convnet}. */
     public Ablation evaluatingWith(String arch) {
         this.architecture = arch;
@@ -182,7 +226,10 @@ public final class Ablation {
         return configs;
     }
 
-    /** Runs (or reads back) every cell of {@code grid}, in order. */
+    /**
+     * Runs (or reads back) every cell of {@code grid}, in order; the first cell that fails stops the grid
+     * with its exception. {@link #runAll} records failed cells and goes on instead.
+     */
     public List<Cell> run(AblationGrid grid, Listener listener) throws IOException {
         List<Map<String, Object>> cells = grid.cells();
         List<Map<String, Object>> configs = configure(grid);
@@ -193,18 +240,114 @@ public final class Ablation {
         return out;
     }
 
-    private Cell cell(int index, int count, Map<String, Object> options, Map<String, Object> config, Listener listener)
+    /**
+     * Runs (or reads back) every cell of {@code grid}, in order; a cell that fails for a reason of its own
+     * ({@link Failure}) is recorded and the grid goes on.
+     */
+    public Outcome runAll(AblationGrid grid, Listener listener) throws IOException {
+        List<Map<String, Object>> configs = configure(grid);
+        List<Cell> cells = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            Object done = runOne(grid, i, configs.get(i), listener);
+            if (done instanceof Cell c) {
+                cells.add(c);
+            } else {
+                failures.add((Failure) done);
+            }
+        }
+        return new Outcome(cells, failures);
+    }
+
+    /**
+     * Runs (or reads back) cell {@code index} of {@code grid} alone, as a worker of a distributed grid does:
+     * the same directory, lock, checkpoints and result as {@link #runAll}, so that any mix of workers and local
+     * runs fills one cache.
+     *
+     * @return the finished {@link Cell}, or the recorded {@link Failure}
+     */
+    public Object runCell(AblationGrid grid, int index, Listener listener) throws IOException {
+        Map<String, Object> config = configure(grid.cells().get(index), defaultSteps, data);
+        Methods.requireFits(methodConfig(config), dataOf(config).train());
+        return runOne(grid, index, config, listener);
+    }
+
+    private Object runOne(AblationGrid grid, int index, Map<String, Object> config, Listener listener)
             throws IOException {
-        DatasetSplits cellData = dataOf(config);
+        Map<String, Object> options = grid.cells().get(index);
+        try {
+            return cell(index, grid.cells().size(), options, config, listener);
+        } catch (java.io.UncheckedIOException e) {
+            throw e; // the machine's failure, not the cell's
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            Path cellDir = dir.resolve(Caches.hash(identity(config), 8));
+            Map<String, Object> saved = new LinkedHashMap<>();
+            saved.put("options", options);
+            saved.put("config", config);
+            saved.put("error", e.getClass().getName());
+            saved.put("message", message);
+            Files.createDirectories(cellDir);
+            AtomicFiles.write(cellDir.resolve(FAILED), GSON.toJson(saved).getBytes(StandardCharsets.UTF_8));
+            listener.update(index, grid.cells().size(), "failed: " + message);
+            return new Failure(index, options, message, cellDir);
+        }
+    }
+
+    /**
+     * What the cache holds for every cell of {@code grid}, read only: each cell's result or recorded failure,
+     * as {@link #runAll} would return them had it run the cells itself (all marked cached). How the driver of
+     * a distributed grid builds its table once its workers are done.
+     *
+     * @throws IllegalStateException naming the first cell with neither a result nor a failure
+     */
+    public Outcome collect(AblationGrid grid) throws IOException {
+        List<Map<String, Object>> configs = configure(grid);
+        List<Cell> cells = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) {
+            Map<String, Object> options = grid.cells().get(i);
+            Path cellDir = dir.resolve(Caches.hash(identity(configs.get(i)), 8));
+            if (Files.exists(cellDir.resolve(RESULT))) {
+                cells.add(read(cellDir.resolve(RESULT), options, configs.get(i), cellDir));
+            } else if (Files.exists(cellDir.resolve(FAILED))) {
+                String message = JsonParser.parseString(Files.readString(cellDir.resolve(FAILED)))
+                        .getAsJsonObject()
+                        .get("message")
+                        .getAsString();
+                failures.add(new Failure(i, options, message, cellDir));
+            } else {
+                throw new IllegalStateException("cell " + (i + 1) + "/" + configs.size() + " (" + label(options)
+                        + ") has neither a result nor a failure in " + cellDir);
+            }
+        }
+        return new Outcome(cells, failures);
+    }
+
+    /** Whether cell {@code index} of {@code grid} has a result in the cache already. */
+    public boolean hasResult(AblationGrid grid, int index) {
+        Map<String, Object> config = configure(grid.cells().get(index), defaultSteps, data);
+        return Files.exists(dir.resolve(Caches.hash(identity(config), 8)).resolve(RESULT));
+    }
+
+    /** Everything that decides a cell's result; its hash names the cell's directory. */
+    private Map<String, Object> identity(Map<String, Object> config) {
         Map<String, Object> identity = new TreeMap<>();
         identity.put("config", new TreeMap<>(config));
         identity.put("protocol", protocol.toString());
         identity.put(EVALUATION_CODE, EvaluationProtocol.CODE_VERSION);
         identity.put("evaluated_with", architecture);
         identity.put("scored_on", scoredOn());
-        identity.put("data", new TreeMap<>(cellData.describe()));
+        identity.put("data", new TreeMap<>(dataOf(config).describe()));
+        return identity;
+    }
+
+    private Cell cell(int index, int count, Map<String, Object> options, Map<String, Object> config, Listener listener)
+            throws IOException {
+        DatasetSplits cellData = dataOf(config);
+        Map<String, Object> identity = identity(config);
         Path cellDir = dir.resolve(Caches.hash(identity, 8));
-        Path resultFile = cellDir.resolve("result.json");
+        Path resultFile = cellDir.resolve(RESULT);
         if (!Files.exists(resultFile)) {
             // Two ablations may share a cache; a cell is run by one at a time, from its distillation to its result.
             try (RunLock lock = RunLock.acquire(cellDir)) {
@@ -233,11 +376,16 @@ public final class Ablation {
             Path cellDir,
             Listener listener)
             throws IOException {
-        Path resultFile = cellDir.resolve("result.json");
+        Path resultFile = cellDir.resolve(RESULT);
         AtomicFiles.write(cellDir.resolve("cell.json"), GSON.toJson(identity).getBytes(StandardCharsets.UTF_8));
         String label = label(options);
         Runner.Outcome o = Runner.distil(
-                methodConfig(config), cellData, cellDir, Runner.Checkpoints.every(50), Map.of(), (d, r) -> {
+                methodConfig(config),
+                cellData,
+                cellDir,
+                Runner.Checkpoints.every(checkpointEvery),
+                Map.of(),
+                (d, r) -> {
                     listener.update(
                             index,
                             count,
@@ -266,10 +414,12 @@ public final class Ablation {
         saved.put("identity", identity);
         saved.put("steps", steps);
         saved.put("distill_seconds", seconds);
+        saved.put("resumed_from", o.resumedFrom());
         saved.put("accuracies", result.accuracies());
         saved.put("train_seconds", result.trainSeconds());
         saved.put("train_images_per_second", result.imagesPerSecond());
         AtomicFiles.write(resultFile, GSON.toJson(saved).getBytes(StandardCharsets.UTF_8));
+        Files.deleteIfExists(cellDir.resolve(FAILED));
         return new Cell(options, config, result, steps, seconds, cellDir, false);
     }
 
@@ -460,7 +610,7 @@ public final class Ablation {
         if (Files.isDirectory(dir)) {
             try (var subdirs = Files.list(dir)) {
                 for (Path cellDir : subdirs.sorted().toList()) {
-                    Path file = cellDir.resolve("result.json");
+                    Path file = cellDir.resolve(RESULT);
                     if (!Files.isRegularFile(file)) {
                         continue;
                     }

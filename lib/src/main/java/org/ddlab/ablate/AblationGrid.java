@@ -111,6 +111,22 @@ public record AblationGrid(String name, Map<String, Object> base, Map<String, Li
         return out;
     }
 
+    /**
+     * This grid as a grid file's JSON ({@code name}, {@code base}, {@code vary}): {@link #parse} of it gives a grid
+     * with the same cells, so a grid with options fixed on the command line travels to other machines whole.
+     */
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("base", base);
+        m.put("vary", vary);
+        return new com.google.gson.GsonBuilder()
+                .setPrettyPrinting()
+                .serializeSpecialFloatingPointValues()
+                .create()
+                .toJson(m);
+    }
+
     /** Reads a grid file (see the class comment); errors name the file and what is wrong. */
     public static AblationGrid load(Path file) throws IOException {
         String text;

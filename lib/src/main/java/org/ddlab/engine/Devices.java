@@ -15,9 +15,34 @@ public final class Devices {
 
     private Devices() {}
 
-    /** The device named by {@code DDLAB_DEVICE}, else the engine's default (GPU 0 when there is one). */
+    /** The device {@link #on} set for this thread, if any. */
+    private static final ThreadLocal<Device> SCOPED = new ThreadLocal<>();
+
+    /**
+     * The device {@link #on} set for this thread, else the one named by {@code DDLAB_DEVICE}, else the engine's
+     * default (GPU 0 when there is one).
+     */
     public static Device preferred() {
-        return resolve(System.getenv(ENV), Engine.getInstance());
+        Device scoped = SCOPED.get();
+        return scoped != null ? scoped : resolve(System.getenv(ENV), Engine.getInstance());
+    }
+
+    /**
+     * Runs {@code work} with {@link #preferred()} answering {@code device} on this thread: how a worker that runs
+     * one task per GPU (a Spark executor given GPU 3 for this task) keeps each task on its own GPU.
+     */
+    public static <T> T on(Device device, java.util.concurrent.Callable<T> work) throws Exception {
+        Device before = SCOPED.get();
+        SCOPED.set(device);
+        try {
+            return work.call();
+        } finally {
+            if (before == null) {
+                SCOPED.remove();
+            } else {
+                SCOPED.set(before);
+            }
+        }
     }
 
     static Device resolve(String requested, Engine engine) {

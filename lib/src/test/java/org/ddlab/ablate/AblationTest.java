@@ -1,5 +1,6 @@
 package org.ddlab.ablate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -108,6 +109,60 @@ class AblationTest {
                         dir, data, protocol.withSchedule(protocol.schedule().withEpochs(4)), 2)
                 .evaluatingWith("mlp:width=8");
         assertFalse(longer.run(grid, Ablation.Listener.NONE).get(0).cached());
+    }
+
+    @Test
+    void aCellThatFailsIsRecordedAndTheGridGoesOnAndCollectReadsWhatRunAllRan(@TempDir Path dir) throws Exception {
+        DatasetSplits data = TinySets.splits(30, 10, 4, 3);
+        Ablation ablation = new Ablation(dir, data, quickProtocol(3), 2).evaluatingWith("mlp:width=8");
+        // An image step of 1e30 sends the images to infinity: that cell's own failure, not the grid's.
+        AblationGrid grid = AblationGrid.of(
+                        "dm lr",
+                        Map.of("method", "dm", "ipc", 1, "architecture", "convnet:width=4,depth=1", "real_batch", 5))
+                .vary("image_lr", 0.1, 1e30, 1.0);
+        Ablation.Outcome ran = ablation.runAll(grid, Ablation.Listener.NONE);
+        assertEquals(2, ran.cells().size(), "the cells after the failed one still run");
+        assertEquals(1, ran.failures().size());
+        Ablation.Failure failed = ran.failures().get(0);
+        assertEquals(1, failed.index());
+        assertTrue(Files.exists(failed.dir().resolve(Ablation.FAILED)), "the failure is recorded in its cell");
+        assertFalse(Files.exists(failed.dir().resolve(Ablation.RESULT)));
+        assertFalse(ablation.hasResult(grid, 1));
+        assertTrue(ablation.hasResult(grid, 0) && ablation.hasResult(grid, 2));
+
+        Ablation.Outcome read = ablation.collect(grid);
+        assertEquals(failed.message(), read.failures().get(0).message());
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(
+                    ran.cells().get(i).result().accuracies(),
+                    read.cells().get(i).result().accuracies(),
+                    "collect reads back exactly what runAll ran");
+            assertTrue(read.cells().get(i).cached()
+                    && !read.cells().get(i).asComputed().cached());
+        }
+        // A worker asked for a finished cell reads it back; a fresh ablation over a cache with a missing cell says
+        // which.
+        Object again = ablation.runCell(grid, 2, Ablation.Listener.NONE);
+        assertTrue(again instanceof Ablation.Cell c && c.cached(), String.valueOf(again));
+        AblationGrid grown = grid.vary("image_lr", 0.1, 1e30, 1.0, 3.0);
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> ablation.collect(grown));
+        assertTrue(missing.getMessage().contains("cell 4/4"), missing.getMessage());
+        // The grid goes on; the failed cell runs again next time (a failure is not cached like a result).
+        Object retried = ablation.runCell(grid, 1, Ablation.Listener.NONE);
+        assertTrue(retried instanceof Ablation.Failure, String.valueOf(retried));
+    }
+
+    @Test
+    void aGridWrittenAsJsonReadsBackWithTheSameCells() {
+        AblationGrid g = AblationGrid.parse(
+                        "{\"name\": \"pool\", \"base\": {\"method\": \"frepo\", \"steps\": 300},"
+                                + " \"vary\": {\"pool_size\": [1, 10], \"learn_labels\": [true, false]}}",
+                        "x")
+                .with("ridge", 1e-6)
+                .with("architecture", "convnet:width=16");
+        AblationGrid back = AblationGrid.parse(g.toJson(), "other");
+        assertEquals("pool", back.name());
+        assertEquals(g.cells(), back.cells());
     }
 
     @Test
