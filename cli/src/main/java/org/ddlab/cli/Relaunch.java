@@ -19,7 +19,8 @@ import org.ddlab.engine.NativeMemory;
  * it forwards its exit code, passes SIGINT and SIGTERM on to the child and keeps waiting for it, and on
  * any other end of its own stops the child and waits for it; the child exits if the parent disappears
  * (SIGKILL), so no run is left orphaned.
- * {@code DDLAB_MALLOC=return} (or a non-Linux system) skips all this.
+ * {@code DDLAB_MALLOC=return} (or a non-Linux system) skips all this, and so does {@code spark-submit}, which owns
+ * the JVM it starts ({@link #launchedBySpark}).
  */
 public final class Relaunch {
 
@@ -31,6 +32,9 @@ public final class Relaunch {
     static OptionalInt ifNeeded(String[] args) {
         if (System.getenv(MARKER) != null) {
             exitWithParent();
+            return OptionalInt.empty();
+        }
+        if (launchedBySpark()) {
             return OptionalInt.empty();
         }
         NativeMemory.Policy wanted = NativeMemory.wanted(NativeMemory.Policy.REUSE);
@@ -138,6 +142,14 @@ public final class Relaunch {
         }
         cmd.addAll(List.of(args));
         return Optional.of(cmd);
+    }
+
+    /**
+     * Whether {@code spark-submit} started this JVM: it hands its configuration over as system properties and its
+     * jars through its own class loader, neither of which a child JVM would see, so the command runs here.
+     */
+    static boolean launchedBySpark() {
+        return System.getProperty("spark.master") != null;
     }
 
     /** In the child: when the waiting parent is gone (killed outright), stop too. */

@@ -77,6 +77,46 @@ class SparkGridTest {
         }
     }
 
+    @Test
+    void underSparkSubmitTheSameCommandRunsItsGridOnSpark(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(
+                org.ddlab.data.Datasets.named("fashion-mnist").location().isPresent(), "Fashion-MNIST not installed");
+        Path grid = dir.resolve("grid.json");
+        Files.writeString(
+                grid,
+                "{\"name\": \"dm lr\", \"base\": {\"method\": \"dm\", \"ipc\": 1, \"steps\": 2,"
+                        + " \"architecture\": \"convnet:width=8,depth=2\", \"real_batch\": 8},"
+                        + " \"vary\": {\"image_lr\": [0.1, 1]}}");
+        // spark-submit is SparkSubmit's main with Spark's jars; this JVM's class path holds them and ddlab's.
+        Path app = Path.of(org.ddlab.cli.Main.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                "local[2]",
+                "--class",
+                org.ddlab.cli.Main.class.getName(),
+                app.toString()));
+        command.addAll(List.of(args(grid, dir.resolve("cells"))));
+        Process p = new ProcessBuilder(command)
+                .redirectError(dir.resolve("err.txt").toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile())
+                .start();
+        assertEquals(0, p.waitFor(), Files.readString(dir.resolve("err.txt")));
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertTrue(err.contains("on Spark, master local[2]"), "ran on Spark, not in a relaunched JVM: " + err);
+        assertTrue(err.contains("on executor driver"), "each cell was a task: " + err);
+        assertEquals(2, lines(Files.readString(dir.resolve("out.txt"))).size());
+    }
+
     private record Killed(Path cell, long checkpoint, long pid) {}
 
     /**
