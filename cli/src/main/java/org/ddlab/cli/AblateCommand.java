@@ -33,11 +33,25 @@ import picocli.CommandLine.Spec;
         })
 final class AblateCommand implements Callable<Integer> {
 
-    @Option(names = "--grid", required = true, description = "The grid file (JSON).")
+    @Option(names = "--grid", description = "The grid file (JSON).")
     Path grid;
 
-    @Option(names = "--out", required = true, description = "Cache directory: one sub-directory per cell.")
-    Path out;
+    /** The grid itself, as its JSON: how the driver of a distributed grid hands it to workers. */
+    @Option(names = "--grid-json", hidden = true)
+    String gridJson;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = {
+                "Cache directory: one sub-directory per cell. On Spark, a folder every worker reaches, or a Hadoop",
+                "file system URI (hdfs://…, s3a://…, file:///…)."
+            })
+    String out;
+
+    /** Where this process keeps the cells: --out, or the local mirror of an --out URI. */
+    private Path cells;
 
     @Option(names = "--arch", defaultValue = "convnet", description = "Evaluation network. Default: ${DEFAULT-VALUE}.")
     String arch;
@@ -88,8 +102,22 @@ final class AblateCommand implements Callable<Integer> {
     /** The grid and the ablation that runs it, built from the options; the same on every worker. */
     record Setup(AblationGrid grid, Ablation ablation, EvaluationProtocol protocol) {}
 
+    /** Whether {@code out} names a file system by its scheme (hdfs://, s3a://, file:///) rather than a local folder. */
+    static boolean isUri(String out) {
+        return out.matches("[A-Za-z][A-Za-z0-9+.-]+://.*");
+    }
+
+    /** Runs on the cells in {@code dir} instead of --out: a worker's or the driver's local copy of an --out URI. */
+    AblateCommand cellsIn(Path dir) {
+        this.cells = dir;
+        return this;
+    }
+
     Setup setup() throws java.io.IOException {
-        AblationGrid g = AblationGrid.load(grid);
+        if ((grid == null) == (gridJson == null)) {
+            throw new IllegalArgumentException("ablate needs --grid FILE");
+        }
+        AblationGrid g = grid != null ? AblationGrid.load(grid) : AblationGrid.parse(gridJson, "grid");
         for (String assignment : set) {
             int eq = assignment.indexOf('=');
             if (eq <= 0) {
@@ -104,14 +132,21 @@ final class AblateCommand implements Callable<Integer> {
             data.validation = 500;
         }
         EvaluationProtocol protocol = protocolOptions.protocol(profile, TrainingSchedule.forProfile(profile));
-        Ablation ablation = new Ablation(out, data.splits(), protocol, profile.pick(20, 1000, 20000))
+        if (cells == null && isUri(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file system URI, which only the Spark workers"
+                    + " of --master reach; give --master, or a local folder");
+        }
+        Ablation ablation = new Ablation(
+                        cells != null ? cells : Path.of(out), data.splits(), protocol, profile.pick(20, 1000, 20000))
                 .evaluatingWith(arch)
                 .checkpointingEvery(checkpointEvery);
         try {
             ablation.configure(g); // every cell's options checked before the first line
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    grid + (set.isEmpty() ? "" : " with --set " + String.join(" ", set)) + ": " + e.getMessage(), e);
+                    (grid != null ? grid : "the grid") + (set.isEmpty() ? "" : " with --set " + String.join(" ", set))
+                            + ": " + e.getMessage(),
+                    e);
         }
         return new Setup(g, ablation, protocol);
     }
@@ -122,6 +157,9 @@ final class AblateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String sparkMaster = master != null ? master : System.getProperty("spark.master"); // set by spark-submit
         GridEngine engine = sparkMaster == null ? null : engine();
+        if (engine != null && isUri(out)) {
+            cells = engine.mirror(out);
+        }
         Setup setup = setup();
         AblationGrid g = setup.grid();
         Ablation ablation = setup.ablation();
@@ -154,7 +192,7 @@ final class AblateCommand implements Callable<Integer> {
                 m.put("scored_on", scoredOn);
                 m.put("protocol", setup.protocol().toString());
                 m.put("evaluated_with", arch);
-                m.put("dir", c.dir().toString());
+                m.put("dir", where(c.dir()));
                 stdout.println(gson.toJson(m));
             }
             for (Ablation.Failure f : outcome.failures()) {
@@ -162,7 +200,7 @@ final class AblateCommand implements Callable<Integer> {
                 m.put("grid", g.name());
                 m.put("options", f.options());
                 m.put("failed", f.message());
-                m.put("dir", f.dir().toString());
+                m.put("dir", where(f.dir()));
                 stdout.println(gson.toJson(m));
             }
         } else {
@@ -175,9 +213,14 @@ final class AblateCommand implements Callable<Integer> {
         stdout.flush();
         for (Ablation.Failure f : outcome.failures()) {
             err.println("cell " + (f.index() + 1) + "/" + cells + " (" + Ablation.label(f.options()) + ") failed: "
-                    + Main.oneLine(f.message()) + " [" + f.dir().resolve(Ablation.FAILED) + "]");
+                    + Main.oneLine(f.message()) + " [" + where(f.dir()) + "/" + Ablation.FAILED + "]");
         }
         return outcome.failures().isEmpty() ? 0 : 1;
+    }
+
+    /** Where a cell lives as the user named it: under --out's URI, or the local directory. */
+    private String where(Path cellDir) {
+        return isUri(out) ? out.replaceAll("/+$", "") + "/" + cellDir.getFileName() : cellDir.toString();
     }
 
     /** The grid engine on the class path; without one, --master cannot be honoured. */
@@ -203,6 +246,9 @@ final class AblateCommand implements Callable<Integer> {
         java.util.Set<Integer> computed = todo.isEmpty()
                 ? java.util.Set.of()
                 : engine.run(master, g.name(), workerArgs(g), todo, (cell, count, status) -> bar.update(cell, status));
+        if (isUri(out)) {
+            engine.mirror(out); // the workers' results, copied into this process's mirror
+        }
         Ablation.Outcome read = ablation.collect(g);
         java.util.Set<Integer> failed =
                 read.failures().stream().map(Ablation.Failure::index).collect(java.util.stream.Collectors.toSet());
@@ -218,20 +264,15 @@ final class AblateCommand implements Callable<Integer> {
     }
 
     /**
-     * The options a worker needs to build the same ablation: the grid with every --set applied, written into the
-     * cache directory (workers read it there), every path absolute, the profile and dataset explicit rather than
-     * left to the workers' environment.
+     * The options a worker needs to build the same ablation: the grid itself with every --set applied, --out as an
+     * absolute path (or its URI), the profile and dataset explicit rather than left to the workers' environment.
      */
-    private List<String> workerArgs(AblationGrid g) throws java.io.IOException {
-        java.nio.file.Path abs = out.toAbsolutePath().normalize();
-        java.nio.file.Files.createDirectories(abs);
-        String text = g.toJson();
-        java.nio.file.Path gridFile =
-                abs.resolve("grid-" + org.ddlab.distill.Caches.hash(Map.of("grid", text), 8) + ".json");
-        org.ddlab.distill.AtomicFiles.write(gridFile, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    private List<String> workerArgs(AblationGrid g) {
+        String where =
+                isUri(out) ? out : Path.of(out).toAbsolutePath().normalize().toString();
         List<String> a = new java.util.ArrayList<>(List.of(
-                "--grid", gridFile.toString(),
-                "--out", abs.toString(),
+                "--grid-json", g.toJson(),
+                "--out", where,
                 "--arch", arch,
                 "--checkpoint-every", String.valueOf(checkpointEvery),
                 "--profile", profileOption.get().name().toLowerCase(java.util.Locale.ROOT),

@@ -1,7 +1,9 @@
 package org.ddlab.cli;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.ddlab.ablate.Ablation;
 import picocli.CommandLine;
 
@@ -26,13 +28,51 @@ public final class AblationCells {
 
     /** Runs cell {@code index} of the grid {@code ablateArgs} describe. */
     public static Report run(List<String> ablateArgs, int index) throws Exception {
-        AblateCommand command = new AblateCommand();
-        new CommandLine(command).parseArgs(ablateArgs.toArray(String[]::new));
-        AblateCommand.Setup setup = command.setup();
+        return run(ablateArgs, null, index, d -> {});
+    }
+
+    /**
+     * Runs cell {@code index} of the grid {@code ablateArgs} describe, keeping the cells in {@code cells} rather than
+     * in --out (null: in --out), and calling {@code afterEachStep} with the cell's directory after every step and at
+     * its end ({@link Ablation#afterEachStep}).
+     */
+    public static Report run(List<String> ablateArgs, Path cells, int index, Consumer<Path> afterEachStep)
+            throws Exception {
+        AblateCommand.Setup setup = setup(ablateArgs, cells);
+        setup.ablation().afterEachStep(afterEachStep);
         boolean cached = setup.ablation().hasResult(setup.grid(), index);
         Object done = setup.ablation().runCell(setup.grid(), index, Ablation.Listener.NONE);
         return done instanceof Ablation.Failure f
                 ? new Report(index, true, f.message())
                 : new Report(index, !cached, null);
+    }
+
+    /** The directory of cell {@code index}, its cells kept in {@code cells} (null: in --out). */
+    public static Path cellDirectory(List<String> ablateArgs, Path cells, int index) throws Exception {
+        AblateCommand.Setup setup = setup(ablateArgs, cells);
+        return setup.ablation().cellDirectory(setup.grid(), index);
+    }
+
+    /** The value of {@code --out} in {@code ablateArgs}. */
+    public static String out(List<String> ablateArgs) {
+        int i = ablateArgs.indexOf("--out");
+        if (i < 0 || i + 1 >= ablateArgs.size()) {
+            throw new IllegalArgumentException("no --out in " + ablateArgs);
+        }
+        return ablateArgs.get(i + 1);
+    }
+
+    /** Whether --out names a file system by a URI (hdfs://…) rather than a folder. */
+    public static boolean outIsUri(List<String> ablateArgs) {
+        return AblateCommand.isUri(out(ablateArgs));
+    }
+
+    private static AblateCommand.Setup setup(List<String> ablateArgs, Path cells) throws Exception {
+        AblateCommand command = new AblateCommand();
+        new CommandLine(command).parseArgs(ablateArgs.toArray(String[]::new));
+        if (cells != null) {
+            command.cellsIn(cells);
+        }
+        return command.setup();
     }
 }

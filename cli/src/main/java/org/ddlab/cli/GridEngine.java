@@ -27,4 +27,11 @@ public interface GridEngine {
     Set<Integer> run(
             String master, String name, List<String> ablateArgs, List<Integer> indices, Ablation.Listener listener)
             throws Exception;
+
+    /**
+     * A local folder holding each cell's result and recorded failure found under {@code uri} (a file system the
+     * workers share, e.g. {@code hdfs://…}), refreshed on every call, and the same folder each time: what the driver
+     * reads its table from when the cache is not a local folder.
+     */
+    java.nio.file.Path mirror(String uri) throws java.io.IOException;
 }

@@ -550,6 +550,9 @@ class MainTest {
                         && r.err().lines().count() == 1,
                 r.err());
         assertFalse(java.nio.file.Files.exists(dir.resolve("cells")), "nothing is written before the refusal");
+        CommandRun uri = run("ablate", "--grid", grid.toString(), "--out", "hdfs://namenode/cells");
+        assertNotEquals(0, uri.code());
+        assertTrue(uri.err().contains("give --master") && uri.err().lines().count() == 1, uri.err());
     }
 
     @Test

@@ -131,6 +131,7 @@ public final class Ablation {
     private final long defaultSteps;
     private String architecture = "convnet";
     private int checkpointEvery = 50;
+    private java.util.function.Consumer<Path> afterStep = d -> {};
 
     /**
      * @param dir          cache directory (one sub-directory per cell)
@@ -200,6 +201,15 @@ public final class Ablation {
             throw new IllegalArgumentException("checkpoint every ≥ 1 step, got " + steps);
         }
         this.checkpointEvery = steps;
+        return this;
+    }
+
+    /**
+     * Calls {@code hook} with the cell's directory after every distillation step (and once more when the cell's
+     * result is written): how a worker whose cache lives on another file system copies each new checkpoint there.
+     */
+    public Ablation afterEachStep(java.util.function.Consumer<Path> hook) {
+        this.afterStep = hook;
         return this;
     }
 
@@ -289,6 +299,7 @@ public final class Ablation {
             saved.put("message", message);
             Files.createDirectories(cellDir);
             AtomicFiles.write(cellDir.resolve(FAILED), GSON.toJson(saved).getBytes(StandardCharsets.UTF_8));
+            afterStep.accept(cellDir);
             listener.update(index, grid.cells().size(), "failed: " + message);
             return new Failure(index, options, message, cellDir);
         }
@@ -322,6 +333,11 @@ public final class Ablation {
             }
         }
         return new Outcome(cells, failures);
+    }
+
+    /** The directory of cell {@code index} of {@code grid}: named by the hash of everything that decides it. */
+    public Path cellDirectory(AblationGrid grid, int index) {
+        return dir.resolve(Caches.hash(identity(configure(grid.cells().get(index), defaultSteps, data)), 8));
     }
 
     /** Whether cell {@code index} of {@code grid} has a result in the cache already. */
@@ -386,6 +402,7 @@ public final class Ablation {
                 Runner.Checkpoints.every(checkpointEvery),
                 Map.of(),
                 (d, r) -> {
+                    afterStep.accept(cellDir);
                     listener.update(
                             index,
                             count,
@@ -420,6 +437,7 @@ public final class Ablation {
         saved.put("train_images_per_second", result.imagesPerSecond());
         AtomicFiles.write(resultFile, GSON.toJson(saved).getBytes(StandardCharsets.UTF_8));
         Files.deleteIfExists(cellDir.resolve(FAILED));
+        afterStep.accept(cellDir);
         return new Cell(options, config, result, steps, seconds, cellDir, false);
     }
 

@@ -1,5 +1,6 @@
 package org.ddlab.spark;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.spark.TaskContext;
@@ -30,13 +31,28 @@ final class CellTask {
     }
 
     private static AblationCells.Report runHere(List<String> ablateArgs, int index) throws Exception {
+        if (!AblationCells.outIsUri(ablateArgs)) {
+            return onDevice(ablateArgs, index, null, d -> {});
+        }
+        // The cache lives on a file system named by a URI: run the cell in a local copy and copy it back as it goes.
+        String uri = AblationCells.out(ablateArgs);
+        RemoteCells remote = new RemoteCells(uri);
+        Path local = RemoteCells.localFolder(uri, "cells");
+        Path cell = AblationCells.cellDirectory(ablateArgs, local, index);
+        remote.fetch(cell);
+        return onDevice(ablateArgs, index, local, remote::push);
+    }
+
+    private static AblationCells.Report onDevice(
+            List<String> ablateArgs, int index, Path local, java.util.function.Consumer<Path> afterEachStep)
+            throws Exception {
         TaskContext task = TaskContext.get();
         ResourceInformation gpu =
                 task == null ? null : task.resources().get("gpu").getOrElse(() -> null);
         if (gpu == null || gpu.addresses().length == 0) {
-            return AblationCells.run(ablateArgs, index);
+            return AblationCells.run(ablateArgs, local, index, afterEachStep);
         }
         int address = Integer.parseInt(gpu.addresses()[0]);
-        return Devices.on(ai.djl.Device.gpu(address), () -> AblationCells.run(ablateArgs, index));
+        return Devices.on(ai.djl.Device.gpu(address), () -> AblationCells.run(ablateArgs, local, index, afterEachStep));
     }
 }

@@ -65,6 +65,13 @@ public final class SparkGrids implements GridEngine {
         }
     }
 
+    @Override
+    public java.nio.file.Path mirror(String uri) throws java.io.IOException {
+        java.nio.file.Path mirror = RemoteCells.localFolder(uri, "mirror");
+        new RemoteCells(uri).mirror(mirror);
+        return mirror;
+    }
+
     /**
      * What every ddlab grid needs of Spark, set only where the user's configuration ({@code --conf},
      * {@code spark-defaults.conf}) says nothing: the executors' environment and JVM options, and on

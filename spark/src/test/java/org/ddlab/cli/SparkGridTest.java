@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ablate --master local-cluster[2,1,1024]}: two executor JVMs besides this one, so each cell travels as a
- * serialised task and meets the driver only in the cache directory. The grid's table equals the local runner's for
+ * serialised task and meets the driver only in the cache, here a Hadoop file system URI ({@code file:///…}), so
+ * each worker runs its cell in a local copy and copies it back step by step. The grid's table equals the local runner's for
  * the same seeds; one executor is killed (SIGKILL) while its cell is between checkpoints, and the grid still
  * completes: Spark retries the task, the retry resumes the cell from its checkpoint, no cell is lost or run twice.
  */
@@ -38,7 +39,7 @@ class SparkGridTest {
                 org.ddlab.data.Datasets.named("fashion-mnist").location().isPresent(), "Fashion-MNIST not installed");
         Path grid = dir.resolve("grid.json");
         Files.writeString(grid, GRID);
-        CommandRun local = CommandRun.run(args(grid, dir.resolve("local")));
+        CommandRun local = CommandRun.run(args(grid, dir.resolve("local").toString()));
         assertEquals(0, local.code(), local.err());
 
         Path shared = dir.resolve("shared");
@@ -46,7 +47,9 @@ class SparkGridTest {
         Thread killer = new Thread(() -> killed.set(killAnExecutorMidCell(shared)), "executor killer");
         killer.setDaemon(true);
         killer.start();
-        List<String> onSpark = new ArrayList<>(List.of(args(grid, shared)));
+        // The cache as a Hadoop file system URI: each worker runs its cell in a local copy and copies it back step by
+        // step.
+        List<String> onSpark = new ArrayList<>(List.of(args(grid, shared.toUri().toString())));
         onSpark.addAll(List.of("--master", "local-cluster[2,1,1024]"));
         CommandRun spark = CommandRun.run(onSpark.toArray(String[]::new));
         killer.join(10_000);
@@ -63,7 +66,7 @@ class SparkGridTest {
                 assertEquals(expected.get(i).get(key), actual.get(i).get(key), key + " of cell " + (i + 1));
             }
             assertTrue(!actual.get(i).get("cached").getAsBoolean(), "every cell was run by a worker of this grid");
-            Path cell = Path.of(actual.get(i).get("dir").getAsString());
+            Path cell = Path.of(java.net.URI.create(actual.get(i).get("dir").getAsString()));
             JsonObject result = JsonParser.parseString(Files.readString(cell.resolve(Ablation.RESULT)))
                     .getAsJsonObject();
             long resumedFrom = result.get("resumed_from").getAsLong();
@@ -105,7 +108,7 @@ class SparkGridTest {
                 "--class",
                 org.ddlab.cli.Main.class.getName(),
                 app.toString()));
-        command.addAll(List.of(args(grid, dir.resolve("cells"))));
+        command.addAll(List.of(args(grid, dir.resolve("cells").toString())));
         Process p = new ProcessBuilder(command)
                 .redirectError(dir.resolve("err.txt").toFile())
                 .redirectOutput(dir.resolve("out.txt").toFile())
@@ -171,13 +174,13 @@ class SparkGridTest {
         }
     }
 
-    private static String[] args(Path grid, Path out) {
+    private static String[] args(Path grid, String out) {
         return new String[] {
             "ablate",
             "--grid",
             grid.toString(),
             "--out",
-            out.toString(),
+            out,
             "--validation",
             "20",
             "--arch",
