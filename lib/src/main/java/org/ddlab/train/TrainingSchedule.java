@@ -165,9 +165,10 @@ public record TrainingSchedule(
     }
 
     /**
-     * The epochs (1-based) after which the learning rate drops: ⌊epochs·f⌋ + 1 for each fraction f < 1,
-     * the reference's {@code Epoch//2 + 1} for f = ½ (its loop counts epochs from 0). A repeated epoch
-     * drops the rate once per repeat.
+     * The epochs (1-based) after which the learning rate drops: ⌊epochs·f⌋ + 1 for each fraction f < 1. DC's
+     * reference drops after its 0-based pass {@code Epoch//2 + 1}, one pass later, of {@code Epoch + 1} passes, and
+     * restarts the momentum with a new optimiser; notebook 01 sets the two protocols side by side. A repeated
+     * epoch drops the rate once per repeat.
      */
     public List<Integer> decayEpochs() {
         List<Integer> out = new ArrayList<>();
