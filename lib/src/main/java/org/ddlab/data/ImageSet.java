@@ -397,26 +397,75 @@ public final class ImageSet {
 
     /** As {@link #subset(int[])}, with a name for the result. */
     public ImageSet subset(int[] idx, String subsetName) {
+        int[] y = new int[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            y[k] = labels[Objects.checkIndex(idx[k], size())];
+        }
+        return copyRows(idx, y, classNames, subsetName);
+    }
+
+    /**
+     * A new set with only the images of {@code classes}, in their order in this set, relabelled {@code 0 … k−1} in
+     * the order the classes are given and named after them: a task of a class-incremental sequence is a dataset of
+     * its own, and a method that works class by class (a distiller, a coreset) sees only its classes. Copies just
+     * those rows, in the same space.
+     *
+     * @throws IllegalArgumentException when no class is given, one is given twice, or one is not a class of this set
+     */
+    public ImageSet subsetOfClasses(int... classes) {
+        if (classes.length == 0) {
+            throw new IllegalArgumentException("name at least one class of '" + name + "' to keep");
+        }
+        int[] renumbered = new int[numClasses()];
+        Arrays.fill(renumbered, -1);
+        List<String> names = new java.util.ArrayList<>();
+        for (int k = 0; k < classes.length; k++) {
+            int c = classes[k];
+            if (c < 0 || c >= numClasses()) {
+                throw new IllegalArgumentException(
+                        "class " + c + " is not a class of '" + name + "' (0.." + (numClasses() - 1) + ")");
+            }
+            if (renumbered[c] >= 0) {
+                throw new IllegalArgumentException("class " + c + " (" + classNames.get(c) + ") is given twice");
+            }
+            renumbered[c] = k;
+            names.add(classNames.get(c));
+        }
+        int kept = 0;
+        for (int c : classes) {
+            kept += byClass[c].length;
+        }
+        int[] idx = new int[kept];
+        int[] y = new int[kept];
+        int k = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (renumbered[labels[i]] >= 0) {
+                idx[k] = i;
+                y[k++] = renumbered[labels[i]];
+            }
+        }
+        return copyRows(idx, y, names, name + " " + names);
+    }
+
+    /** The rows at {@code idx} (valid indices) copied into a new set with these labels and class names. */
+    private ImageSet copyRows(int[] idx, int[] newLabels, List<String> newClassNames, String newName) {
         int n = imageSize();
         Object from = storage();
         Object to = java.lang.reflect.Array.newInstance(
                 from.getClass().getComponentType(), Math.multiplyExact(idx.length, n));
-        int[] y = new int[idx.length];
         for (int k = 0; k < idx.length; k++) {
-            int i = Objects.checkIndex(idx[k], size());
-            System.arraycopy(from, offset + i * n, to, k * n, n);
-            y[k] = labels[i];
+            System.arraycopy(from, offset + idx[k] * n, to, k * n, n);
         }
         return new ImageSet(
-                subsetName,
+                newName,
                 pixels != null ? (float[]) to : null,
                 bytes != null ? (byte[]) to : null,
                 0,
-                y,
+                newLabels,
                 channels,
                 height,
                 width,
-                classNames,
+                newClassNames,
                 space);
     }
 

@@ -63,6 +63,57 @@ class ImageSetTest {
         assertThrows(IndexOutOfBoundsException.class, () -> s.subset(new int[] {6}));
     }
 
+    /**
+     * A task of a class-incremental sequence: only the images of the classes asked for, in the set's order, labelled
+     * by the position of their class in the request (class 2 first here), under those classes' names; a set of bytes
+     * stays bytes with the same values, and the set it came from is unchanged.
+     */
+    @Test
+    void subsetOfClassesKeepsThoseImagesRelabelledInTheOrderAsked() {
+        ImageSet s = sample(); // labels 0,1,0,2,1,0
+        ImageSet task = s.subsetOfClasses(2, 0);
+        assertEquals(4, task.size());
+        assertArrayEquals(new int[] {1, 1, 0, 1}, task.labels()); // images 0, 2, 3, 5 of the sample
+        int[] from = {0, 2, 3, 5};
+        for (int k = 0; k < from.length; k++) {
+            assertArrayEquals(s.image(from[k]), task.image(k), "image " + k);
+        }
+        assertEquals(List.of("c", "a"), task.classNames());
+        assertArrayEquals(new int[] {1, 3}, task.classCounts());
+        assertEquals(s.space(), task.space());
+        assertArrayEquals(new int[] {0, 1, 0, 2, 1, 0}, s.labels());
+        assertEquals(List.of("a", "b", "c"), s.classNames());
+
+        ImageSet one = s.subsetOfClasses(1);
+        assertArrayEquals(new int[] {0, 0}, one.labels());
+        assertArrayEquals(s.image(4), one.image(1));
+
+        byte[] raw = {0, (byte) 255, 51, 102, (byte) 204, 10};
+        ImageSet bytes =
+                ImageSet.wrapBytes("bytes", raw, new int[] {0, 1, 2, 1, 0, 2}, 1, 1, 1, List.of("x", "y", "z"));
+        ImageSet fromBytes = bytes.subsetOfClasses(1, 2);
+        assertTrue(fromBytes.storesBytes());
+        assertArrayEquals(new int[] {0, 1, 0, 1}, fromBytes.labels());
+        assertArrayEquals(new float[] {1f, 0.2f, 0.4f, 10 / 255f}, all(fromBytes), 1e-7f);
+    }
+
+    @Test
+    void subsetOfClassesRefusesNoClassARepeatAndAClassOutsideTheSet() {
+        ImageSet s = sample();
+        assertTrue(assertThrows(IllegalArgumentException.class, s::subsetOfClasses)
+                .getMessage()
+                .contains("at least one class"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.subsetOfClasses(1, 1))
+                .getMessage()
+                .contains("class 1 (b) is given twice"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.subsetOfClasses(0, 3))
+                .getMessage()
+                .contains("class 3 is not a class of 'sample' (0..2)"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s.subsetOfClasses(-1))
+                .getMessage()
+                .contains("class -1 is not a class"));
+    }
+
     @Test
     void nothingHandedOutChangesTheSet() {
         float[] px = new float[4];
