@@ -67,9 +67,10 @@ public final class DistributionMatching extends MatchingDistiller {
     /**
      * DM's loss for one class: the squared distance between the mean embeddings of {@code real} and of
      * {@code syn}. The real side records no graph; the synthetic side's gradient reaches its pixels only (the
-     * network's weights are random and never trained, so their gradients would be wasted work).
+     * network's weights are random and never trained, so their gradients would be wasted work). Public so that a
+     * hand-written DM loss (notebook 04) can be checked against the one the distiller runs.
      */
-    static NDArray classLoss(Network net, NDArray real, NDArray syn) {
+    public static NDArray classLoss(Network net, NDArray real, NDArray syn) {
         NDArray realMean;
         try (GradMode.Scope off = GradMode.off()) {
             realMean = net.features(real, true).mean(new int[] {0});
