@@ -96,15 +96,16 @@ public final class FrepoDistiller extends AbstractDistiller {
      * the kernel loss ½‖prediction − targets‖² averaged over the batch, the label margin (zero without learned labels), and
      * their sum, which the images and labels descend.
      */
-    record OuterLoss(NDArray prediction, NDArray kernel, NDArray margin, NDArray total) {}
+    public record OuterLoss(NDArray prediction, NDArray kernel, NDArray margin, NDArray total) {}
 
     /**
      * The outer loss of {@code images} with regression targets {@code labels} [n, K], on a real batch with
      * centred one-hot {@code realTargets}, seen through {@code net}'s features in evaluation mode. The real
      * features record no graph; the synthetic ones carry gradients to the pixels (not to the weights, which the
-     * pool trains on its own), and the prediction to {@code labels}.
+     * pool trains on its own), and the prediction to {@code labels}. It is public so that a from-scratch step (the
+     * course's notebook 03) can be checked against exactly what {@link #step()} descends.
      */
-    static OuterLoss outerLoss(
+    public static OuterLoss outerLoss(
             Network net,
             KernelRegression regression,
             NDArray images,

@@ -154,6 +154,67 @@ class FrepoDistillerTest {
         }
     }
 
+    /**
+     * The public {@link FrepoDistiller#outerLoss} is what a step descends: on the member, real batch and set of step 1
+     * it gives the loss the step reports, and the step moves every pixel and label against its gradient (Adam's first
+     * step is −rate · g/(|g| + ε)). A step on another loss, or on another member or batch, reports another value; a step
+     * that ignored a gradient term would move some element the other way.
+     */
+    @Test
+    void aStepDescendsThePublicOuterLossOfItsMemberAndBatch() {
+        FrepoConfig config = TINY.withSteps(3).withLearningRates(0.01, 0.02);
+        try (NDManager m = NDManager.newBaseManager();
+                FrepoDistiller d = new FrepoDistiller(config, new RandomSampler(REAL, 0), "stripes", m)) {
+            org.ddlab.nn.Network net = d.pool().network(d.pool().pick(1));
+            int[] batch = new RandomSampler(REAL, 0).batch(config.realBatch(), 1, net);
+            NDArray x = d.synthetic().images().stopGradient().duplicate();
+            NDArray y = d.synthetic().softLabels().orElseThrow().stopGradient().duplicate();
+            x.setRequiresGradient(true);
+            y.setRequiresGradient(true);
+            double expected;
+            try (ai.djl.training.GradientCollector gc =
+                    ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                FrepoDistiller.OuterLoss loss = FrepoDistiller.outerLoss(
+                        net,
+                        d.regression(),
+                        x,
+                        y,
+                        REAL.images(m, batch),
+                        KernelRegression.centredOneHot(REAL.labels(m, batch), REAL.numClasses()),
+                        true);
+                gc.backward(loss.total());
+                expected = loss.total()
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                        .getDouble();
+            }
+            float[] gx = x.getGradient().toFloatArray();
+            float[] gy = y.getGradient().toFloatArray();
+            float[] x0 = x.stopGradient().toFloatArray();
+            float[] y0 = y.stopGradient().toFloatArray();
+            Distiller.StepResult first = d.step();
+            assertEquals(expected, first.loss(), 1e-9 * Math.abs(expected));
+            assertMovedAgainst(gx, x0, d.synthetic().images().stopGradient().toFloatArray(), 0.01, "pixel");
+            assertMovedAgainst(
+                    gy,
+                    y0,
+                    d.synthetic().softLabels().orElseThrow().stopGradient().toFloatArray(),
+                    0.02,
+                    "label");
+        }
+    }
+
+    /** Each element moved by −rate · g/(|g| + 1e-8) (Adam's first step), to 1e-4 of the rate. */
+    private static void assertMovedAgainst(float[] gradient, float[] before, float[] after, double rate, String what) {
+        int moved = 0;
+        for (int i = 0; i < gradient.length; i++) {
+            double expected = -rate * gradient[i] / (Math.abs(gradient[i]) + 1e-8);
+            assertEquals(
+                    expected, after[i] - before[i], 1e-4 * rate, what + " " + i + " (gradient " + gradient[i] + ")");
+            moved += Math.abs(expected) > 0.5 * rate ? 1 : 0;
+        }
+        assertTrue(moved > gradient.length / 2, what + "s with a gradient: " + moved + " of " + gradient.length);
+    }
+
     private static double largestChange(float[] a, float[] b) {
         double max = 0;
         for (int i = 0; i < a.length; i++) {
