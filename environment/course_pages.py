@@ -208,7 +208,7 @@ def write_index(out_dir, records):
 # What a good page is, checked in the browser on the page as written (file://, network cut off):
 # no script; every <img> decoded; every displayed equation typeset and no TeX left in the prose; the stamp;
 # nothing loaded from outside the page but course.css beside it, and course.css applied.
-CHECK = """
+CHECK = r"""
 const page = document.documentElement;
 const imgs = Array.from(document.images);
 const prose = Array.from(document.querySelectorAll('.jp-MarkdownOutput')).map(e => {
@@ -216,6 +216,7 @@ const prose = Array.from(document.querySelectorAll('.jp-MarkdownOutput')).map(e 
 const outside = Array.from(document.querySelectorAll('[src], link[href]')).map(e => e.getAttribute('src') || e.getAttribute('href'))
   .filter(u => !u.startsWith('data:') && u !== arguments[0]);
 const meta = document.querySelector('meta[name="ddlab-displayed-equations"]');
+const TEX = /\$\$|\\(begin|frac|sum|mathbf)\b/;
 return {
   scripts: document.scripts.length,
   images: imgs.length,
@@ -223,7 +224,8 @@ return {
   displays: Array.from(document.querySelectorAll('.MathJax_SVG_Display svg'))
     .filter(s => s.getBoundingClientRect().width > 0).length,
   expected: meta ? parseInt(meta.content, 10) : null,
-  raw: prose.filter(t => t.includes('$$') || /\\\\(begin|frac|sum|mathbf)\\b/.test(t)).map(t => t.slice(0, 80)),
+  raw: prose.map(t => t.search(TEX)).map((at, i) => at < 0 ? null : prose[i].substr(Math.max(0, at - 30), 80))
+    .filter(t => t !== null),
   stamp: (document.querySelector('.ddlab-stamp') || {}).textContent || '',
   outside: outside,
   styled: getComputedStyle(document.body).getPropertyValue('--jp-cell-prompt-width').trim() !== '',
