@@ -28,8 +28,9 @@ from pathlib import Path
 
 import nbformat
 
-import course_pages
-from chromium import headless_chromium, wait_for
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the repository
+import course_pages  # noqa: E402
+from chromium import headless_chromium, wait_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 warnings.filterwarnings("ignore", message="Code cell is missing an id field")  # nbformat, on reading the course
@@ -67,6 +68,12 @@ def check_pages(driver, page_dirs, fresh_dir):
     return problems, checked
 
 
+# The notebook server saves an open notebook every two minutes once anything marks it changed (running cells,
+# cell ids it adds): the test turns autosave off as soon as the notebook exists, and never saves.
+NO_AUTOSAVE = ("if (!(window.Jupyter && Jupyter.notebook)) return false;"
+               "Jupyter.notebook.set_autosave_interval(0);")
+
+
 # Notebook 6.4 renders Markdown cells on load and MathJax typesets them after; the predicate returns the counts
 # once every displayed equation of the source is typeset and MathJax's queue is idle.
 LIVE_MATH = """
@@ -93,8 +100,8 @@ def check_live_math(driver, base, token, timeout=120):
         return [f"no notebook has a displayed equation ($$…$$) to check: {counts}"], name, None
     driver.get(f"{base}/notebooks/{name}?token={token}")
     try:
-        wait_for(lambda: driver.execute_script("return !!(window.Jupyter && Jupyter.notebook"
-                                               " && Jupyter.notebook._fully_loaded)"), 120, f"{name} to load")
+        wait_for(lambda: driver.execute_script(NO_AUTOSAVE + "return Jupyter.notebook._fully_loaded;"),
+                 120, f"{name} to load")
         r = wait_for(lambda: (lambda r: r if r["idle"] and r["displays"] >= expected else None)(
             driver.execute_script(LIVE_MATH)), timeout, f"MathJax to typeset {expected} displayed equations")
     except TimeoutError as e:
@@ -102,7 +109,7 @@ def check_live_math(driver, base, token, timeout=120):
     finally:
         # The notebook's kernel is not needed for its Markdown: stop it before the next notebook starts one.
         driver.execute_script("if (window.Jupyter && Jupyter.notebook && Jupyter.notebook.session)"
-                              " { Jupyter.notebook.set_autosave_interval(0); Jupyter.notebook.session.delete(); }")
+                              " { Jupyter.notebook.session.delete(); }")
     problems = []
     if not r["src"].startswith(f"{base}/static/components/MathJax/"):
         problems.append(f"{name}: MathJax is not the copy the notebook server serves: {r['src']!r}")
@@ -117,11 +124,9 @@ def run_welcome(driver, base, token, notebook, timeout, screenshot):
     """Problems running notebook cell by cell in the lab, and the size of its largest picture."""
     driver.get(f"{base}/notebooks/{notebook}?token={token}")
     wait_for(lambda: driver.execute_script(
-        "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel"
-        " && Jupyter.notebook.kernel.is_connected())"), 120, "the ddlab kernel to connect")
-    # Never write outputs back into the repository's notebook.
-    driver.execute_script("Jupyter.notebook.set_autosave_interval(0);"
-                          "Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells();")
+        NO_AUTOSAVE + "return !!(Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected());"),
+        120, "the ddlab kernel to connect")
+    driver.execute_script("Jupyter.notebook.clear_all_output(); Jupyter.notebook.execute_all_cells();")
     done = ("var cs = Jupyter.notebook.get_cells().filter(c => c.cell_type === 'code');"
             "return cs.every(c => typeof c.input_prompt_number === 'number')"
             " && !Jupyter.notebook.kernel_busy;")
@@ -166,6 +171,7 @@ def main():
 
     problems = []
     (ROOT / "environment" / ".state").mkdir(parents=True, exist_ok=True)
+    course = {p: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
     with headless_chromium() as driver, tempfile.TemporaryDirectory(prefix="ddlab-pages-") as fresh:
         page_problems, checked = check_pages(driver, args.pages, Path(fresh))
         problems += page_problems
@@ -198,6 +204,7 @@ def main():
                 os.killpg(lab.pid, signal.SIGKILL)
             log.close()
 
+    problems += [f"{p} was written while the lab had it open" for p, b in course.items() if p.read_bytes() != b]
     if problems:
         print("FAIL browser test:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 1

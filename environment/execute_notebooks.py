@@ -109,6 +109,7 @@ def main():
 
     if args.html:
         # Pages need nbconvert, Chromium and Selenium; executing alone needs none of them.
+        sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the repository
         import course_pages
         from chromium import headless_chromium
     failed = []
