@@ -1,7 +1,8 @@
 """Executes the course's notebooks headless with the ddlab kernel and fails loudly when a cell raises.
 
 Used by the kernel module's NotebooksIT (quick profile, in `environment/test`) and by
-`environment/render` (executed HTML with images embedded). Run with Debian's python3:
+`environment/render`. With --out and --html it also writes each notebook's page for a reader (stamped,
+pictures embedded, equations typeset, no script: environment/course_pages.py). Run with Debian's python3:
 
     /usr/bin/python3 environment/execute_notebooks.py [--out DIR] [--html] [--timeout S] [--trace-memory] NOTEBOOK...
 
@@ -63,7 +64,7 @@ def rss_mb(pid):
     return values.get("VmRSS"), values.get("VmHWM")
 
 
-def execute(path, out_dir, html, timeout, kernel, trace_memory=False):
+def execute(path, out_dir, timeout, kernel, trace_memory=False):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel,
                             resources={"metadata": {"path": str(Path(path).parent)}})
@@ -90,36 +91,32 @@ def execute(path, out_dir, html, timeout, kernel, trace_memory=False):
     seconds = time.monotonic() - start
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
-        target = out_dir / Path(path).name
-        nbformat.write(nb, target)
-        if html:
-            from nbconvert import HTMLExporter
-            exporter = HTMLExporter()
-            # Outputs are PNG and HTML tables, embedded in the page; the only script the page wants is
-            # MathJax for the formulas, taken from Debian's libjs-mathjax (installed with Jupyter) rather
-            # than a CDN, so the page renders with no network.
-            local_mathjax = Path("/usr/share/javascript/mathjax/MathJax.js")
-            if local_mathjax.exists():
-                exporter.mathjax_url = local_mathjax.as_uri() + "?config=TeX-AMS_HTML"
-            body, _ = exporter.from_notebook_node(nb)
-            target.with_suffix(".html").write_text(body, encoding="utf-8")
-    return seconds, watcher.peak, error
+        nbformat.write(nb, out_dir / Path(path).name)
+    return seconds, watcher.peak, error, nb
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("notebooks", nargs="+")
     ap.add_argument("--out", type=Path, help="write executed notebooks (and HTML) here")
-    ap.add_argument("--html", action="store_true", help="also export HTML with images embedded")
+    ap.add_argument("--html", action="store_true",
+                    help="also write each notebook's page, course.css and index.html (environment/course_pages.py)")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds one cell may take")
     ap.add_argument("--kernel", default="ddlab")
     ap.add_argument("--trace-memory", action="store_true",
                     help="print the kernel's resident and peak memory after every code cell")
     args = ap.parse_args()
 
+    if args.html:
+        # Pages need nbconvert, Chromium and Selenium; executing alone needs none of them.
+        sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in the repository
+        import course_pages
+        from chromium import headless_chromium
     failed = []
+    records = []
     for nb in args.notebooks:
-        seconds, peak, error = execute(nb, args.out, args.html, args.timeout, args.kernel, args.trace_memory)
+        facts = course_pages.machine_facts() if args.html else None
+        seconds, peak, error, executed = execute(nb, args.out, args.timeout, args.kernel, args.trace_memory)
         mem = f"{peak:.0f} MB peak" if peak else "peak memory unknown"
         status = "FAILED" if error else "ok"
         print(f"{status:6} {Path(nb).name:40} {seconds:7.1f} s  {mem}  "
@@ -127,6 +124,18 @@ def main():
         if error:
             print(str(error), file=sys.stderr, flush=True)
             failed.append(nb)
+        if args.out and args.html:
+            record = course_pages.run_record(nb, executed, seconds, peak, error is not None, facts)
+            try:
+                with headless_chromium() as driver:
+                    page = course_pages.write_page(args.out, executed, record, driver)
+                records.append(record)
+                index = course_pages.write_index(args.out, records)
+                print(f"       page {page}  (index {index})", flush=True)
+            except (ValueError, OSError, TimeoutError) as e:
+                print(f"FAILED page of {Path(nb).name}: {e}", file=sys.stderr, flush=True)
+                if nb not in failed:
+                    failed.append(nb)
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
         sys.exit(1)
