@@ -15,6 +15,7 @@ import base64
 import copy
 import datetime
 import html
+import json
 import os
 import re
 import subprocess
@@ -176,7 +177,8 @@ def typeset(driver, page_path, timeout=300):
 
 
 def write_page(out_dir, nb, record, driver):
-    """Writes out_dir/<name>.html and out_dir/course.css, typeset and checked; returns the page's path."""
+    """Writes out_dir/<name>.html, its record out_dir/<name>.json (what the index says of it) and
+    out_dir/course.css, typeset and checked; returns the page's path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     page, css = untypeset_page(nb, record)
@@ -187,21 +189,39 @@ def write_page(out_dir, nb, record, driver):
     problems = check_page(driver, target)
     if problems:
         raise ValueError(f"{target}: " + "; ".join(problems))
+    _write_atomically(out_dir / f"{record['name']}.json", json.dumps(record, indent=1) + "\n")
     return target
 
 
-def write_index(out_dir, records):
-    """out_dir/index.html: every page, what its notebook teaches, its run time and peak memory."""
+def _write_atomically(target, text):
+    # Two renders may share a directory (one stream per core); neither may leave the other half a file.
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+def records_in(out_dir):
+    """The records of every page in out_dir (written by write_page), whichever render made each."""
+    out_dir = Path(out_dir)
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out_dir.glob("*.json"))
+            if (out_dir / f"{p.stem}.html").exists()]
+
+
+def write_index(out_dir):
+    """out_dir/index.html: every page in out_dir, what its notebook teaches, its run time and peak memory. Pages
+    may come from several renders (one per core, or one notebook made again); the index says which commits."""
     taught = teaches()
-    records = sorted(records, key=lambda r: r["name"])
+    records = sorted(records_in(out_dir), key=lambda r: r["name"])
     rows = [dict(r, teaches=markdown2html(taught[r["name"]]) if r["name"] in taught else "") for r in records]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
     first = min(records, key=lambda r: r["started"]) if records else {}
     text = env.get_template("index.html.j2").render(
         rows=rows, run=first, made=now_utc(), total=_duration(sum(r["seconds"] for r in records)),
+        commits=", ".join(sorted({r["commit"] for r in records})),
+        profiles=", ".join(sorted({r["profile"] for r in records})),
         stylesheet=STYLESHEET)
     target = Path(out_dir) / "index.html"
-    target.write_text(text, encoding="utf-8")
+    _write_atomically(target, text)
     return target
 
 
@@ -258,3 +278,11 @@ def check_page(driver, path):
     if not r["styled"]:
         problems.append(f"{STYLESHEET} is not applied")
     return problems
+
+
+if __name__ == "__main__":
+    # environment/render --pages NOTEBOOK...: the index of docs/course again, after some of its pages changed.
+    import sys
+    if len(sys.argv) != 3 or sys.argv[1] != "index":
+        sys.exit("usage: course_pages.py index DIR   (rewrites DIR/index.html from the records of DIR's pages)")
+    print(write_index(sys.argv[2]))

@@ -113,7 +113,6 @@ def main():
         import course_pages
         from chromium import headless_chromium
     failed = []
-    records = []
     for nb in args.notebooks:
         facts = course_pages.machine_facts() if args.html else None
         seconds, peak, error, executed = execute(nb, args.out, args.timeout, args.kernel, args.trace_memory)
@@ -129,8 +128,7 @@ def main():
             try:
                 with headless_chromium() as driver:
                     page = course_pages.write_page(args.out, executed, record, driver)
-                records.append(record)
-                index = course_pages.write_index(args.out, records)
+                index = course_pages.write_index(args.out)
                 print(f"       page {page}  (index {index})", flush=True)
             except (ValueError, OSError, TimeoutError) as e:
                 print(f"FAILED page of {Path(nb).name}: {e}", file=sys.stderr, flush=True)
