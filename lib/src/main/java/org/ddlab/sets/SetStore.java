@@ -143,6 +143,26 @@ public final class SetStore {
         return Caches.runsDirectory();
     }
 
+    /**
+     * The distilled sets the repository ships for a dataset and IPC, {@code data/sets/<dataset>/ipc<ipc>} in the
+     * checkout: one folder per method ({@code frepo}, {@code dm}, {@code dc}, {@code idc}), each a set with its
+     * sidecar and {@code made.json} (the command that remakes it and its test accuracy; {@code
+     * environment/measure/sets} makes them all). The checkout is the nearest directory above the working
+     * directory that holds {@code data/sets} (a notebook runs in {@code notebooks/}); where there is none, the
+     * path does not exist and a store made with it finds no saved set.
+     */
+    public static Path shippedDirectory(String dataset, int ipc) {
+        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        Path root = here;
+        for (Path d = here; d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("data/sets"))) {
+                root = d;
+                break;
+            }
+        }
+        return root.resolve("data/sets").resolve(dataset).resolve("ipc" + ipc);
+    }
+
     /** Where a saved set of this name would be. */
     public Path savedFile(String name) {
         return savedDir.resolve(name).resolve("synthetic.npz");

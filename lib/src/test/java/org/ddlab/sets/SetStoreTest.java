@@ -53,6 +53,37 @@ class SetStoreTest {
     private static final Map<String, Object> DM =
             Map.of("method", "dm", "ipc", 2, "steps", 2, "real_batch", 4, "architecture", "convnet:width=4,depth=1");
 
+    /**
+     * The shipped sets (data/sets) are what their folders say: a notebook asking for {@code ipc10/frepo} must get
+     * FRePo's Fashion-MNIST set of 10 stored images per class, and its made.json must name the command that
+     * remakes it. Fails when a set is published into the wrong folder or without its provenance.
+     */
+    @Test
+    void everyShippedSetIsTheMethodDatasetAndIpcOfItsFolder() throws Exception {
+        Path ipc10 = SetStore.shippedDirectory("fashion-mnist", 10);
+        assertTrue(Files.isRegularFile(ipc10.resolve("frepo/synthetic.npz")), ipc10 + " holds FRePo's IPC-10 set");
+        int checked = 0;
+        for (int ipc : new int[] {1, 10}) {
+            Path dir = SetStore.shippedDirectory("fashion-mnist", ipc);
+            try (var folders = Files.list(dir)) {
+                for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                    String method = folder.getFileName().toString();
+                    Metadata m = SyntheticSetFile.readMetadata(folder.resolve("synthetic.json"));
+                    assertEquals(method, m.method(), folder + ": method");
+                    assertEquals("fashion-mnist", m.dataset(), folder + ": dataset");
+                    // IDC stores IPC images per class and decodes each into factor² (its sidecar's ipc).
+                    Object stored = m.extra().get("stored_ipc");
+                    assertEquals(ipc, stored == null ? m.ipc() : ((Number) stored).intValue(), folder + ": IPC");
+                    String made = Files.readString(folder.resolve("made.json"));
+                    assertTrue(made.contains("--method " + method + " --ipc " + ipc + " "), folder + ": " + made);
+                    assertTrue(made.contains("\"mean\""), folder + " records its test accuracy");
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked >= 2, "shipped sets checked: " + checked);
+    }
+
     @Test
     void madeOnceThenLoadedFromTheCacheAndAnotherRecipeIsMadeAgain(@TempDir Path dir) throws Exception {
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
