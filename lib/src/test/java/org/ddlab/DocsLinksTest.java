@@ -90,7 +90,7 @@ class DocsLinksTest {
         assertTrue(links.equals(List.of("docs/results.md#known-problems", "img/a.svg", "#top")), links.toString());
     }
 
-    /** README.md and every docs/*.md. */
+    /** README.md, every docs/*.md, and the READMEs a reader meets in the course, the pages and the data. */
     static List<Path> pages(Path root) throws IOException {
         List<Path> pages = new ArrayList<>();
         pages.add(root.resolve("README.md"));
@@ -98,6 +98,12 @@ class DocsLinksTest {
             docs.filter(p -> p.getFileName().toString().endsWith(".md"))
                     .sorted()
                     .forEach(pages::add);
+        }
+        for (String readme :
+                List.of("docs/course/README.md", "notebooks/README.md", "data/README.md", "data/sets/README.md")) {
+            if (Files.isRegularFile(root.resolve(readme))) {
+                pages.add(root.resolve(readme));
+            }
         }
         return pages;
     }
