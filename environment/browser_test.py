@@ -62,6 +62,11 @@ def check_pages(driver, page_dirs, fresh_dir):
             problems += [f"{index} links {link}, which is missing" for link in links if not (Path(d) / link).exists()]
         elif pages:
             problems.append(f"{d} has pages but no index.html")
+        if d != fresh_dir and pages:
+            # The course's pages are the whole course: a notebook without its page is a page missing.
+            names = {p.stem for p in pages}
+            problems += [f"{d} has no page of {nb.name} (environment/render --pages {nb.relative_to(ROOT)})"
+                         for nb in sorted((ROOT / "notebooks").glob("*.ipynb")) if nb.stem not in names]
         for page in pages:
             problems += [f"{page}: {p}" for p in course_pages.check_page(driver, page)]
             checked.append(page)
