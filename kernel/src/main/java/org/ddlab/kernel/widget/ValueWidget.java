@@ -49,15 +49,11 @@ public abstract class ValueWidget<T> extends Widget {
         listeners.add(listener);
     }
 
+    /** The browser sets the value only: range, step and label are the kernel's, and the Java checks rely on them. */
     @Override
     protected void accept(String key, JsonElement json) {
         if (key.equals("value")) {
             value(fromJson(json));
-        } else if (key.equals("description") || key.equals("disabled")) {
-            // Read-only from the browser's side: a view never changes them.
-            return;
-        } else {
-            set(key, json);
         }
     }
 

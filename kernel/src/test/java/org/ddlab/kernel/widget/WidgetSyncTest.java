@@ -290,10 +290,11 @@ class WidgetSyncTest {
     void theFrontendCannotRenameTheModelNorChangeTheRange() {
         IntSlider s = new IntSlider("n", 0, 10, 3);
         s.shown();
-        registry.receive(s.id(), backbone("{\"_model_name\": \"Evil\", \"description\": \"x\", \"value\": 4}"));
+        registry.receive(s.id(), backbone("{\"_model_name\": \"Evil\", \"description\": \"x\", \"max\": 100, \"value\": 40}"));
         assertEquals("IntSliderModel", s.stateSnapshot().get("_model_name").getAsString());
         assertEquals("n", s.stateSnapshot().get("description").getAsString());
-        assertEquals(4, s.value());
+        assertEquals(10, s.stateSnapshot().get("max").getAsInt());
+        assertEquals(10, s.value(), "clamped to the kernel's range, not the one the message claims");
     }
 
     @Test
