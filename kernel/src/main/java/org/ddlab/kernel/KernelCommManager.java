@@ -79,7 +79,9 @@ final class KernelCommManager extends CommManager implements CommTransport {
 
     @Override
     public String parentMessageId() {
-        return context == null || context.getHeader() == null ? null : context.getHeader().getId();
+        return context == null || context.getHeader() == null
+                ? null
+                : context.getHeader().getId();
     }
 
     @Override

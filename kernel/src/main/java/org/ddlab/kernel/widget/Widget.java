@@ -156,8 +156,9 @@ public abstract class Widget {
             }
             case REQUEST_STATE -> registry.send(this, WidgetProtocol.update(stateSnapshot()));
             case CUSTOM -> custom(in.content());
-            case UNKNOWN -> System.err.println(
-                    "ddlab widgets: unknown method '" + in.name() + "' for " + getClass().getSimpleName());
+            case UNKNOWN ->
+                System.err.println("ddlab widgets: unknown method '" + in.name() + "' for "
+                        + getClass().getSimpleName());
         }
     }
 
@@ -172,6 +173,7 @@ public abstract class Widget {
     @Override
     public String toString() {
         JsonElement d = get("description");
-        return getClass().getSimpleName() + (d != null && !d.getAsString().isEmpty() ? "(" + d.getAsString() + ")" : "");
+        return getClass().getSimpleName()
+                + (d != null && !d.getAsString().isEmpty() ? "(" + d.getAsString() + ")" : "");
     }
 }

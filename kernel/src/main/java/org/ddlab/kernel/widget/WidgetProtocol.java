@@ -105,10 +105,15 @@ public final class WidgetProtocol {
     static Incoming read(JsonObject data) {
         String method = data.has("method") ? data.get("method").getAsString() : "";
         return switch (method) {
-            case "backbone" -> new Incoming(
-                    Method.SET_STATE, method, withoutBuffers(obj(data, "sync_data"), data.get("buffer_keys")), null);
-            case "update" -> new Incoming(
-                    Method.SET_STATE, method, withoutBuffers(obj(data, "state"), data.get("buffer_paths")), null);
+            case "backbone" ->
+                new Incoming(
+                        Method.SET_STATE,
+                        method,
+                        withoutBuffers(obj(data, "sync_data"), data.get("buffer_keys")),
+                        null);
+            case "update" ->
+                new Incoming(
+                        Method.SET_STATE, method, withoutBuffers(obj(data, "state"), data.get("buffer_paths")), null);
             case "request_state" -> new Incoming(Method.REQUEST_STATE, method, new JsonObject(), null);
             case "custom" -> new Incoming(Method.CUSTOM, method, new JsonObject(), data.get("content"));
             default -> new Incoming(Method.UNKNOWN, method, new JsonObject(), null);

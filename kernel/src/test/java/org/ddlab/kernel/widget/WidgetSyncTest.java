@@ -50,7 +50,8 @@ class WidgetSyncTest {
 
     JsonObject lastUpdate(Widget w) {
         List<RecordingTransport.Sent> msgs = wire.of("comm_msg").stream()
-                .filter(s -> s.commId().equals(w.id()) && s.data().get("method").getAsString().equals("update"))
+                .filter(s -> s.commId().equals(w.id())
+                        && s.data().get("method").getAsString().equals("update"))
                 .toList();
         return msgs.isEmpty() ? null : msgs.get(msgs.size() - 1).data().getAsJsonObject("state");
     }
@@ -177,8 +178,12 @@ class WidgetSyncTest {
         d.onChange(chosen::add);
         Box.horizontal(c, d).shown();
         RecordingTransport.Sent dOpen = wire.of("comm_open").stream()
-                .filter(s -> s.commId().equals(d.id())).findFirst().orElseThrow();
-        assertEquals(json("{\"a\": [\"dc\", \"dm\", \"frepo\"]}").get("a"), dOpen.data().get("_options_labels"));
+                .filter(s -> s.commId().equals(d.id()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                json("{\"a\": [\"dc\", \"dm\", \"frepo\"]}").get("a"),
+                dOpen.data().get("_options_labels"));
         assertEquals("dm", dOpen.data().get("value").getAsString());
 
         registry.receive(c.id(), backbone("{\"value\": true}"));
@@ -215,7 +220,8 @@ class WidgetSyncTest {
         registry.receive(b.id(), json("{\"method\": \"custom\", \"content\": {\"event\": \"click\"}}"));
         registry.receive(b.id(), json("{\"method\": \"custom\", \"content\": {\"event\": \"hover\"}}"));
         assertEquals(1, clicks[0]);
-        assertFalse(registry.receive("no-such-comm", json("{\"method\": \"custom\", \"content\": {\"event\": \"click\"}}")));
+        assertFalse(registry.receive(
+                "no-such-comm", json("{\"method\": \"custom\", \"content\": {\"event\": \"click\"}}")));
     }
 
     @Test
@@ -225,7 +231,9 @@ class WidgetSyncTest {
         Box box = Box.horizontal(s, b);
         box.shown();
         List<RecordingTransport.Sent> opens = wire.of("comm_open");
-        assertEquals(List.of(s.id(), b.id(), box.id()), opens.stream().map(RecordingTransport.Sent::commId).toList());
+        assertEquals(
+                List.of(s.id(), b.id(), box.id()),
+                opens.stream().map(RecordingTransport.Sent::commId).toList());
         JsonObject boxState = opens.get(2).data();
         assertEquals("HBoxModel", boxState.get("_model_name").getAsString());
         JsonArray children = boxState.getAsJsonArray("children");
@@ -246,7 +254,8 @@ class WidgetSyncTest {
 
         assertEquals(List.of(2), sizeWhileRunning, "msg_id and clear_output go out before the code's output");
         assertEquals(3, wire.sent.size());
-        assertEquals(json("{\"msg_id\": \"comm-msg-42\"}"), wire.sent.get(0).data().getAsJsonObject("state"));
+        assertEquals(
+                json("{\"msg_id\": \"comm-msg-42\"}"), wire.sent.get(0).data().getAsJsonObject("state"));
         assertEquals("clear_output", wire.sent.get(1).type());
         assertTrue(wire.sent.get(1).data().get("wait").getAsBoolean());
         assertEquals(json("{\"msg_id\": \"\"}"), wire.sent.get(2).data().getAsJsonObject("state"));
@@ -290,7 +299,8 @@ class WidgetSyncTest {
     void theFrontendCannotRenameTheModelNorChangeTheRange() {
         IntSlider s = new IntSlider("n", 0, 10, 3);
         s.shown();
-        registry.receive(s.id(), backbone("{\"_model_name\": \"Evil\", \"description\": \"x\", \"max\": 100, \"value\": 40}"));
+        registry.receive(
+                s.id(), backbone("{\"_model_name\": \"Evil\", \"description\": \"x\", \"max\": 100, \"value\": 40}"));
         assertEquals("IntSliderModel", s.stateSnapshot().get("_model_name").getAsString());
         assertEquals("n", s.stateSnapshot().get("description").getAsString());
         assertEquals(10, s.stateSnapshot().get("max").getAsInt());
@@ -301,7 +311,9 @@ class WidgetSyncTest {
     void binaryAttributesNamedByTheFrameAreNotApplied() {
         IntSlider s = new IntSlider("n", 0, 10, 3);
         s.shown();
-        registry.receive(s.id(), json("{\"method\": \"backbone\", \"sync_data\": {\"value\": 6}, \"buffer_keys\": [\"value\"]}"));
+        registry.receive(
+                s.id(),
+                json("{\"method\": \"backbone\", \"sync_data\": {\"value\": 6}, \"buffer_keys\": [\"value\"]}"));
         assertEquals(3, s.value());
     }
 
