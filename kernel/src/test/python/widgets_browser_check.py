@@ -56,7 +56,9 @@ def main():
         token, port = secrets.token_hex(16), free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             "--NotebookApp.port_retries=0", f"--notebook-dir={d}"],
+             "--NotebookApp.port_retries=0", f"--notebook-dir={d}"]
+            # Jupyter refuses to run as root unless told; containers and CI machines often are root.
+            + (["--allow-root"] if os.geteuid() == 0 else []),
             env=dict(os.environ, JUPYTER_TOKEN=token), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             start_new_session=True)
         try:
