@@ -12,13 +12,15 @@ import java.util.concurrent.ExecutionException;
 import org.ddlab.kernel.eval.JShellEvaluator;
 import org.ddlab.kernel.eval.KernelException;
 import org.ddlab.kernel.render.Renderers;
+import org.ddlab.kernel.widget.Widget;
+import org.ddlab.kernel.widget.WidgetRegistry;
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
-import org.dflib.jjava.jupyter.kernel.comm.CommManager;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -29,6 +31,7 @@ import org.dflib.jjava.jupyter.kernel.util.TextColor;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageType;
+import org.dflib.jjava.jupyter.messages.comm.CommMsgCommand;
 import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
 import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
@@ -45,6 +48,7 @@ public final class DdlabKernel extends BaseKernel {
     public static final String NAME = "ddlab";
 
     private final CompletableFuture<JShellEvaluator> evaluator;
+    private final KernelCommManager comms;
 
     public DdlabKernel() {
         this(CompletableFuture.supplyAsync(JShellEvaluator::new, DdlabKernel::daemon));
@@ -56,6 +60,10 @@ public final class DdlabKernel extends BaseKernel {
     }
 
     private DdlabKernel(CompletableFuture<JShellEvaluator> evaluator) {
+        this(evaluator, new KernelCommManager());
+    }
+
+    private DdlabKernel(CompletableFuture<JShellEvaluator> evaluator, KernelCommManager comms) {
         super(
                 NAME,
                 version(),
@@ -71,8 +79,8 @@ public final class DdlabKernel extends BaseKernel {
                                 "https://docs.oracle.com/en/java/javase/"
                                         + Runtime.version().feature() + "/docs/api/")),
                 new InMemoryHistory(),
-                new JupyterIO(StandardCharsets.UTF_8),
-                new CommManager(),
+                new KernelIO(),
+                comms,
                 Renderers.registerAll(new Renderer()),
                 null,
                 null,
@@ -83,6 +91,24 @@ public final class DdlabKernel extends BaseKernel {
                         .addHighlightStyle(TextColor.BOLD_BLACK_FG)
                         .build());
         this.evaluator = evaluator;
+        this.comms = comms;
+        // Widgets made in cells send their comms through this kernel.
+        WidgetRegistry.install(comms.widgets());
+    }
+
+    /** jjava's IO, whose attachment to a request's reply environment a comm_msg needs as an execute_request has it. */
+    private static final class KernelIO extends JupyterIO {
+        KernelIO() {
+            super(StandardCharsets.UTF_8);
+        }
+
+        void attach(ShellReplyEnvironment env) {
+            setEnv(env);
+        }
+
+        void detach(ShellReplyEnvironment env) {
+            retractEnv(env);
+        }
     }
 
     private static void daemon(Runnable r) {
@@ -124,9 +150,42 @@ public final class DdlabKernel extends BaseKernel {
                 + "Magics: %classpath, %jars, %maven, %load, %time, %%time. Notebook API: display, render, updateDisplay.";
     }
 
+    /** A widget as a cell's value is shown as {@code display(widget)} shows it (a widget has no execute_result form). */
     @Override
     public Object evalRaw(String source) {
-        return evaluator().eval(source);
+        Object value = evaluator().eval(source);
+        if (value instanceof Widget w) {
+            Notebook.display(w);
+            return null;
+        }
+        return value;
+    }
+
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        connection.setHandler(CommMsgCommand.MESSAGE_TYPE, this::handleCommMsg);
+    }
+
+    /**
+     * A comm_msg from the frontend: a widget's change or click, whose listeners are notebook code.
+     * It is served as a cell is: busy/idle around it, and what the listeners print or display goes
+     * out as this request's output (the frontend shows it with the widget, or in an {@link
+     * org.ddlab.kernel.widget.Output} that takes this request's output). Cells and comm messages
+     * arrive on the one shell thread, so a listener never runs beside a cell.
+     */
+    private void handleCommMsg(ShellReplyEnvironment env, Message<CommMsgCommand> message) {
+        env.setBusyDeferIdle();
+        replaceOutputStreams(env);
+        KernelIO kio = (KernelIO) io;
+        kio.attach(env);
+        env.defer(() -> kio.detach(env));
+        try {
+            comms.deliver(message);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+        }
     }
 
     /** Adds history keeping to {@link BaseKernel#eval}: the cell and the text of its result. */

@@ -2,6 +2,7 @@ package org.ddlab.kernel;
 
 import java.util.UUID;
 import org.ddlab.kernel.render.Renderers;
+import org.ddlab.kernel.widget.Widget;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
@@ -30,8 +31,11 @@ public final class Notebook {
         return k != null ? k.getRenderer() : STANDALONE;
     }
 
-    /** The object's display bundle in its preferred formats. */
+    /** The object's display bundle in its preferred formats; a widget's is a view of its model. */
     public static DisplayData render(Object o) {
+        if (o instanceof Widget w) {
+            return w.view();
+        }
         return o instanceof DisplayData d ? d : renderer().render(o);
     }
 
@@ -42,7 +46,8 @@ public final class Notebook {
 
     /** Shows the object now, below the cell; returns the display id for {@link #updateDisplay}. */
     public static String display(Object o) {
-        return show(render(o));
+        // The classic notebook's version-1 extension shows a widget on the widget's own display message.
+        return show(o instanceof Widget w ? w.shown() : render(o));
     }
 
     public static String display(Object o, String... mimes) {
@@ -60,7 +65,10 @@ public final class Notebook {
         if (k != null && k.getIO().display.isAttached()) {
             k.display(copy);
         } else {
-            System.out.println(copy.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN));
+            Object text = copy.getData(org.dflib.jjava.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN);
+            if (text != null) {
+                System.out.println(text);
+            }
         }
         return id;
     }

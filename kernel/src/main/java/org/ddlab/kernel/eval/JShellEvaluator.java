@@ -62,6 +62,7 @@ public final class JShellEvaluator implements AutoCloseable {
             "import org.ddlab.sets.*;",
             "import org.ddlab.frepo.*;",
             "import org.ddlab.viz.*;",
+            "import org.ddlab.kernel.widget.*;",
             "import static org.ddlab.kernel.Notebook.*;");
 
     private final CapturingExecutionControlProvider engine = new CapturingExecutionControlProvider();

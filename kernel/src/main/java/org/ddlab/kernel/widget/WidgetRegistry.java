@@ -1,0 +1,129 @@
+package org.ddlab.kernel.widget;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The kernel's side of the widget comms: which widgets are open, where a frontend's message for a
+ * comm goes, and whether a widget manager is there at all. One registry serves the kernel; widgets
+ * made in a cell find it through {@link #current()}. Without a transport (plain Java, a test of
+ * something else) widgets keep their state in Java and send nothing.
+ */
+public final class WidgetRegistry {
+
+    private static volatile WidgetRegistry current = new WidgetRegistry(null);
+
+    private final CommTransport transport;
+    private final Map<String, Widget> open = new ConcurrentHashMap<>();
+    private volatile boolean managerPresent;
+
+    public WidgetRegistry(CommTransport transport) {
+        this.transport = transport;
+    }
+
+    /** The registry widgets made now join. */
+    public static WidgetRegistry current() {
+        return current;
+    }
+
+    /** Makes the registry the one new widgets join (the kernel at start; tests around each case). */
+    public static void install(WidgetRegistry registry) {
+        current = registry;
+    }
+
+    boolean online() {
+        return transport != null;
+    }
+
+    /**
+     * True once a widget manager answered on the {@value WidgetProtocol#VERSION_TARGET} comm: the
+     * classic notebook's extension opens it when it connects to the kernel, nbconvert's executor never
+     * does. An {@link Output} redirects text into itself only when someone is there to show it.
+     */
+    public boolean managerPresent() {
+        return managerPresent;
+    }
+
+    void open(Widget w) {
+        open.put(w.id(), w);
+        transport.open(w.id(), WidgetProtocol.TARGET, WidgetProtocol.openData(w.stateSnapshot()));
+    }
+
+    void send(Widget w, JsonObject data) {
+        if (transport != null && open.containsKey(w.id())) {
+            transport.send(w.id(), data);
+        }
+    }
+
+    void close(Widget w) {
+        if (open.remove(w.id()) != null) {
+            transport.close(w.id());
+        }
+    }
+
+    String parentMessageId() {
+        return transport == null ? null : transport.parentMessageId();
+    }
+
+    void clearOutput(boolean wait) {
+        transport.clearOutput(wait);
+    }
+
+    void flushStreams() {
+        if (transport != null) {
+            transport.flushStreams();
+        }
+    }
+
+    /** The open widget with the comm id, or null. */
+    public Widget widget(String commId) {
+        return open.get(commId);
+    }
+
+    /**
+     * A comm_msg from the frontend on a widget's comm. A callback that throws is the notebook
+     * user's mistake, not the kernel's: its trace goes to the output of the request (the cell that
+     * shows the widget), and the kernel goes on.
+     *
+     * @return false when no open widget has the comm id
+     */
+    public boolean receive(String commId, JsonObject data) {
+        Widget w = open.get(commId);
+        if (w == null) {
+            return false;
+        }
+        try {
+            w.receive(WidgetProtocol.read(data));
+        } catch (RuntimeException e) {
+            e.printStackTrace(System.err);
+        }
+        return true;
+    }
+
+    /** The frontend closed the comm: the model is gone, nothing more is sent for it. */
+    public void closedByFrontend(String commId) {
+        Widget w = open.remove(commId);
+        if (w != null) {
+            w.forget();
+        }
+    }
+
+    /** What the kernel sends when the frontend opens the version comm: the frontend version it expects. */
+    public JsonObject versionOpened() {
+        return WidgetProtocol.versionMessage();
+    }
+
+    /** The frontend's answer on the version comm: {@code {"validated": bool, "frontend_version": ...}}. */
+    public void versionAnswered(JsonObject data) {
+        JsonElement v = data.get("validated");
+        managerPresent = v != null && v.isJsonPrimitive() && v.getAsBoolean();
+        if (!managerPresent) {
+            JsonElement fv = data.get("frontend_version");
+            System.err.println("ddlab widgets: the notebook's widget extension "
+                    + (fv == null ? "" : fv.getAsString() + " ") + "does not satisfy "
+                    + WidgetProtocol.MODULE + " " + WidgetProtocol.MODULE_VERSION);
+        }
+    }
+}
