@@ -66,7 +66,9 @@ def rss_mb(pid):
 
 def execute(path, out_dir, timeout, kernel, trace_memory=False):
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel,
+    # No widget state in the executed notebook: nbconvert would turn it into a script loaded from the network, and a
+    # page must load nothing (the controls need a live kernel anyway).
+    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel, store_widget_state=False,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     watcher = PeakWatcher(client)
     if trace_memory:
