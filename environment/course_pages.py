@@ -182,7 +182,7 @@ def write_page(out_dir, nb, record, driver):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     page, css = untypeset_page(nb, record)
-    (out_dir / STYLESHEET).write_text(css, encoding="utf-8")
+    _write_atomically(out_dir / STYLESHEET, css)
     target = out_dir / f"{record['name']}.html"
     target.write_text(page, encoding="utf-8")
     typeset(driver, target)

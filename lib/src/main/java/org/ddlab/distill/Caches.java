@@ -53,13 +53,22 @@ public final class Caches {
         if (env != null && !env.isBlank()) {
             return Path.of(env).toAbsolutePath();
         }
+        return checkoutHolding("environment/measure").resolve("runs");
+    }
+
+    /**
+     * The nearest directory at or above the working directory that holds the directory {@code marker} — the
+     * checkout, whether a notebook runs in {@code notebooks/} or a test in {@code lib/} — else the working
+     * directory itself.
+     */
+    public static Path checkoutHolding(String marker) {
         Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path d = here; d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("environment/measure"))) {
-                return d.resolve("runs");
+            if (Files.isDirectory(d.resolve(marker))) {
+                return d;
             }
         }
-        return here.resolve("runs");
+        return here;
     }
 
     private static String checksum(ImageSet train) {

@@ -152,15 +152,10 @@ public final class SetStore {
      * path does not exist and a store made with it finds no saved set.
      */
     public static Path shippedDirectory(String dataset, int ipc) {
-        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        Path root = here;
-        for (Path d = here; d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("data/sets"))) {
-                root = d;
-                break;
-            }
-        }
-        return root.resolve("data/sets").resolve(dataset).resolve("ipc" + ipc);
+        return Caches.checkoutHolding("data/sets")
+                .resolve("data/sets")
+                .resolve(dataset)
+                .resolve("ipc" + ipc);
     }
 
     /** Where a saved set of this name would be. */
