@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 final class InterruptibleRun {
 
     /** Steps of the run: enough that a signal sent after step 10 arrives long before the end. */
-    static final int STEPS = 150;
+    static final int STEPS = 1500;
 
     private InterruptibleRun() {}
 
