@@ -70,6 +70,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final Magics magics;
     private final List<String> activeImports = new ArrayList<>();
+    private final boolean javadocOfDdlab;
     private volatile boolean interrupted;
 
     public JShellEvaluator() {
@@ -82,6 +83,7 @@ public final class JShellEvaluator implements AutoCloseable {
         // javac. The loader delegate gets these too, harmlessly: it asks the system loader first.
         shell.addToClasspath(compilerClassPath());
         analysis = shell.sourceCodeAnalysis();
+        javadocOfDdlab = JavadocSources.install(analysis, JavadocSources.ddlab());
         magics = new Magics(this, maven);
         List<String> imports = new ArrayList<>(DEFAULT_IMPORTS);
         imports.addAll(extraImports);
@@ -103,6 +105,11 @@ public final class JShellEvaluator implements AutoCloseable {
     static String compilerClassPath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path", "");
+    }
+
+    /** Whether inspection finds ddlab's Javadoc as well as the JDK's (see {@link JavadocSources}). */
+    public boolean javadocOfDdlab() {
+        return javadocOfDdlab;
     }
 
     public List<String> activeImports() {
@@ -505,7 +512,7 @@ public final class JShellEvaluator implements AutoCloseable {
         for (SourceCodeAnalysis.Documentation d : docs) {
             sb.append(d.signature()).append('\n');
             if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                sb.append(d.javadoc().strip()).append("\n");
+                sb.append(Javadocs.plain(d.javadoc())).append("\n");
             }
             sb.append('\n');
         }
