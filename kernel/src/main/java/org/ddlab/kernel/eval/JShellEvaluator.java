@@ -259,16 +259,11 @@ public final class JShellEvaluator implements AutoCloseable {
         Snippet snippet = event.snippet();
         switch (snippet.subKind()) {
             case TEMP_VAR_EXPRESSION_SUBKIND -> {
-                CapturingExecutionControl control = engine.control();
-                String cls = control == null ? null : control.lastInvokedClass();
-                if (cls != null) {
-                    try {
-                        return control.readStatic(cls, ((VarSnippet) snippet).name());
-                    } catch (ReflectiveOperationException | RuntimeException e) {
-                        // fall through to asking JShell for it by name
-                    }
-                }
-                return readVariable(((VarSnippet) snippet).name(), event.value());
+                Object value = temporaryValue((VarSnippet) snippet, event.value());
+                // A notebook never shows JShell's $1, $2, ...: once read, the variable goes, since JShell compiles
+                // every later cell against each live snippet and a cell's cost would grow with every expression cell.
+                shell.drop(snippet);
+                return value;
             }
             case VAR_VALUE_SUBKIND -> {
                 return readVariable(source(snippet).strip().replaceAll(";$", "").strip(), event.value());
@@ -280,6 +275,19 @@ public final class JShellEvaluator implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    private Object temporaryValue(VarSnippet snippet, String text) {
+        CapturingExecutionControl control = engine.control();
+        String cls = control == null ? null : control.lastInvokedClass();
+        if (cls != null) {
+            try {
+                return control.readStatic(cls, snippet.name());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // fall through to asking JShell for it by name
+            }
+        }
+        return readVariable(snippet.name(), text);
     }
 
     private static String source(Snippet s) {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -206,5 +207,24 @@ class JShellEvaluatorTest {
 
                 @param cell the cell's text
                 @return its value""", Javadocs.plain(comment));
+    }
+
+    @Test
+    void expressionCellsLeaveNoSnippetBehind() {
+        java.util.function.LongSupplier active = () -> ev.shell()
+                .snippets()
+                .filter(s -> ev.shell().status(s).isActive())
+                .count();
+        long before = active.getAsLong();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i + 1, ev.eval(i + " + 1"));
+        }
+        Object list = ev.eval("List.of(1, 2)");
+        assertEquals(List.of(1, 2), list);
+        assertEquals(before, active.getAsLong(), "an expression cell's temporary variable stays");
+        // Declarations stay, and expressions over them still work.
+        ev.eval("int kept = 41;");
+        assertEquals(42, ev.eval("kept + 1"));
+        assertEquals(before + 1, active.getAsLong());
     }
 }
