@@ -70,6 +70,20 @@ class DdlabKernelTests(jupyter_kernel_test.KernelTests):
         reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=msgs.append)
         return reply["content"], msgs
 
+    def test_inspect_shows_ddlab_javadoc(self):
+        """Shift-Tab on a ddlab type answers with its Javadoc, not only its name (the kernelspec opens jdk.jshell)."""
+        self.flush_channels()
+        code = "FrepoConfig"
+        msg_id = self.kc.inspect(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=REPLY_TIMEOUT)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        content = reply["content"]
+        self.assertEqual(content["status"], "ok")
+        self.assertTrue(content["found"])
+        text = content["data"]["text/plain"]
+        self.assertIn("org.ddlab.frepo.FrepoConfig", text)
+        self.assertIn("@param ridge", text)
+
     def test_kernel_info_status_ok(self):
         self.flush_channels()
         reply = self.kc.kernel_info(reply=True, timeout=REPLY_TIMEOUT)

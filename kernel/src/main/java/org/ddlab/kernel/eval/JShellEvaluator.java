@@ -70,6 +70,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final Magics magics;
     private final List<String> activeImports = new ArrayList<>();
+    private final boolean javadocOfDdlab;
     private volatile boolean interrupted;
 
     public JShellEvaluator() {
@@ -82,6 +83,7 @@ public final class JShellEvaluator implements AutoCloseable {
         // javac. The loader delegate gets these too, harmlessly: it asks the system loader first.
         shell.addToClasspath(compilerClassPath());
         analysis = shell.sourceCodeAnalysis();
+        javadocOfDdlab = JavadocSources.install(analysis, JavadocSources.ddlab());
         magics = new Magics(this, maven);
         List<String> imports = new ArrayList<>(DEFAULT_IMPORTS);
         imports.addAll(extraImports);
@@ -103,6 +105,11 @@ public final class JShellEvaluator implements AutoCloseable {
     static String compilerClassPath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path", "");
+    }
+
+    /** Whether inspection finds ddlab's Javadoc as well as the JDK's (see {@link JavadocSources}). */
+    public boolean javadocOfDdlab() {
+        return javadocOfDdlab;
     }
 
     public List<String> activeImports() {
@@ -252,16 +259,11 @@ public final class JShellEvaluator implements AutoCloseable {
         Snippet snippet = event.snippet();
         switch (snippet.subKind()) {
             case TEMP_VAR_EXPRESSION_SUBKIND -> {
-                CapturingExecutionControl control = engine.control();
-                String cls = control == null ? null : control.lastInvokedClass();
-                if (cls != null) {
-                    try {
-                        return control.readStatic(cls, ((VarSnippet) snippet).name());
-                    } catch (ReflectiveOperationException | RuntimeException e) {
-                        // fall through to asking JShell for it by name
-                    }
-                }
-                return readVariable(((VarSnippet) snippet).name(), event.value());
+                Object value = temporaryValue((VarSnippet) snippet, event.value());
+                // A notebook never shows JShell's $1, $2, ...: once read, the variable goes, since JShell compiles
+                // every later cell against each live snippet and a cell's cost would grow with every expression cell.
+                shell.drop(snippet);
+                return value;
             }
             case VAR_VALUE_SUBKIND -> {
                 return readVariable(source(snippet).strip().replaceAll(";$", "").strip(), event.value());
@@ -273,6 +275,19 @@ public final class JShellEvaluator implements AutoCloseable {
                 return null;
             }
         }
+    }
+
+    private Object temporaryValue(VarSnippet snippet, String text) {
+        CapturingExecutionControl control = engine.control();
+        String cls = control == null ? null : control.lastInvokedClass();
+        if (cls != null) {
+            try {
+                return control.readStatic(cls, snippet.name());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // fall through to asking JShell for it by name
+            }
+        }
+        return readVariable(snippet.name(), text);
     }
 
     private static String source(Snippet s) {
@@ -505,7 +520,7 @@ public final class JShellEvaluator implements AutoCloseable {
         for (SourceCodeAnalysis.Documentation d : docs) {
             sb.append(d.signature()).append('\n');
             if (d.javadoc() != null && !d.javadoc().isBlank()) {
-                sb.append(d.javadoc().strip()).append("\n");
+                sb.append(Javadocs.plain(d.javadoc())).append("\n");
             }
             sb.append('\n');
         }

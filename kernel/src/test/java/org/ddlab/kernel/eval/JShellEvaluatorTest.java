@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -163,5 +164,67 @@ class JShellEvaluatorTest {
         assertNotNull(doc);
         assertTrue(doc.contains("max("), doc);
         assertNotNull(ev.inspect("Math.abs", 6));
+    }
+
+    @Test
+    void inspectionShowsTheJavadocOfDdlabTypes() {
+        assertTrue(
+                ev.javadocOfDdlab(), "JShell's source locations could not be set (--add-opens jdk.jshell/jdk.jshell?)");
+        // A type: its first sentence, inline tags made plain.
+        String type = ev.inspect("IntSlider", "IntSlider".length());
+        assertNotNull(type);
+        assertTrue(type.contains("org.ddlab.kernel.widget.IntSlider"), type);
+        assertTrue(type.contains("slider"), type);
+        assertFalse(type.contains("{@"), type);
+        // A record of lib: its description and its components, each block tag on its own line.
+        String record = ev.inspect("FrepoConfig", "FrepoConfig".length());
+        assertNotNull(record);
+        assertTrue(record.lines().anyMatch(l -> l.startsWith("@param ridge λ, relative to tr(K)/n")), record);
+        // A static method of lib.
+        String method = ev.inspect("FrepoConfig.defaults(", "FrepoConfig.defaults(".length());
+        assertTrue(method.contains("The defaults for ipc images per class"), method);
+        // The JDK's Javadoc is still found.
+        assertTrue(ev.inspect("Math.max(", "Math.max(".length()).contains("Returns the greater of two"));
+    }
+
+    @Test
+    void javadocBecomesPlainText() {
+        String comment =
+                " Runs a cell: {@code x < y}, see {@link Magics#runLine} and {@link java.util.List the list}.\n"
+                        + " Second line of the same paragraph.\n <p>A new paragraph with <b>bold</b> &amp; more:\n"
+                        + " <ul><li>one</li><li>two</li></ul>\n <pre>{@code\n    int a = 1;\n      int b = 2;\n }</pre>\n"
+                        + " @param cell the cell's text\n @return its value\n";
+        assertEquals("""
+                Runs a cell: x < y, see Magics.runLine and the list. Second line of the same paragraph.
+
+                A new paragraph with bold & more:
+
+                - one
+                - two
+
+                    int a = 1;
+                      int b = 2;
+
+                @param cell the cell's text
+                @return its value""", Javadocs.plain(comment));
+    }
+
+    @Test
+    void expressionCellsLeaveNoSnippetBehind() {
+        java.util.function.LongSupplier active = () -> ev.shell()
+                .snippets()
+                .filter(s -> ev.shell().status(s).isActive())
+                .count();
+        long before = active.getAsLong();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i + 1, ev.eval(i + " + 1"));
+        }
+        Object list = ev.eval("List.of(1, 2)");
+        assertEquals(List.of(1, 2), list);
+        assertEquals(before, active.getAsLong(), "an expression cell's temporary variable stays");
+        // Declarations stay, and expressions over them still work.
+        ev.eval("int kept = 41;");
+        assertEquals(42, ev.eval("kept + 1"));
+        assertEquals(before + 1, active.getAsLong());
     }
 }
