@@ -187,6 +187,15 @@ class DdlabKernelTests(jupyter_kernel_test.KernelTests):
             self.assertEqual(u["content"]["transient"]["display_id"], display_id)
         self.assertEqual(updates[-1]["content"]["data"]["text/plain"], "step 3")
 
+    def test_clear_output(self):
+        """clearOutput() clears the cell's output so far, printed text included, and leaves what follows."""
+        content, msgs = self.run_cell('System.out.print("before"); display("shown");\nclearOutput();\n"after"')
+        self.assertEqual(content["status"], "ok")
+        kinds = [m["msg_type"] for m in msgs if m["msg_type"] in ("stream", "display_data", "clear_output", "execute_result")]
+        self.assertEqual(kinds, ["stream", "display_data", "clear_output", "execute_result"])
+        clear = next(m for m in msgs if m["msg_type"] == "clear_output")
+        self.assertFalse(clear["content"]["wait"])
+
     def test_magic_time(self):
         content, msgs = self.run_cell("%time 2 + 2")
         self.assertEqual(content["status"], "ok")

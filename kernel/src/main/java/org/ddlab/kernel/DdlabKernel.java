@@ -188,6 +188,13 @@ public final class DdlabKernel extends BaseKernel {
         }
     }
 
+    /** Empties the output area of the request being served (see {@link Notebook#clearOutput}). */
+    void clearOutput() {
+        System.out.flush();
+        System.err.flush();
+        comms.clearOutput(false);
+    }
+
     /** Adds history keeping to {@link BaseKernel#eval}: the cell and the text of its result. */
     @Override
     public DisplayData eval(String code) {

@@ -91,6 +91,18 @@ public final class Notebook {
         }
     }
 
+    /**
+     * Empties the running cell's output area, as IPython's {@code clear_output()}: what the cell printed and displayed
+     * so far goes, what it shows afterwards stays. A cell that moves controls to check them ends with it, since without
+     * a widget manager (nbconvert, a rendered page) each move's drawing lands in that cell. Outside a kernel it does
+     * nothing.
+     */
+    public static void clearOutput() {
+        if (kernel() instanceof DdlabKernel dk && dk.getIO().display.isAttached()) {
+            dk.clearOutput();
+        }
+    }
+
     /** Evaluates code as a cell would (magics included) and returns its value. */
     public static Object eval(String code) {
         BaseKernel k = kernel();
