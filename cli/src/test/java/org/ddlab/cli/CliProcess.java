@@ -89,7 +89,11 @@ public final class CliProcess {
 
     private static Running start(List<String> prefix, Map<String, String> env, Path scratch, String... args)
             throws IOException {
-        List<String> cmd = new ArrayList<>(prefix);
+        // SIGINT as a terminal gives it: a command started in the background by a shell without job control (nohup
+        // … &, a CI runner) inherits SIGINT ignored, and a JVM leaves an ignored signal ignored, so the tests that
+        // send it would see a run that never stops.
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        cmd.addAll(prefix);
         // --enable-native-access: as the jar's manifest grants it to java -jar (JNA loads libtorch's helpers).
         cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
