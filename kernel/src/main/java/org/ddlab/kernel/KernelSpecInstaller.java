@@ -105,8 +105,7 @@ public final class KernelSpecInstaller {
                     .getCodeSource()
                     .getLocation()
                     .toURI());
-            Path jarDir =
-                    Files.isDirectory(jar) ? jar.getParent() : jar.getParent(); // classes dir in a dev build: target/
+            Path jarDir = jar.getParent(); // the jar's folder; in a dev build the classes folder's: target/
             return jarDir.resolve("ddlab-kernel.jar").toAbsolutePath() + java.io.File.pathSeparator
                     + jarDir.resolve("lib").toAbsolutePath() + "/*";
         } catch (URISyntaxException e) {

@@ -87,7 +87,7 @@ final class Javadocs {
         int at = 0;
         while (m.find()) {
             text.append(html, at, m.start());
-            String name = m.group(2).toLowerCase();
+            String name = m.group(2).toLowerCase(Locale.ROOT);
             boolean closing = !m.group(1).isEmpty();
             if (!closing && (name.equals("p") || name.equals("ul") || name.equals("ol") || name.equals("table"))) {
                 text.append("\n\n");
