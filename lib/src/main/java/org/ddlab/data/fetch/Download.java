@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  * @param size   the expected size in bytes, or -1 when unknown; when known, a server offering another
  *               size is refused before any byte is written and a progress bar has its total at once
  * @param after  what to do with the verified file
+ * @param from   for an archive, the folder inside it whose contents are unpacked (an npm package keeps
+ *               its files under {@code package/…}), or "" for the whole archive
  */
-public record Download(String file, URI uri, String sha256, long size, After after) {
+public record Download(String file, URI uri, String sha256, long size, After after, String from) {
 
     /** What happens to a file once its SHA-256 is verified. */
     public enum After {
@@ -36,8 +38,13 @@ public record Download(String file, URI uri, String sha256, long size, After aft
 
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
 
+    /** A folder inside an archive: plain names joined by '/', nothing that climbs out or starts at the root. */
+    private static final Pattern FOLDER =
+            Pattern.compile("([A-Za-z0-9_][A-Za-z0-9._+-]*)(/[A-Za-z0-9_][A-Za-z0-9._+-]*)*");
+
     public Download {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(from, "from");
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(after, "after");
@@ -59,6 +66,21 @@ public record Download(String file, URI uri, String sha256, long size, After aft
         if (after == After.UNPACK && !(file.endsWith(".tar.gz") || file.endsWith(".tgz"))) {
             throw new IllegalArgumentException(file + ": only .tar.gz (.tgz) archives are unpacked");
         }
+        from = from.replaceAll("/+$", "");
+        if (!from.isEmpty() && (after != After.UNPACK || !FOLDER.matcher(from).matches() || from.contains(".."))) {
+            throw new IllegalArgumentException(
+                    file + ": '" + from + "' is not a folder of an unpacked archive (plain names joined by '/')");
+        }
+    }
+
+    /** A download of the whole file (kept, or the whole archive unpacked). */
+    public Download(String file, URI uri, String sha256, long size, After after) {
+        this(file, uri, sha256, size, after, "");
+    }
+
+    /** The same archive, of which only {@code folder}'s contents are unpacked into the target folder. */
+    public Download from(String folder) {
+        return new Download(file, uri, sha256, size, after, folder);
     }
 
     /** A file used as it is. */

@@ -189,6 +189,43 @@ public final class Fetcher {
         }
     }
 
+    /**
+     * Makes one of several alternative sources present in {@code targetDir}: the first whose host
+     * answers, as torchvision falls back from one MNIST mirror to the next. Only an unreachable host
+     * moves on to the next source; a server's error or a file that fails its SHA-256 stops here, because
+     * another source would hide what is wrong with this one. What a source left (parts, files) stays.
+     *
+     * @param sources alternatives, each a complete list of downloads, in the order to try them
+     * @throws FetchException when no source's host can be reached (the message lists each source's URLs
+     *                        as alternatives, and the folder), or as {@link #fetch}
+     */
+    public void fetchAny(List<List<Download>> sources, Path targetDir, Listener listener) throws IOException {
+        if (sources.size() == 1) {
+            fetch(sources.getFirst(), targetDir, listener);
+            return;
+        }
+        Path dir = targetDir.toAbsolutePath().normalize();
+        List<String> tried = new ArrayList<>();
+        List<String> ways = new ArrayList<>();
+        for (List<Download> downloads : sources) {
+            try {
+                fetch(downloads, dir, listener);
+                return;
+            } catch (FetchException e) {
+                if (!(e.getCause() instanceof Transfer.Unreachable u)) {
+                    throw e;
+                }
+                tried.add(u.host + " (" + u.reason + ")");
+                ways.add(String.join(
+                        " ", downloads.stream().map(d -> uriOf(d).toString()).toList()));
+            }
+        }
+        throw new FetchException(
+                "Could not reach " + String.join(", nor ", tried) + ". Download either of these yourself: "
+                        + String.join("; or ", ways) + " — and put the files in " + dir
+                        + " (an archive as it is), then run " + command + " again; it verifies and unpacks them.");
+    }
+
     private void fetchOne(Download download, Path dir, Transfer transfer, Listener listener) throws IOException {
         boolean unpack = download.after() == Download.After.UNPACK;
         if (unpack && UnpackMarker.isDone(dir, download)) {
@@ -242,7 +279,15 @@ public final class Fetcher {
         try {
             long size = Files.size(archive);
             List<String> entries = TarGzArchive.unpack(
-                    archive, staging, done -> listener.progress(download.file(), Phase.UNPACKING, done, size));
+                    archive,
+                    staging,
+                    download.from(),
+                    done -> listener.progress(download.file(), Phase.UNPACKING, done, size));
+            if (entries.isEmpty()) {
+                throw new FetchException(download.file() + " holds nothing"
+                        + (download.from().isEmpty() ? "" : " under '" + download.from() + "/'")
+                        + "; it is not the archive this dataset needs. It stays at " + archive + ".");
+            }
             for (String entry : entries) {
                 if (entry.equals(PARTIAL_DIR)
                         || entry.equals(download.file())

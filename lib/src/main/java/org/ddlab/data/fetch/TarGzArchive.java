@@ -34,6 +34,8 @@ final class TarGzArchive {
     /**
      * Unpacks {@code archive} into the existing folder {@code into}.
      *
+     * @param from     the folder inside the archive whose contents are unpacked, or "" for all of it;
+     *                 entries outside it are checked like the others but not written
      * @param progress receives how many bytes of the (compressed) archive are read, so the total is
      *                 its file size
      * @return the top-level names the archive created in {@code into}, in archive order
@@ -41,8 +43,9 @@ final class TarGzArchive {
      *                        regular file or directory; what was unpacked so far stays in {@code into},
      *                        for the caller to discard
      */
-    static List<String> unpack(Path archive, Path into, LongConsumer progress) throws IOException {
+    static List<String> unpack(Path archive, Path into, String from, LongConsumer progress) throws IOException {
         Path root = into.toAbsolutePath().normalize();
+        Path taken = root.resolve(from).normalize();
         Set<String> topLevel = new LinkedHashSet<>();
         byte[] buf = new byte[BUFFER];
         try (FileChannel ch = FileChannel.open(archive, StandardOpenOption.READ);
@@ -55,10 +58,11 @@ final class TarGzArchive {
             progress.accept(0);
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                Path dest = destination(archive, root, entry);
-                if (dest.equals(root)) {
-                    continue; // "./", the folder itself
+                Path named = destination(archive, root, entry);
+                if (!named.startsWith(taken) || named.equals(taken)) {
+                    continue; // "./" (the folder itself), or outside the folder taken
                 }
+                Path dest = root.resolve(taken.relativize(named));
                 topLevel.add(root.relativize(dest).getName(0).toString());
                 if (entry.isDirectory()) {
                     Files.createDirectories(dest);

@@ -529,6 +529,100 @@ class FetcherTest {
     }
 
     @Test
+    void archiveFolderIsUnpackedAloneIntoTheTarget() throws IOException {
+        byte[] a = content(3_000, 21);
+        byte[] archive = tarGz(Map.of(
+                "package/data/a.bin",
+                a,
+                "package/data/sub/b.txt",
+                "b".getBytes(StandardCharsets.UTF_8),
+                "package/readme.md",
+                "r".getBytes(StandardCharsets.UTF_8)));
+        routes.put("/files/pkg.tgz", serving(archive, true));
+        Download download = Download.unpack(
+                        "pkg.tgz", url("/files/pkg.tgz").toString(), sha256(archive), archive.length)
+                .from("package/data/");
+
+        fetcher.fetch(List.of(download), tmp, listener);
+
+        assertArrayEquals(a, Files.readAllBytes(tmp.resolve("a.bin")));
+        assertEquals("b", Files.readString(tmp.resolve("sub/b.txt")));
+        assertFalse(Files.exists(tmp.resolve("package")), "what lies outside the folder is not unpacked");
+        assertFalse(Files.exists(tmp.resolve("readme.md")));
+        List<String> note = Files.readAllLines(tmp.resolve("pkg.tgz.unpacked"));
+        assertEquals(
+                List.of("a.bin", "sub"),
+                note.subList(note.size() - 2, note.size()).stream().sorted().toList());
+        assertTrue(UnpackMarker.isDone(tmp.toAbsolutePath().normalize(), download));
+
+        byte[] other = tarGz(Map.of("package/readme.md", "r".getBytes(StandardCharsets.UTF_8)));
+        routes.put("/files/other.tgz", serving(other, true));
+        Download empty = Download.unpack("other.tgz", url("/files/other.tgz").toString(), sha256(other), other.length)
+                .from("package/data");
+        FetchException e = assertThrows(FetchException.class, () -> fetcher.fetch(List.of(empty), tmp, listener));
+        assertTrue(e.getMessage().startsWith("other.tgz holds nothing under 'package/data/'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> download.from("../x"));
+        assertThrows(IllegalArgumentException.class, () -> download.from("/etc"));
+        assertThrows(IllegalArgumentException.class, () -> keep("a.bin", a).from("package"));
+    }
+
+    // ---- alternative sources ----
+
+    private static String closedBase(String path) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort() + path;
+        }
+    }
+
+    @Test
+    void unreachableSourceFallsBackToTheNext() throws IOException {
+        byte[] bytes = content(2_000, 22);
+        routes.put("/files/b.bin", serving(bytes, true));
+        String down = closedBase("/mnist/");
+        List<Download> first = List.of(Download.keep("a.bin", down + "a.bin", sha256(bytes), bytes.length));
+        List<Download> second = List.of(keep("b.bin", bytes));
+
+        fetcher.fetchAny(List.of(first, second), tmp, listener);
+
+        assertArrayEquals(bytes, Files.readAllBytes(tmp.resolve("b.bin")));
+        assertEquals(List.of(new Request("/files/b.bin", null)), requests);
+    }
+
+    @Test
+    void everySourceUnreachableListsEachAsAnAlternative() throws IOException {
+        String one = closedBase("/one/");
+        List<Download> first = List.of(
+                Download.keep("a.bin", one + "a.bin", sha256(new byte[1]), 1),
+                Download.keep("b.bin", one + "b.bin", sha256(new byte[2]), 2));
+        List<Download> second =
+                List.of(Download.unpack("c.tgz", "http://files.ddlab.invalid/c.tgz", sha256(new byte[3]), 3));
+
+        FetchException e =
+                assertThrows(FetchException.class, () -> fetcher.fetchAny(List.of(first, second), tmp, listener));
+
+        String m = e.getMessage();
+        assertTrue(m.startsWith("Could not reach 127.0.0.1 ("), m);
+        assertTrue(m.contains(", nor files.ddlab.invalid (host name not found)"), m);
+        assertTrue(m.contains(one + "a.bin " + one + "b.bin; or http://files.ddlab.invalid/c.tgz"), m);
+        assertTrue(m.contains(" in " + tmp.toAbsolutePath().normalize() + " "), m);
+        assertFalse(m.contains("\n"), "one paragraph");
+    }
+
+    @Test
+    void aServerErrorIsNotHiddenByAnotherSource() {
+        byte[] bytes = content(1_000, 23);
+        routes.put("/files/b.bin", serving(bytes, true));
+        List<Download> first = List.of(keep("gone.bin", bytes)); // no route: 404
+        List<Download> second = List.of(keep("b.bin", bytes));
+
+        FetchException e =
+                assertThrows(FetchException.class, () -> fetcher.fetchAny(List.of(first, second), tmp, listener));
+
+        assertTrue(e.getMessage().contains("answered HTTP 404"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("b.bin")), "the second source is not tried");
+    }
+
+    @Test
     void archivePutInTheFolderByHandIsVerifiedAndUnpackedWithoutARequest() throws IOException {
         byte[] archive = tarGz(Map.of("tiny/a.txt", "a".getBytes(StandardCharsets.UTF_8)));
         Download download = Download.unpack(
