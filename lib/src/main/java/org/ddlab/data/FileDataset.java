@@ -39,6 +39,8 @@ final class FileDataset implements Dataset {
      * @param folder   the folder's name under a data root (datasets that share files share it)
      * @param files    paths relative to the folder, every one required (for a choice between a name and
      *                 its {@code .gz}, list the plain name: either satisfies it)
+     * @param sources  what {@code ddlab data fetch} downloads: alternatives, each a complete list of files, tried in
+     *                 order while their hosts cannot be reached ({@link Dataset#sources()}); empty: not fetched
      * @param otherWay another way to get the files than {@code ddlab data fetch} (e.g. a Debian package), or null
      */
     FileDataset(
@@ -51,38 +53,7 @@ final class FileDataset implements Dataset {
             Preprocessing.Kind preprocessing,
             List<String> files,
             Reader reader,
-            List<Download> downloads,
-            String source,
-            String licence,
-            String otherWay) {
-        this(
-                downloads.isEmpty() ? List.of() : List.of(downloads),
-                registry,
-                name,
-                folder,
-                title,
-                shape,
-                classes,
-                preprocessing,
-                files,
-                reader,
-                source,
-                licence,
-                otherWay);
-    }
-
-    /** {@code sources} first: a list of lists erases to the same type as the downloads above. */
-    private FileDataset(
             List<List<Download>> sources,
-            Datasets registry,
-            String name,
-            String folder,
-            String title,
-            int[] shape,
-            int classes,
-            Preprocessing.Kind preprocessing,
-            List<String> files,
-            Reader reader,
             String source,
             String licence,
             String otherWay) {
@@ -99,31 +70,6 @@ final class FileDataset implements Dataset {
         this.source = source;
         this.licence = licence;
         this.otherWay = otherWay;
-    }
-
-    /**
-     * The same dataset with one more source of the same bytes, tried when the hosts before it cannot be
-     * reached.
-     *
-     * @param publisher who serves it there, added to {@link #source()}
-     */
-    FileDataset orFrom(List<Download> downloads, String publisher) {
-        List<List<Download>> more = new ArrayList<>(sources);
-        more.add(List.copyOf(downloads));
-        return new FileDataset(
-                more,
-                registry,
-                name,
-                folder,
-                title,
-                shape,
-                classes,
-                preprocessing,
-                files,
-                reader,
-                source + "; or " + publisher,
-                licence,
-                otherWay);
     }
 
     @Override
