@@ -203,11 +203,7 @@ class ColourEndToEndTest {
     void fetchingWithoutAServerSaysWhichUrlsToGetAndWhereToPutThem() throws Exception {
         // A home of its own: MNIST fetched into this machine's ~/.local/share/ddlab would be "already here".
         CliProcess.Result r = ddlab(
-                Map.of(
-                        "DDLAB_MIRROR",
-                        "http://127.0.0.1:9",
-                        "JAVA_TOOL_OPTIONS",
-                        "-Duser.home=" + tmp.resolve("home")),
+                Map.of("DDLAB_MIRROR", "http://127.0.0.1:9", "JAVA_TOOL_OPTIONS", "-Duser.home=" + tmp.resolve("home")),
                 "data",
                 "fetch",
                 "mnist");
