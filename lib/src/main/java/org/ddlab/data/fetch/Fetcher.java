@@ -216,8 +216,7 @@ public final class Fetcher {
                     throw e;
                 }
                 tried.add(u.host + " (" + u.reason + ")");
-                ways.add(String.join(
-                        " ", downloads.stream().map(d -> uriOf(d).toString()).toList()));
+                ways.add(String.join(" ", urlsStillNeeded(downloads, dir)));
             }
         }
         throw new FetchException(
@@ -315,12 +314,7 @@ public final class Fetcher {
 
     /** One paragraph: which host, every URL still needed, the exact folder, and that a rerun verifies. */
     private FetchException unreachable(Transfer.Unreachable e, List<Download> remaining, Path dir) {
-        List<String> urls = new ArrayList<>();
-        for (Download download : remaining) {
-            if (urls.isEmpty() || !looksPresent(download, dir)) {
-                urls.add(uriOf(download).toString());
-            }
-        }
+        List<String> urls = urlsStillNeeded(remaining, dir);
         String files = urls.size() == 1 ? "this file" : "these " + urls.size() + " files";
         return new FetchException(
                 "Could not reach " + e.host + " (" + e.reason + "). Download " + files
@@ -329,6 +323,17 @@ public final class Fetcher {
                         + (urls.size() == 1 ? "it" : "them")
                         + ".",
                 e);
+    }
+
+    /** The URLs of {@code remaining} for an offline message: the first always, the others unless already here. */
+    private List<String> urlsStillNeeded(List<Download> remaining, Path dir) {
+        List<String> urls = new ArrayList<>();
+        for (Download download : remaining) {
+            if (urls.isEmpty() || !looksPresent(download, dir)) {
+                urls.add(uriOf(download).toString());
+            }
+        }
+        return urls;
     }
 
     /** A cheap guess (no hashing) for the offline message: is this download already in the folder? */
