@@ -5,14 +5,18 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 
 /**
- * The ConvNet of the dataset-distillation literature (Zhao et al., DC/DSA/DM; FRePo; DREAM):
+ * The ConvNet of the dataset-distillation literature (Zhao et al., DC/DSA/DM; DREAM; IDC):
  * {@code depth} blocks of [conv 3×3 {@code width} filters, padding 1 → norm → ReLU → pool 2×2],
  * flatten, linear. Options: {@code width} (128), {@code depth} (3), {@code norm}
  * instance|batch|layer|none (instance), {@code pool} avg|max|none (avg).
  *
  * <p>Unlike the DC reference, which pads 28×28 inputs to 32×32 in the first convolution, every
- * convolution pads by 1 (as FRePo's "SAME" convolutions): 28 → 14 → 7 → 3, so depth 3, width 128
- * gives 128·3·3 = 1152 features on 28×28 and 128·4·4 = 2048 on 32×32.
+ * convolution pads by 1: 28 → 14 → 7 → 3, so depth 3, width 128 gives 128·3·3 = 1152 features on
+ * 28×28 and 128·4·4 = 2048 on 32×32. FRePo's reference network differs ({@code Conv} in its
+ * {@code lib/models/networks.py}): widths 128, 256, 512, a first convolution that pads a grey image
+ * by 3 (28 → 32), normalisation (none by default; batch in its commands) before the second and
+ * third convolutions only — 512·4·4 = 8192 features; ddlab distils and evaluates every method on
+ * this one ConvNet so that tables compare methods, not networks.
  */
 final class ConvNet {
 

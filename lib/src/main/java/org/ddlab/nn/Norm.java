@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** The normalisation layer after each convolution, as the dataset-distillation literature names them. */
 public enum Norm {
-    /** InstanceNorm2d(affine=True) — the default of the DC/DSA/DM/FRePo ConvNet. */
+    /** InstanceNorm2d(affine=True) — the default of the DC/DSA/DM ConvNet (FRePo's network has none by default). */
     INSTANCE,
     /** BatchNorm2d with running statistics (training uses batch statistics). */
     BATCH,

@@ -41,11 +41,9 @@ class MethodsImproveTest {
             "dm", Map.of("steps", 60, "real_batch", 16),
             // IDC's reference rates are for thousands of matching rounds; a larger one shows its step in a few dozen.
             "idc", Map.of("steps", 6, "inner_loop", 5, "real_batch", 16, "net_data", 32, "image_lr", 0.05),
-            // MTT: 2 experts of 3 epochs. On 120 images an expert's epoch is one SGD step, so the student takes as many
-            // steps (2)
-            // as the expert between its start and its target, at a rate that moves them (0.1); the reference's image
-            // rate (1000,
-            // for 32×32 images) would throw these 8×8 pixels far out, 30 does not.
+            // MTT: 2 experts of 3 epochs. On 120 images an expert's epoch is one SGD step, so the student takes as
+            // many steps (2) as the expert between its start and its target, at a rate that moves them (0.1); the
+            // reference's image rate (1000, for 32×32 images) would throw these 8×8 pixels far out, 30 does not.
             "mtt",
                     Map.of(
                             "steps",
