@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (CIFAR-10, whitened): a short run's IPC-10 set beats the real images it started from. Both sets are
  * scored under the quick protocol on 500 held-out training images per class ({@code --validation 500}, which
  * the distillation never sees), never on the test split. The datasets are the real ones on this machine:
- * {@code environment/test} fetches them first ({@code ddlab data fetch mnist cifar10}); without them the
+ * {@code environment/test} fetches them first ({@code ddlab data fetch mnist}, then {@code cifar10}); without them the
  * distillation fails with the message saying where to get them.
  *
  * <p>The margins are about a third of what the same commands measured ({@code docs/results.md}, "FRePo

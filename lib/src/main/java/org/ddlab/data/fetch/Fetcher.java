@@ -207,6 +207,14 @@ public final class Fetcher {
             return;
         }
         Path dir = targetDir.toAbsolutePath().normalize();
+        // A source already here is verified without asking any host: an offline machine that fetched from the
+        // second source once must not need the first one's host, nor wait for it, to check its files again.
+        for (List<Download> downloads : sources) {
+            if (downloads.stream().allMatch(d -> isHere(d, dir))) {
+                fetch(downloads, dir, listener);
+                return;
+            }
+        }
         List<String> tried = new ArrayList<>();
         List<String> ways = new ArrayList<>();
         for (List<Download> downloads : sources) {
@@ -225,6 +233,19 @@ public final class Fetcher {
                 "Could not reach " + String.join(", nor ", tried) + ". Download either of these yourself: "
                         + String.join("; or ", ways) + " — and put the files in " + dir
                         + " (an archive as it is), then run " + command + " again; it verifies and unpacks them.");
+    }
+
+    /** Whether {@code download} needs no request: an archive unpacked here, or a file of the pinned size here. */
+    private static boolean isHere(Download download, Path dir) {
+        if (download.after() == Download.After.UNPACK) {
+            return UnpackMarker.isDone(dir, download);
+        }
+        Path f = dir.resolve(download.file());
+        try {
+            return Files.isRegularFile(f) && (download.size() < 0 || Files.size(f) == download.size());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void fetchOne(Download download, Path dir, Transfer transfer, Listener listener) throws IOException {
@@ -325,9 +346,13 @@ public final class Fetcher {
         try {
             download.conversion().convert(staging);
         } catch (IOException | RuntimeException e) {
+            // The staging folder is gone when the user reads this: name the files as the archive does.
+            String why = e.getMessage() == null
+                    ? e.getClass().getSimpleName()
+                    : e.getMessage().replace(staging + java.io.File.separator, "");
             throw new FetchException(
-                    download.file() + " unpacked, but its files could not be converted into the dataset's" + " own: "
-                            + e.getMessage() + ". The archive stays at " + archive + "; nothing was placed.",
+                    download.file() + " unpacked, but its files could not be converted into the dataset's own: " + why
+                            + ". The archive stays at " + archive + "; nothing was placed.",
                     e);
         }
         List<String> entries;

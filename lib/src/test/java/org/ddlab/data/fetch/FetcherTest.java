@@ -635,6 +635,23 @@ class FetcherTest {
     }
 
     @Test
+    void aSourceAlreadyHereIsCheckedWithoutAskingAnyHost() throws IOException {
+        byte[] archive = tarGz(Map.of("package/a.bin", content(300, 5)));
+        routes.put("/files/pkg.tgz", serving(archive, true));
+        Download npm = Download.unpack("pkg.tgz", url("/files/pkg.tgz").toString(), sha256(archive), archive.length)
+                .from("package");
+        fetcher.fetch(List.of(npm), tmp, listener);
+        byte[] first = content(2_000, 6);
+        routes.put("/files/a.gz", serving(first, true));
+        requests.clear();
+
+        fetcher.fetchAny(List.of(List.of(keep("a.gz", first)), List.of(npm)), tmp, listener);
+
+        assertEquals(List.of(), requests, "the unpacked second source needs no host, the first one's included");
+        assertFalse(Files.exists(tmp.resolve("a.gz")));
+    }
+
+    @Test
     void everySourceUnreachableListsEachAsAnAlternative() throws IOException {
         String one = closedBase("/one/");
         List<Download> first = List.of(
