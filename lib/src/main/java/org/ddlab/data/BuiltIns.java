@@ -45,7 +45,7 @@ final class BuiltIns {
 
     private static final List<String> IDX_FILES = List.of(
             "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
-    private static final String CIFAR10_DIR = "cifar-10-batches-bin/";
+    private static final String CIFAR10_DIR = CifarSprites.OUT + "/";
     private static final String CIFAR100_DIR = "cifar-100-binary/";
 
     private BuiltIns() {}

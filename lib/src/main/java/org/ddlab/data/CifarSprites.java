@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -30,7 +29,9 @@ import javax.imageio.ImageIO;
  */
 final class CifarSprites {
 
+    /** The folder of CIFAR-10's binary batches, as the publisher's archive unpacks it; the registry reads it. */
     static final String OUT = "cifar-10-batches-bin";
+
     static final List<String> TRAIN =
             List.of("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5");
     static final String TEST = "test_batch";
@@ -96,7 +97,7 @@ final class CifarSprites {
                     "holds " + rows + " images, more than the labels left for it (" + (labels.length - first) + ")");
         }
         int[] row = new int[pixels * CifarBinary.CHANNELS];
-        byte[] record = new byte[1 + CifarBinary.PIXELS];
+        byte[] record = new byte[CifarBinary.Layout.CIFAR10.recordBytes()];
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(bin), 1 << 16)) {
             for (int y = 0; y < rows; y++) {
                 raster.getPixels(0, y, pixels, 1, row);
@@ -127,15 +128,15 @@ final class CifarSprites {
             throw new DataFormatException(json, "is not a JSON array of labels");
         }
         JsonArray array = root.getAsJsonArray();
-        List<Integer> out = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
             JsonElement e = array.get(i);
             int label = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsInt() : -1;
-            if (label < 0 || label >= CLASSES.size() || e.getAsDouble() != label) {
+            if (label < 0 || label >= CifarBinary.Layout.CIFAR10.classes() || e.getAsDouble() != label) {
                 throw new DataFormatException(json, "label " + i + " is " + e + "; CIFAR-10's labels are 0 to 9");
             }
-            out.add(label);
+            out[i] = label;
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return out;
     }
 }
