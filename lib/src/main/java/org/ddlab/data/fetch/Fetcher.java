@@ -242,10 +242,15 @@ public final class Fetcher {
         }
         Path f = dir.resolve(download.file());
         try {
-            return Files.isRegularFile(f) && (download.size() < 0 || Files.size(f) == download.size());
+            return Files.isRegularFile(f) && sizeMatches(f, download);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether {@code file} has the download's pinned size (any size when none is pinned). */
+    private static boolean sizeMatches(Path file, Download download) throws IOException {
+        return download.size() < 0 || Files.size(file) == download.size();
     }
 
     private void fetchOne(Download download, Path dir, Transfer transfer, Listener listener) throws IOException {
@@ -283,10 +288,10 @@ public final class Fetcher {
     }
 
     private static boolean hashMatches(Path file, Download download, Listener listener) throws IOException {
-        long size = Files.size(file);
-        if (download.size() >= 0 && size != download.size()) {
+        if (!sizeMatches(file, download)) {
             return false;
         }
+        long size = Files.size(file);
         return Sha256.of(file, done -> listener.progress(download.file(), Phase.VERIFYING, done, size))
                 .equals(download.sha256());
     }
