@@ -108,12 +108,7 @@ public final class RepresentativeSampler implements RealSampler {
 
     @Override
     public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sampler", name());
-        m.put("clusters", clusters);
-        m.put("interval", interval);
-        m.put("candidates", candidates);
-        return m;
+        return RepresentativeBatches.of(this).describe();
     }
 
     public int clusters() {
@@ -122,6 +117,11 @@ public final class RepresentativeSampler implements RealSampler {
 
     public int interval() {
         return interval;
+    }
+
+    /** Images of a class embedded per clustering, 0 for all. */
+    public int candidates() {
+        return candidates;
     }
 
     /** Clusterings done so far (all classes counted). */

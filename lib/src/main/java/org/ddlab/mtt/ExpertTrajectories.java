@@ -22,6 +22,7 @@ import org.ddlab.distill.Caches;
 import org.ddlab.distill.InvalidFileException;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.Npz;
+import org.ddlab.dream.RepresentativeBatches;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
 import org.ddlab.eval.EvaluationProtocol;
@@ -39,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * own seeded initialisation, trained on the whole real training split with plain SGD (the teacher's rate,
  * no momentum, no weight decay), batches of {@value #BATCH}, cross-entropy and DSA on every batch, their
  * parameters recorded at the start (epoch 0) and after every epoch. A distillation step reads two points of
- * one expert's trajectory.
+ * one expert's trajectory. With DREAM ({@link RepresentativeBatches}) every step's batch is drawn from the
+ * representatives of each class under the expert being trained, as many steps an epoch as the shuffle has.
  *
- * <p>Experts depend on the training images, the architecture, the teacher's rate and the seed, not on the
+ * <p>Experts depend on the training images, the architecture, the teacher's rate, the seed and the batches'
+ * kind (whole-split shuffles or DREAM's, with its settings), not on the
  * distillation's settings, so they are trained once and kept in a cache shared by every run and grid cell
  * with the same {@link #key()}: {@code ROOT/KEY/} holds {@code experts.json} (what the key stands for) and
  * {@code expert-EEEE/epoch-KKK.npz}, every parameter of expert E after epoch K (arrays {@code 000},
@@ -50,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * ({@link Caches#runsDirectory()}).
  *
  * <p>Expert E's epoch K is a pure function of the key, E and K: the start is seeded by (seed, E), the
- * order and augmentation of epoch K by (seed, E, K), and without momentum the parameters are the whole
- * state. So an interrupted training continues from the newest epoch on disk and writes what an
+ * order and augmentation of epoch K by (seed, E, K) (DREAM's draws too: its clustering starts afresh
+ * each epoch, with the expert as it trains), and without momentum the parameters are the whole state. So an interrupted training continues from the newest epoch on disk and writes what an
  * uninterrupted one would have, bit for bit; neither the number of experts nor the number of epochs is
  * part of the key, and a run that wants more of either extends the cache.
  */
@@ -67,20 +70,38 @@ public final class ExpertTrajectories {
     private static final Logger LOG = LoggerFactory.getLogger(ExpertTrajectories.class);
     private static final long INIT = 0xE1;
     private static final long EPOCH = 0xE2;
+    private static final long REPRESENTATIVES = 0xE3;
 
     private final Path dir;
     private final ImageSet train;
     private final String architecture;
     private final double teacherRate;
     private final long seed;
+    private final RepresentativeBatches batches;
     private final String key;
     private final Map<String, Object> identity;
+    private double samplingSeconds;
 
     /**
      * The experts of {@code architecture} on {@code train} (the run's preprocessed training images), under
      * {@code root}; nothing is trained until {@link #ensure}.
      */
     public ExpertTrajectories(Path root, ImageSet train, String architecture, double teacherRate, long seed) {
+        this(root, train, architecture, teacherRate, seed, null);
+    }
+
+    /**
+     * As {@link #ExpertTrajectories(Path, ImageSet, String, double, long)}, the experts' SGD steps on DREAM's
+     * representative batches ({@code batches}; {@code null}: shuffles of the whole split) — where DREAM
+     * reaches MTT, whose real images are the experts' training batches.
+     */
+    public ExpertTrajectories(
+            Path root,
+            ImageSet train,
+            String architecture,
+            double teacherRate,
+            long seed,
+            RepresentativeBatches batches) {
         if (!(teacherRate > 0)) {
             throw new IllegalArgumentException("the experts' learning rate must be positive, got " + teacherRate);
         }
@@ -90,6 +111,10 @@ public final class ExpertTrajectories {
                 .spec();
         this.teacherRate = teacherRate;
         this.seed = seed;
+        if (batches != null) {
+            batches.requireFits(train, BATCH);
+        }
+        this.batches = batches;
         Map<String, Object> id = new TreeMap<>();
         id.put("what", "MTT expert trajectories");
         id.put("train", Caches.describe(train));
@@ -99,6 +124,10 @@ public final class ExpertTrajectories {
         id.put("batch", BATCH);
         id.put("augment", DsaAugment.reference().params().strategyString());
         id.put("seed", seed);
+        // Absent for shuffles of the whole split, so the keys of those experts stay what they were.
+        if (batches != null) {
+            id.put("batches", batches.describe());
+        }
         // The trainer's version: a change that moves what it computes must not reuse experts trained before it.
         id.put("trainer_code", EvaluationProtocol.CODE_VERSION);
         this.identity = java.util.Collections.unmodifiableMap(id);
@@ -122,6 +151,16 @@ public final class ExpertTrajectories {
     /** The hash of everything that decides the experts: the name of their directory. */
     public String key() {
         return key;
+    }
+
+    /** How the experts' batches are drawn, JSON-friendly: {@code random} (whole-split shuffles) or DREAM's settings. */
+    public Object batches() {
+        return batches == null ? "random" : batches.describe();
+    }
+
+    /** Seconds this object's {@link #ensure} calls spent choosing DREAM's batches (0 with whole-split shuffles). */
+    public double samplingSeconds() {
+        return samplingSeconds;
     }
 
     /** This cache's directory, {@code ROOT/KEY}. */
@@ -221,16 +260,28 @@ public final class ExpertTrajectories {
                 long start = System.nanoTime();
                 double[] loss = new double[1];
                 TrainingListener last = (done, total, l) -> loss[0] = l;
-                Trainer.train(net, set, epoch, dsa::apply, Seeds.mix(seed, expert, k, EPOCH), last);
+                long draws = Seeds.mix(seed, expert, k, EPOCH);
+                RepresentativeBatches.Order order =
+                        batches == null ? null : batches.order(train, Seeds.mix(draws, REPRESENTATIVES), net);
+                Trainer.train(net, set, epoch, dsa::apply, draws, last, order);
+                if (order != null) {
+                    samplingSeconds += order.samplingSeconds();
+                }
                 write(expert, k, net);
                 trained++;
                 LOG.info(
-                        "MTT expert {} epoch {}/{}: loss {} in {} s ({})",
+                        "MTT expert {} epoch {}/{}: loss {} in {} s{} ({})",
                         expert,
                         k,
                         epochs,
                         String.format(Locale.ROOT, "%.4f", loss[0]),
                         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9),
+                        order == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        ", %.1f s of it choosing DREAM's batches",
+                                        order.samplingSeconds()),
                         dir);
             }
         }

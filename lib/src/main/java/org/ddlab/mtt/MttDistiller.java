@@ -15,6 +15,8 @@ import org.ddlab.data.ImageSet;
 import org.ddlab.distill.AbstractDistiller;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Metadata;
+import org.ddlab.dream.RepresentativeBatches;
+import org.ddlab.dream.RepresentativeSampler;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
 import org.ddlab.matching.Gradients;
@@ -37,7 +39,9 @@ import org.ddlab.train.Sgd;
  *       ({@code lr_img}, {@code lr_lr}); α starts at {@code lr_teacher}.</li>
  * </ol>
  * The experts ({@link ExpertTrajectories}) come from the shared cache; those it lacks are trained at the
- * first step, each as far as the run reads it (epoch max_start_epoch − 1 + expert_epochs). The images live
+ * first step, each as far as the run reads it (epoch max_start_epoch − 1 + expert_epochs). MTT draws no
+ * real batch while it distils: with {@code --sampler dream} the experts train on DREAM's representative
+ * batches ({@link RepresentativeBatches}), which gives them a cache of their own. The images live
  * in the data's space, as the reference's do (normalised, or whitened when the data is).
  *
  * <p>A step whose loss or gradients are not finite, that would make α non-positive or not finite, or that
@@ -73,15 +77,13 @@ public final class MttDistiller extends AbstractDistiller {
     /** With the experts' cache under {@code expertRoot} instead of {@link ExpertTrajectories#root()}. */
     MttDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent, Path expertRoot) {
         super(config, sampler, dataset, parent);
-        if (!"random".equals(sampler.name())) {
-            throw new IllegalArgumentException(
-                    "MTT draws no real batches (its experts train on the whole training split), so the '"
-                            + sampler.name()
-                            + "' sampler has nothing to do; leave --sampler out (--init kmeans still picks the start)");
-        }
         ImageSet real = sampler.real();
+        // MTT's real batches are its experts' training batches: that is where DREAM's sampler goes.
+        RepresentativeBatches batches =
+                sampler instanceof RepresentativeSampler dream ? RepresentativeBatches.of(dream) : null;
         String architecture = String.valueOf(config.get("architecture"));
-        this.experts = new ExpertTrajectories(expertRoot, real, architecture, doubleOf("lr_teacher"), longOf("seed"));
+        this.experts =
+                new ExpertTrajectories(expertRoot, real, architecture, doubleOf("lr_teacher"), longOf("seed"), batches);
         this.student = Architectures.create(architecture, real.shape().slice(1), real.numClasses())
                 .initialize(manager, 0);
         this.matching = new TrajectoryMatching(student);
@@ -116,6 +118,7 @@ public final class MttDistiller extends AbstractDistiller {
             long started = System.nanoTime();
             figures.put("expert_epochs_trained", (double) experts.ensure(intOf("experts"), epochsRead(), manager));
             figures.put("expert_seconds", (System.nanoTime() - started) / 1e9);
+            figures.put("expert_sampling_seconds", experts.samplingSeconds());
             expertsReady = true;
         }
         long seed = longOf("seed");
@@ -242,7 +245,9 @@ public final class MttDistiller extends AbstractDistiller {
         return metadata.withExtra("syn_lr", learnedRate())
                 .withExtra(
                         "syn_lr_note", "the learned student rate: MTT trains its evaluation networks with it (lr_net)")
-                .withExtra("experts", experts.key());
+                .withExtra("experts", experts.key())
+                .withExtra("experts_batches", experts.batches())
+                .withExtra("expert_sampling_seconds", experts.samplingSeconds());
     }
 
     @Override

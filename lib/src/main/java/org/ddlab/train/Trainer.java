@@ -8,8 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Interrupts;
 import org.ddlab.nn.Network;
@@ -30,9 +32,25 @@ public final class Trainer {
             Augmentation augmentation,
             long seed,
             TrainingListener listener) {
+        return train(net, set, schedule, augmentation, seed, listener, null);
+    }
+
+    /**
+     * As {@link #train(Network, LabeledSet, TrainingSchedule, Augmentation, long, TrainingListener)}, with
+     * each epoch's batches from {@code order} instead of a shuffle of the whole set ({@code null}: the
+     * shuffle).
+     */
+    public static TrainingReport train(
+            Network net,
+            LabeledSet set,
+            TrainingSchedule schedule,
+            Augmentation augmentation,
+            long seed,
+            TrainingListener listener,
+            BatchOrder order) {
         // Autograd records only inside each step's GradientCollector, on whichever thread this runs.
         try (GradMode.Scope off = GradMode.off()) {
-            return run(net, set, schedule, augmentation, seed, listener);
+            return run(net, set, schedule, augmentation, seed, listener, order);
         }
     }
 
@@ -42,10 +60,18 @@ public final class Trainer {
             TrainingSchedule schedule,
             Augmentation augmentation,
             long seed,
-            TrainingListener listener) {
+            TrainingListener listener,
+            BatchOrder batches) {
         checkShapes(net, set);
         Loss loss = set.defaultLoss();
         Sgd sgd = new Sgd(net.parameters(), schedule.learningRate(), schedule.momentum(), schedule.weightDecay());
+        WarmupCosine warmupCosine = schedule.adam();
+        Adam adam = warmupCosine == null
+                ? null
+                : new Adam(net.parameters().stream()
+                        .filter(Parameter::requiresGradient)
+                        .map(Parameter::getArray)
+                        .toList());
         // Regression targets' steps are bounded (TrainingSchedule.TARGET_CLIP says why); class labels' are not.
         double clip = loss == Loss.MSE ? schedule.targetClip() : 0;
         Random order = new Random(seed);
@@ -54,27 +80,47 @@ public final class Trainer {
         int n = set.size();
         int[] perm = new int[n];
         Arrays.setAll(perm, i -> i);
+        int size = schedule.batchSize();
+        // Adam's rate follows the step count over the whole training (the shuffle's count of steps).
+        long totalSteps = (long) schedule.epochs() * ((n + size - 1) / size);
         long steps = 0;
+        long images = 0;
         double epochLoss = Double.NaN;
         long start = System.nanoTime();
         for (int epoch = 1; epoch <= schedule.epochs(); epoch++) {
-            shuffle(perm, order);
+            Iterator<int[]> epochBatches;
+            if (batches == null) {
+                shuffle(perm, order);
+                epochBatches = IntStream.iterate(0, from -> from < n, from -> from + size)
+                        .mapToObj(from -> Arrays.copyOfRange(perm, from, Math.min(n, from + size)))
+                        .iterator();
+            } else {
+                epochBatches = batches.epoch(epoch, n, size);
+            }
             double sum = 0;
-            for (int from = 0; from < n; from += schedule.batchSize()) {
+            long seen = 0;
+            while (epochBatches.hasNext()) {
                 Interrupts.check();
-                int[] idx = Arrays.copyOfRange(perm, from, Math.min(n, from + schedule.batchSize()));
+                int[] idx = epochBatches.next();
                 sum += step(net, set, idx, loss, augment, schedule.cutMix(), draws) * idx.length;
+                seen += idx.length;
                 if (clip > 0) {
                     clipGradientNorm(net, clip);
                 }
-                sgd.step();
+                if (adam == null) {
+                    sgd.step();
+                } else {
+                    adam.step(warmupCosine.rate(schedule.learningRate(), steps, totalSteps));
+                }
                 net.zeroGradients();
                 steps++;
             }
-            epochLoss = sum / n;
+            images += seen;
+            epochLoss = sum / seen;
             if (!Double.isFinite(epochLoss)) {
                 throw new ArithmeticException("training loss became " + epochLoss + " in epoch " + epoch + " of "
-                        + net.spec() + "; lower the learning rate (" + sgd.learningRate()
+                        + net.spec() + "; lower the learning rate ("
+                        + (adam == null ? sgd.learningRate() : schedule.learningRate())
                         + ") or check the set for NaN/Inf.");
             }
             for (int drop : schedule.decayEpochs()) {
@@ -85,7 +131,7 @@ public final class Trainer {
             listener.onEpoch(epoch, schedule.epochs(), epochLoss);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainingReport(schedule.epochs(), steps, (long) schedule.epochs() * n, epochLoss, seconds);
+        return new TrainingReport(schedule.epochs(), steps, images, epochLoss, seconds);
     }
 
     /**

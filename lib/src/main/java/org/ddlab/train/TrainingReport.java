@@ -5,7 +5,7 @@ package org.ddlab.train;
  *
  * @param epochs      epochs run
  * @param steps       optimiser steps taken
- * @param images      training images processed (epochs × set size)
+ * @param images      training images processed (epochs × set size for the whole-set shuffle)
  * @param finalLoss   mean loss of the last epoch
  * @param seconds     wall time of training
  */

@@ -25,6 +25,9 @@ import org.ddlab.engine.Profile;
  * @param cutMix       CutMix of the training batches ({@link CutMix#probability()} 0: none)
  * @param targetClip   the largest global gradient norm of a step on regression targets (FRePo's learned
  *                     labels, trained with MSE); 0: no bound. Steps on class labels are never clipped.
+ * @param adam         {@code null}: SGD as above; otherwise Adam (PyTorch's β and ε, no weight decay) at a
+ *                     rate that warms up and decays by step ({@link WarmupCosine}, FRePo's evaluation), which
+ *                     takes no momentum, weight decay or drops
  */
 public record TrainingSchedule(
         int epochs,
@@ -36,7 +39,8 @@ public record TrainingSchedule(
         double decayFactor,
         boolean augment,
         CutMix cutMix,
-        double targetClip) {
+        double targetClip,
+        WarmupCosine adam) {
 
     /** No CutMix. */
     public static final CutMix NO_CUTMIX = new CutMix(0, 1);
@@ -77,6 +81,37 @@ public record TrainingSchedule(
             throw new IllegalArgumentException(
                     "the gradient-norm bound of regression targets must be ≥ 0 (0: none), got " + targetClip);
         }
+        if (adam != null && (momentum != 0 || weightDecay != 0 || !decayAt.isEmpty())) {
+            throw new IllegalArgumentException("Adam's warm-up and cosine schedule takes no momentum, weight decay or "
+                    + "drops of the rate, got momentum " + momentum + ", weight decay " + weightDecay + ", drops at "
+                    + decayAt);
+        }
+    }
+
+    /** SGD (no Adam). */
+    public TrainingSchedule(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            double momentum,
+            double weightDecay,
+            List<Double> decayAt,
+            double decayFactor,
+            boolean augment,
+            CutMix cutMix,
+            double targetClip) {
+        this(
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                weightDecay,
+                decayAt,
+                decayFactor,
+                augment,
+                cutMix,
+                targetClip,
+                null);
     }
 
     /**
@@ -129,39 +164,98 @@ public record TrainingSchedule(
 
     public TrainingSchedule withEpochs(int n) {
         return new TrainingSchedule(
-                n, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
+                n,
+                batchSize,
+                learningRate,
+                momentum,
+                weightDecay,
+                decayAt,
+                decayFactor,
+                augment,
+                cutMix,
+                targetClip,
+                adam);
     }
 
     public TrainingSchedule withBatchSize(int n) {
         return new TrainingSchedule(
-                epochs, n, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
+                epochs,
+                n,
+                learningRate,
+                momentum,
+                weightDecay,
+                decayAt,
+                decayFactor,
+                augment,
+                cutMix,
+                targetClip,
+                adam);
     }
 
     public TrainingSchedule withLearningRate(double lr) {
         return new TrainingSchedule(
-                epochs, batchSize, lr, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip);
+                epochs, batchSize, lr, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, targetClip, adam);
     }
 
     public TrainingSchedule withAugment(boolean on) {
         return new TrainingSchedule(
-                epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, on, cutMix, targetClip);
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                weightDecay,
+                decayAt,
+                decayFactor,
+                on,
+                cutMix,
+                targetClip,
+                adam);
     }
 
     /** The learning rate multiplied by {@code factor} after each fraction {@code at} of the epochs. */
     public TrainingSchedule withDecay(List<Double> at, double factor) {
         return new TrainingSchedule(
-                epochs, batchSize, learningRate, momentum, weightDecay, at, factor, augment, cutMix, targetClip);
+                epochs, batchSize, learningRate, momentum, weightDecay, at, factor, augment, cutMix, targetClip, adam);
     }
 
     public TrainingSchedule withCutMix(CutMix mix) {
         return new TrainingSchedule(
-                epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, mix, targetClip);
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                weightDecay,
+                decayAt,
+                decayFactor,
+                augment,
+                mix,
+                targetClip,
+                adam);
+    }
+
+    /**
+     * Adam with {@code rate}'s warm-up and cosine at this schedule's learning rate as the peak, in place of
+     * SGD: momentum, weight decay and drops are cleared.
+     */
+    public TrainingSchedule withAdam(WarmupCosine rate) {
+        return new TrainingSchedule(
+                epochs, batchSize, learningRate, 0, 0, List.of(), 1, augment, cutMix, targetClip, rate);
     }
 
     /** Steps on regression targets bounded to gradient norm {@code bound} (0: unbounded). */
     public TrainingSchedule withTargetClip(double bound) {
         return new TrainingSchedule(
-                epochs, batchSize, learningRate, momentum, weightDecay, decayAt, decayFactor, augment, cutMix, bound);
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                weightDecay,
+                decayAt,
+                decayFactor,
+                augment,
+                cutMix,
+                bound,
+                adam);
     }
 
     /**
@@ -190,6 +284,21 @@ public record TrainingSchedule(
                         ? factor + " after epoch " + drops.get(0)
                         : factor + " after epochs "
                                 + drops.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        String clip = targetClip > 0 ? ", regression targets' gradient norm ≤ " + shortly(targetClip) : "";
+        String mix = cutMix.probability() > 0 ? ", CutMix p " + shortly(cutMix.probability()) : "";
+        if (adam != null) {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%d epochs, batch %d, Adam lr %.3g (%d steps' warm-up, cosine to %s of it), augmentation %s%s%s",
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    adam.warmupSteps(),
+                    shortly(adam.floor()),
+                    augment ? "on" : "off",
+                    mix,
+                    clip);
+        }
         return String.format(
                 java.util.Locale.ROOT,
                 "%d epochs, batch %d, SGD lr %.3g (%s), momentum %.2g, " + "weight decay %.1e, augmentation %s%s%s",
@@ -200,8 +309,8 @@ public record TrainingSchedule(
                 momentum,
                 weightDecay,
                 augment ? "DSA" : "off",
-                cutMix.probability() > 0 ? ", CutMix p " + shortly(cutMix.probability()) : "",
-                targetClip > 0 ? ", regression targets' gradient norm ≤ " + shortly(targetClip) : "");
+                mix,
+                clip);
     }
 
     /** Three significant digits, no trailing zeros: 0.2, 0.5, 0.125. */

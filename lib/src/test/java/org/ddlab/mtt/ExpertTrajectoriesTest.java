@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.ddlab.data.ImageSet;
+import org.ddlab.dream.RepresentativeBatches;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.train.TinySets;
@@ -96,6 +97,43 @@ class ExpertTrajectoriesTest {
                     java.util.Arrays.hashCode(a.parameters(0, 0, net)),
                     java.util.Arrays.hashCode(start),
                     "each expert starts from its own initialisation");
+        }
+    }
+
+    @Test
+    void expertsOnDreamsBatchesHaveTheirOwnKeyLearnFromThemAndContinueToTheSameBits(@TempDir Path root)
+            throws Exception {
+        // 64 images of each class a batch, drawn from 70 representatives re-clustered at every step.
+        RepresentativeBatches dream = new RepresentativeBatches(70, 1, 0);
+        Path straight = root.resolve("straight");
+        Path interrupted = root.resolve("interrupted");
+        ExpertTrajectories a = new ExpertTrajectories(straight, REAL, ARCH, 0.05, 7, dream);
+        assertNotEquals(experts(straight).key(), a.key(), "DREAM's experts are not the shuffles'");
+        assertNotEquals(
+                new ExpertTrajectories(straight, REAL, ARCH, 0.05, 7, new RepresentativeBatches(60, 1, 0)).key(),
+                a.key(),
+                "DREAM's settings are in the key");
+        try (NDManager m = NDManager.newBaseManager()) {
+            a.ensure(2, 2, m);
+            assertTrue(a.samplingSeconds() > 0, "the clusterings' time is counted");
+            experts(straight).ensure(1, 1, m);
+            ExpertTrajectories resumed = new ExpertTrajectories(interrupted, REAL, ARCH, 0.05, 7, dream);
+            resumed.ensure(2, 2, m);
+            Files.delete(resumed.file(1, 2));
+            assertEquals(1, new ExpertTrajectories(interrupted, REAL, ARCH, 0.05, 7, dream).ensure(2, 2, m));
+            for (int e = 0; e < 2; e++) {
+                for (int k = 0; k <= 2; k++) {
+                    assertArrayEquals(
+                            Files.readAllBytes(a.file(e, k)),
+                            Files.readAllBytes(resumed.file(e, k)),
+                            "expert " + e + " epoch " + k + ", byte for byte");
+                }
+            }
+            Network net = Architectures.create(ARCH, new Shape(1, 8, 8), 4).initialize(m, 0);
+            assertArrayEquals(experts(straight).parameters(0, 0, net), a.parameters(0, 0, net), "the same start");
+            assertFalse(
+                    java.util.Arrays.equals(experts(straight).parameters(0, 1, net), a.parameters(0, 1, net)),
+                    "and another first epoch: DREAM's batches, not the shuffle's");
         }
     }
 

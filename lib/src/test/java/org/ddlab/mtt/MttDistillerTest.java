@@ -181,13 +181,46 @@ class MttDistillerTest {
     }
 
     @Test
-    void dreamsSamplerHasNothingToDoForIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
-            try (NDManager m = NDManager.newBaseManager()) {
-                Methods.create(tiny(1, "sampler", "dream", "clusters", 4), 1, REAL, "stripes", m);
+    void dreamsSamplerTrainsTheExpertsOnRepresentativeBatchesAndAResumedRunEqualsAnUninterruptedOne(@TempDir Path dir)
+            throws Exception {
+        Path experts = dir.resolve("experts");
+        Map<String, Object> config = tiny(2, "sampler", "dream", "clusters", 20);
+        assertEquals(50, config.get("interval"), "MTT's interval, in expert steps");
+        float[] straight;
+        String key;
+        try (NDManager m = NDManager.newBaseManager();
+                Distiller d = Methods.create(config, 2, REAL, "stripes", m)) {
+            MttDistiller mtt = (MttDistiller) d;
+            key = mtt.experts().key();
+            try (NDManager r = NDManager.newBaseManager();
+                    MttDistiller random = distiller(tiny(2), experts, r)) {
+                assertNotEquals(random.experts().key(), key, "DREAM's experts have a cache of their own");
             }
-        });
-        assertTrue(e.getMessage().contains("MTT draws no real batches"), e.getMessage());
+            assertEquals(
+                    Map.of("sampler", "dream", "clusters", 20, "interval", 50, "candidates", 500),
+                    mtt.experts().batches());
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                MttDistiller d = new MttDistiller(config, Methods.sampler(config, REAL), "stripes", m, experts)) {
+            new DistillationRun(dir.resolve("a"), 100, 1, null).run(d, r -> true);
+            straight = d.synthetic().images().toFloatArray();
+            assertEquals(key, d.metadata().extra().get("experts"));
+            assertTrue(((Number) d.metadata().extra().get("expert_sampling_seconds")).doubleValue() > 0);
+        }
+        Path b = dir.resolve("b");
+        try (NDManager m = NDManager.newBaseManager();
+                MttDistiller d = new MttDistiller(config, Methods.sampler(config, REAL), "stripes", m, experts)) {
+            assertFalse(new DistillationRun(b, 100, 1, null)
+                    .run(d, r -> r.step() < 1)
+                    .finished());
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                MttDistiller d = new MttDistiller(config, Methods.sampler(config, REAL), "stripes", m, experts)) {
+            DistillationRun run = new DistillationRun(b, 100, 1, null);
+            assertEquals(1L, run.resume(d).orElseThrow());
+            assertTrue(run.run(d, r -> true).finished());
+            assertArrayEquals(straight, d.synthetic().images().toFloatArray(), 0f, "images bit for bit");
+        }
     }
 
     @Test
