@@ -57,8 +57,9 @@ final class EvaluateCommand implements Callable<Integer> {
             names = "--arch",
             split = ",",
             defaultValue = "convnet",
-            description = "Architectures, comma-separated (convnet, mlp, lenet, alexnet, vgg11, resnet18, with options "
-                    + "like convnet:norm=batch). Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Architectures, comma-separated (convnet, mlp, lenet, alexnet, vgg11, resnet18, frepo-conv, with options "
+                            + "like convnet:norm=batch). Default: ${DEFAULT-VALUE}.")
     List<String> architectures;
 
     @Mixin
@@ -77,7 +78,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = {
                 "common: ddlab's protocol for every method (DSA, batch 256, ÷10 at half), which tables compare "
                         + "methods with; paper: the protocol of the paper of the method that made the set (IDC: batch 64, "
-                        + "×0.2 at 2/3 and 5/6, CutMix, its augmentation), keeping the profile's epochs and runs. "
+                        + "×0.2 at 2/3 and 5/6, CutMix, its augmentation; MTT: the learned rate), keeping the profile's "
+                        + "epochs and runs; FRePo's: Adam 3e-4 with warm-up and cosine for the reference's steps (a "
+                        + "fifth in the quick profile), with --arch frepo-conv for its network. "
                         + "Default: ${DEFAULT-VALUE}."
             })
     ProtocolChoice protocolChoice;

@@ -3,7 +3,10 @@ package org.ddlab.frepo;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ddlab.distill.Distiller;
+import org.ddlab.distill.Metadata;
+import org.ddlab.eval.EvaluationProtocol;
 import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
 import org.ddlab.methods.Option;
@@ -71,6 +74,13 @@ public final class FrepoMethod implements Method {
     @Override
     public boolean matchesPerClass() {
         return false;
+    }
+
+    /** FRePo's evaluation ({@link FrepoProtocol}), for a set of the size {@code made} describes. */
+    @Override
+    public Optional<EvaluationProtocol> paperProtocol(EvaluationProtocol common, String dataset, Metadata made) {
+        return Optional.of(
+                FrepoProtocol.of(common, dataset, made.ipc() * made.classes().size()));
     }
 
     /** One re-clustering per 100 steps keeps DREAM's embedding under 15 % of a CPU run (docs/results.md, DREAM). */

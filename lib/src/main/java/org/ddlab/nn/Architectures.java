@@ -15,6 +15,7 @@ import java.util.Map;
  * alexnet   width=128 (channels w, 1.5w, 2w, 1.5w, 1.5w)
  * vgg11     width=64 norm=instance|batch|none
  * resnet18  width=64 norm=instance|batch
+ * frepo-conv width=128 depth=3 norm=none|instance|batch|layer (FRePo's network: widths w, 2w, 4w)
  * </pre>
  *
  * e.g. {@code Architectures.create("convnet:width=64,norm=batch", new Shape(1, 28, 28), 10)}.
@@ -35,6 +36,7 @@ public final class Architectures {
         BUILDERS.put(AlexNet.NAME, AlexNet::build);
         BUILDERS.put(Vgg11.NAME, Vgg11::build);
         BUILDERS.put(ResNet18.NAME, ResNet18::build);
+        BUILDERS.put(FrepoConv.NAME, FrepoConv::build);
     }
 
     private Architectures() {}

@@ -44,7 +44,9 @@ class ArchitecturesTest {
                 "vgg11:width=8",
                 "vgg11:width=8,norm=batch",
                 "resnet18:width=8",
-                "resnet18:width=8,norm=batch"
+                "resnet18:width=8,norm=batch",
+                "frepo-conv:width=8",
+                "frepo-conv:width=8,norm=instance"
             })
     void logitsAndFeaturesHaveTheRightShapes(String spec) {
         for (Shape input : new Shape[] {MNIST, CIFAR}) {
@@ -89,6 +91,12 @@ class ArchitecturesTest {
                 3072, Architectures.create("alexnet:width=128", MNIST, 10).featureDim(), "128 is the reference width");
         assertEquals(512, Architectures.create("vgg11", MNIST, 10).featureDim());
         assertEquals(512, Architectures.create("resnet18", CIFAR, 10).featureDim());
+        // FRePo's: a grey image padded by 3 first (28 → 32), then 32 → 16 → 8 → 4 at widths 128, 256, 512.
+        assertEquals(512 * 4 * 4, Architectures.create("frepo-conv", MNIST, 10).featureDim());
+        assertEquals(8192, Architectures.create("frepo-conv", CIFAR, 10).featureDim());
+        assertEquals(
+                32 * 8 * 8,
+                Architectures.create("frepo-conv:width=16,depth=2", MNIST, 10).featureDim());
     }
 
     /** Counts checked by hand against the PyTorch definitions (see the report for the arithmetic). */
@@ -102,6 +110,12 @@ class ArchitecturesTest {
             assertEquals(1_872_202, count("alexnet", CIFAR, scope));
             assertEquals(9_231_114, count("vgg11", CIFAR, scope));
             assertEquals(11_173_962, count("resnet18", CIFAR, scope));
+            // FRePo's Conv: 3×3 convolutions 1→128, 128→256, 256→512 with biases, then 8192 → 10.
+            long convs = (9 * 128 + 128) + (9 * 128 * 256 + 256) + (9 * 256 * 512 + 512);
+            assertEquals(convs + 8192 * 10 + 10, count("frepo-conv", MNIST, scope));
+            assertEquals(1_558_538, count("frepo-conv", MNIST, scope));
+            // Instance norm's scale and shift on the 128 and 256 channels entering the 2nd and 3rd convolutions.
+            assertEquals(1_558_538 + 2 * (128 + 256), count("frepo-conv:norm=instance", MNIST, scope));
         }
     }
 
@@ -128,7 +142,8 @@ class ArchitecturesTest {
             assertTrue(e.getMessage().contains(name), e.getMessage());
         }
         assertEquals(
-                java.util.List.of("convnet", "mlp", "lenet", "alexnet", "vgg11", "resnet18"), Architectures.names());
+                java.util.List.of("convnet", "mlp", "lenet", "alexnet", "vgg11", "resnet18", "frepo-conv"),
+                Architectures.names());
     }
 
     @Test

@@ -115,7 +115,8 @@ class NetworkTest {
                 "lenet",
                 "alexnet",
                 "resnet18:width=4",
-                "vgg11:width=4"
+                "vgg11:width=4",
+                "frepo-conv:width=4,norm=instance"
             })
     void inferenceFreesIntermediatesAndGivesTheSameOutputs(String spec) {
         try (NDManager scope = manager.newSubManager()) {
