@@ -102,6 +102,52 @@ class MttCommandLineTest {
                 paper.err());
     }
 
+    @Test
+    void withDreamsSamplerTheExpertsTrainOnRepresentativeBatchesInACacheOfTheirOwn(@TempDir Path dir) throws Exception {
+        String data = "folder:" + stripes(dir.resolve("images"));
+        CommandRun run = run(
+                "distill",
+                "--method",
+                "mtt",
+                "--sampler",
+                "dream",
+                "--clusters",
+                "4",
+                "--experts",
+                "1",
+                "--max-start-epoch",
+                "1",
+                "--expert-epochs",
+                "1",
+                "--syn-steps",
+                "2",
+                "--lr-img",
+                "10",
+                "--ipc",
+                "1",
+                "--steps",
+                "1",
+                "--arch",
+                "convnet:width=8,depth=1",
+                "--dataset",
+                data,
+                "--out",
+                dir.resolve("dream").toString());
+        assertEquals(0, run.code(), run.err());
+        JsonObject extra = JsonParser.parseString(Files.readString(dir.resolve("dream/synthetic.json")))
+                .getAsJsonObject()
+                .getAsJsonObject("extra");
+        JsonObject batches = extra.getAsJsonObject("experts_batches");
+        assertEquals("dream", batches.get("sampler").getAsString());
+        assertEquals(4, batches.get("clusters").getAsInt());
+        assertEquals(50, batches.get("interval").getAsInt(), "MTT's interval, in the experts' steps");
+        Path cache = experts.resolve(extra.get("experts").getAsString());
+        JsonObject identity = JsonParser.parseString(Files.readString(cache.resolve("experts.json")))
+                .getAsJsonObject();
+        assertEquals("dream", identity.getAsJsonObject("batches").get("sampler").getAsString());
+        assertTrue(Files.exists(cache.resolve("expert-0000/epoch-001.npz")), "the expert's epoch is in its cache");
+    }
+
     private static String[] concat(String[] a, String last) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = last;
