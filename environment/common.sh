@@ -45,3 +45,16 @@ mvn_quiet_jdk() {
 kernel_classpath() {
   echo "$DDLAB_ROOT/kernel/target/ddlab-kernel.jar:$DDLAB_ROOT/kernel/target/lib/*"
 }
+
+# evaluate_once JSONL NAME SET FIELDS [evaluate flags]: for the measurement scripts. Scores SET with the caller's
+# `ddlab` function once (the marker SET-without-.npz.NAME.done records it, so a second invocation skips it) and
+# appends {"set", "evaluation": NAME, FIELDS (JSON members), "test": evaluate's JSON} to JSONL.
+evaluate_once() {
+  local jsonl="$1" name="$2" set="$3" fields="$4"
+  shift 4
+  local marker="${set%.npz}.$name.done" result
+  [[ -f "$marker" ]] && return 0
+  result=$(ddlab evaluate --set "$set" --json "$@")
+  echo "{\"set\": \"$set\", \"evaluation\": \"$name\", $fields, \"test\": $result}" | tee -a "$jsonl"
+  touch "$marker"
+}

@@ -82,8 +82,8 @@ public final class MttDistiller extends AbstractDistiller {
         RepresentativeBatches batches =
                 sampler instanceof RepresentativeSampler dream ? RepresentativeBatches.of(dream) : null;
         String architecture = String.valueOf(config.get("architecture"));
-        this.experts =
-                new ExpertTrajectories(expertRoot, real, architecture, doubleOf("lr_teacher"), longOf("seed"), batches);
+        this.experts = new ExpertTrajectories(
+                expertRoot, real, architecture, doubleOf("lr_teacher"), longOf("expert_seed"), batches);
         this.student = Architectures.create(architecture, real.shape().slice(1), real.numClasses())
                 .initialize(manager, 0);
         this.matching = new TrajectoryMatching(student);

@@ -34,8 +34,8 @@ import org.ddlab.sampling.RealSampler;
  * as far as the run reads it (max_start_epoch − 1 + expert_epochs = 27 epochs over the whole training
  * split; the reference trains 50, of which its defaults read 27 — the later ones are never used, and an
  * expert's early epochs do not depend on how many follow, so ddlab trains only what a run reads), then
- * steps of 20 unrolled student updates. Experts are trained once per data, architecture, lr_teacher and seed
- * and shared by every later run ({@link ExpertTrajectories}). A quick run passes small values, e.g.
+ * steps of 20 unrolled student updates. Experts are trained once per data, architecture, lr_teacher,
+ * expert_seed and kind of batch, and shared by every later run whatever its own seed ({@link ExpertTrajectories}). A quick run passes small values, e.g.
  * {@code --experts 2 --max-start-epoch 2 --expert-epochs 1 --syn-steps 10}: 2 experts of 2 epochs.
  */
 public final class MttMethod implements Method {
@@ -96,6 +96,12 @@ public final class MttMethod implements Method {
                         c -> 1e-5,
                         0,
                         null),
+                Option.whole(
+                        "expert_seed",
+                        "seed of the experts (their initialisations, batch orders and augmentations): runs of any --seed "
+                                + "share one set of experts, as every run of the reference reads its one buffer",
+                        c -> 0L,
+                        Long.MIN_VALUE),
                 Option.real(
                         "lr_teacher",
                         "the experts' SGD rate and syn_lr's start (reference 0.01)",

@@ -224,6 +224,19 @@ class MttDistillerTest {
     }
 
     @Test
+    void runsOfAnySeedShareTheExpertsOfOneExpertSeed(@TempDir Path dir) {
+        Path experts = dir.resolve("experts");
+        try (NDManager m = NDManager.newBaseManager();
+                MttDistiller seed0 = distiller(tiny(1), experts, m);
+                MttDistiller seed5 = distiller(tiny(1, "seed", 5L), experts, m);
+                MttDistiller other = distiller(tiny(1, "seed", 5L, "expert_seed", 3L), experts, m)) {
+            assertEquals(0L, seed0.config().get("expert_seed"), "one set of experts by default");
+            assertEquals(seed0.experts().key(), seed5.experts().key(), "as the reference's one buffer");
+            assertNotEquals(seed0.experts().key(), other.experts().key(), "another expert seed, other experts");
+        }
+    }
+
+    @Test
     void defaultsAreTheReferences() {
         Map<String, Object> fashion = Methods.configure(Map.of("method", "mtt", "ipc", 10), 100, "fashion-mnist");
         assertEquals(100, fashion.get("experts"));
