@@ -254,7 +254,7 @@ public final class ExpertTrajectories {
             // One epoch per call: the rate never decays (the reference's experts train without --decay) and
             // without momentum nothing but the parameters carries over from one epoch to the next.
             TrainingSchedule epoch = new TrainingSchedule(
-                    1, BATCH, teacherRate, 0, 0, List.of(), 1, true, TrainingSchedule.NO_CUTMIX, 0);
+                    1, BATCH, teacherRate, 0, 0, List.of(), 1, true, TrainingSchedule.NO_CUTMIX, 0, null);
             DsaAugment dsa = DsaAugment.reference();
             for (int k = from + 1; k <= epochs; k++) {
                 long start = System.nanoTime();

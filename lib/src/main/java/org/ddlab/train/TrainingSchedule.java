@@ -88,32 +88,6 @@ public record TrainingSchedule(
         }
     }
 
-    /** SGD (no Adam). */
-    public TrainingSchedule(
-            int epochs,
-            int batchSize,
-            double learningRate,
-            double momentum,
-            double weightDecay,
-            List<Double> decayAt,
-            double decayFactor,
-            boolean augment,
-            CutMix cutMix,
-            double targetClip) {
-        this(
-                epochs,
-                batchSize,
-                learningRate,
-                momentum,
-                weightDecay,
-                decayAt,
-                decayFactor,
-                augment,
-                cutMix,
-                targetClip,
-                null);
-    }
-
     /**
      * One tenfold drop after fraction {@code decayAt} of the epochs (≥ 1: never), no CutMix, regression
      * targets' steps bounded by {@link #TARGET_CLIP}: DC's schedule.
@@ -136,7 +110,8 @@ public record TrainingSchedule(
                 0.1,
                 augment,
                 NO_CUTMIX,
-                TARGET_CLIP);
+                TARGET_CLIP,
+                null);
     }
 
     /** The DSA/DM papers' evaluation: 1000 epochs, batch 256, lr 0.01 (÷10 at half), momentum 0.9, wd 5e-4, DSA. */

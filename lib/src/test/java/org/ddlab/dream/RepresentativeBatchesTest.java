@@ -97,7 +97,7 @@ class RepresentativeBatchesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Network net = net(m);
             TrainingSchedule schedule =
-                    new TrainingSchedule(2, 32, 0.01, 0, 0, List.of(), 1, false, TrainingSchedule.NO_CUTMIX, 0);
+                    new TrainingSchedule(2, 32, 0.01, 0, 0, List.of(), 1, false, TrainingSchedule.NO_CUTMIX, 0, null);
             List<Integer> seen = new ArrayList<>();
             org.ddlab.train.BatchOrder counted = (epoch, n, size) -> {
                 Iterator<int[]> inner = DREAM.order(STRIPES, 5, net).epoch(epoch, n, size);

@@ -45,7 +45,7 @@ class TrainingScheduleTest {
 
     @Test
     void acceptsTheSmallestSettingsAndRefusesBelow() {
-        TrainingSchedule least = new TrainingSchedule(1, 1, 1e-9, 0, 0, List.of(1e-9), 1.0, false, null, 0);
+        TrainingSchedule least = new TrainingSchedule(1, 1, 1e-9, 0, 0, List.of(1e-9), 1.0, false, null, 0, null);
         assertEquals(TrainingSchedule.NO_CUTMIX, least.cutMix());
         assertEquals(List.of(1), least.decayEpochs());
         assertThrows(IllegalArgumentException.class, () -> least.withEpochs(0));

@@ -57,7 +57,7 @@ class WarmupCosineTest {
             // One step whose scheduled rate is 0 (the warm-up's first) leaves every parameter where it was.
             Network still = net(m);
             List<float[]> before = values(still);
-            TrainingSchedule first = new TrainingSchedule(1, 32, 0.1, 0, 0, List.of(), 1, false, null, 0)
+            TrainingSchedule first = new TrainingSchedule(1, 32, 0.1, 0, 0, List.of(), 1, false, null, 0, null)
                     .withAdam(new WarmupCosine(5, 0.01));
             Trainer.train(still, LabeledSet.hard(set), first, Augmentation.NONE, 0, TrainingListener.NONE);
             List<float[]> after = values(still);
@@ -83,7 +83,7 @@ class WarmupCosineTest {
             Trainer.train(
                     trained,
                     LabeledSet.hard(set),
-                    new TrainingSchedule(40, 16, 0.01, 0, 0, List.of(), 1, false, null, 0)
+                    new TrainingSchedule(40, 16, 0.01, 0, 0, List.of(), 1, false, null, 0, null)
                             .withAdam(new WarmupCosine(10, 0.01)),
                     Augmentation.NONE,
                     0,
