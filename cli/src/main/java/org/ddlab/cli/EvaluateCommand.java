@@ -79,8 +79,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 "common: ddlab's protocol for every method (DSA, batch 256, ÷10 at half), which tables compare "
                         + "methods with; paper: the protocol of the paper of the method that made the set (IDC: batch 64, "
                         + "×0.2 at 2/3 and 5/6, CutMix, its augmentation; MTT: the learned rate), keeping the profile's "
-                        + "epochs and runs; FRePo's: Adam 3e-4 with warm-up and cosine for the reference's steps (a "
-                        + "fifth in the quick profile), with --arch frepo-conv for its network. "
+                        + "epochs and runs; FRePo's: Adam 3e-4 with warm-up and cosine for the reference's steps for "
+                        + "the set's size, times min(1, epochs / 300) (a fifth in the quick profile), squared error "
+                        + "unbounded, with --arch frepo-conv for its network. "
                         + "Default: ${DEFAULT-VALUE}."
             })
     ProtocolChoice protocolChoice;

@@ -79,6 +79,10 @@ public final class FrepoMethod implements Method {
     /** FRePo's evaluation ({@link FrepoProtocol}), for a set of the size {@code made} describes. */
     @Override
     public Optional<EvaluationProtocol> paperProtocol(EvaluationProtocol common, String dataset, Metadata made) {
+        if (made.ipc() == null || made.ipc() < 1 || made.classes() == null) {
+            throw new IllegalArgumentException("FRePo's evaluation takes its number of steps from the set's size, and "
+                    + "this set's metadata gives no images per class (ipc " + made.ipc() + "); leave --protocol out");
+        }
         return Optional.of(
                 FrepoProtocol.of(common, dataset, made.ipc() * made.classes().size()));
     }

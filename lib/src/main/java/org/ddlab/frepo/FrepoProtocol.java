@@ -19,9 +19,12 @@ import org.ddlab.train.WarmupCosine;
  * {@code evaluate --protocol paper --arch frepo-conv} to reproduce FRePo's own figures.
  *
  * <p>The augmentation is ddlab's DSA with the reference's operations as near as DSA has them (DSA's crop is
- * its translation, DSA's scale its zooming crop, cutout a quarter of the side), one per batch. The quick
- * profile shortens the steps and the warm-up by the quick schedule's share of the default one's epochs
- * (60 of 300), so that quick runs stay quick; the default and full profiles train the reference's steps.
+ * its translation, DSA's scale its zooming crop, cutout a quarter of the side), one per batch; {@code
+ * --no-augment} turns it off. Squared error is unbounded, as the reference's ({@code --target-clip} does not
+ * apply). The common protocol's epochs E scale the steps and the warm-up by min(1, E / 300): the quick profile's
+ * 60 epochs give a fifth of them, so that quick runs stay quick; the default and full profiles train the
+ * reference's steps. The set is reshuffled every epoch; the reference's batches of a set over 500 images are the
+ * same every pass (it repeats the set unshuffled), which ddlab does not copy.
  */
 final class FrepoProtocol {
 
@@ -54,7 +57,6 @@ final class FrepoProtocol {
                 .withBatchSize(batch)
                 .withLearningRate(RATE)
                 .withTargetClip(0)
-                .withAugment(true)
                 .withAdam(new WarmupCosine(warmup, WarmupCosine.FREPO.floor()));
         boolean grey = dataset.equals("mnist") || dataset.equals("fashion-mnist");
         List<Operation> ops = grey

@@ -124,7 +124,7 @@ public final class ExpertTrajectories {
         id.put("batch", BATCH);
         id.put("augment", DsaAugment.reference().params().strategyString());
         id.put("seed", seed);
-        // Absent for shuffles of the whole split, so the keys of those experts stay what they were.
+        // Absent for shuffles of the whole split: their key has no batches entry.
         if (batches != null) {
             id.put("batches", batches.describe());
         }

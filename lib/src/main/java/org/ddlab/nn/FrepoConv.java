@@ -11,7 +11,10 @@ import ai.djl.nn.SequentialBlock;
  * convolution but the first. The first convolution pads a grey image by 3 instead of 1 (28 → 32), so
  * 28×28 and 32×32 inputs both end in 512·4·4 = 8192 features. ddlab's {@link ConvNet} is every method's
  * network in ddlab's tables; this one is for reproducing FRePo's own figures ({@code evaluate --arch
- * frepo-conv --protocol paper}). Initialisation is ddlab's for every network (PyTorch's), not flax's.
+ * frepo-conv --protocol paper}). Initialisation is ddlab's for every network (PyTorch's), not flax's, and so
+ * are the normalisation layers: {@code layer} is GroupNorm(1, C) over channels and pixels, where flax's
+ * LayerNorm normalises each pixel's channels, and {@code batch} is DJL's (the reference's {@code eval.py}
+ * evaluates without normalisation in either case).
  */
 final class FrepoConv {
 

@@ -81,8 +81,8 @@ public final class Trainer {
         int[] perm = new int[n];
         Arrays.setAll(perm, i -> i);
         int size = schedule.batchSize();
-        // Adam's rate follows the step count over the whole training (the shuffle's count of steps).
-        long totalSteps = (long) schedule.epochs() * ((n + size - 1) / size);
+        // Adam's rate follows the step count over the whole training.
+        long totalSteps = schedule.steps(n);
         long steps = 0;
         long images = 0;
         double epochLoss = Double.NaN;

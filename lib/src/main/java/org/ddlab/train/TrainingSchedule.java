@@ -233,6 +233,11 @@ public record TrainingSchedule(
                 adam);
     }
 
+    /** Optimiser steps over a set of {@code n} images: ⌈n / batch⌉ an epoch (what Adam's cosine spans). */
+    public long steps(int n) {
+        return (long) epochs * ((n + batchSize - 1) / batchSize);
+    }
+
     /**
      * The epochs (1-based) after which the learning rate drops: ⌊epochs·f⌋ + 1 for each fraction f < 1. DC's
      * reference drops after its 0-based pass {@code Epoch//2 + 1}, one pass later, of {@code Epoch + 1} passes, and

@@ -37,6 +37,9 @@ class FrepoProtocolTest {
                 .schedule();
         assertEquals(400, quick.epochs(), "60 of the default's 300 epochs: a fifth of the steps");
         assertEquals(new WarmupCosine(100, 0.01), quick.adam(), "and of the warm-up");
+        EvaluationProtocol plain = EvaluationProtocol.forProfile(Profile.DEFAULT);
+        plain = plain.withSchedule(plain.schedule().withAugment(false));
+        assertEquals(false, FrepoProtocol.of(plain, "mnist", 100).schedule().augment(), "--no-augment holds");
     }
 
     @Test

@@ -24,6 +24,29 @@ class TrainerTest {
     /** A bound that holds the tiny MLP's steps at {@link #FAST_LR} (its gradients are far below ConvNet's). */
     private static final double BOUND = 0.3;
 
+    /** A network trained only on an order's batches of class 0 answers class 0 for everything; a shuffle's learns all. */
+    @Test
+    void theNetworkLearnsFromTheOrdersBatches() {
+        ImageSet set = TinySets.stripes(8, 4, 1);
+        ImageSet test = TinySets.stripes(20, 4, 2);
+        int[] zeros = set.indicesOf(0);
+        BatchOrder onlyZeros = (epoch, n, size) -> java.util.stream.Stream.generate(() -> zeros)
+                .limit((n + size - 1) / size)
+                .iterator();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network ordered =
+                    Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            TrainingReport report = Trainer.train(
+                    ordered, LabeledSet.hard(set), SHORT, Augmentation.NONE, 0, TrainingListener.NONE, onlyZeros);
+            assertEquals(30L * 2 * 8, report.images(), "two batches of the 8 class-0 images an epoch");
+            assertEquals(0.25, Accuracy.of(ordered, test, 32), 1e-9, "class 0 for every image: a quarter right");
+            Network shuffled =
+                    Architectures.create("mlp:width=32", new Shape(1, 8, 8), 4).initialize(m, 0);
+            Trainer.train(shuffled, LabeledSet.hard(set), SHORT, Augmentation.NONE, 0, TrainingListener.NONE);
+            assertTrue(Accuracy.of(shuffled, test, 32) > 0.9, "the whole set's shuffle learns every class");
+        }
+    }
+
     @Test
     void trainingLearnsASeparableSet() {
         ImageSet set = TinySets.stripes(8, 4, 1);

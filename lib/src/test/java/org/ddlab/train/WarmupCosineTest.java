@@ -44,6 +44,7 @@ class WarmupCosineTest {
         assertEquals(0, adam.momentum());
         assertEquals(0, adam.weightDecay());
         assertEquals(List.of(), adam.decayEpochs());
+        assertEquals(1000L * 3, adam.withBatchSize(16).steps(33), "⌈33 / 16⌉ steps an epoch: the cosine's span");
         assertEquals(
                 "1000 epochs, batch 256, Adam lr 0.0100 (500 steps' warm-up, cosine to 0.01 of it), augmentation on,"
                         + " regression targets' gradient norm ≤ 3",
