@@ -40,11 +40,12 @@ public record RepresentativeBatches(int clusters, int interval, int candidates) 
     public void requireFits(ImageSet real, int batch) {
         new RepresentativeSampler(real, 0, clusters, interval, candidates);
         int classes = real.numClasses();
-        int share = (Math.min(batch, real.size()) + classes - 1) / classes;
+        int full = Math.min(batch, real.size());
+        int share = (full + classes - 1) / classes;
         for (int c = 0; c < classes; c++) {
             int has = real.indicesOf(c).length;
             if (has < share) {
-                throw new IllegalArgumentException("DREAM's batches of " + Math.min(batch, real.size())
+                throw new IllegalArgumentException("DREAM's batches of " + full
                         + " images take up to " + share + " of each class, and class '" + real.className(c)
                         + "' has " + has + " in " + real.name() + "; leave --sampler dream out for this data");
             }
@@ -89,7 +90,7 @@ public record RepresentativeBatches(int clusters, int interval, int candidates) 
         public Iterator<int[]> epoch(int epoch, int n, int size) {
             RepresentativeSampler sampler =
                     new RepresentativeSampler(real, Seeds.mix(seed, epoch), clusters, interval, candidates);
-            int steps = (n + size - 1) / size;
+            int steps = BatchOrder.batchesPerEpoch(n, size);
             int batch = Math.min(size, n);
             return new Iterator<>() {
                 private int step;

@@ -6,6 +6,7 @@ import org.ddlab.augment.DsaAugment;
 import org.ddlab.augment.DsaParams;
 import org.ddlab.augment.Operation;
 import org.ddlab.eval.EvaluationProtocol;
+import org.ddlab.train.BatchOrder;
 import org.ddlab.train.TrainingSchedule;
 import org.ddlab.train.WarmupCosine;
 
@@ -51,9 +52,8 @@ final class FrepoProtocol {
         int steps = Math.max(1, (int) Math.round(reference * share));
         int warmup = (int) Math.round(WarmupCosine.FREPO.warmupSteps() * share);
         int batch = Math.min(images, MAX_BATCH);
-        int stepsPerEpoch = (images + batch - 1) / batch;
         TrainingSchedule schedule = common.schedule()
-                .withEpochs(Math.max(1, steps / stepsPerEpoch))
+                .withEpochs(Math.max(1, steps / BatchOrder.batchesPerEpoch(images, batch)))
                 .withBatchSize(batch)
                 .withLearningRate(RATE)
                 .withTargetClip(0)

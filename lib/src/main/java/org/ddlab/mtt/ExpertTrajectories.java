@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Expert E's epoch K is a pure function of the key, E and K: the start is seeded by (seed, E), the
  * order and augmentation of epoch K by (seed, E, K) (DREAM's draws too: its clustering starts afresh
- * each epoch, with the expert as it trains), and without momentum the parameters are the whole state. So an interrupted training continues from the newest epoch on disk and writes what an
- * uninterrupted one would have, bit for bit; neither the number of experts nor the number of epochs is
+ * each epoch, with the expert as it trains), and without momentum the parameters are the whole state. So
+ * an interrupted training continues from the newest epoch on disk and writes what an uninterrupted one
+ * would have, bit for bit; neither the number of experts nor the number of epochs is
  * part of the key, and a run that wants more of either extends the cache.
  */
 public final class ExpertTrajectories {

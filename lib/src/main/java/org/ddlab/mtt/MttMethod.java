@@ -35,7 +35,8 @@ import org.ddlab.sampling.RealSampler;
  * split; the reference trains 50, of which its defaults read 27 — the later ones are never used, and an
  * expert's early epochs do not depend on how many follow, so ddlab trains only what a run reads), then
  * steps of 20 unrolled student updates. Experts are trained once per data, architecture, lr_teacher,
- * expert_seed and kind of batch, and shared by every later run whatever its own seed ({@link ExpertTrajectories}). A quick run passes small values, e.g.
+ * expert_seed and kind of batch, and shared by every later run whatever its own seed
+ * ({@link ExpertTrajectories}). A quick run passes small values, e.g.
  * {@code --experts 2 --max-start-epoch 2 --expert-epochs 1 --syn-steps 10}: 2 experts of 2 epochs.
  */
 public final class MttMethod implements Method {

@@ -17,4 +17,9 @@ public interface BatchOrder {
      * {@code size} indices into the set.
      */
     Iterator<int[]> epoch(int epoch, int n, int size);
+
+    /** ⌈n / size⌉: the batches of an epoch over {@code n} images, the shuffle's and every order's. */
+    static int batchesPerEpoch(int n, int size) {
+        return (n + size - 1) / size;
+    }
 }

@@ -235,7 +235,7 @@ public record TrainingSchedule(
 
     /** Optimiser steps over a set of {@code n} images: ⌈n / batch⌉ an epoch (what Adam's cosine spans). */
     public long steps(int n) {
-        return (long) epochs * ((n + batchSize - 1) / batchSize);
+        return (long) epochs * BatchOrder.batchesPerEpoch(n, batchSize);
     }
 
     /**
