@@ -33,6 +33,9 @@ final class BlockingJupyterConnection extends JupyterConnection {
     /** How long a loop with no request waits before it looks whether the connection was closed. */
     static final long STOP_CHECK_MS = 100;
 
+    /** How long {@link #close} waits for a loop to end before closing its socket anyway. */
+    static final long STOP_WAIT_MS = 1000;
+
     private final KernelConnectionProperties props;
     private RequestLoop shellLoop;
     private RequestLoop controlLoop;
@@ -58,20 +61,45 @@ final class BlockingJupyterConnection extends JupyterConnection {
         getIOPub().sendMessage(new Message<>(null, PublishStatus.MESSAGE_TYPE, PublishStatus.STARTING));
     }
 
-    /** Stops both loops, then jjava closes every socket and the ZeroMQ context; once, whoever calls it first. */
+    /**
+     * Stops both loops, then jjava closes every socket and the ZeroMQ context; once, whoever calls it first. A
+     * ZeroMQ socket belongs to one thread, so a loop waiting in its poll is let end before its socket is closed
+     * (it looks every {@link #STOP_CHECK_MS}); a loop inside a long handler — a running cell — is not waited for
+     * beyond {@link #STOP_WAIT_MS}: its socket closes under it and the reply it then sends is dropped.
+     */
     @Override
     public void close() {
+        RequestLoop s;
+        RequestLoop c;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            if (shellLoop != null) {
-                shellLoop.running = false;
-                controlLoop.running = false;
+            s = shellLoop;
+            c = controlLoop;
+            if (s != null) {
+                s.running = false;
+                c.running = false;
             }
         }
+        if (s != null) {
+            awaitEnd(s);
+            awaitEnd(c);
+        }
         super.close();
+    }
+
+    /** Waits up to {@link #STOP_WAIT_MS} for a loop other than the caller's to end. */
+    private static void awaitEnd(RequestLoop loop) {
+        if (loop == Thread.currentThread()) {
+            return;
+        }
+        try {
+            loop.join(STOP_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -26,6 +26,8 @@ import org.dflib.jjava.jupyter.messages.request.ShutdownRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
@@ -33,11 +35,16 @@ import org.zeromq.ZMQ;
 /**
  * The request loops of {@link BlockingJupyterConnection}, with a ZeroMQ client in this JVM and handlers
  * that only reply: a request is handled when it arrives (jjava's loops slept 50 ms between polls), control
- * is served while a shell request runs, and a shutdown ends both loops.
+ * is served while a shell request runs, and a shutdown ends both loops. Each test fails, rather than waits
+ * for ever, when a reply does not come: it runs in a thread of its own under a time limit.
  */
+@Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
 class BlockingJupyterConnectionTest {
 
     private static final String KEY = "a-test-key";
+
+    /** The client's limit on a handshake: a local one takes about a millisecond. */
+    private static final int HANDSHAKE_MS = 500;
 
     private KernelConnectionProperties props;
     private BlockingJupyterConnection connection;
@@ -127,7 +134,12 @@ class BlockingJupyterConnectionTest {
         return new Message<>(new Header<>("test-session", type), content);
     }
 
-    /** A DEALER socket that speaks jjava's wire format, connected to a port of the connection. */
+    /**
+     * A DEALER socket that speaks jjava's wire format, connected to a port of the connection. JeroMQ's connecting
+     * side now and then misses the peer's greeting and would wait for it for ever (its handshake limit is 30 s):
+     * with a limit of {@link #HANDSHAKE_MS} such a connection is dropped and made again. It keeps no unsent
+     * message when closed, so closing the client context never waits for a kernel that has gone.
+     */
     private JupyterSocket client(int port) throws Exception {
         JupyterSocket socket =
                 new JupyterSocket(
@@ -140,6 +152,8 @@ class BlockingJupyterConnectionTest {
                         throw new UnsupportedOperationException("a client connects");
                     }
                 };
+        socket.setHandshakeIvl(HANDSHAKE_MS);
+        socket.setLinger(0);
         socket.connect("tcp://127.0.0.1:" + port);
         clients.add(socket);
         return socket;
