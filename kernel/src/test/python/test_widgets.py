@@ -1,6 +1,7 @@
 """Widgets over the real kernel, driven by jupyter_client as the classic notebook's widget manager
 drives it (protocol version 1), and a notebook with widgets executed by nbclient, which has none."""
 
+import time
 import unittest
 import uuid
 from queue import Empty
@@ -177,6 +178,29 @@ class WidgetProtocolTests(unittest.TestCase):
         errors = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
         self.assertIn("listener says no", errors)
         self.assertEqual(self.text_of("bad.value() + 1"), "5")
+
+    def test_interrupt_stops_a_long_listener_and_the_kernel_goes_on(self):
+        msgs, _ = self.run_cell(
+            'var slow = new IntSlider("slow", 0, 10, 0);\n'
+            'var slowRuns = new int[1];\n'
+            'slow.onChange(v -> { slowRuns[0]++; if (v == 1) { while (true) { } } else if (v == 2) {'
+            ' try { Thread.sleep(600_000); } catch (InterruptedException e) { System.out.println("woken"); } } });\n'
+            'display(slow);')
+        slow_id = next(cid for cid, d in self.opens(msgs).items() if d["_model_name"] == "IntSliderModel")
+        for value, said in ((1, "the widget's listener was stopped"), (2, "woken")):
+            # The browser moves the slider; the listener runs (a loop, then a sleep) until the interrupt button.
+            parent = self.send_shell("comm_msg", {"comm_id": slow_id, "data": {"method": "backbone", "sync_data": {"value": value}}})
+            time.sleep(1.0)
+            self.km.interrupt_kernel()  # interrupt_mode "message": an interrupt_request on the control channel
+            started = time.monotonic()
+            msgs = self.until_idle(parent)
+            self.assertLess(time.monotonic() - started, 10, "the listener was not stopped")
+            text = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
+            self.assertIn(said, text)
+        # The kernel keeps its state and runs cells and listeners again.
+        self.assertEqual(self.text_of("slowRuns[0] + \" \" + slow.value()"), "2 2")
+        self.browser_sets(slow_id, {"value": 3})
+        self.assertEqual(self.text_of("slowRuns[0]"), "3")
 
 
 class WidgetsUnderNbclientTest(unittest.TestCase):

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.ddlab.kernel.eval.EvaluationInterruptedException;
 import org.ddlab.kernel.eval.JShellEvaluator;
 import org.ddlab.kernel.eval.KernelException;
 import org.ddlab.kernel.render.Renderers;
@@ -172,7 +173,8 @@ public final class DdlabKernel extends BaseKernel {
      * It is served as a cell is: busy/idle around it, and what the listeners print or display goes
      * out as this request's output (the frontend shows it with the widget, or in an {@link
      * org.ddlab.kernel.widget.Output} that takes this request's output). Cells and comm messages
-     * arrive on the one shell thread, so a listener never runs beside a cell.
+     * arrive on the one shell thread, which waits for the listeners, so a listener never runs beside
+     * a cell; they run as a cell runs, so the interrupt button stops a long one.
      */
     private void handleCommMsg(ShellReplyEnvironment env, Message<CommMsgCommand> message) {
         env.setBusyDeferIdle();
@@ -181,7 +183,9 @@ public final class DdlabKernel extends BaseKernel {
         kio.attach(env);
         env.defer(() -> kio.detach(env));
         try {
-            comms.deliver(message);
+            evaluator().runListener(() -> comms.deliver(message));
+        } catch (EvaluationInterruptedException e) {
+            System.err.println(e.getMessage());
         } finally {
             System.out.flush();
             System.err.flush();

@@ -15,7 +15,13 @@ import jdk.jshell.execution.LocalExecutionControl;
  */
 final class CapturingExecutionControl extends LocalExecutionControl {
 
+    /** The class whose static flag JShell's stop checks read (LocalExecutionControl's, loaded at the first cell). */
+    private static final String CANCEL_CLASS = "REPL.$Cancel$";
+
     private volatile String lastInvokedClass;
+
+    /** The thread running {@link #runAsUserCode}'s code, or null. */
+    private volatile Thread listenerThread;
 
     /**
      * The default loader delegate: a class loader for snippets (and %classpath additions) whose
@@ -30,6 +36,88 @@ final class CapturingExecutionControl extends LocalExecutionControl {
             throws RunException, EngineTerminationException, InternalException {
         lastInvokedClass = className;
         return super.invoke(className, methodName);
+    }
+
+    /**
+     * Runs notebook code that the kernel calls between cells (a widget's listener) as JShell runs a
+     * cell, so that {@link #stop} stops it as it stops a cell: user code is marked as running (else
+     * {@code stop} does nothing), the stop flag that JShell's woven checks read is cleared, and the
+     * code runs on a thread of its own, which {@code stop} interrupts — a blocking call ends, and the
+     * caller's thread (the kernel's shell loop, whose sockets an interrupt would close) is never
+     * interrupted. The caller waits for it, so a listener never runs beside a cell.
+     *
+     * @return false when {@code stop} stopped the code, true when it ran to its end
+     * @throws RuntimeException or Error: what the code threw, rethrown on the caller's thread
+     */
+    boolean runAsUserCode(Runnable code) throws InterruptedException {
+        Throwable[] thrown = new Throwable[1];
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        code.run();
+                    } catch (Throwable e) { // NOPMD - handed to the caller's thread below
+                        thrown[0] = e;
+                    }
+                },
+                "ddlab listener");
+        clientCodeEnter();
+        try {
+            clearStopFlag();
+            listenerThread = t;
+            t.start();
+            t.join();
+        } finally {
+            listenerThread = null;
+            clientCodeLeave();
+        }
+        if (isStop(thrown[0])) {
+            return false;
+        }
+        if (thrown[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (thrown[0] instanceof Error e) {
+            throw e;
+        }
+        return true;
+    }
+
+    /** A stop check's ThreadDeath, as it is or wrapped by a reflective call in the listener. */
+    @SuppressWarnings("removal")
+    private static boolean isStop(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ThreadDeath) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void clearStopFlag() {
+        try {
+            Field allStop = findClass(CANCEL_CLASS).getDeclaredField("allStop");
+            allStop.set(null, false);
+        } catch (ClassNotFoundException e) {
+            // No cell has run yet, so no snippet code (none checks the flag) can be among the listener's.
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("JShell's stop flag cannot be reset: " + e, e);
+        }
+    }
+
+    /** JShell's stop, and the listener's thread interrupted when a listener runs. */
+    @Override
+    public void stop() throws EngineTerminationException, InternalException {
+        Thread t = listenerThread;
+        try {
+            super.stop();
+        } catch (InternalException e) {
+            if (t == null) {
+                throw e; // no cell has run yet; a listener's stop needs only its thread interrupted
+            }
+        }
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     void resetLastInvoked() {

@@ -1,8 +1,12 @@
 package org.ddlab.kernel.eval;
 
-/** The user interrupted the running cell (Jupyter's interrupt button). */
+/** The user interrupted the running cell or widget listener (Jupyter's interrupt button). */
 public class EvaluationInterruptedException extends KernelException {
     public EvaluationInterruptedException() {
-        super("Evaluation interrupted: the cell was stopped; the kernel keeps its state and is ready.");
+        this("Evaluation interrupted: the cell was stopped; the kernel keeps its state and is ready.");
+    }
+
+    public EvaluationInterruptedException(String message) {
+        super(message);
     }
 }

@@ -423,6 +423,28 @@ public final class JShellEvaluator implements AutoCloseable {
         shell.stop();
     }
 
+    /**
+     * Runs notebook code that the kernel calls between cells — a widget's listener, when the browser
+     * moves a control — so that {@link #interrupt} stops it as it stops a cell: a loop in it at its
+     * next iteration, a blocking call at once.
+     *
+     * @throws EvaluationInterruptedException when it was interrupted
+     */
+    public void runListener(Runnable listener) {
+        interrupted = false;
+        boolean finished;
+        try {
+            finished = engine.control().runAsUserCode(listener);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        if (!finished) {
+            throw new EvaluationInterruptedException(
+                    "Evaluation interrupted: the widget's listener was stopped; the kernel keeps its state and is ready.");
+        }
+    }
+
     public void addToClasspath(Path path) {
         shell.addToClasspath(path.toAbsolutePath().toString());
     }

@@ -136,6 +136,49 @@ class JShellEvaluatorTest {
         assertEquals(4, ev.eval("2+2"));
     }
 
+    /** A widget's listener, made in a cell and run by the kernel between cells, stops at an interrupt as a cell does. */
+    @Test
+    void interruptStopsAListenerLoopAndItsSleep() throws Exception {
+        Runnable spin = (Runnable) ev.eval("Runnable spin = () -> { while (true) { } }; spin");
+        Runnable nap = (Runnable) ev.eval("Runnable nap = () -> { try { Thread.sleep(60_000); } "
+                + "catch (InterruptedException e) { throw new IllegalStateException(\"woken\"); } }; nap");
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> ev.runListener(spin));
+        Thread.sleep(700);
+        assertFalse(running.isDone(), "the listener loops until interrupted");
+        ev.interrupt();
+        Exception e = assertThrows(Exception.class, () -> running.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(EvaluationInterruptedException.class, e.getCause(), String.valueOf(e));
+        assertTrue(e.getCause().getMessage().contains("listener"), e.getCause().getMessage());
+
+        // A blocking call ends at once: the listener's thread is interrupted, and what it throws then is its own.
+        CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> ev.runListener(nap));
+        Thread.sleep(700);
+        ev.interrupt();
+        Exception woken = assertThrows(Exception.class, () -> sleeping.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, woken.getCause(), String.valueOf(woken));
+        assertEquals("woken", woken.getCause().getMessage());
+
+        // After a stop, listeners and cells run again (the stop flag is cleared, not left set).
+        ev.eval("int[] calls = new int[1];");
+        Runnable count =
+                (Runnable) ev.eval("Runnable count = () -> { for (int i = 0; i < 3; i++) calls[0]++; }; count");
+        ev.runListener(count);
+        assertEquals(3, ev.eval("calls[0]"));
+        assertEquals(6, ev.eval("2*3"));
+    }
+
+    @Test
+    void listenerErrorsReachTheCallerAndAnInterruptBetweenListenersIsHarmless() {
+        Runnable bad = (Runnable) ev.eval("Runnable bad = () -> { throw new IllegalArgumentException(\"no\"); }; bad");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ev.runListener(bad));
+        assertEquals("no", e.getMessage());
+        ev.interrupt(); // nothing runs: a no-op, and the next listener is not stopped by it
+        Runnable fine = (Runnable) ev.eval(
+                "int[] ran = new int[1]; Runnable fine = () -> { for (int i = 0; i < 2; i++) ran[0]++; }; fine");
+        ev.runListener(fine);
+        assertEquals(2, ev.eval("ran[0]"));
+    }
+
     @Test
     void isComplete() {
         assertEquals("complete", ev.isComplete("1 + 1"));
