@@ -2,6 +2,7 @@ package org.ddlab.coreset;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Random;
+import org.ddlab.engine.Shuffle;
 
 /** Uniform random choice without replacement (seeded): the baseline every method must beat. */
 public final class RandomSelection implements Selection {
@@ -11,20 +12,10 @@ public final class RandomSelection implements Selection {
         return sample(Math.toIntExact(embeddings.getShape().get(0)), k, random);
     }
 
-    /** k distinct positions out of n, by a partial Fisher–Yates shuffle. */
+    /** k distinct positions out of n ({@link Shuffle#draw}). */
     static int[] sample(int n, int k, Random random) {
         Coresets.checkSize(n, k);
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-            all[i] = i;
-        }
-        for (int i = 0; i < k; i++) {
-            int j = i + random.nextInt(n - i);
-            int tmp = all[i];
-            all[i] = all[j];
-            all[j] = tmp;
-        }
-        return java.util.Arrays.copyOf(all, k);
+        return Shuffle.draw(n, k, random);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.ddlab.data;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.ddlab.engine.Shuffle;
 
 /**
  * A class-stratified validation split carved out of the training set, so that hyper-parameters
@@ -100,19 +101,13 @@ public record ValidationSplit(ImageSet train, ImageSet validation) {
                 ImageSet.rows(owned, kept, validationLabels, owned.name() + " validation", owned.space()));
     }
 
-    /** Which images a split holds out: per class, the first take[c] of a seeded partial Fisher–Yates shuffle. */
+    /** Which images a split holds out: per class, the first take[c] of a seeded {@link Shuffle#draw}. */
     private static boolean[] held(ImageSet set, int[] take, long seed) {
         Random random = new Random(seed);
         boolean[] held = new boolean[set.size()];
         for (int c = 0; c < take.length; c++) {
-            int[] ix = set.indicesOf(c);
-            // Partial Fisher-Yates: the first take[c] positions end up a uniform random sample.
-            for (int k = 0; k < take[c]; k++) {
-                int j = k + random.nextInt(ix.length - k);
-                int t = ix[k];
-                ix[k] = ix[j];
-                ix[j] = t;
-                held[ix[k]] = true;
+            for (int i : Shuffle.draw(set.indicesOf(c), take[c], random)) {
+                held[i] = true;
             }
         }
         return held;

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.data.ImageSet;
 import org.ddlab.data.Preprocessing;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.train.LabeledSet;
 
 /**
@@ -185,7 +186,7 @@ public final class SyntheticSet implements AutoCloseable {
                 throw new IllegalArgumentException("class " + k + " (" + classNames.get(k) + ") has " + idx.length
                         + " real images, fewer than the " + ipc + " per class asked for");
             }
-            System.arraycopy(org.ddlab.sampling.RandomSampler.draw(idx, ipc, rng), 0, out, k * ipc, ipc);
+            System.arraycopy(Shuffle.draw(idx, ipc, rng), 0, out, k * ipc, ipc);
         }
         return out;
     }

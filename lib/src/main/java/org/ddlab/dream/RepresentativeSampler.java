@@ -12,8 +12,8 @@ import org.ddlab.coreset.Coresets;
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Devices;
 import org.ddlab.engine.Seeds;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.nn.Network;
-import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 
 /**
@@ -155,7 +155,7 @@ public final class RepresentativeSampler implements RealSampler {
         int[] rep = picks[cls];
         SplittableRandom rng = Seeds.at(seed, step, 0x6472656d00L + cls);
         if (count <= rep.length) {
-            return RandomSampler.draw(rep, count, rng);
+            return Shuffle.draw(rep, count, rng);
         }
         // More than N asked for: all N representatives, then random others of the class.
         boolean[] chosen = new boolean[real.size()];
@@ -163,7 +163,7 @@ public final class RepresentativeSampler implements RealSampler {
             chosen[i] = true;
         }
         int[] rest = Arrays.stream(pool).filter(i -> !chosen[i]).toArray();
-        int[] extra = RandomSampler.draw(rest, count - rep.length, rng);
+        int[] extra = Shuffle.draw(rest, count - rep.length, rng);
         int[] out = Arrays.copyOf(rep, count);
         System.arraycopy(extra, 0, out, rep.length, extra.length);
         return out;
@@ -180,7 +180,7 @@ public final class RepresentativeSampler implements RealSampler {
         int[] pool = byClass[cls];
         int[] cand = candidates == 0 || candidates >= pool.length
                 ? pool
-                : RandomSampler.draw(pool, candidates, Seeds.at(seed, step, 0x63616e6400L + cls));
+                : Shuffle.draw(pool, candidates, Seeds.at(seed, step, 0x63616e6400L + cls));
         int[] chosen;
         try (NDManager scope = NDManager.newBaseManager(Devices.preferred())) {
             // No network: cluster the raw pixels (Coresets.embed flattens them).

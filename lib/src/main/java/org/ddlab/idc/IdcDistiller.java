@@ -21,11 +21,11 @@ import org.ddlab.distill.PhaseTimes;
 import org.ddlab.distill.SyntheticSet;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.matching.GradientMatching;
 import org.ddlab.matching.Gradients;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
-import org.ddlab.sampling.RandomSampler;
 import org.ddlab.sampling.RealSampler;
 import org.ddlab.train.CutMix;
 import org.ddlab.train.Sgd;
@@ -96,7 +96,7 @@ public final class IdcDistiller extends AbstractDistiller {
                     throw new IllegalArgumentException("class " + real.className(c) + " has " + members.length
                             + " images; IDC's start needs " + per + " (ipc × factor²)");
                 }
-                System.arraycopy(RandomSampler.draw(members, per, rng), 0, picked, c * per, per);
+                System.arraycopy(Shuffle.draw(members, per, rng), 0, picked, c * per, per);
             }
             tile(picked);
         }

@@ -19,6 +19,7 @@ import org.ddlab.dream.RepresentativeBatches;
 import org.ddlab.dream.RepresentativeSampler;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Seeds;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.matching.Gradients;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
@@ -215,16 +216,7 @@ public final class MttDistiller extends AbstractDistiller {
         List<int[]> chunks = new ArrayList<>();
         while (out.size() < intOf("syn_steps")) {
             if (chunks.isEmpty()) {
-                int[] perm = new int[n];
-                for (int i = 0; i < n; i++) {
-                    perm[i] = i;
-                }
-                for (int i = n - 1; i > 0; i--) {
-                    int j = rng.nextInt(i + 1);
-                    int tmp = perm[i];
-                    perm[i] = perm[j];
-                    perm[j] = tmp;
-                }
+                int[] perm = Shuffle.permutation(n, rng);
                 for (int from = 0; from < n; from += b) {
                     chunks.add(java.util.Arrays.copyOfRange(perm, from, Math.min(n, from + b)));
                 }

@@ -2,6 +2,7 @@ package org.ddlab.sampling;
 
 import org.ddlab.data.ImageSet;
 import org.ddlab.engine.Seeds;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.nn.Network;
 
 /** Uniformly random real images of a class, without replacement within a draw: the usual baseline. */
@@ -34,19 +35,6 @@ public final class RandomSampler implements RealSampler {
     public int[] sample(int cls, int count, long step, Network embedder) {
         int[] pool = byClass[cls];
         RealSampler.requireAvailable(real, cls, count, pool.length);
-        return draw(pool, count, Seeds.at(seed, step, cls));
-    }
-
-    /** {@code count} entries of {@code pool} drawn uniformly without replacement; {@code pool} is not changed. */
-    public static int[] draw(int[] pool, int count, java.util.random.RandomGenerator rng) {
-        // Partial Fisher-Yates on a copy: the first `count` slots are a uniform sample without replacement.
-        int[] a = pool.clone();
-        for (int i = 0; i < count; i++) {
-            int j = i + rng.nextInt(a.length - i);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return java.util.Arrays.copyOf(a, count);
+        return Shuffle.draw(pool, count, Seeds.at(seed, step, cls));
     }
 }

@@ -17,10 +17,10 @@ import org.ddlab.distill.SyntheticSet;
 import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Profile;
 import org.ddlab.engine.Seeds;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.runs.Runner;
-import org.ddlab.sampling.RandomSampler;
 import org.ddlab.train.Augmentation;
 import org.ddlab.train.LabeledSet;
 import org.ddlab.train.Trainer;
@@ -336,7 +336,7 @@ public final class SetStore {
         int[] out = new int[0];
         for (int c = 0; c < set.numClasses(); c++) {
             int[] members = set.indicesOf(c);
-            int[] picked = members.length <= n ? members : RandomSampler.draw(members, n, Seeds.at(seed, purpose, c));
+            int[] picked = members.length <= n ? members : Shuffle.draw(members, n, Seeds.at(seed, purpose, c));
             int from = out.length;
             out = Arrays.copyOf(out, from + picked.length);
             System.arraycopy(picked, 0, out, from, picked.length);

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.GraphConstants;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.nn.Network;
 
 /**
@@ -130,7 +131,7 @@ public record CutMix(double probability, double beta) {
             return Mix.none(height, width);
         }
         double lambda = beta == 1 ? rng.nextDouble() : sampleBeta(rng, beta);
-        int[] perm = permutation(rng, batch);
+        int[] perm = Shuffle.permutation(batch, rng);
         double cut = Math.sqrt(1 - lambda);
         int cutH = (int) (height * cut);
         int cutW = (int) (width * cut);
@@ -260,19 +261,6 @@ public record CutMix(double probability, double beta) {
 
     private static int clip(int v, int hi) {
         return Math.max(0, Math.min(hi, v));
-    }
-
-    /** A uniformly random permutation (Fisher–Yates), as {@code torch.randperm}. */
-    private static int[] permutation(Random rng, int n) {
-        int[] p = new int[n];
-        Arrays.setAll(p, i -> i);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** Beta(a, a) as X / (X + Y) with X, Y ~ Gamma(a). Package-private: its test checks the distribution. */

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.ddlab.engine.GradMode;
 import org.ddlab.engine.Interrupts;
+import org.ddlab.engine.Shuffle;
 import org.ddlab.nn.Network;
 
 /**
@@ -90,7 +91,7 @@ public final class Trainer {
         for (int epoch = 1; epoch <= schedule.epochs(); epoch++) {
             Iterator<int[]> epochBatches;
             if (batches == null) {
-                shuffle(perm, order);
+                Shuffle.inPlace(perm, order);
                 epochBatches = IntStream.iterate(0, from -> from < n, from -> from + size)
                         .mapToObj(from -> Arrays.copyOfRange(perm, from, Math.min(n, from + size)))
                         .iterator();
@@ -192,15 +193,6 @@ public final class Trainer {
             }
         }
         return norm;
-    }
-
-    private static void shuffle(int[] a, Random random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     private static void checkShapes(Network net, LabeledSet set) {
