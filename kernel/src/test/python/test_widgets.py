@@ -1,9 +1,15 @@
 """Widgets over the real kernel, driven by jupyter_client as the classic notebook's widget manager
-drives it (protocol version 1), and a notebook with widgets executed by nbclient, which has none."""
+drives it (protocol version 1) and as JupyterLab's ipywidgets-8 manager drives it (protocol version 2,
+whose models are then rendered by ipywidgets 8's own JavaScript in headless Chromium), and a notebook with
+widgets executed by nbclient, which has none."""
 
+import json
+import sys
+import tempfile
 import time
 import unittest
 import uuid
+from pathlib import Path
 from queue import Empty
 
 import nbformat
@@ -15,20 +21,18 @@ REPLY_TIMEOUT = 60
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 
-class WidgetProtocolTests(unittest.TestCase):
+class KernelCase(unittest.TestCase):
+    """A kernel of its own for the class, and what a browser's widget manager sends it."""
 
     @classmethod
     def setUpClass(cls):
         cls.km, cls.kc = start_new_kernel(kernel_name="ddlab", startup_timeout=START_TIMEOUT)
         cls.kc.execute_interactive("1", timeout=REPLY_TIMEOUT)
-        cls.manager_handshake()
 
     @classmethod
     def tearDownClass(cls):
         cls.kc.stop_channels()
         cls.km.shutdown_kernel(now=True)
-
-    # --- what a browser's widget manager sends ------------------------------------------------
 
     @classmethod
     def send_shell(cls, msg_type, content):
@@ -47,23 +51,6 @@ class WidgetProtocolTests(unittest.TestCase):
             if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
                 return got
             got.append(m)
-
-    @classmethod
-    def manager_handshake(cls):
-        """The jupyter.widget.version check the version-1 extension makes when it connects."""
-        comm_id = uuid.uuid4().hex
-        parent = cls.send_shell("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.version", "data": {}})
-        msgs = cls.until_idle(parent)
-        versions = [m for m in msgs if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id]
-        assert versions, "no version message on jupyter.widget.version: %r" % msgs
-        cls.expected_version = versions[0]["content"]["data"]["version"]
-        cls.until_idle(cls.send_shell("comm_msg", {
-            "comm_id": comm_id, "data": {"validated": True, "frontend_version": "2.1.4"}}))
-
-    def browser_sets(self, comm_id, state):
-        """The student moves a control: version 1's backbone sync; returns the request's iopub messages and its id."""
-        parent = self.send_shell("comm_msg", {"comm_id": comm_id, "data": {"method": "backbone", "sync_data": state}})
-        return self.until_idle(parent), parent
 
     def run_cell(self, code):
         msgs = []
@@ -86,6 +73,32 @@ class WidgetProtocolTests(unittest.TestCase):
         results = [m for m in msgs if m["msg_type"] == "execute_result"]
         self.assertEqual(len(results), 1, msgs)
         return results[0]["content"]["data"]["text/plain"]
+
+
+class WidgetProtocolTests(KernelCase):
+    """The classic notebook's extension (protocol version 1)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager_handshake()
+
+    @classmethod
+    def manager_handshake(cls):
+        """The jupyter.widget.version check the version-1 extension makes when it connects."""
+        comm_id = uuid.uuid4().hex
+        parent = cls.send_shell("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.version", "data": {}})
+        msgs = cls.until_idle(parent)
+        versions = [m for m in msgs if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id]
+        assert versions, "no version message on jupyter.widget.version: %r" % msgs
+        cls.expected_version = versions[0]["content"]["data"]["version"]
+        cls.until_idle(cls.send_shell("comm_msg", {
+            "comm_id": comm_id, "data": {"validated": True, "frontend_version": "2.1.4"}}))
+
+    def browser_sets(self, comm_id, state):
+        """The student moves a control: version 1's backbone sync; returns the request's iopub messages and its id."""
+        parent = self.send_shell("comm_msg", {"comm_id": comm_id, "data": {"method": "backbone", "sync_data": state}})
+        return self.until_idle(parent), parent
 
     # --- the tests ----------------------------------------------------------------------------
 
@@ -201,6 +214,108 @@ class WidgetProtocolTests(unittest.TestCase):
         self.assertEqual(self.text_of("slowRuns[0] + \" \" + slow.value()"), "2 2")
         self.browser_sets(slow_id, {"value": 3})
         self.assertEqual(self.text_of("slowRuns[0]"), "3")
+
+
+ROOT = Path(__file__).resolve().parents[4]
+# ipywidgets 8's models and views for web pages (@jupyter-widgets/html-manager), fetched by environment/setup.
+EMBED_JS = next(iter(sorted((ROOT / "environment" / ".state").glob("html-manager-*/embed.js"))), None)
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+
+
+class WidgetProtocol2Tests(KernelCase):
+    """JupyterLab's widget manager (ipywidgets 8, protocol 2.1): it opens the control comm when it connects,
+    takes models from comm_open's state with the protocol version in the metadata, syncs with update, and
+    fetches every model's state on the control comm when it opens a notebook."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.control_id = uuid.uuid4().hex
+        cls.until_idle(cls.send_shell(
+            "comm_open", {"comm_id": cls.control_id, "target_name": "jupyter.widget.control", "data": {}}))
+
+    def lab_sets(self, comm_id, state):
+        """The student changes a control in JupyterLab: version 2's update."""
+        parent = self.send_shell("comm_msg", {"comm_id": comm_id, "data": {"method": "update", "state": state, "buffer_paths": []}})
+        return self.until_idle(parent), parent
+
+    def test_models_sync_and_render_in_ipywidgets_8(self):
+        msgs, cell_id = self.run_cell(
+            'var n = new IntSlider("n", 0, 10, 3);\n'
+            'var method = new Dropdown("method", List.of("dc", "dm", "frepo"));\n'
+            'var augment = new Checkbox("augment", true);\n'
+            'var out = new Output();\n'
+            'var seen = new ArrayList<String>();\n'
+            'n.onChange(v -> { seen.add("n=" + v); out.replace(() -> System.out.println("n is " + v)); });\n'
+            'method.onChange(m -> seen.add(m));\n'
+            'var box = Box.vertical(Box.horizontal(n, method, augment), new Button("go"), out);\n'
+            'display(box);')
+        opens = [m for m in msgs if m["msg_type"] == "comm_open"]
+        self.assertEqual({m["metadata"].get("version") for m in opens}, {"2.1.0"})
+        models = {m["content"]["comm_id"]: m["content"]["data"]["state"] for m in opens}
+        by_name = {st["_model_name"]: cid for cid, st in models.items()}
+        self.assertEqual(set(by_name), {"IntSliderModel", "DropdownModel", "CheckboxModel", "ButtonModel",
+                                        "OutputModel", "HBoxModel", "VBoxModel"})
+        for st in models.values():
+            module = "@jupyter-widgets/output" if st["_model_name"] == "OutputModel" else "@jupyter-widgets/controls"
+            self.assertEqual((st["_model_module"], st["_view_module"]), (module, module))
+        self.assertEqual(models[by_name["DropdownModel"]]["index"], 0)
+        self.assertFalse([m for m in msgs if m["msg_type"] == "comm_msg"], "no display message in version 2")
+        views = [m["content"]["data"][VIEW_MIME] for m in msgs if m["msg_type"] == "display_data"]
+        box_id = by_name["VBoxModel"]
+        self.assertEqual(views, [{"model_id": box_id, "version_major": 2, "version_minor": 0}])
+
+        # The student moves the slider and picks by position; the kernel's listeners run, the output area takes the text.
+        slider_id, dropdown_id, out_id = by_name["IntSliderModel"], by_name["DropdownModel"], by_name["OutputModel"]
+        msgs, request = self.lab_sets(slider_id, {"value": 7})
+        self.assertEqual(self.updates(msgs, out_id), [{"msg_id": request}, {"msg_id": ""}])
+        self.assertIn("n is 7\n", [m["content"]["text"] for m in msgs if m["msg_type"] == "stream"])
+        self.assertEqual(self.updates(msgs, slider_id), [], "the browser's own value is not echoed")
+        self.lab_sets(dropdown_id, {"index": 2})
+        self.assertEqual(self.text_of('method.value() + " " + seen'), "frepo [n=7, frepo]")
+        msgs, _ = self.run_cell('method.value("dm");')
+        self.assertEqual(self.updates(msgs, dropdown_id), [{"index": 1}])
+
+        # JupyterLab opening the notebook again: every model's state on the control comm.
+        parent = self.send_shell("comm_msg", {"comm_id": self.control_id, "data": {"method": "request_states"}})
+        replies = [m for m in self.until_idle(parent)
+                   if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == self.control_id]
+        self.assertEqual(len(replies), 1)
+        data = replies[0]["content"]["data"]
+        self.assertEqual(data["method"], "update_states")
+        states = data["states"]
+        self.assertTrue(set(models) <= set(states), "every model of the cell is in update_states")
+        self.assertEqual(states[slider_id]["state"]["value"], 7)
+        self.assertEqual(states[dropdown_id]["state"]["index"], 1)
+
+        # What JupyterLab would draw from that state: ipywidgets 8's own models and views, in Chromium.
+        self.render_in_ipywidgets_8(states, box_id)
+
+    def render_in_ipywidgets_8(self, states, view_id):
+        self.assertIsNotNone(EMBED_JS, "no html-manager embed.js under environment/.state; run environment/setup")
+        sys.path.insert(0, str(ROOT / "environment"))
+        from chromium import headless_chromium, wait_for
+        page = f"""<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<script type="{STATE_MIME}">{json.dumps({"version_major": 2, "version_minor": 0, "state": states})}</script>
+<div id="cell"><script type="{VIEW_MIME}">{json.dumps({"version_major": 2, "version_minor": 0, "model_id": view_id})}</script></div>
+<script src="{EMBED_JS.as_uri()}"></script>
+</body></html>"""
+        with tempfile.TemporaryDirectory() as tmp:
+            html = Path(tmp) / "widgets.html"
+            html.write_text(page, encoding="utf-8")
+            with headless_chromium(width=1000, height=800) as driver:
+                driver.get(html.as_uri())
+                drawn = wait_for(lambda: driver.execute_script("""
+                    const q = s => document.querySelector('#cell ' + s);
+                    const readout = q('.widget-slider .widget-readout');
+                    const select = q('.widget-dropdown select');
+                    const box = q('.widget-checkbox input[type=checkbox]');
+                    const button = q('button.jupyter-button');
+                    if (!readout || !select || !box || !button || !q('.widget-vbox') || !q('.widget-output')) return null;
+                    return [readout.innerText || readout.value || readout.textContent, select.value,
+                            select.options[select.selectedIndex].text, box.checked, button.innerText.trim()];
+                """), 60, "ipywidgets 8 to draw the kernel's widgets")
+                self.assertEqual(drawn, ["7", "dm", "dm", True, "go"])
 
 
 class WidgetsUnderNbclientTest(unittest.TestCase):

@@ -31,6 +31,10 @@ final class KernelCommManager extends CommManager implements CommTransport {
             c.send(widgets.versionOpened());
             return c;
         });
+        registerTarget(WidgetProtocol.CONTROL_TARGET, (manager, id, target, msg) -> {
+            widgets.controlOpened();
+            return new ControlComm(id, target);
+        });
     }
 
     WidgetRegistry widgets() {
@@ -42,12 +46,12 @@ final class KernelCommManager extends CommManager implements CommTransport {
     }
 
     @Override
-    public void open(String commId, String target, JsonObject data) {
+    public void open(String commId, String target, JsonObject data, Map<String, Object> metadata) {
         if (iopub == null) {
             return;
         }
         Message<CommOpenCommand> open = new Message<>(
-                context, CommOpenCommand.MESSAGE_TYPE, new CommOpenCommand(commId, target, data), null, Map.of());
+                context, CommOpenCommand.MESSAGE_TYPE, new CommOpenCommand(commId, target, data), null, metadata);
         registerComm(new WidgetComm(commId, target));
         iopub.sendMessage(open);
     }
@@ -112,6 +116,8 @@ final class KernelCommManager extends CommManager implements CommTransport {
                 w.receive(message);
             } else if (c instanceof VersionComm v) {
                 v.receive(message);
+            } else if (c instanceof ControlComm k) {
+                k.receive(message);
             }
         } finally {
             setMessageContext(previous);
@@ -154,6 +160,28 @@ final class KernelCommManager extends CommManager implements CommTransport {
         @Override
         protected void onMessage(Message<CommMsgCommand> message) {
             widgets.versionAnswered(message.getContent().getData());
+        }
+
+        @Override
+        protected void onClose(Message<CommCloseCommand> message, boolean sending) {}
+    }
+
+    /** A version-2 manager's control comm: it asks for every model's state when it opens a notebook. */
+    private final class ControlComm extends Comm {
+        ControlComm(String id, String target) {
+            super(KernelCommManager.this, id, target);
+        }
+
+        void receive(Message<CommMsgCommand> message) {
+            onMessage(message);
+        }
+
+        @Override
+        protected void onMessage(Message<CommMsgCommand> message) {
+            JsonObject reply = widgets.controlMessage(message.getContent().getData());
+            if (reply != null) {
+                send(reply);
+            }
         }
 
         @Override

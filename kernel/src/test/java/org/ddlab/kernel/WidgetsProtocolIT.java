@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Widgets against the packaged kernel (kernel/src/test/python/test_widgets.py): jupyter_client plays
  * the classic notebook's widget manager (version check, a slider moved, a button clicked, an
- * output area that must receive a callback's text), and nbclient runs a notebook with widgets
- * and no manager.
+ * output area that must receive a callback's text, an interrupted listener) and JupyterLab's
+ * ipywidgets-8 manager (control comm, version-2 models, which ipywidgets 8's own JavaScript then
+ * draws in headless Chromium), and nbclient runs a notebook with widgets and no manager.
  */
 class WidgetsProtocolIT {
 

@@ -1,6 +1,7 @@
 package org.ddlab.kernel.widget;
 
 import com.google.gson.JsonObject;
+import java.util.Map;
 
 /**
  * How widgets reach the frontend: Jupyter's comm messages on IOPub, sent as part of the request
@@ -9,8 +10,8 @@ import com.google.gson.JsonObject;
  */
 public interface CommTransport {
 
-    /** Sends comm_open for a new comm on the target. */
-    void open(String commId, String target, JsonObject data);
+    /** Sends comm_open for a new comm on the target, with the message's metadata. */
+    void open(String commId, String target, JsonObject data, Map<String, Object> metadata);
 
     /** Sends comm_msg on an open comm. */
     void send(String commId, JsonObject data);

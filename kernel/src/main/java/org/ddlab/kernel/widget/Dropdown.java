@@ -2,13 +2,15 @@ package org.ddlab.kernel.widget;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.util.HashSet;
 import java.util.List;
 
 /**
- * A choice of one of a few labels. Protocol version 1 syncs the chosen label itself (and the labels
- * as {@code _options_labels}), so the labels must differ from each other.
+ * A choice of one of a few labels, shown as {@code _options_labels}. Protocol version 1 syncs the
+ * chosen label itself, so the labels must differ from each other; version 2 syncs its position,
+ * {@code index}, which the kernel turns into the label and back.
  */
 public final class Dropdown extends ValueWidget<String> {
 
@@ -43,6 +45,34 @@ public final class Dropdown extends ValueWidget<String> {
     /** The position of the chosen label among the options. */
     public int index() {
         return options.indexOf(value());
+    }
+
+    @Override
+    protected JsonObject toWire(WidgetProtocol protocol, JsonObject attributes) {
+        if (protocol == WidgetProtocol.V1 || !attributes.has("value")) {
+            return attributes;
+        }
+        JsonObject wire = attributes.deepCopy();
+        wire.addProperty("index", options.indexOf(wire.remove("value").getAsString()));
+        return wire;
+    }
+
+    @Override
+    protected JsonObject fromWire(WidgetProtocol protocol, JsonObject attributes) {
+        if (protocol == WidgetProtocol.V1 || !attributes.has("index")) {
+            return attributes;
+        }
+        JsonObject kept = attributes.deepCopy();
+        JsonElement index = kept.remove("index");
+        if (!index.isJsonPrimitive()
+                || !index.getAsJsonPrimitive().isNumber()
+                || index.getAsDouble() != Math.rint(index.getAsDouble())
+                || index.getAsInt() < 0
+                || index.getAsInt() >= options.size()) {
+            throw new IllegalArgumentException("Dropdown: no option at index " + index + " of " + options);
+        }
+        kept.addProperty("value", options.get(index.getAsInt()));
+        return kept;
     }
 
     @Override

@@ -18,6 +18,7 @@ public abstract class Widget {
 
     private final WidgetRegistry registry;
     private final String id = UUID.randomUUID().toString().replace("-", "");
+    private final String modelName;
     private final JsonObject state = new JsonObject();
     private boolean opened;
     /** The attributes the frontend is setting now: applying them must not echo them back. */
@@ -25,14 +26,11 @@ public abstract class Widget {
 
     protected Widget(String modelName, String viewName) {
         this.registry = WidgetRegistry.current();
-        state.addProperty("_model_module", WidgetProtocol.MODULE);
-        state.addProperty("_model_module_version", WidgetProtocol.MODULE_VERSION);
+        this.modelName = modelName;
+        // Modules and their versions depend on the protocol the frontend speaks: added on the wire (WidgetProtocol).
         state.addProperty("_model_name", modelName);
-        state.addProperty("_view_module", WidgetProtocol.MODULE);
-        state.addProperty("_view_module_version", WidgetProtocol.MODULE_VERSION);
         state.addProperty("_view_name", viewName);
         state.add("_dom_classes", new JsonArray());
-        state.addProperty("msg_throttle", 1);
     }
 
     /** The comm id, which is the model id a view names. */
@@ -48,6 +46,25 @@ public abstract class Widget {
         return state.deepCopy();
     }
 
+    /** The whole state as the protocol puts it on the wire. */
+    final synchronized JsonObject wireState(WidgetProtocol protocol) {
+        return protocol.wireState(modelName, toWire(protocol, state.deepCopy()));
+    }
+
+    /**
+     * Some of the kernel's attributes as the protocol syncs them; by default as they are. A widget
+     * whose synced attributes differ between versions (a Dropdown) translates them here and in
+     * {@link #fromWire}.
+     */
+    protected JsonObject toWire(WidgetProtocol protocol, JsonObject attributes) {
+        return attributes;
+    }
+
+    /** Attributes the frontend set, as the kernel keeps them; by default as they are. */
+    protected JsonObject fromWire(WidgetProtocol protocol, JsonObject attributes) {
+        return attributes;
+    }
+
     protected final synchronized JsonElement get(String key) {
         return state.get(key);
     }
@@ -59,7 +76,7 @@ public abstract class Widget {
         if (opened && !value.equals(old) && !value.equals(fromFrontend.get(key))) {
             JsonObject change = new JsonObject();
             change.add(key, value);
-            registry.send(this, WidgetProtocol.update(change));
+            registry.sendUpdate(this, change);
         }
     }
 
@@ -124,28 +141,34 @@ public abstract class Widget {
     public final DisplayData view() {
         open();
         DisplayData d = new DisplayData();
-        d.putData(WidgetProtocol.VIEW_MIME, WidgetProtocol.view(id));
+        d.putData(WidgetProtocol.VIEW_MIME, registry.protocol().view(id));
         return d;
     }
 
-    /** Opens the widget and asks the classic notebook to show a view of it in the current cell; returns the view bundle. */
+    /**
+     * Opens the widget, asks the classic notebook (version 1) to show a view of it in the current cell,
+     * and returns the view bundle, which is all a version-2 manager needs.
+     */
     public final DisplayData shown() {
         DisplayData d = view();
-        registry.send(this, WidgetProtocol.displayMessage());
+        if (registry.protocol().sendsDisplayMessage()) {
+            registry.send(this, WidgetProtocol.displayMessage());
+        }
         return d;
     }
 
     final void receive(WidgetProtocol.Incoming in) {
         switch (in.method()) {
             case SET_STATE -> {
+                JsonObject changed = fromWire(registry.protocol(), in.state());
                 synchronized (this) {
-                    fromFrontend = in.state();
+                    fromFrontend = changed;
                 }
                 try {
-                    for (String key : in.state().keySet()) {
+                    for (String key : changed.keySet()) {
                         // Model and view names belong to the kernel's class: the frontend cannot change them.
                         if (!key.startsWith("_") && get(key) != null) {
-                            accept(key, in.state().get(key));
+                            accept(key, changed.get(key));
                         }
                     }
                 } finally {
@@ -154,7 +177,7 @@ public abstract class Widget {
                     }
                 }
             }
-            case REQUEST_STATE -> registry.send(this, WidgetProtocol.update(stateSnapshot()));
+            case REQUEST_STATE -> registry.send(this, registry.protocol().update(wireState(registry.protocol())));
             case CUSTOM -> custom(in.content());
             case UNKNOWN ->
                 System.err.println("ddlab widgets: unknown method '" + in.name() + "' for "

@@ -9,25 +9,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one place that says which Jupyter widget message protocol the kernel speaks: version 1 of
- * ipywidgets' packages/schema/messages.md, as ipywidgets 6.0 speaks it, because that is what Debian
- * bookworm's classic-notebook extension (jupyter-nbextension-jupyter-js-widgets 6.0.0, the frontend
- * jupyter-js-widgets 2.1.4) understands.
+ * The one place that says how the kernel's widgets look on the wire, in the two versions of ipywidgets'
+ * message protocol (packages/schema/messages.md) that frontends speak:
  *
- * <p>Version 2 (ipywidgets 7 and later, JupyterLab's widget manager) differs in more than framing:
- * its models live in other modules ({@code @jupyter-widgets/controls} 1.x, {@code @jupyter-widgets/base},
- * {@code @jupyter-widgets/output}) with other state (a Dropdown syncs {@code index}, not its label; a
- * description has its own style model), widgets show through the view bundle alone, and the frontend
- * syncs with {@code update}. No one set of messages serves both, so outgoing messages follow version 1.
- * Incoming state is read in either framing ({@code backbone}/{@code sync_data} and
- * {@code update}/{@code state}), which costs nothing.
+ * <ul>
+ *   <li>{@link #V1}, as ipywidgets 6.0 speaks it: what Debian bookworm's classic-notebook extension
+ *       (jupyter-nbextension-jupyter-js-widgets 6.0.0, the frontend jupyter-js-widgets 2.1.4) understands.
+ *       Every model and view is in the module {@code jupyter-js-widgets}; the extension announces itself
+ *       by opening the {@value #VERSION_TARGET} comm, and shows a model on a {@code display} message.
+ *   <li>{@link #V2}, version 2.1.0 as ipywidgets 8 speaks it: what JupyterLab's widget manager (and the
+ *       other ipywidgets-8 managers: VS Code's, voila's, the HTML manager) understands. Models live in
+ *       {@code @jupyter-widgets/controls} 2.0.0 and {@code @jupyter-widgets/output} 1.0.0; a comm_open
+ *       carries the state under {@code state} and the protocol version in its metadata; a Dropdown syncs
+ *       {@code index}, not its label; a model shows through the view bundle alone. The manager announces
+ *       itself by opening the {@value #CONTROL_TARGET} comm, on which it asks for every model's state.
+ * </ul>
+ *
+ * <p>No one set of messages serves both, so the kernel speaks version 1 until a version-2 manager opens
+ * its control comm ({@link WidgetRegistry#controlOpened}). Incoming state is read in either framing
+ * ({@code backbone}/{@code sync_data} and {@code update}/{@code state}), which costs nothing.
  */
-public final class WidgetProtocol {
-
-    /** The widget message protocol's major version, as the view bundle announces it. */
-    public static final int VERSION_MAJOR = 1;
-
-    public static final int VERSION_MINOR = 0;
+public enum WidgetProtocol {
+    V1,
+    V2;
 
     /** The comm target of widget models. */
     public static final String TARGET = "jupyter.widget";
@@ -35,36 +39,86 @@ public final class WidgetProtocol {
     /** The comm target the version-1 frontend opens to learn which frontend version the kernel expects. */
     public static final String VERSION_TARGET = "jupyter.widget.version";
 
-    /** The JavaScript module of every model and view (controls, boxes and the output area alike). */
+    /** The comm target a version-2 manager opens to fetch every model's state (ipywidgets 8's control comm). */
+    public static final String CONTROL_TARGET = "jupyter.widget.control";
+
+    /** Version 1's JavaScript module of every model and view (controls, boxes and the output area alike). */
     public static final String MODULE = "jupyter-js-widgets";
 
     /** ipywidgets 6.0.0's {@code __frontend_version__}: the semver range of jupyter-js-widgets it expects. */
     public static final String MODULE_VERSION = "~2.1.4";
 
+    /** Version 2's module of the controls and boxes, and of the output area, with their model versions (ipywidgets 8). */
+    static final String CONTROLS_MODULE = "@jupyter-widgets/controls";
+
+    static final String CONTROLS_VERSION = "2.0.0";
+
+    static final String OUTPUT_MODULE = "@jupyter-widgets/output";
+
+    static final String OUTPUT_VERSION = "1.0.0";
+
+    /** Version 2's protocol version, which a comm_open's metadata carries (ipywidgets 8's {@code __protocol_version__}). */
+    static final String V2_PROTOCOL_VERSION = "2.1.0";
+
     /** The MIME type of a widget's view in a display_data bundle. */
     public static final String VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 
-    private WidgetProtocol() {}
+    /** The protocol's major version, as the view bundle announces it. */
+    public int major() {
+        return this == V1 ? 1 : 2;
+    }
 
     /**
-     * The data of the comm_open that creates a model: version 1 sends the state itself. The same
-     * state also goes under {@code "state"}, because nbclient (nbconvert's executor, Debian's 0.7)
-     * reads {@code data["state"]} from every jupyter.widget comm_open and fails the cell without it;
-     * the version-1 frontend keeps it as an unused attribute.
+     * A model's whole state as this version names it: the kernel's attributes plus the modules and
+     * versions of its model and view. Version 1 also keeps {@code msg_throttle}, which its frontend reads.
      */
-    static JsonObject openData(JsonObject state) {
-        JsonObject data = state.deepCopy();
+    JsonObject wireState(String modelName, JsonObject attributes) {
+        JsonObject state = attributes.deepCopy();
+        String module = this == V1 ? MODULE : modelName.equals("OutputModel") ? OUTPUT_MODULE : CONTROLS_MODULE;
+        String version = this == V1 ? MODULE_VERSION : module.equals(OUTPUT_MODULE) ? OUTPUT_VERSION : CONTROLS_VERSION;
+        state.addProperty("_model_module", module);
+        state.addProperty("_model_module_version", version);
+        state.addProperty("_view_module", module);
+        state.addProperty("_view_module_version", version);
+        if (this == V1) {
+            state.addProperty("msg_throttle", 1);
+        }
+        return state;
+    }
+
+    /**
+     * The data of the comm_open that creates a model. Version 1 sends the state itself, and the same
+     * state under {@code "state"} too, because nbclient (nbconvert's executor, Debian's 0.7) reads
+     * {@code data["state"]} from every jupyter.widget comm_open and fails the cell without it; the
+     * version-1 frontend keeps it as an unused attribute. Version 2 sends {@code state} and
+     * {@code buffer_paths}.
+     */
+    JsonObject openData(JsonObject state) {
+        JsonObject data = this == V1 ? state.deepCopy() : new JsonObject();
         data.add("state", state.deepCopy());
+        if (this == V2) {
+            data.add("buffer_paths", new JsonArray());
+        }
         return data;
     }
 
+    /** The comm_open's metadata: version 2 names the protocol version there, and its managers refuse a model without it. */
+    Map<String, Object> openMetadata() {
+        return this == V1 ? Map.of() : Map.of("version", V2_PROTOCOL_VERSION);
+    }
+
     /** An update of some of a model's state, kernel to frontend (no binary attributes: none of ours has one). */
-    static JsonObject update(JsonObject state) {
+    JsonObject update(JsonObject state) {
         JsonObject data = new JsonObject();
         data.addProperty("method", "update");
         data.add("state", state.deepCopy());
-        data.add("buffers", new JsonArray());
+        data.add(this == V1 ? "buffers" : "buffer_paths", new JsonArray());
         return data;
+    }
+
+    /** Whether a model is shown by a {@code display} message on its comm (version 1) or by the view bundle alone. */
+    boolean sendsDisplayMessage() {
+        return this == V1;
     }
 
     /** Asks the classic notebook to show a view of the model in the cell whose request this message answers. */
@@ -81,12 +135,33 @@ public final class WidgetProtocol {
         return data;
     }
 
+    /**
+     * Version 2's answer to {@code request_states} on the control comm: every open model by id, with its
+     * model name, module and version beside its state.
+     */
+    static JsonObject updateStates(Map<String, JsonObject> wireStates) {
+        JsonObject states = new JsonObject();
+        wireStates.forEach((id, state) -> {
+            JsonObject entry = new JsonObject();
+            entry.add("model_name", state.get("_model_name"));
+            entry.add("model_module", state.get("_model_module"));
+            entry.add("model_module_version", state.get("_model_module_version"));
+            entry.add("state", state);
+            states.add(id, entry);
+        });
+        JsonObject data = new JsonObject();
+        data.addProperty("method", "update_states");
+        data.add("states", states);
+        data.add("buffer_paths", new JsonArray());
+        return data;
+    }
+
     /** The value of the view MIME type: which model the output shows. */
-    static Map<String, Object> view(String modelId) {
+    Map<String, Object> view(String modelId) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("model_id", modelId);
-        v.put("version_major", VERSION_MAJOR);
-        v.put("version_minor", VERSION_MINOR);
+        v.put("version_major", major());
+        v.put("version_minor", 0);
         return v;
     }
 

@@ -2,6 +2,7 @@ package org.ddlab.kernel.widget;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +19,8 @@ public final class WidgetRegistry {
     private final CommTransport transport;
     private final Map<String, Widget> open = new ConcurrentHashMap<>();
     private volatile boolean managerPresent;
+    /** The protocol the frontend speaks: version 1 until a version-2 manager opens its control comm. */
+    private volatile WidgetProtocol protocol = WidgetProtocol.V1;
 
     public WidgetRegistry(CommTransport transport) {
         this.transport = transport;
@@ -37,10 +40,16 @@ public final class WidgetRegistry {
         return transport != null;
     }
 
+    /** The protocol messages follow now (see {@link WidgetProtocol}). */
+    public WidgetProtocol protocol() {
+        return protocol;
+    }
+
     /**
-     * True once a widget manager answered on the {@value WidgetProtocol#VERSION_TARGET} comm: the
-     * classic notebook's extension opens it when it connects to the kernel, nbconvert's executor never
-     * does. An {@link Output} redirects text into itself only when someone is there to show it.
+     * True once a widget manager made itself known: the classic notebook's extension answers on the
+     * {@value WidgetProtocol#VERSION_TARGET} comm, a version-2 manager opens the
+     * {@value WidgetProtocol#CONTROL_TARGET} comm, both when they connect to the kernel; nbconvert's
+     * executor does neither. An {@link Output} redirects text into itself only when someone is there to show it.
      */
     public boolean managerPresent() {
         return managerPresent;
@@ -48,7 +57,14 @@ public final class WidgetRegistry {
 
     void open(Widget w) {
         open.put(w.id(), w);
-        transport.open(w.id(), WidgetProtocol.TARGET, WidgetProtocol.openData(w.stateSnapshot()));
+        WidgetProtocol p = protocol;
+        transport.open(w.id(), WidgetProtocol.TARGET, p.openData(w.wireState(p)), p.openMetadata());
+    }
+
+    /** Sends a change of some of a widget's attributes, as the protocol syncs them. */
+    void sendUpdate(Widget w, JsonObject change) {
+        WidgetProtocol p = protocol;
+        send(w, p.update(w.toWire(p, change)));
     }
 
     void send(Widget w, JsonObject data) {
@@ -112,7 +128,29 @@ public final class WidgetRegistry {
 
     /** What the kernel sends when the frontend opens the version comm: the frontend version it expects. */
     public JsonObject versionOpened() {
+        protocol = WidgetProtocol.V1;
         return WidgetProtocol.versionMessage();
+    }
+
+    /** A version-2 manager opened its control comm: from now on the kernel speaks version 2. */
+    public void controlOpened() {
+        protocol = WidgetProtocol.V2;
+        managerPresent = true;
+    }
+
+    /**
+     * A message on the control comm. {@code request_states} (the manager restoring the models of a
+     * notebook it opens) is answered with every open model's state; returns null for anything else.
+     */
+    public JsonObject controlMessage(JsonObject data) {
+        JsonElement method = data.get("method");
+        if (method == null || !method.isJsonPrimitive() || !method.getAsString().equals("request_states")) {
+            System.err.println("ddlab widgets: unknown control message " + data);
+            return null;
+        }
+        Map<String, JsonObject> states = new LinkedHashMap<>();
+        open.forEach((id, w) -> states.put(id, w.wireState(WidgetProtocol.V2)));
+        return WidgetProtocol.updateStates(states);
     }
 
     /** The frontend's answer on the version comm: {@code {"validated": bool, "frontend_version": ...}}. */

@@ -3,19 +3,24 @@ package org.ddlab.kernel.widget;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** A transport that keeps what it is asked to send, in order, and serves a request id of the test's choosing. */
 final class RecordingTransport implements CommTransport {
 
-    record Sent(String type, String commId, String target, JsonObject data) {}
+    record Sent(String type, String commId, String target, JsonObject data, Map<String, Object> metadata) {
+        Sent(String type, String commId, String target, JsonObject data) {
+            this(type, commId, target, data, Map.of());
+        }
+    }
 
     final List<Sent> sent = new ArrayList<>();
     String parent = "request-1";
     int flushes;
 
     @Override
-    public void open(String commId, String target, JsonObject data) {
-        sent.add(new Sent("comm_open", commId, target, data.deepCopy()));
+    public void open(String commId, String target, JsonObject data, Map<String, Object> metadata) {
+        sent.add(new Sent("comm_open", commId, target, data.deepCopy(), Map.copyOf(metadata)));
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The widget messages of protocol version 1 and state sync both ways, over a transport that records. */
+/** The widget messages of protocol versions 1 and 2 and state sync both ways, over a transport that records. */
 class WidgetSyncTest {
 
     RecordingTransport wire;
@@ -94,6 +94,99 @@ class WidgetSyncTest {
 
         s.shown();
         assertEquals(1, wire.of("comm_open").size(), "a second display opens no second model");
+    }
+
+    /** A version-2 manager (JupyterLab's, ipywidgets 8) opens the control comm; from then on messages are version 2's. */
+    @Test
+    void aVersion2ManagerGetsIpywidgets8ModulesFramingAndDropdownIndex() {
+        assertEquals(WidgetProtocol.V1, registry.protocol(), "version 1 until a manager says otherwise");
+        registry.controlOpened();
+        assertEquals(WidgetProtocol.V2, registry.protocol());
+        assertTrue(registry.managerPresent());
+        IntSlider slider = new IntSlider("n", 0, 10, 3);
+        Dropdown method = new Dropdown("method", List.of("dc", "dm", "frepo"));
+        Output out = new Output();
+        Box box = Box.vertical(slider, method, out);
+        DisplayData bundle = box.shown();
+
+        List<RecordingTransport.Sent> opens = wire.of("comm_open");
+        assertEquals(
+                List.of(slider.id(), method.id(), out.id(), box.id()),
+                opens.stream().map(RecordingTransport.Sent::commId).toList(),
+                "children before the box");
+        for (RecordingTransport.Sent o : opens) {
+            assertEquals(Map.of("version", "2.1.0"), o.metadata(), "ipywidgets 8's managers refuse a model without it");
+            assertEquals(new JsonArray(), o.data().get("buffer_paths"));
+            assertEquals(
+                    List.of("buffer_paths", "state"),
+                    o.data().keySet().stream().sorted().toList());
+            assertFalse(o.data().getAsJsonObject("state").has("msg_throttle"), "version 1's attribute");
+        }
+        JsonObject sliderState = opens.get(0).data().getAsJsonObject("state");
+        assertEquals(
+                "@jupyter-widgets/controls", sliderState.get("_model_module").getAsString());
+        assertEquals("2.0.0", sliderState.get("_model_module_version").getAsString());
+        assertEquals(
+                "@jupyter-widgets/controls", sliderState.get("_view_module").getAsString());
+        assertEquals("2.0.0", sliderState.get("_view_module_version").getAsString());
+        assertEquals(3, sliderState.get("value").getAsInt());
+        JsonObject dropdownState = opens.get(1).data().getAsJsonObject("state");
+        assertEquals(0, dropdownState.get("index").getAsInt());
+        assertFalse(dropdownState.has("value"), "version 2 syncs the position, not the label");
+        assertEquals(List.of("dc", "dm", "frepo"), labels(dropdownState));
+        JsonObject outState = opens.get(2).data().getAsJsonObject("state");
+        assertEquals("@jupyter-widgets/output", outState.get("_model_module").getAsString());
+        assertEquals("1.0.0", outState.get("_model_module_version").getAsString());
+        assertEquals("@jupyter-widgets/output", outState.get("_view_module").getAsString());
+        assertTrue(wire.of("comm_msg").isEmpty(), "no display message: the view bundle shows the model");
+        assertEquals(
+                Map.of("model_id", box.id(), "version_major", 2, "version_minor", 0),
+                bundle.getData(MIMEType.parse(WidgetProtocol.VIEW_MIME)));
+
+        // The browser picks by position; the kernel keeps the label and does not echo it back.
+        registry.receive(
+                method.id(), json("{\"method\": \"update\", \"state\": {\"index\": 2}, \"buffer_paths\": []}"));
+        assertEquals("frepo", method.value());
+        assertNull(lastUpdate(method));
+        // Java picks by label; the browser gets the position, in version 2's framing.
+        method.value("dm");
+        assertEquals(json("{\"index\": 1}"), lastUpdate(method));
+        RecordingTransport.Sent update =
+                wire.of("comm_msg").get(wire.of("comm_msg").size() - 1);
+        assertEquals(new JsonArray(), update.data().get("buffer_paths"));
+        assertFalse(update.data().has("buffers"));
+        // A position that is no option changes nothing (the error goes to the request's output).
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            registry.receive(method.id(), json("{\"method\": \"update\", \"state\": {\"index\": 3}}"));
+            registry.receive(method.id(), json("{\"method\": \"update\", \"state\": {\"index\": 1.5}}"));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("dm", method.value());
+
+        // The control comm's request_states: every open model, its module beside its state.
+        JsonObject states = registry.controlMessage(json("{\"method\": \"request_states\"}"));
+        assertEquals("update_states", states.get("method").getAsString());
+        assertEquals(new JsonArray(), states.get("buffer_paths"));
+        JsonObject all = states.getAsJsonObject("states");
+        assertEquals(4, all.size());
+        JsonObject entry = all.getAsJsonObject(method.id());
+        assertEquals("DropdownModel", entry.get("model_name").getAsString());
+        assertEquals("@jupyter-widgets/controls", entry.get("model_module").getAsString());
+        assertEquals("2.0.0", entry.get("model_module_version").getAsString());
+        assertEquals(1, entry.getAsJsonObject("state").get("index").getAsInt());
+        assertEquals(
+                "@jupyter-widgets/output",
+                all.getAsJsonObject(out.id()).get("model_module").getAsString());
+        assertNull(registry.controlMessage(json("{\"method\": \"something_else\"}")));
+    }
+
+    private static List<String> labels(JsonObject state) {
+        List<String> l = new ArrayList<>();
+        state.getAsJsonArray("_options_labels").forEach(e -> l.add(e.getAsString()));
+        return l;
     }
 
     @Test
