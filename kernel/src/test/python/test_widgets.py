@@ -191,6 +191,15 @@ class WidgetProtocolTests(KernelCase):
         errors = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
         self.assertIn("listener says no", errors)
         self.assertEqual(self.text_of("bad.value() + 1"), "5")
+        # An Error (not an Exception) in a listener: the kernel's shell loop must survive it too.
+        msgs, _ = self.run_cell(
+            'var worse = new IntSlider("worse", 0, 10, 0);\n'
+            'worse.onChange(v -> { throw new StackOverflowError("listener overflows"); });\n'
+            'display(worse);')
+        worse_id = next(cid for cid, d in self.opens(msgs).items() if d["_model_name"] == "IntSliderModel")
+        msgs, _ = self.browser_sets(worse_id, {"value": 2})
+        self.assertIn("listener overflows", "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream"))
+        self.assertEqual(self.text_of("worse.value() * 10"), "20")
 
     def test_interrupt_stops_a_long_listener_and_the_kernel_goes_on(self):
         msgs, _ = self.run_cell(

@@ -171,8 +171,9 @@ public final class DdlabKernel extends BaseKernel {
     /**
      * A comm_msg from the frontend: a widget's change or click, whose listeners are notebook code.
      * It is served as a cell is: busy/idle around it, and what the listeners print or display goes
-     * out as this request's output (the frontend shows it with the widget, or in an {@link
-     * org.ddlab.kernel.widget.Output} that takes this request's output). Cells and comm messages
+     * out as this request's output (the classic notebook shows it with the widget, JupyterLab in its log
+     * console, and an {@link org.ddlab.kernel.widget.Output} that takes this request's output shows it
+     * in place). An error in a listener, an Error included, is printed there and the kernel goes on. Cells and comm messages
      * arrive on the one shell thread, which waits for the listeners, so a listener never runs beside
      * a cell; they run as a cell runs, so the interrupt button stops a long one.
      */
@@ -186,6 +187,9 @@ public final class DdlabKernel extends BaseKernel {
             evaluator().runListener(() -> comms.deliver(message));
         } catch (EvaluationInterruptedException e) {
             System.err.println(e.getMessage());
+        } catch (
+                Throwable e) { // NOPMD - an Error in a listener (a StackOverflowError, say) must not end the shell loop
+            e.printStackTrace(System.err);
         } finally {
             System.out.flush();
             System.err.flush();

@@ -23,7 +23,7 @@ import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
  */
 final class KernelCommManager extends CommManager implements CommTransport {
 
-    private final WidgetRegistry widgets = new WidgetRegistry(this);
+    private final WidgetRegistry widgets = new WidgetRegistry(this, initialProtocol());
 
     KernelCommManager() {
         registerTarget(WidgetProtocol.VERSION_TARGET, (manager, id, target, msg) -> {
@@ -35,6 +35,16 @@ final class KernelCommManager extends CommManager implements CommTransport {
             widgets.controlOpened();
             return new ControlComm(id, target);
         });
+    }
+
+    /** The protocol {@value WidgetProtocol#ENV} names; a wrong value is said once, and version 1 used. */
+    private static WidgetProtocol initialProtocol() {
+        try {
+            return WidgetProtocol.parse(System.getenv(WidgetProtocol.ENV));
+        } catch (IllegalArgumentException e) {
+            System.err.println("ddlab widgets: " + e.getMessage() + "; speaking version 1");
+            return WidgetProtocol.V1;
+        }
     }
 
     WidgetRegistry widgets() {

@@ -46,10 +46,14 @@ final class CapturingExecutionControl extends LocalExecutionControl {
      * caller's thread (the kernel's shell loop, whose sockets an interrupt would close) is never
      * interrupted. The caller waits for it, so a listener never runs beside a cell.
      *
+     * <p>Order matters for an interrupt that comes while the listener starts: the flag is cleared and
+     * the thread named before user code is marked as running, so a stop from then on both sets the
+     * flag and interrupts the thread (an interrupt before {@code start} is kept).
+     *
      * @return false when {@code stop} stopped the code, true when it ran to its end
      * @throws RuntimeException or Error: what the code threw, rethrown on the caller's thread
      */
-    boolean runAsUserCode(Runnable code) throws InterruptedException {
+    boolean runAsUserCode(Runnable code) {
         Throwable[] thrown = new Throwable[1];
         Thread t = new Thread(
                 () -> {
@@ -60,15 +64,27 @@ final class CapturingExecutionControl extends LocalExecutionControl {
                     }
                 },
                 "ddlab listener");
+        clearStopFlag();
+        listenerThread = t;
         clientCodeEnter();
+        boolean interrupted = false;
         try {
-            clearStopFlag();
-            listenerThread = t;
             t.start();
-            t.join();
+            // Waits for the end whatever happens to this thread: the listener must never run beside a cell.
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } finally {
-            listenerThread = null;
             clientCodeLeave();
+            listenerThread = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (isStop(thrown[0])) {
             return false;
@@ -107,16 +123,17 @@ final class CapturingExecutionControl extends LocalExecutionControl {
     /** JShell's stop, and the listener's thread interrupted when a listener runs. */
     @Override
     public void stop() throws EngineTerminationException, InternalException {
-        Thread t = listenerThread;
+        InternalException noCellYet = null;
         try {
             super.stop();
         } catch (InternalException e) {
-            if (t == null) {
-                throw e; // no cell has run yet; a listener's stop needs only its thread interrupted
-            }
+            noCellYet = e; // no cell has run yet; a listener's stop needs only its thread interrupted
         }
+        Thread t = listenerThread;
         if (t != null) {
             t.interrupt();
+        } else if (noCellYet != null) {
+            throw noCellYet;
         }
     }
 

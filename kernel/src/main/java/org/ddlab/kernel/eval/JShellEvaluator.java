@@ -432,14 +432,7 @@ public final class JShellEvaluator implements AutoCloseable {
      */
     public void runListener(Runnable listener) {
         interrupted = false;
-        boolean finished;
-        try {
-            finished = engine.control().runAsUserCode(listener);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
-        }
-        if (!finished) {
+        if (!engine.control().runAsUserCode(listener)) {
             throw new EvaluationInterruptedException(
                     "Evaluation interrupted: the widget's listener was stopped; the kernel keeps its state and is ready.");
         }

@@ -15,6 +15,7 @@ public final class Output extends Widget {
     public Output() {
         super("OutputModel", "OutputView");
         set("msg_id", "");
+        set("outputs", new com.google.gson.JsonArray());
     }
 
     /** Runs the code; what it prints or displays replaces this area's content. */
@@ -71,8 +72,24 @@ public final class Output extends Widget {
         }
     }
 
+    /**
+     * msg_id is the kernel's to set. Version 2's output area sends what it shows as {@code outputs} after
+     * each output it takes; the kernel keeps it, so a manager that fetches every model's state (a page
+     * reloaded in JupyterLab) gets the area back with its content.
+     */
     @Override
     protected void accept(String key, com.google.gson.JsonElement value) {
-        // msg_id is the kernel's to set; the view sends nothing else.
+        if (key.equals("outputs") && value.isJsonArray()) {
+            set(key, value);
+        }
+    }
+
+    /** Version 1's output model has no {@code outputs}. */
+    @Override
+    protected com.google.gson.JsonObject toWire(WidgetProtocol protocol, com.google.gson.JsonObject attributes) {
+        if (protocol == WidgetProtocol.V1) {
+            attributes.remove("outputs");
+        }
+        return attributes;
     }
 }

@@ -77,6 +77,8 @@ public abstract class Widget {
             JsonObject change = new JsonObject();
             change.add(key, value);
             registry.sendUpdate(this, change);
+            // The browser shows this value now, not the one it sent: setting that one again must reach it.
+            fromFrontend.remove(key);
         }
     }
 

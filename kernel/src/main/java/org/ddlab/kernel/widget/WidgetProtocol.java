@@ -18,15 +18,16 @@ import java.util.Set;
  *       Every model and view is in the module {@code jupyter-js-widgets}; the extension announces itself
  *       by opening the {@value #VERSION_TARGET} comm, and shows a model on a {@code display} message.
  *   <li>{@link #V2}, version 2.1.0 as ipywidgets 8 speaks it: what JupyterLab's widget manager (and the
- *       other ipywidgets-8 managers: VS Code's, voila's, the HTML manager) understands. Models live in
+ *       other ipywidgets-8 managers) understands. Models live in
  *       {@code @jupyter-widgets/controls} 2.0.0 and {@code @jupyter-widgets/output} 1.0.0; a comm_open
  *       carries the state under {@code state} and the protocol version in its metadata; a Dropdown syncs
  *       {@code index}, not its label; a model shows through the view bundle alone. The manager announces
  *       itself by opening the {@value #CONTROL_TARGET} comm, on which it asks for every model's state.
  * </ul>
  *
- * <p>No one set of messages serves both, so the kernel speaks version 1 until a version-2 manager opens
- * its control comm ({@link WidgetRegistry#controlOpened}). Incoming state is read in either framing
+ * <p>No one set of messages serves both, so the kernel speaks version 1 (or the version {@value #ENV}
+ * names) until a manager announces its own: the last to connect decides, one protocol per kernel.
+ * Incoming state is read in either framing
  * ({@code backbone}/{@code sync_data} and {@code update}/{@code state}), which costs nothing.
  */
 public enum WidgetProtocol {
@@ -62,6 +63,26 @@ public enum WidgetProtocol {
 
     /** The MIME type of a widget's view in a display_data bundle. */
     public static final String VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+
+    /** The environment variable that names the protocol the kernel speaks before a manager announces one. */
+    public static final String ENV = "DDLAB_WIDGET_PROTOCOL";
+
+    /**
+     * The protocol {@value #ENV} names: "1" or "2", unset or blank: version 1, which Debian's classic
+     * notebook needs. "2" serves a version-2 manager that opens no control comm when it connects.
+     */
+    public static WidgetProtocol parse(String name) {
+        if (name == null || name.isBlank()) {
+            return V1;
+        }
+        return switch (name.strip()) {
+            case "1" -> V1;
+            case "2" -> V2;
+            default ->
+                throw new IllegalArgumentException(ENV + "='" + name + "' is not a widget protocol version; use 1 (the "
+                        + "classic notebook's) or 2 (ipywidgets 8's, JupyterLab's)");
+        };
+    }
 
     /** The protocol's major version, as the view bundle announces it. */
     public int major() {

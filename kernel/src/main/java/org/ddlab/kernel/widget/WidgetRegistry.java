@@ -19,11 +19,17 @@ public final class WidgetRegistry {
     private final CommTransport transport;
     private final Map<String, Widget> open = new ConcurrentHashMap<>();
     private volatile boolean managerPresent;
-    /** The protocol the frontend speaks: version 1 until a version-2 manager opens its control comm. */
-    private volatile WidgetProtocol protocol = WidgetProtocol.V1;
+    /** The protocol the frontend speaks: the initial one until a manager announces its own. */
+    private volatile WidgetProtocol protocol;
 
     public WidgetRegistry(CommTransport transport) {
+        this(transport, WidgetProtocol.V1);
+    }
+
+    /** A registry that speaks {@code initial} until a frontend's widget manager announces its protocol. */
+    public WidgetRegistry(CommTransport transport, WidgetProtocol initial) {
         this.transport = transport;
+        this.protocol = initial;
     }
 
     /** The registry widgets made now join. */
@@ -113,9 +119,22 @@ public final class WidgetRegistry {
         try {
             w.receive(WidgetProtocol.read(data));
         } catch (RuntimeException e) {
+            if (isStop(e)) {
+                throw e; // the interrupt button, wrapped by the listener's own code: a stop, not an error
+            }
             e.printStackTrace(System.err);
         }
         return true;
+    }
+
+    @SuppressWarnings("removal")
+    private static boolean isStop(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ThreadDeath) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The frontend closed the comm: the model is gone, nothing more is sent for it. */

@@ -224,6 +224,66 @@ class WidgetSyncTest {
     }
 
     @Test
+    void aListenerThatMovesTheValueAwayAndBackReachesTheBrowserBothTimes() {
+        IntSlider s = new IntSlider("n", 0, 10, 3);
+        // A listener that first shows 9, then puts back what the browser sent: the browser must end on 7.
+        boolean[] once = {true};
+        s.onChange(v -> {
+            if (v == 7 && once[0]) {
+                once[0] = false;
+                s.value(9);
+                s.value(7);
+            }
+        });
+        s.shown();
+        registry.receive(s.id(), backbone("{\"value\": 7}"));
+        assertEquals(7, s.value());
+        assertEquals(json("{\"value\": 7}"), lastUpdate(s), "the browser last saw 9; 7 must be sent again");
+    }
+
+    @Test
+    void anOutputAreaKeepsWhatVersion2SaysItShows() {
+        registry.controlOpened();
+        Output out = new Output();
+        out.shown();
+        JsonObject opened = wire.of("comm_open").get(0).data().getAsJsonObject("state");
+        assertEquals(new JsonArray(), opened.get("outputs"));
+        JsonObject shown = json("{\"output_type\": \"stream\", \"name\": \"stdout\", \"text\": \"loss 0.1\\n\"}");
+        JsonArray outputs = new JsonArray();
+        outputs.add(shown);
+        JsonObject update = new JsonObject();
+        update.addProperty("method", "update");
+        JsonObject state = new JsonObject();
+        state.add("outputs", outputs);
+        update.add("state", state);
+        int before = wire.sent.size();
+        registry.receive(out.id(), update);
+        assertEquals(before, wire.sent.size(), "not echoed");
+        JsonObject fetched = registry.controlMessage(json("{\"method\": \"request_states\"}"))
+                .getAsJsonObject("states")
+                .getAsJsonObject(out.id())
+                .getAsJsonObject("state");
+        assertEquals(outputs, fetched.get("outputs"), "a reloaded page gets the area's content back");
+        assertFalse(out.wireState(WidgetProtocol.V1).has("outputs"), "version 1's output model has none");
+    }
+
+    @Test
+    void theInitialProtocolIsNamedByTheEnvironment() {
+        assertEquals(WidgetProtocol.V1, WidgetProtocol.parse(null));
+        assertEquals(WidgetProtocol.V1, WidgetProtocol.parse(" "));
+        assertEquals(WidgetProtocol.V1, WidgetProtocol.parse("1"));
+        assertEquals(WidgetProtocol.V2, WidgetProtocol.parse(" 2 "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WidgetProtocol.parse("8"));
+        assertTrue(
+                e.getMessage().startsWith("DDLAB_WIDGET_PROTOCOL='8' is not a widget protocol version"),
+                e.getMessage());
+        WidgetRegistry lab = new WidgetRegistry(wire, WidgetProtocol.V2);
+        assertEquals(WidgetProtocol.V2, lab.protocol());
+        lab.versionOpened();
+        assertEquals(WidgetProtocol.V1, lab.protocol(), "the frontend that connects last decides");
+    }
+
+    @Test
     void protocolTwoFramingIsReadToo() {
         FloatSlider f = new FloatSlider("lr", 0.0, 1.0, 0.5);
         f.shown();
