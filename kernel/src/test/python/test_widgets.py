@@ -62,6 +62,11 @@ class KernelCase(unittest.TestCase):
     def opens(msgs):
         return {m["content"]["comm_id"]: m["content"]["data"] for m in msgs if m["msg_type"] == "comm_open"}
 
+    @classmethod
+    def model_id(cls, msgs, model_name):
+        """The comm id of the one model of that name the messages open."""
+        return next(cid for cid, d in cls.opens(msgs).items() if d["_model_name"] == model_name)
+
     @staticmethod
     def updates(msgs, comm_id):
         return [m["content"]["data"]["state"] for m in msgs
@@ -186,7 +191,7 @@ class WidgetProtocolTests(KernelCase):
             'var bad = new IntSlider("bad", 0, 10, 0);\n'
             'bad.onChange(v -> { throw new IllegalStateException("listener says no"); });\n'
             'display(bad);')
-        bad_id = next(cid for cid, d in self.opens(msgs).items() if d["_model_name"] == "IntSliderModel")
+        bad_id = self.model_id(msgs, "IntSliderModel")
         msgs, _ = self.browser_sets(bad_id, {"value": 4})
         errors = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
         self.assertIn("listener says no", errors)
@@ -196,7 +201,7 @@ class WidgetProtocolTests(KernelCase):
             'var worse = new IntSlider("worse", 0, 10, 0);\n'
             'worse.onChange(v -> { throw new StackOverflowError("listener overflows"); });\n'
             'display(worse);')
-        worse_id = next(cid for cid, d in self.opens(msgs).items() if d["_model_name"] == "IntSliderModel")
+        worse_id = self.model_id(msgs, "IntSliderModel")
         msgs, _ = self.browser_sets(worse_id, {"value": 2})
         self.assertIn("listener overflows", "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream"))
         self.assertEqual(self.text_of("worse.value() * 10"), "20")
@@ -208,7 +213,7 @@ class WidgetProtocolTests(KernelCase):
             'slow.onChange(v -> { slowRuns[0]++; if (v == 1) { while (true) { } } else if (v == 2) {'
             ' try { Thread.sleep(600_000); } catch (InterruptedException e) { System.out.println("woken"); } } });\n'
             'display(slow);')
-        slow_id = next(cid for cid, d in self.opens(msgs).items() if d["_model_name"] == "IntSliderModel")
+        slow_id = self.model_id(msgs, "IntSliderModel")
         for value, said in ((1, "the widget's listener was stopped"), (2, "woken")):
             # The browser moves the slider; the listener runs (a loop, then a sleep) until the interrupt button.
             parent = self.send_shell("comm_msg", {"comm_id": slow_id, "data": {"method": "backbone", "sync_data": {"value": value}}})

@@ -2,6 +2,7 @@ package org.ddlab.kernel;
 
 import com.google.gson.JsonObject;
 import java.util.Map;
+import java.util.function.Function;
 import org.ddlab.kernel.widget.CommTransport;
 import org.ddlab.kernel.widget.WidgetProtocol;
 import org.ddlab.kernel.widget.WidgetRegistry;
@@ -26,14 +27,19 @@ final class KernelCommManager extends CommManager implements CommTransport {
     private final WidgetRegistry widgets = new WidgetRegistry(this, initialProtocol());
 
     KernelCommManager() {
+        // The version-1 frontend's version check: it answers whether our expected version range fits it.
         registerTarget(WidgetProtocol.VERSION_TARGET, (manager, id, target, msg) -> {
-            VersionComm c = new VersionComm(id, target);
+            HandlerComm c = new HandlerComm(id, target, data -> {
+                widgets.versionAnswered(data);
+                return null;
+            });
             c.send(widgets.versionOpened());
             return c;
         });
+        // A version-2 manager's control comm: it asks for every model's state when it opens a notebook.
         registerTarget(WidgetProtocol.CONTROL_TARGET, (manager, id, target, msg) -> {
             widgets.controlOpened();
-            return new ControlComm(id, target);
+            return new HandlerComm(id, target, widgets::controlMessage);
         });
     }
 
@@ -124,10 +130,8 @@ final class KernelCommManager extends CommManager implements CommTransport {
             Comm c = getCommByID(message.getContent().getCommID());
             if (c instanceof WidgetComm w) {
                 w.receive(message);
-            } else if (c instanceof VersionComm v) {
-                v.receive(message);
-            } else if (c instanceof ControlComm k) {
-                k.receive(message);
+            } else if (c instanceof HandlerComm h) {
+                h.receive(message);
             }
         } finally {
             setMessageContext(previous);
@@ -157,10 +161,13 @@ final class KernelCommManager extends CommManager implements CommTransport {
         }
     }
 
-    /** The version-1 frontend's version check: it answers whether our expected version range fits it. */
-    private final class VersionComm extends Comm {
-        VersionComm(String id, String target) {
+    /** A comm of the widget machinery (not a model's): each message goes to a handler, whose answer, if any, it sends back. */
+    private final class HandlerComm extends Comm {
+        private final Function<JsonObject, JsonObject> handler;
+
+        HandlerComm(String id, String target, Function<JsonObject, JsonObject> handler) {
             super(KernelCommManager.this, id, target);
+            this.handler = handler;
         }
 
         void receive(Message<CommMsgCommand> message) {
@@ -169,26 +176,7 @@ final class KernelCommManager extends CommManager implements CommTransport {
 
         @Override
         protected void onMessage(Message<CommMsgCommand> message) {
-            widgets.versionAnswered(message.getContent().getData());
-        }
-
-        @Override
-        protected void onClose(Message<CommCloseCommand> message, boolean sending) {}
-    }
-
-    /** A version-2 manager's control comm: it asks for every model's state when it opens a notebook. */
-    private final class ControlComm extends Comm {
-        ControlComm(String id, String target) {
-            super(KernelCommManager.this, id, target);
-        }
-
-        void receive(Message<CommMsgCommand> message) {
-            onMessage(message);
-        }
-
-        @Override
-        protected void onMessage(Message<CommMsgCommand> message) {
-            JsonObject reply = widgets.controlMessage(message.getContent().getData());
+            JsonObject reply = handler.apply(message.getContent().getData());
             if (reply != null) {
                 send(reply);
             }

@@ -86,7 +86,7 @@ final class CapturingExecutionControl extends LocalExecutionControl {
                 Thread.currentThread().interrupt();
             }
         }
-        if (isStop(thrown[0])) {
+        if (EvaluationInterruptedException.isStop(thrown[0])) {
             return false;
         }
         if (thrown[0] instanceof RuntimeException e) {
@@ -96,17 +96,6 @@ final class CapturingExecutionControl extends LocalExecutionControl {
             throw e;
         }
         return true;
-    }
-
-    /** A stop check's ThreadDeath, as it is or wrapped by a reflective call in the listener. */
-    @SuppressWarnings("removal")
-    private static boolean isStop(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ThreadDeath) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void clearStopFlag() {

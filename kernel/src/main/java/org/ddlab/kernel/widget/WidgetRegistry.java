@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ddlab.kernel.eval.EvaluationInterruptedException;
 
 /**
  * The kernel's side of the widget comms: which widgets are open, where a frontend's message for a
@@ -119,22 +120,12 @@ public final class WidgetRegistry {
         try {
             w.receive(WidgetProtocol.read(data));
         } catch (RuntimeException e) {
-            if (isStop(e)) {
+            if (EvaluationInterruptedException.isStop(e)) {
                 throw e; // the interrupt button, wrapped by the listener's own code: a stop, not an error
             }
             e.printStackTrace(System.err);
         }
         return true;
-    }
-
-    @SuppressWarnings("removal")
-    private static boolean isStop(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ThreadDeath) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The frontend closed the comm: the model is gone, nothing more is sent for it. */
