@@ -179,7 +179,7 @@ public abstract class Widget {
                     }
                 }
             }
-            case REQUEST_STATE -> registry.send(this, registry.protocol().update(wireState(registry.protocol())));
+            case REQUEST_STATE -> registry.sendState(this);
             case CUSTOM -> custom(in.content());
             case UNKNOWN ->
                 System.err.println("ddlab widgets: unknown method '" + in.name() + "' for "

@@ -74,6 +74,12 @@ public final class WidgetRegistry {
         send(w, p.update(w.toWire(p, change)));
     }
 
+    /** Sends a widget's whole state (the answer to a frontend's request_state), in one protocol throughout. */
+    void sendState(Widget w) {
+        WidgetProtocol p = protocol;
+        send(w, p.update(w.wireState(p)));
+    }
+
     void send(Widget w, JsonObject data) {
         if (transport != null && open.containsKey(w.id())) {
             transport.send(w.id(), data);
