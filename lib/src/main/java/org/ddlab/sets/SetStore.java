@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ddlab.coreset.Coresets;
@@ -18,6 +19,7 @@ import org.ddlab.distill.SyntheticSetFile;
 import org.ddlab.engine.Profile;
 import org.ddlab.engine.Seeds;
 import org.ddlab.engine.Shuffle;
+import org.ddlab.methods.Methods;
 import org.ddlab.nn.Architectures;
 import org.ddlab.nn.Network;
 import org.ddlab.runs.Runner;
@@ -145,7 +147,7 @@ public final class SetStore {
 
     /**
      * The distilled sets the repository ships for a dataset and IPC, {@code data/sets/<dataset>/ipc<ipc>} in the
-     * checkout: one folder per method ({@code frepo}, {@code dm}, {@code dc}, {@code idc}), each a set with its
+     * checkout: one folder per method ({@link #shippedMethods} lists them), each a set with its
      * sidecar and {@code made.json} (the command that remakes it and its test accuracy; {@code
      * environment/measure/sets} makes them all). The checkout is the nearest directory above the working
      * directory that holds {@code data/sets} (a notebook runs in {@code notebooks/}); where there is none, the
@@ -156,6 +158,19 @@ public final class SetStore {
                 .resolve("data/sets")
                 .resolve(dataset)
                 .resolve("ipc" + ipc);
+    }
+
+    /**
+     * The methods whose sets the repository ships for a dataset and IPC (the folders of {@link #shippedDirectory}
+     * holding a {@code synthetic.npz}), in the order of {@link Methods#names}; none where nothing is shipped. The
+     * folders are the one record of what is shipped, so a set published by {@code environment/measure/sets} shows
+     * up here (and in notebook 03's drop-down) without another list to update.
+     */
+    public static List<String> shippedMethods(String dataset, int ipc) {
+        Path dir = shippedDirectory(dataset, ipc);
+        return Methods.names().stream()
+                .filter(m -> Files.isRegularFile(dir.resolve(m).resolve("synthetic.npz")))
+                .toList();
     }
 
     /** Where a saved set of this name would be. */

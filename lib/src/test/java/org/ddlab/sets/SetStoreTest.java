@@ -84,6 +84,25 @@ class SetStoreTest {
         assertTrue(checked >= 2, "shipped sets checked: " + checked);
     }
 
+    /** What a notebook offers as shipped is every method folder holding a set, and nothing for an unshipped dataset. */
+    @Test
+    void shippedMethodsAreTheFoldersHoldingASet() throws Exception {
+        for (int ipc : new int[] {1, 10}) {
+            Path dir = SetStore.shippedDirectory("fashion-mnist", ipc);
+            java.util.Set<String> folders;
+            try (var list = Files.list(dir)) {
+                folders = list.filter(f -> Files.isRegularFile(f.resolve("synthetic.npz")))
+                        .map(f -> f.getFileName().toString())
+                        .collect(java.util.stream.Collectors.toSet());
+            }
+            List<String> methods = SetStore.shippedMethods("fashion-mnist", ipc);
+            assertEquals(folders, java.util.Set.copyOf(methods), dir.toString());
+            assertEquals(folders.size(), methods.size(), "each method once: " + methods);
+            assertTrue(methods.contains("frepo") && methods.contains("dsa"), "IPC " + ipc + ": " + methods);
+        }
+        assertEquals(List.of(), SetStore.shippedMethods("no-such-dataset", 10));
+    }
+
     @Test
     void madeOnceThenLoadedFromTheCacheAndAnotherRecipeIsMadeAgain(@TempDir Path dir) throws Exception {
         SetStore store = new SetStore(dir.resolve("saved"), dir.resolve("cache"), "a test");
