@@ -49,8 +49,10 @@ class MembershipInferenceTest {
                 double[] got = MembershipInference.losses(net, images, batch);
                 assertEquals(n, got.length);
                 for (int i = 0; i < n; i++) {
+                    // Float logits: a batch of 3 and one of n may run different BLAS kernels (CPU-dependent), so
+                    // they agree to float rounding, not bit for bit; a wrong label or softmax is off by far more.
                     assertEquals(
-                            expected[i], got[i], 1e-12 * Math.max(1, expected[i]), "image " + i + ", batch " + batch);
+                            expected[i], got[i], 1e-6 * Math.max(1, expected[i]), "image " + i + ", batch " + batch);
                 }
             }
             double training =
