@@ -18,3 +18,8 @@ recipe() {
     *) die "unknown recipe '$1' (known: frepo|dm|dc|dsa|idc followed by -ipc1 or -ipc10, dm-ipc50 and mtt-ipc10)" ;;
   esac
 }
+
+# recipe_steps NAME: the recipe's --steps, what a resumed run is continued to.
+recipe_steps() {
+  grep -oP '(?<=--steps )[0-9]+' <<<"$(recipe "$1")"
+}
