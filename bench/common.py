@@ -12,6 +12,18 @@ def status_mb(field):
     return float("nan")
 
 
+def baseline_mb():
+    """The resident size now, made the start of a new peak: VmHWM is reset to it (clear_refs 5, Linux >= 4.0), so
+    VmHWM read afterwards is the peak of what ran since, not of torch's import or the data's creation, which a small
+    computation may never exceed (every size would then report the same peak)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass  # a kernel without the reset: the peak also covers what ran before, an upper bound
+    return status_mb("VmRSS")
+
+
 def krr(fs, ft, ys, ridge):
     """Kernel ridge regression with the linear kernel, in float64, ridge relative to tr(K)/n (FRePo)."""
     fs, ft, ys = fs.double(), ft.double(), ys.double()

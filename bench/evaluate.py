@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import status_mb
+from common import baseline_mb, status_mb
 from frepo_step import ConvNet
 
 
@@ -41,7 +41,7 @@ def main():
     y = torch.arange(n) // a.ipc
     test = torch.randn(a.test, a.channels, a.size, a.size)
     test_labels = torch.randint(0, a.classes, (a.test,))
-    baseline = status_mb("VmRSS")
+    baseline = baseline_mb()
 
     model = ConvNet(a.channels, a.size, a.classes, a.width, a.depth)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)

@@ -18,11 +18,7 @@ import time
 import torch
 import torch.nn as nn
 
-from common import krr, status_mb
-
-
-def rss_mb():
-    return status_mb("VmRSS")
+from common import baseline_mb, krr, status_mb
 
 
 def peak_mb():
@@ -71,7 +67,7 @@ def main():
     outer = torch.optim.Adam([x, y], lr=3e-3)
     model = ConvNet(a.channels, a.size, k, a.width, a.depth)
     online = torch.optim.Adam(model.parameters(), lr=3e-4)
-    baseline = rss_mb()
+    baseline = baseline_mb()
 
     times = []
     for step in range(a.warmup + a.steps):

@@ -34,7 +34,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import status_mb
+from common import baseline_mb, status_mb
 from frepo_step import ConvNet
 
 MEAN, STD = 0.2861, 0.3530  # Fashion-MNIST's, as the reference normalises inside its augmentation
@@ -145,7 +145,7 @@ def main():
     match_aug = Augment(a.augment, rng)
     net_ops = [op for op in a.augment.split("_") if op != "cutout" or a.mix_probability == 0]  # cutout goes with CutMix
     net_aug = Augment("_".join(net_ops), rng)
-    baseline = status_mb("VmRSS")
+    baseline = baseline_mb()
 
     phases = {}
     clock = [time.perf_counter()]

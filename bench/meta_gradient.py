@@ -19,7 +19,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from common import krr, status_mb
+from common import baseline_mb, krr, status_mb
 
 
 def init_weights(channels, width, depth, size, classes, gen):
@@ -65,7 +65,7 @@ def main():
     xt = torch.randn(a.real_batch, 1, size, size, generator=gen)
     yt = F.one_hot(torch.randint(0, classes, (a.real_batch,), generator=gen), classes).float() - 1 / classes
     ws0 = init_weights(1, a.width, a.depth, size, classes, gen)
-    baseline = status_mb("VmRSS")
+    baseline = baseline_mb()
 
     times = []
     for _ in range(a.repeats):
