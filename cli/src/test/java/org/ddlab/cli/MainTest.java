@@ -594,6 +594,13 @@ class MainTest {
         assertEquals(8, extra.getAsJsonObject("sampler_config").get("clusters").getAsInt());
         assertEquals(2, extra.getAsJsonObject("sampler_config").get("interval").getAsInt());
         assertEquals("kmeans", extra.getAsJsonObject("config").get("init").getAsString());
+        assertEquals(
+                "kmeans",
+                JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("run/start.json")))
+                        .getAsJsonObject()
+                        .get("method")
+                        .getAsString(),
+                "the start is named after how it was chosen");
         CommandRun defaults = run(
                 "distill",
                 "--method",

@@ -118,7 +118,7 @@ public final class Runner {
             long resumed = run.resume(distiller).orElse(-1L);
             if (resumed < 0) {
                 Methods.initialise(distiller, config, train, manager);
-                saveStart(distiller, dir, data);
+                saveStart(distiller, config, dir, data);
             }
             DistillationRun.Outcome o = run.run(distiller, r -> listener.onStep(distiller, r));
             try (SyntheticSet set = distiller.exportSet()) {
@@ -134,9 +134,11 @@ public final class Runner {
 
     /**
      * The real images the run starts from, with their hard labels, as {@code DIR/start.npz}: the
-     * baseline a distilled set has to beat ("random real" at the same seed, or DREAM's K-Means start).
+     * baseline a distilled set has to beat ("random real" at the same seed, or DREAM's K-Means start), named
+     * after how it was chosen ({@code random} or {@code kmeans}) so that its score is not read as the other's.
      */
-    private static void saveStart(Distiller distiller, Path dir, DatasetSplits data) throws IOException {
+    private static void saveStart(Distiller distiller, Map<String, Object> config, Path dir, DatasetSplits data)
+            throws IOException {
         Files.createDirectories(dir);
         try (SyntheticSet exported = distiller.exportSet();
                 NDArray pixels = exported.images().duplicate()) {
@@ -146,7 +148,7 @@ public final class Runner {
                     start,
                     dir.resolve("start.npz"),
                     Metadata.of(
-                                    "random",
+                                    "kmeans".equals(config.get("init")) ? "kmeans" : "random",
                                     data.dataset().name(),
                                     distiller.metadata().seed(),
                                     0L)

@@ -61,7 +61,11 @@ public final class Provenance {
             what = describe(c);
         } else {
             String method = m.method() == null ? "unknown method" : m.method();
-            what = method.equals("random") ? "random real images" : method;
+            what = switch (method) {
+                case "random" -> "random real images";
+                case "kmeans" -> "the real images nearest K-Means centres";
+                default -> method;
+            };
             if (extra.get("feature network") != null) {
                 what += " in the features of " + extra.get("feature network");
             }

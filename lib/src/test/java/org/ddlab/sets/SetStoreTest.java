@@ -86,6 +86,16 @@ class SetStoreTest {
 
     /** What a notebook offers as shipped is every method folder holding a set, and nothing for an unshipped dataset. */
     @Test
+    void aRunsStartIsDescribedByHowItWasChosen() {
+        // A distillation's start.npz names its choice: a K-Means start read as "random real images" would credit
+        // the method with what DREAM's start already gives.
+        assertTrue(
+                Provenance.describe(Metadata.of("random", "mnist", 0L, 0L)).startsWith("random real images; seed 0"));
+        assertTrue(Provenance.describe(Metadata.of("kmeans", "mnist", 0L, 0L))
+                .startsWith("the real images nearest K-Means centres; seed 0"));
+    }
+
+    @Test
     void shippedMethodsAreTheFoldersHoldingASet() throws Exception {
         for (int ipc : new int[] {1, 10}) {
             Path dir = SetStore.shippedDirectory("fashion-mnist", ipc);
