@@ -84,7 +84,6 @@ class SetStoreTest {
         assertTrue(checked >= 2, "shipped sets checked: " + checked);
     }
 
-    /** What a notebook offers as shipped is every method folder holding a set, and nothing for an unshipped dataset. */
     @Test
     void aRunsStartIsDescribedByHowItWasChosen() {
         // A distillation's start.npz names its choice: a K-Means start read as "random real images" would credit
@@ -95,6 +94,7 @@ class SetStoreTest {
                 .startsWith("the real images nearest K-Means centres; seed 0"));
     }
 
+    /** What a notebook offers as shipped is every method folder holding a set, and nothing for an unshipped dataset. */
     @Test
     void shippedMethodsAreTheFoldersHoldingASet() throws Exception {
         for (int ipc : new int[] {1, 10}) {
