@@ -310,6 +310,11 @@ public final class Methods {
         };
     }
 
+    /** Whether a configuration starts its images from DREAM's K-Means picks ({@code init = kmeans}). */
+    public static boolean startsFromKMeans(Map<String, ?> config) {
+        return "kmeans".equals(config.get("init"));
+    }
+
     /**
      * Applies the configuration's {@code init} to a new run (not a resumed one: its images come from
      * the checkpoint): {@code kmeans} starts each class from the real images nearest the centres of a
@@ -317,7 +322,7 @@ public final class Methods {
      * network of the run's architecture, as DREAM does.
      */
     public static void initialise(Distiller distiller, Map<String, ?> config, ImageSet train, NDManager manager) {
-        if (!"kmeans".equals(config.get("init"))) {
+        if (!startsFromKMeans(config)) {
             return;
         }
         @SuppressWarnings("unchecked")
@@ -364,7 +369,7 @@ public final class Methods {
                         + (candidates == 0 ? "all images" : candidates + " candidates") + " per class)");
             }
         }
-        if ("kmeans".equals(config.get("init"))) {
+        if (startsFromKMeans(config)) {
             parts.add("started from the images nearest K-Means centres");
         }
         if (config.get("seed") instanceof Number seed) {

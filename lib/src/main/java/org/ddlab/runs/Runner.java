@@ -148,7 +148,7 @@ public final class Runner {
                     start,
                     dir.resolve("start.npz"),
                     Metadata.of(
-                                    "kmeans".equals(config.get("init")) ? "kmeans" : "random",
+                                    Methods.startsFromKMeans(config) ? "kmeans" : "random",
                                     data.dataset().name(),
                                     distiller.metadata().seed(),
                                     0L)
