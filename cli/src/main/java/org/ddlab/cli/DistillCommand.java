@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.Checkpoint;
+import org.ddlab.distill.Distiller;
 import org.ddlab.distill.FileWriteException;
 import org.ddlab.methods.Method;
 import org.ddlab.methods.Methods;
@@ -235,6 +237,7 @@ final class DistillCommand implements Callable<Integer> {
         damagedNotes.forEach(err::println);
         err.println(config.get("method") + ": " + config + " on " + splits);
         TerminalProgress[] bar = new TerminalProgress[1];
+        Map<String, TerminalProgress> preparation = new HashMap<>();
         Runner.Outcome o;
         // From here a signal stops the run at its next step boundary, with a checkpoint, instead of ending the JVM at
         // once.
@@ -246,20 +249,31 @@ final class DistillCommand implements Callable<Integer> {
                     new Runner.Checkpoints(
                             checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit),
                     Map.of(),
-                    (d, r) -> {
-                        if (bar[0] == null) {
-                            bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
+                    new Runner.Listener() {
+                        @Override
+                        public boolean onStep(Distiller d, Distiller.StepResult r) {
+                            if (bar[0] == null) {
+                                bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
+                            }
+                            Double acc = r.figures().get("batch_accuracy");
+                            bar[0].update(
+                                    r.step(),
+                                    String.format(
+                                            Locale.ROOT,
+                                            "loss %.4f%s, %.2f s/step",
+                                            r.loss(),
+                                            acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc),
+                                            r.seconds()));
+                            return !signals.received();
                         }
-                        Double acc = r.figures().get("batch_accuracy");
-                        bar[0].update(
-                                r.step(),
-                                String.format(
-                                        Locale.ROOT,
-                                        "loss %.4f%s, %.2f s/step",
-                                        r.loss(),
-                                        acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc),
-                                        r.seconds()));
-                        return !signals.received();
+
+                        // MTT's experts: minutes to hours before the first step, shown as a bar of their own.
+                        @Override
+                        public void onPreparation(String what, long done, long total, String status) {
+                            preparation
+                                    .computeIfAbsent(what, w -> new TerminalProgress(new Progress(w, total), err))
+                                    .update(done, status);
+                        }
                     });
             if (signals.received() && !o.finished()) {
                 String checkpoint = Checkpoint.latest(dir)

@@ -2,6 +2,7 @@ package org.ddlab.cli;
 
 import static org.ddlab.cli.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -76,10 +77,14 @@ class MttCommandLineTest {
         assertTrue(rate > 0 && rate != 0.05, "a learned rate in the metadata: " + rate);
         List<Path> files = files(experts);
         assertEquals(2 * 3 + 1, files.size(), "two experts, epochs 0 to 2, and experts.json: " + files);
+        // The experts' training shows as a bar of its own before the first step's: 2 experts × 2 epochs.
+        assertTrue(first.err().contains("experts") && first.err().contains("4/4"), first.err());
+        assertTrue(first.err().contains("expert 1 epoch 2/2"), first.err());
 
         CommandRun second = run(concat(mtt, dir.resolve("b").toString()));
         assertEquals(0, second.code(), second.err());
         assertEquals(files, files(experts), "the second run trained nothing");
+        assertFalse(second.err().contains("expert 0 epoch"), "and showed no experts' bar: " + second.err());
 
         CommandRun paper = run(
                 "evaluate",

@@ -13,6 +13,24 @@ public interface Distiller extends AutoCloseable {
     /** What one outer step did: its loss and method-specific figures for logs and charts. */
     record StepResult(long step, double loss, double seconds, Map<String, Double> figures) {}
 
+    /**
+     * Told how work a method does before its first outer step goes — MTT trains the experts its cache lacks,
+     * which takes minutes to hours — so that a caller can show it: {@code done} of {@code total} units of
+     * {@code what}, with a short status.
+     */
+    @FunctionalInterface
+    interface Preparation {
+        Preparation NONE = (what, done, total, status) -> {};
+
+        void update(String what, long done, long total, String status);
+    }
+
+    /**
+     * Where to report work done before the first step ({@link Preparation}); most methods have none and
+     * ignore it. The work itself stays inside the first step, so a run's budget and step times include it.
+     */
+    default void reportPreparationTo(Preparation progress) {}
+
     /** Method name as saved in metadata ({@code frepo}, {@code dc}, ...). */
     String method();
 

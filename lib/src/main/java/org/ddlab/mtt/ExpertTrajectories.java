@@ -19,6 +19,7 @@ import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.Caches;
+import org.ddlab.distill.Distiller.Preparation;
 import org.ddlab.distill.InvalidFileException;
 import org.ddlab.distill.NpyArray;
 import org.ddlab.distill.Npz;
@@ -179,16 +180,32 @@ public final class ExpertTrajectories {
      * newest epoch on disk. Returns the number of epochs trained now (0 when the cache held them all).
      */
     public int ensure(int experts, int epochs, NDManager manager) {
+        return ensure(experts, epochs, manager, Preparation.NONE);
+    }
+
+    /**
+     * As {@link #ensure(int, int, NDManager)}, telling {@code progress} of each epoch trained ("experts", done of
+     * the epochs missing when it began), and once before the first when any are missing.
+     */
+    public int ensure(int experts, int epochs, NDManager manager, Preparation progress) {
         if (experts < 1 || epochs < 1) {
             throw new IllegalArgumentException(
                     "MTT needs at least one expert and one epoch, got " + experts + " and " + epochs);
         }
+        int missing = 0;
+        for (int e = 0; e < experts; e++) {
+            missing += Math.max(0, epochs - Math.max(0, epochsDone(e)));
+        }
+        if (missing == 0) {
+            return 0;
+        }
+        progress.update("experts", 0, missing, "training " + missing + " expert epochs into " + dir);
         int trained = 0;
         try {
             for (int e = 0; e < experts; e++) {
                 if (epochsDone(e) < epochs) {
                     writeIdentity();
-                    trained += train(e, epochs, manager);
+                    trained += train(e, epochs, manager, progress, trained, missing);
                 }
             }
         } catch (IOException e) {
@@ -241,7 +258,9 @@ public final class ExpertTrajectories {
         }
     }
 
-    private int train(int expert, int epochs, NDManager manager) throws IOException {
+    /** Trains {@code expert} to {@code epochs}; {@code before} of {@code missing} epochs were trained by this ensure. */
+    private int train(int expert, int epochs, NDManager manager, Preparation progress, int before, int missing)
+            throws IOException {
         int trained = 0;
         try (NDManager scope = manager.newSubManager()) {
             Network net = Architectures.create(architecture, train.shape().slice(1), train.numClasses())
@@ -270,6 +289,11 @@ public final class ExpertTrajectories {
                 }
                 write(expert, k, net);
                 trained++;
+                progress.update(
+                        "experts",
+                        Math.min(missing, before + trained),
+                        missing,
+                        String.format(Locale.ROOT, "expert %d epoch %d/%d, loss %.4f", expert, k, epochs, loss[0]));
                 LOG.info(
                         "MTT expert {} epoch {}/{}: loss {} in {} s{} ({})",
                         expert,

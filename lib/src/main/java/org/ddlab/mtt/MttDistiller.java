@@ -14,6 +14,7 @@ import org.ddlab.augment.DsaAugment;
 import org.ddlab.data.ImageSet;
 import org.ddlab.distill.AbstractDistiller;
 import org.ddlab.distill.Checkpoint;
+import org.ddlab.distill.Distiller.Preparation;
 import org.ddlab.distill.Metadata;
 import org.ddlab.dream.RepresentativeBatches;
 import org.ddlab.dream.RepresentativeSampler;
@@ -70,6 +71,7 @@ public final class MttDistiller extends AbstractDistiller {
     private final int[] labels;
     private final double bound;
     private boolean expertsReady;
+    private Preparation preparation = Preparation.NONE;
 
     public MttDistiller(Map<String, Object> config, RealSampler sampler, String dataset, NDManager parent) {
         this(config, sampler, dataset, parent, ExpertTrajectories.root());
@@ -113,11 +115,18 @@ public final class MttDistiller extends AbstractDistiller {
         }
     }
 
+    /** The experts the cache lacks are trained in the first step; {@code progress} hears of each epoch. */
+    @Override
+    public void reportPreparationTo(Preparation progress) {
+        this.preparation = progress;
+    }
+
     @Override
     protected double iterate(long t, Map<String, Double> figures) {
         if (!expertsReady) {
             long started = System.nanoTime();
-            figures.put("expert_epochs_trained", (double) experts.ensure(intOf("experts"), epochsRead(), manager));
+            figures.put("expert_epochs_trained", (double)
+                    experts.ensure(intOf("experts"), epochsRead(), manager, preparation));
             figures.put("expert_seconds", (System.nanoTime() - started) / 1e9);
             figures.put("expert_sampling_seconds", experts.samplingSeconds());
             expertsReady = true;

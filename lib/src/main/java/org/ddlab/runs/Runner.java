@@ -56,6 +56,9 @@ public final class Runner {
         Listener NONE = (d, r) -> true;
 
         boolean onStep(Distiller distiller, Distiller.StepResult result);
+
+        /** Told how work before the first step goes (MTT's experts: {@link Distiller.Preparation}). */
+        default void onPreparation(String what, long done, long total, String status) {}
     }
 
     /**
@@ -120,6 +123,7 @@ public final class Runner {
                 Methods.initialise(distiller, config, train, manager);
                 saveStart(distiller, config, dir, data);
             }
+            distiller.reportPreparationTo(listener::onPreparation);
             DistillationRun.Outcome o = run.run(distiller, r -> listener.onStep(distiller, r));
             try (SyntheticSet set = distiller.exportSet()) {
                 ImageGrid.of(set.images(), set.labels(), set.classNames()).savePng(dir.resolve("grid.png"));

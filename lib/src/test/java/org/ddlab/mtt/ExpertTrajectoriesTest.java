@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,7 +48,15 @@ class ExpertTrajectoriesTest {
             assertEquals(0, again.ensure(2, 3, m), "the cache holds them all");
             assertEquals(0, again.ensure(1, 2, m), "fewer experts or epochs are in it too");
             assertEquals(times, modified(first.directory()), "and no file was written again");
-            assertEquals(4, again.ensure(2, 5, m), "more epochs extend each expert");
+            List<String> heard = new ArrayList<>();
+            assertEquals(4, again.ensure(2, 5, m, (what, done, total, status) -> heard.add(done + "/" + total)));
+            assertEquals(
+                    List.of("0/4", "1/4", "2/4", "3/4", "4/4"),
+                    heard,
+                    "more epochs extend each expert, each told as it is trained, counted against what was missing");
+            heard.clear();
+            again.ensure(2, 5, m, (what, done, total, status) -> heard.add(done + "/" + total));
+            assertEquals(List.of(), heard, "nothing missing, nothing told");
         }
     }
 
