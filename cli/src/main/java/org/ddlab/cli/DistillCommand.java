@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import org.ddlab.data.DatasetSplits;
 import org.ddlab.distill.AtomicFiles;
 import org.ddlab.distill.Checkpoint;
@@ -238,43 +239,62 @@ final class DistillCommand implements Callable<Integer> {
         err.println(config.get("method") + ": " + config + " on " + splits);
         TerminalProgress[] bar = new TerminalProgress[1];
         Map<String, TerminalProgress> preparation = new HashMap<>();
+        String[] prepared = {""};
         Runner.Outcome o;
         // From here a signal stops the run at its next step boundary, with a checkpoint, instead of ending the JVM at
         // once.
         try (StopSignals signals = StopSignals.install()) {
-            o = Runner.distil(
-                    config,
-                    splits,
-                    dir,
-                    new Runner.Checkpoints(
-                            checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit),
-                    Map.of(),
-                    new Runner.Listener() {
-                        @Override
-                        public boolean onStep(Distiller d, Distiller.StepResult r) {
-                            if (bar[0] == null) {
-                                bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
+            try {
+                o = Runner.distil(
+                        config,
+                        splits,
+                        dir,
+                        new Runner.Checkpoints(
+                                checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit),
+                        Map.of(),
+                        new Runner.Listener() {
+                            @Override
+                            public boolean onStep(Distiller d, Distiller.StepResult r) {
+                                if (bar[0] == null) {
+                                    bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
+                                }
+                                Double acc = r.figures().get("batch_accuracy");
+                                bar[0].update(
+                                        r.step(),
+                                        String.format(
+                                                Locale.ROOT,
+                                                "loss %.4f%s, %.2f s/step",
+                                                r.loss(),
+                                                acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc),
+                                                r.seconds()));
+                                return !signals.received();
                             }
-                            Double acc = r.figures().get("batch_accuracy");
-                            bar[0].update(
-                                    r.step(),
-                                    String.format(
-                                            Locale.ROOT,
-                                            "loss %.4f%s, %.2f s/step",
-                                            r.loss(),
-                                            acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc),
-                                            r.seconds()));
-                            return !signals.received();
-                        }
 
-                        // MTT's experts: minutes to hours before the first step, shown as a bar of their own.
-                        @Override
-                        public void onPreparation(String what, long done, long total, String status) {
-                            preparation
-                                    .computeIfAbsent(what, w -> new TerminalProgress(new Progress(w, total), err))
-                                    .update(done, status);
-                        }
-                    });
+                            // MTT's experts: minutes to hours before the first step, shown as a bar of their own. A
+                            // signal stops them after the piece just saved (an expert's epoch), not after all of them.
+                            @Override
+                            public void onPreparation(String what, long done, long total, String status) {
+                                preparation
+                                        .computeIfAbsent(what, w -> new TerminalProgress(new Progress(w, total), err))
+                                        .update(done, status);
+                                prepared[0] = what + ": " + done + " of " + total;
+                                if (signals.received()) {
+                                    throw new CancellationException(signals.name());
+                                }
+                            }
+                        });
+            } catch (CancellationException e) {
+                if (!signals.received()) {
+                    throw e;
+                }
+                err.println("distill stopped by " + signals.name() + " while preparing its next step (" + prepared[0]
+                        + " done and kept); "
+                        + (Checkpoint.latest(dir).isPresent()
+                                ? "continue with --resume " + dir
+                                : "the same command goes on from there"));
+                err.flush();
+                return signals.exitCode();
+            }
             if (signals.received() && !o.finished()) {
                 String checkpoint = Checkpoint.latest(dir)
                         .map(c -> "its checkpoint is " + c.directory())

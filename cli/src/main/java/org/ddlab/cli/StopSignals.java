@@ -8,7 +8,8 @@ import java.util.Map;
  * SIGINT (Ctrl-C) and SIGTERM while a run distils. The JVM's own handling exits at once and loses every
  * step since the last checkpoint; with these handlers installed the run is asked to stop instead: it
  * finishes the step it is in, checkpoints, says how to go on, and exits with 128 + the signal's number
- * (130, 143), as shells expect of a process a signal ended.
+ * (130, 143), as shells expect of a process a signal ended. Work before a first step that reports its progress
+ * (MTT's experts, {@code Distiller.Preparation}) stops after the piece it has just saved.
  *
  * <p>A handler only records the signal. It does not interrupt the running thread: an interrupt closes a
  * {@code FileChannel} that is being written, which would turn a checkpoint being saved into a failed

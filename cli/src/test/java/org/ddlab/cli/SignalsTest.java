@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.ddlab.distill.Checkpoint;
 import org.ddlab.distill.Npz;
 import org.ddlab.runs.RunLock;
@@ -103,6 +105,81 @@ class SignalsTest {
     void sigtermWhileCheckpointingEveryStepLeavesWholeCheckpoints(@TempDir Path dir) throws Exception {
         // A checkpoint after every step: much of the run is spent saving, where the signal is likely to land.
         stoppedBy("TERM", 143, 1, dir);
+    }
+
+    /**
+     * MTT trains its experts inside its first step, for minutes to hours at real scale: a signal stops them after
+     * the epoch just saved, with one line that says how far they got, and the same command then goes on from the
+     * epochs the cache holds.
+     */
+    @Test
+    void aSignalStopsMttsExpertsBetweenEpochsAndTheSameCommandGoesOn(@TempDir Path dir) throws Exception {
+        int epochs = 400;
+        Path out = dir.resolve("run");
+        Path experts = dir.resolve("experts");
+        String[] mtt = {
+            "distill",
+            "--method",
+            "mtt",
+            "--experts",
+            "1",
+            "--max-start-epoch",
+            "1",
+            "--expert-epochs",
+            String.valueOf(epochs),
+            "--syn-steps",
+            "2",
+            "--ipc",
+            "1",
+            "--steps",
+            "1",
+            "--arch",
+            "mlp:width=8",
+            "--dataset",
+            "folder:" + images,
+            "--out",
+            out.toString()
+        };
+        Map<String, String> env = Map.of("DDLAB_EXPERTS", experts.toString());
+        CliProcess.Running running = CliProcess.start(env, dir, mtt);
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (expertEpochs(experts) < 5) {
+            assertTrue(running.isAlive(), "the run ended before its experts' fifth epoch: " + running.errSoFar());
+            assertTrue(System.nanoTime() < deadline, "no fifth expert epoch after 180 s: " + running.errSoFar());
+            Thread.sleep(20);
+        }
+        running.signal("INT");
+        CliProcess.Result r = running.awaitExit(Duration.ofSeconds(180));
+
+        assertEquals(130, r.code(), r.err());
+        String last = InterruptibleRun.ddlabLines(r.err()).getLast();
+        Matcher m = Pattern.compile("distill stopped by SIGINT while preparing its next step \\(experts: (\\d+) of "
+                        + epochs + " done and kept\\); the same command goes on from there")
+                .matcher(last);
+        assertTrue(m.matches(), "one line says how far the experts got and how to go on: " + last);
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+        int done = Integer.parseInt(m.group(1));
+        assertTrue(done >= 5 && done < epochs, "stopped between epochs, before the last: " + done);
+        assertEquals(done + 1, expertEpochs(experts), "the epochs it names are in the cache (and epoch 0)");
+        assertFalse(Files.exists(out.resolve("synthetic.npz")), "no step was taken");
+
+        CliProcess.Result again = CliProcess.run(env, dir, mtt);
+        assertEquals(0, again.code(), again.err());
+        assertTrue(
+                again.err().contains(epochs - done + "/" + (epochs - done)), "it trains only the rest: " + again.err());
+        assertEquals(epochs + 1, expertEpochs(experts));
+    }
+
+    /** Epoch files of expert 0 under the experts' cache {@code root}. */
+    private static long expertEpochs(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.filter(p -> p.getFileName().toString().matches("epoch-\\d+\\.npz")
+                            && p.getParent().getFileName().toString().equals("expert-0000"))
+                    .count();
+        }
     }
 
     @Test
