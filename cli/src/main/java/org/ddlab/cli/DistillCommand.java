@@ -237,13 +237,11 @@ final class DistillCommand implements Callable<Integer> {
         }
         damagedNotes.forEach(err::println);
         err.println(config.get("method") + ": " + config + " on " + splits);
-        TerminalProgress[] bar = new TerminalProgress[1];
-        Map<String, TerminalProgress> preparation = new HashMap<>();
-        String[] prepared = {""};
         Runner.Outcome o;
         // From here a signal stops the run at its next step boundary, with a checkpoint, instead of ending the JVM at
         // once.
         try (StopSignals signals = StopSignals.install()) {
+            Bars bars = new Bars(err, signals);
             try {
                 o = Runner.distil(
                         config,
@@ -252,43 +250,13 @@ final class DistillCommand implements Callable<Integer> {
                         new Runner.Checkpoints(
                                 checkpointEvery, keepCheckpoints == 0 ? Integer.MAX_VALUE : keepCheckpoints, limit),
                         Map.of(),
-                        new Runner.Listener() {
-                            @Override
-                            public boolean onStep(Distiller d, Distiller.StepResult r) {
-                                if (bar[0] == null) {
-                                    bar[0] = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
-                                }
-                                Double acc = r.figures().get("batch_accuracy");
-                                bar[0].update(
-                                        r.step(),
-                                        String.format(
-                                                Locale.ROOT,
-                                                "loss %.4f%s, %.2f s/step",
-                                                r.loss(),
-                                                acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc),
-                                                r.seconds()));
-                                return !signals.received();
-                            }
-
-                            // MTT's experts: minutes to hours before the first step, shown as a bar of their own. A
-                            // signal stops them after the piece just saved (an expert's epoch), not after all of them.
-                            @Override
-                            public void onPreparation(String what, long done, long total, String status) {
-                                preparation
-                                        .computeIfAbsent(what, w -> new TerminalProgress(new Progress(w, total), err))
-                                        .update(done, status);
-                                prepared[0] = what + ": " + done + " of " + total;
-                                if (signals.received()) {
-                                    throw new CancellationException(signals.name());
-                                }
-                            }
-                        });
+                        bars);
             } catch (CancellationException e) {
                 if (!signals.received()) {
                     throw e;
                 }
-                err.println("distill stopped by " + signals.name() + " while preparing its next step (" + prepared[0]
-                        + " done and kept); "
+                err.println("distill stopped by " + signals.name() + " while preparing its next step ("
+                        + bars.prepared + " done and kept); "
                         + (Checkpoint.latest(dir).isPresent()
                                 ? "continue with --resume " + dir
                                 : "the same command goes on from there"));
@@ -446,5 +414,52 @@ final class DistillCommand implements Callable<Integer> {
             case "m" -> Duration.ofMinutes(n);
             default -> Duration.ofSeconds(n);
         };
+    }
+
+    /**
+     * A run's progress on stderr — a bar of steps, and one for each kind of work before the first step (MTT's
+     * experts) — and its stop: once a signal came, the run stops at the next step, or after the piece of
+     * preparation just saved.
+     */
+    private static final class Bars implements Runner.Listener {
+        private final PrintWriter err;
+        private final StopSignals signals;
+        private final Map<String, TerminalProgress> preparation = new HashMap<>();
+        private TerminalProgress steps;
+        /** How far the preparation got, e.g. "experts: 3 of 8", for the line a signal ends it with. */
+        private String prepared = "";
+
+        Bars(PrintWriter err, StopSignals signals) {
+            this.err = err;
+            this.signals = signals;
+        }
+
+        @Override
+        public boolean onStep(Distiller d, Distiller.StepResult r) {
+            if (steps == null) {
+                steps = new TerminalProgress(new Progress("distill", d.totalSteps()), err);
+            }
+            Double acc = r.figures().get("batch_accuracy");
+            steps.update(
+                    r.step(),
+                    String.format(
+                            Locale.ROOT,
+                            "loss %.4f%s, %.2f s/step",
+                            r.loss(),
+                            acc == null ? "" : String.format(Locale.ROOT, ", batch acc %.2f", acc),
+                            r.seconds()));
+            return !signals.received();
+        }
+
+        @Override
+        public void onPreparation(String what, long done, long total, String status) {
+            preparation
+                    .computeIfAbsent(what, w -> new TerminalProgress(new Progress(w, total), err))
+                    .update(done, status);
+            prepared = what + ": " + done + " of " + total;
+            if (signals.received()) {
+                throw new CancellationException(signals.name());
+            }
+        }
     }
 }
