@@ -192,9 +192,11 @@ public final class ExpertTrajectories {
             throw new IllegalArgumentException(
                     "MTT needs at least one expert and one epoch, got " + experts + " and " + epochs);
         }
+        int[] done = new int[experts];
         int missing = 0;
         for (int e = 0; e < experts; e++) {
-            missing += Math.max(0, epochs - Math.max(0, epochsDone(e)));
+            done[e] = epochsDone(e);
+            missing += Math.max(0, epochs - Math.max(0, done[e]));
         }
         if (missing == 0) {
             return 0;
@@ -203,7 +205,7 @@ public final class ExpertTrajectories {
         int trained = 0;
         try {
             for (int e = 0; e < experts; e++) {
-                if (epochsDone(e) < epochs) {
+                if (done[e] < epochs) {
                     writeIdentity();
                     trained += train(e, epochs, manager, progress, trained, missing);
                 }
